@@ -1,0 +1,88 @@
+# taskmgr: `make` builds the nginx module and the unit tests,
+# `make run` starts the local stack, `make test` runs every suite.
+# SANITIZE=1 builds everything with AddressSanitizer + UBSan (separate
+# build directories, so both builds can coexist).
+
+NGX_SRC   ?= /usr/share/nginx/src
+SANITIZE  ?=
+PORT      ?= 8080
+
+ifeq ($(SANITIZE),1)
+SUFFIX    := -san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+else
+SUFFIX    :=
+SAN_FLAGS :=
+endif
+
+OBJS      := $(CURDIR)/objs$(SUFFIX)
+BUILD     := $(CURDIR)/build$(SUFFIX)
+MODULE    := $(OBJS)/ngx_taskmgr_module.so
+
+WARN      := -Wall -Wextra -Wno-unused-parameter -Werror
+CFLAGS    := -std=gnu11 -O1 -g -fPIC $(WARN) $(SAN_FLAGS) -Icommon
+LDLIBS    := -ljansson -lcrypto
+
+COMMON_SRCS := $(wildcard common/*.c)
+COMMON_OBJS := $(COMMON_SRCS:common/%.c=$(BUILD)/common/%.o)
+COMMON_LIB  := $(BUILD)/libtmcommon.a
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+MODULE_SRCS := $(wildcard ngx_taskmgr_module/*.c ngx_taskmgr_module/*.h) \
+               $(COMMON_SRCS) $(wildcard common/*.h)
+
+export SANITIZE PORT
+
+.PHONY: all module unit deps run stop test test-unit test-api clean
+
+all: module unit
+
+# configure runs once per build directory (about 20 s), from nginx's
+# source dir, writing only into $(OBJS)
+$(OBJS)/Makefile: config
+	cd $(NGX_SRC) && ./configure --with-compat \
+	    --with-cc-opt="$(WARN) $(SAN_FLAGS)" \
+	    --with-ld-opt="$(SAN_FLAGS)" \
+	    --add-dynamic-module=$(CURDIR) --builddir=$(OBJS) > $(OBJS).configure.log 2>&1 \
+	    || { cat $(OBJS).configure.log; exit 1; }
+
+$(MODULE): $(OBJS)/Makefile $(MODULE_SRCS)
+	$(MAKE) -C $(NGX_SRC) -f $(OBJS)/Makefile modules
+
+module: $(MODULE)
+
+$(BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(COMMON_LIB): $(COMMON_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/tests/%: tests/unit/%.c $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(COMMON_LIB) -lcmocka $(LDLIBS) $(SAN_FLAGS)
+
+unit: $(UNIT_BINS)
+
+deps:
+	scripts/deps.sh
+
+run: deps all
+	scripts/stack.sh run
+
+stop:
+	scripts/stack.sh stop
+
+test: deps all
+	scripts/test.sh
+
+test-unit: unit
+	scripts/test.sh unit
+
+test-api: all
+	scripts/test.sh api
+
+clean:
+	rm -rf objs objs-san build build-san objs*.configure.log

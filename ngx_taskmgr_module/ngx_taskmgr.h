@@ -1,0 +1,208 @@
+/*
+ * taskmgr nginx module: shared types.  One file per service (users, tasks,
+ * notifications, health) and one per mechanism (AWS calls, auth, token
+ * revocation, request bodies, JSON replies).
+ */
+
+#ifndef _NGX_TASKMGR_H_INCLUDED_
+#define _NGX_TASKMGR_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <jansson.h>
+
+
+#define NGX_TASKMGR_SVC_NONE           0
+#define NGX_TASKMGR_SVC_USERS          1
+#define NGX_TASKMGR_SVC_HEALTH         2
+#define NGX_TASKMGR_SVC_REJECT         3
+
+#define NGX_TASKMGR_DYNAMODB           0
+#define NGX_TASKMGR_COGNITO            1
+
+/* the continuation gets the raw outcome, transport failures included */
+#define NGX_TASKMGR_AWS_RAW            1
+
+#define NGX_TASKMGR_AUTH_NONE          0
+#define NGX_TASKMGR_AUTH_REQUIRED      1
+#define NGX_TASKMGR_AUTH_OPTIONAL      2
+
+
+typedef struct ngx_taskmgr_ctx_s  ngx_taskmgr_ctx_t;
+
+/* a step of a handler's chain: returns NGX_DONE while a call is in flight,
+ * otherwise the rc of the reply it sent (the caller finalizes) */
+typedef ngx_int_t (*ngx_taskmgr_step_pt)(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+
+typedef struct {
+    ngx_str_t                  url;        /* http://127.0.0.1:8000 */
+    ngx_str_t                  host;       /* 127.0.0.1:8000, signed */
+} ngx_taskmgr_endpoint_t;
+
+
+/* every string here is NUL-terminated (nginx's conf parser ends each word
+ * with one, the module's own copies do too) */
+
+typedef struct {
+    ngx_str_t                  region;
+    ngx_str_t                  table;
+    ngx_taskmgr_endpoint_t     dynamodb;
+    ngx_taskmgr_endpoint_t     cognito;
+    ngx_str_t                  user_pool;
+    ngx_str_t                  client_id;
+    ngx_str_t                  issuer;      /* cognito url + "/" + pool */
+    ngx_str_t                  jwks_uri;    /* internal location path */
+    ngx_str_t                  access_key;
+    ngx_str_t                  secret_key;
+    ngx_str_t                  session_token;
+    ngx_flag_t                 cookie_secure;
+    ngx_flag_t                 require_confirmation;
+    size_t                     max_body;
+    time_t                     jwks_refresh;    /* min gap between fetches */
+    time_t                     revocation_cache;
+    time_t                     refresh_cookie_ttl;
+    ngx_shm_zone_t            *revocation_zone;
+} ngx_taskmgr_main_conf_t;
+
+
+typedef struct {
+    ngx_uint_t                 service;
+    ngx_uint_t                 reject_status;
+} ngx_taskmgr_loc_conf_t;
+
+
+typedef struct {
+    ngx_str_t                  path;       /* exact, or a prefix ending '/' */
+    ngx_uint_t                 methods;    /* NGX_HTTP_GET|NGX_HTTP_POST... */
+    ngx_uint_t                 auth;
+    ngx_taskmgr_step_pt        handler;
+} ngx_taskmgr_route_t;
+
+
+struct ngx_taskmgr_ctx_s {
+    ngx_taskmgr_main_conf_t   *conf;
+    const ngx_taskmgr_route_t *route;
+    json_t                    *body;       /* the client's JSON object */
+    ngx_str_t                  path_arg;   /* what follows a prefix route */
+
+    /* the authenticated caller */
+    ngx_str_t                  token;
+    json_t                    *claims;
+    const char                *sub;
+    const char                *jti;
+    time_t                     token_exp;
+    ngx_uint_t                 auth_mode;
+    ngx_uint_t                 jwks_fetched;  /* once per request */
+    ngx_int_t                  jwt_rc;        /* tm_jwt_rc_e */
+    const char                *verify_use;
+    ngx_taskmgr_step_pt        verify_next;
+    ngx_taskmgr_step_pt        auth_next;
+    ngx_taskmgr_step_pt        revoke_next;
+
+    /* the call in flight and its outcome */
+    const char                *op;
+    ngx_uint_t                 backend;
+    ngx_uint_t                 call_flags;
+    ngx_taskmgr_step_pt        next;
+    unsigned                   call_done:1;
+    ngx_uint_t                 status;     /* backend HTTP status, 0: none */
+    ngx_str_t                  raw;        /* backend reply body */
+    json_t                    *reply;      /* parsed reply, or NULL */
+    const char                *aws_error;  /* __type after '#', or NULL */
+    const char                *aws_message;
+
+    /* the handler's own state */
+    void                      *data;
+    json_t                    *obj;
+    json_t                    *obj2;
+    const char                *str;
+    ngx_uint_t                 flags;
+};
+
+
+extern ngx_module_t  ngx_taskmgr_module;
+
+
+/* ngx_taskmgr_module.c: routing */
+ngx_int_t ngx_taskmgr_dispatch(ngx_http_request_t *r,
+    const ngx_taskmgr_route_t *routes);
+
+/* NUL-terminated copy; bounded append (truncates, never overflows) */
+char *ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len);
+void ngx_taskmgr_strcat(char *dst, size_t size, const char *src);
+
+/* ngx_taskmgr_aws.c: one async call, then ctx->next */
+ngx_int_t ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t backend, const char *op, json_t *body, ngx_uint_t flags,
+    ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_http_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_str_t *uri, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
+#define ngx_taskmgr_ddb(r, ctx, op, body, next)                               \
+    ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, op, body, 0, next)
+#define ngx_taskmgr_cognito(r, ctx, op, body, next)                           \
+    ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_COGNITO, op, body, 0, next)
+
+/* ngx_taskmgr_reply.c: every reply the module writes */
+ngx_int_t ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *obj);
+ngx_int_t ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message, const char *field);
+ngx_int_t ngx_taskmgr_send_empty(ngx_http_request_t *r, ngx_uint_t status);
+ngx_int_t ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
+    ngx_str_t *value);
+ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
+    const char *value, const char *path, time_t max_age);
+void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);
+
+/*
+ * ngx_taskmgr_body.c: the client's JSON body.  Checks return NGX_DECLINED
+ * when nothing was sent and the handler goes on, else the rc of the error
+ * reply they sent.
+ */
+ngx_int_t ngx_taskmgr_body_check(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_body_parse(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_body_fields(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char **allowed, const char **required);
+typedef const char *(*ngx_taskmgr_valid_pt)(const char *s, size_t len);
+#define NGX_TASKMGR_NULLABLE           1
+#define NGX_TASKMGR_LOWER              2
+ngx_int_t ngx_taskmgr_field_str(ngx_http_request_t *r, json_t *obj,
+    const char *name, ngx_taskmgr_valid_pt valid, ngx_uint_t flags,
+    const char **value);
+ngx_int_t ngx_taskmgr_field_bool(ngx_http_request_t *r, json_t *obj,
+    const char *name, const char *field, ngx_int_t *value);
+ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
+    ngx_str_t *value);
+
+/* ngx_taskmgr_auth.c: who is calling */
+ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t mode, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_auth_verify(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *token, const char *token_use,
+    ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_unauthorized(ngx_http_request_t *r,
+    const char *message);
+
+/* ngx_taskmgr_revoke.c: logged-out access tokens */
+ngx_shm_zone_t *ngx_taskmgr_revoke_zone_add(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size);
+ngx_int_t ngx_taskmgr_revoke_check(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_revoke_record(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+
+/* services */
+ngx_int_t ngx_taskmgr_users_handler(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_health_handler(ngx_http_request_t *r);
+
+
+#endif /* _NGX_TASKMGR_H_INCLUDED_ */

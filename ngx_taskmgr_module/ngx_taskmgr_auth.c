@@ -1,0 +1,223 @@
+/*
+ * Who is calling: the Cognito access token from "Authorization: Bearer" or
+ * the tm_access cookie, verified here (RS256 against the pool's JWKS, exp,
+ * iss, token_use, client id), then checked against logged-out tokens.
+ *
+ * The JWKS is fetched through a subrequest and kept per worker; an unknown
+ * kid refetches it once per request, and at most once per
+ * taskmgr_jwks_refresh per worker, so forged kids cannot flood Cognito.
+ */
+
+#include "ngx_taskmgr.h"
+#include "tm_jwt.h"
+
+
+#define NGX_TASKMGR_JWT_LEEWAY  30
+
+
+static ngx_int_t ngx_taskmgr_auth_verified(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_verify_now(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_jwks_done(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_bearer(ngx_http_request_t *r, ngx_str_t *token);
+
+
+static tm_jwks_t  *ngx_taskmgr_jwks;
+static time_t      ngx_taskmgr_jwks_time;
+
+
+ngx_int_t
+ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t mode, ngx_taskmgr_step_pt next)
+{
+    ngx_str_t  token;
+
+    ctx->auth_mode = mode;
+    ctx->auth_next = next;
+
+    if (ngx_taskmgr_bearer(r, &token) != NGX_OK
+        && ngx_taskmgr_get_cookie(r, "tm_access", &token) != NGX_OK)
+    {
+        if (mode == NGX_TASKMGR_AUTH_OPTIONAL) {
+            return next(r, ctx);
+        }
+
+        return ngx_taskmgr_unauthorized(r, "authentication required");
+    }
+
+    return ngx_taskmgr_auth_verify(r, ctx, &token, "access",
+                                   ngx_taskmgr_auth_verified);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_auth_verified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ctx->jwt_rc != TM_JWT_OK) {
+        if (ctx->auth_mode == NGX_TASKMGR_AUTH_OPTIONAL) {
+            return ctx->auth_next(r, ctx);
+        }
+
+        return ngx_taskmgr_unauthorized(r,
+                   ctx->jwt_rc == TM_JWT_EXPIRED ? "the token has expired"
+                                                 : "the token is not valid");
+    }
+
+    return ngx_taskmgr_revoke_check(r, ctx, ctx->auth_next);
+}
+
+
+/*
+ * Verifies a token and runs next with ctx->jwt_rc set; on TM_JWT_OK also
+ * ctx->claims, sub, jti and token_exp.  Used for callers' access tokens and
+ * for the tokens Cognito hands out at login.
+ */
+
+ngx_int_t
+ngx_taskmgr_auth_verify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_str_t *token, const char *token_use, ngx_taskmgr_step_pt next)
+{
+    ctx->token = *token;
+    ctx->verify_use = token_use;
+    ctx->verify_next = next;
+
+    if (ngx_taskmgr_verify_now(r, ctx) == NGX_OK
+        || ctx->jwt_rc != TM_JWT_UNKNOWN_KID
+        || ctx->jwks_fetched
+        || (ngx_taskmgr_jwks
+            && ngx_time() - ngx_taskmgr_jwks_time
+               < ctx->conf->jwks_refresh))
+    {
+        return next(r, ctx);
+    }
+
+    ctx->jwks_fetched = 1;
+    ngx_taskmgr_jwks_time = ngx_time();
+
+    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri,
+                                ngx_taskmgr_jwks_done);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    char        err[128];
+    tm_jwks_t  *keys;
+
+    keys = NULL;
+
+    if (ctx->status == NGX_HTTP_OK && ctx->raw.len) {
+        keys = tm_jwks_parse((char *) ctx->raw.data, ctx->raw.len, err,
+                             sizeof(err));
+        if (keys == NULL) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "taskmgr cognito GetJwks: %s", err);
+        }
+    }
+
+    if (keys == NULL) {
+        if (ngx_taskmgr_jwks == NULL) {
+            ngx_taskmgr_jwks_time = 0;
+            return ngx_taskmgr_aws_fail(r, ctx);
+        }
+
+    } else {
+        tm_jwks_free(ngx_taskmgr_jwks);
+        ngx_taskmgr_jwks = keys;
+    }
+
+    (void) ngx_taskmgr_verify_now(r, ctx);
+
+    return ctx->verify_next(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t           *claims, *jti;
+    json_int_t        exp;
+    tm_jwt_expect_t   expect;
+
+    expect.issuer = (const char *) ctx->conf->issuer.data;
+    expect.client_id = (const char *) ctx->conf->client_id.data;
+    expect.token_use = ctx->verify_use;
+    expect.now = (long long) ngx_time();
+    expect.leeway = NGX_TASKMGR_JWT_LEEWAY;
+
+    claims = NULL;
+    ctx->jwt_rc = tm_jwt_verify((const char *) ctx->token.data,
+                                ctx->token.len, ngx_taskmgr_jwks, &expect,
+                                &claims);
+
+    if (ctx->jwt_rc != TM_JWT_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "taskmgr: %s token refused: %s", ctx->verify_use,
+                      tm_jwt_strerror(ctx->jwt_rc));
+        return NGX_DECLINED;
+    }
+
+    json_decref(ctx->claims);
+    ctx->claims = claims;
+
+    ctx->sub = json_string_value(json_object_get(claims, "sub"));
+    exp = json_integer_value(json_object_get(claims, "exp"));
+    ctx->token_exp = (time_t) exp;
+
+    jti = json_object_get(claims, "jti");
+    ctx->jti = json_string_value(jti);
+
+    if (ctx->sub == NULL || *ctx->sub == '\0') {
+        ctx->jwt_rc = TM_JWT_MALFORMED;
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_taskmgr_unauthorized(ngx_http_request_t *r, const char *message)
+{
+    ngx_str_t  v = ngx_string("Bearer");
+
+    if (ngx_taskmgr_add_header(r, "WWW-Authenticate", &v) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_send_error(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
+                                  message, NULL);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_bearer(ngx_http_request_t *r, ngx_str_t *token)
+{
+    ngx_str_t  *v;
+
+    if (r->headers_in.authorization == NULL) {
+        return NGX_DECLINED;
+    }
+
+    v = &r->headers_in.authorization->value;
+
+    if (v->len <= sizeof("Bearer ") - 1
+        || ngx_strncasecmp(v->data, (u_char *) "Bearer ",
+                           sizeof("Bearer ") - 1) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    token->data = v->data + sizeof("Bearer ") - 1;
+    token->len = v->len - (sizeof("Bearer ") - 1);
+
+    while (token->len && token->data[0] == ' ') {
+        token->data++;
+        token->len--;
+    }
+
+    return token->len ? NGX_OK : NGX_DECLINED;
+}

@@ -1,0 +1,84 @@
+/*
+ * GET /api/health: can this node reach DynamoDB (DescribeTable) and
+ * Cognito (the pool's JWKS)?  200 when both answer, else 503 naming what
+ * is down.
+ */
+
+#include "ngx_taskmgr.h"
+
+
+#define NGX_TASKMGR_DDB_OK      1
+#define NGX_TASKMGR_COGNITO_OK  2
+
+
+static ngx_int_t ngx_taskmgr_health_start(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_health_ddb(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_health_cognito(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+
+static const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[] = {
+    { ngx_string("/api/health"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_NONE,
+      ngx_taskmgr_health_start },
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+ngx_int_t
+ngx_taskmgr_health_handler(ngx_http_request_t *r)
+{
+    return ngx_taskmgr_dispatch(r, ngx_taskmgr_health_routes);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_health_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "DescribeTable",
+                                json_pack("{s:s}", "TableName",
+                                          ctx->conf->table.data),
+                                NGX_TASKMGR_AWS_RAW, ngx_taskmgr_health_ddb);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_health_ddb(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ctx->status == NGX_HTTP_OK && ctx->reply) {
+        ctx->flags |= NGX_TASKMGR_DDB_OK;
+    }
+
+    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri,
+                                ngx_taskmgr_health_cognito);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t      *obj;
+    ngx_int_t    rc;
+    ngx_uint_t   ok;
+
+    if (ctx->status == NGX_HTTP_OK && ctx->reply) {
+        ctx->flags |= NGX_TASKMGR_COGNITO_OK;
+    }
+
+    ok = (ctx->flags & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
+         == (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK);
+
+    obj = json_pack("{s:s, s:s, s:s}",
+                    "status", ok ? "ok" : "degraded",
+                    "dynamodb", (ctx->flags & NGX_TASKMGR_DDB_OK)
+                                ? "ok" : "unavailable",
+                    "cognito", (ctx->flags & NGX_TASKMGR_COGNITO_OK)
+                               ? "ok" : "unavailable");
+
+    rc = ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK
+                                     : NGX_HTTP_SERVICE_UNAVAILABLE, obj);
+    json_decref(obj);
+
+    return rc;
+}

@@ -1,0 +1,193 @@
+/*
+ * Every reply the module writes: JSON bodies, the one JSON error shape
+ * {"error": {"code", "message", "field"?}}, empty replies, headers, cookies.
+ */
+
+#include "ngx_taskmgr.h"
+
+
+static void ngx_taskmgr_json_cleanup(void *data);
+
+
+ngx_int_t
+ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
+{
+    size_t        len;
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    if (obj == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = json_dumpb(obj, NULL, 0, JSON_COMPACT);
+
+    b = ngx_create_temp_buf(r->pool, len ? len : 1);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (json_dumpb(obj, (char *) b->pos, len, JSON_COMPACT) != len) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = b->pos + len;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = len;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (ngx_taskmgr_add_header(r, "Cache-Control", NULL) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message, const char *field)
+{
+    json_t     *err, *obj;
+    ngx_int_t   rc;
+
+    err = json_pack("{s:s, s:s}", "code", code, "message", message);
+
+    if (err && field) {
+        json_object_set_new(err, "field", json_string(field));
+    }
+
+    obj = err ? json_pack("{s:o}", "error", err) : NULL;
+
+    rc = ngx_taskmgr_send_json(r, status, obj);
+
+    json_decref(obj);
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_taskmgr_send_empty(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_int_t  rc;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    if (ngx_taskmgr_add_header(r, "Cache-Control", NULL) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_send_special(r, NGX_HTTP_LAST);
+}
+
+
+/* value NULL adds "Cache-Control: no-store" (API replies are private) */
+
+ngx_int_t
+ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
+    ngx_str_t *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) name;
+    h->key.len = ngx_strlen(name);
+
+    if (value) {
+        h->value = *value;
+
+    } else {
+        ngx_str_set(&h->value, "no-store");
+    }
+
+    return NGX_OK;
+}
+
+
+/* HttpOnly, SameSite=Strict, Secure unless the conf turns it off (plain
+ * http on loopback); max_age 0 deletes the cookie */
+
+ngx_int_t
+ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
+    const char *value, const char *path, time_t max_age)
+{
+    size_t                    len;
+    ngx_str_t                 v;
+    ngx_taskmgr_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
+
+    len = ngx_strlen(name) + ngx_strlen(value) + ngx_strlen(path)
+          + sizeof("=; Path=; Max-Age=; HttpOnly; SameSite=Strict; Secure")
+          + NGX_TIME_T_LEN;
+
+    v.data = ngx_pnalloc(r->pool, len);
+    if (v.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v.len = ngx_sprintf(v.data, "%s=%s; Path=%s; Max-Age=%T; HttpOnly; "
+                        "SameSite=Strict%s", name, value, path, max_age,
+                        mcf->cookie_secure ? "; Secure" : "")
+            - v.data;
+
+    return ngx_taskmgr_add_header(r, "Set-Cookie", &v);
+}
+
+
+/* jansson values that live as long as the request */
+
+void
+ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    if (obj == NULL) {
+        return;
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        /* keep it rather than free it while still in use */
+        return;
+    }
+
+    cln->handler = ngx_taskmgr_json_cleanup;
+    cln->data = obj;
+}
+
+
+static void
+ngx_taskmgr_json_cleanup(void *data)
+{
+    json_decref(data);
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Renders conf/nginx.conf.in to OUTPUT.  Only ${TASKMGR_*} variables are
+# substituted, so nginx's own $variables survive.  Every TASKMGR_* variable
+# the template uses must be set (defaults below); an unset one is an error
+# rather than an empty string in the conf.
+#
+# usage: scripts/render-conf.sh OUTPUT   (env: TASKMGR_*, SANITIZE)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+template=${TASKMGR_TEMPLATE:-$repo/conf/nginx.conf.in}
+out=${1:?usage: $0 OUTPUT}
+
+san=; [[ ${SANITIZE:-} == 1 ]] && san=-san
+export TASKMGR_MODULE=${TASKMGR_MODULE:-$repo/objs$san/ngx_taskmgr_module.so}
+export TASKMGR_WORKERS=${TASKMGR_WORKERS:-2}
+export TASKMGR_LOG_LEVEL=${TASKMGR_LOG_LEVEL:-notice}
+export TASKMGR_AUTH_RATE=${TASKMGR_AUTH_RATE:-10r/s}
+export TASKMGR_AUTH_BURST=${TASKMGR_AUTH_BURST:-40}
+export TASKMGR_TABLE=${TASKMGR_TABLE:-TaskManager}
+export TASKMGR_DDB_PORT=${TASKMGR_DDB_PORT:-8000}
+export TASKMGR_COGNITO_PORT=${TASKMGR_COGNITO_PORT:-9229}
+export TASKMGR_PORT=${TASKMGR_PORT:-8080}
+export TASKMGR_REQUIRE_CONFIRMATION=${TASKMGR_REQUIRE_CONFIRMATION:-off}
+# the built web app if there is one, else a page saying it is not built
+if [[ -z ${TASKMGR_WEB_ROOT:-} ]]; then
+    if [[ -d $repo/web/out ]]; then
+        TASKMGR_WEB_ROOT=$repo/web/out
+    else
+        TASKMGR_WEB_ROOT=$repo/conf/web-placeholder
+    fi
+fi
+export TASKMGR_WEB_ROOT
+: "${TASKMGR_RUN:?TASKMGR_RUN (runtime dir) must be set}"
+: "${TASKMGR_USER_POOL_ID:?TASKMGR_USER_POOL_ID must be set (scripts/bootstrap.mjs prints it)}"
+: "${TASKMGR_CLIENT_ID:?TASKMGR_CLIENT_ID must be set (scripts/bootstrap.mjs prints it)}"
+
+# nginx needs absolute paths here (-p would make relative ones its own)
+for v in TASKMGR_MODULE TASKMGR_RUN TASKMGR_WEB_ROOT; do
+    [[ ${!v} == /* ]] || { echo "render-conf: $v must be an absolute path: ${!v}" >&2; exit 1; }
+done
+
+# the variables the template actually uses, and only those
+# shellcheck disable=SC2016
+mapfile -t vars < <(grep -o '\${TASKMGR_[A-Z0-9_]*}' "$template" | sort -u)
+missing=()
+for v in "${vars[@]}"; do
+    name=${v:2:-1}
+    [[ -n ${!name:-} ]] || missing+=("$name")
+done
+if ((${#missing[@]})); then
+    echo "render-conf: not set: ${missing[*]}" >&2
+    exit 1
+fi
+
+# the temp paths the conf names must exist before nginx starts
+mkdir -p "$TASKMGR_RUN"/tmp/{body,proxy,fastcgi,uwsgi,scgi}
+
+mkdir -p "$(dirname "$out")"
+envsubst "${vars[*]}" < "$template" > "$out.tmp"
+mv "$out.tmp" "$out"

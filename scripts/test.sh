@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Runs the test suites; exits non-zero if any fails.
+#
+# usage: scripts/test.sh [unit|api]...   (none: all suites, in that order)
+#   unit  every build/tests/test_* (build-san/ with SANITIZE=1)
+#   api   prove tests/api/ against a throwaway stack on free loopback ports
+#
+# A failing api run keeps its logs under test-output/.  The build is make's
+# job (make test builds first); this script only runs what is built.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+
+san=; [[ ${SANITIZE:-} == 1 ]] && san=-san
+passed=()
+failed=()
+
+suite_unit() {
+    local bins=() b rc=0
+    for b in "build$san"/tests/test_*; do
+        [[ -f $b && -x $b ]] && bins+=("$b")
+    done
+    if ((${#bins[@]} == 0)); then
+        echo "unit: no test programs in build$san/tests/ (make unit${san:+ SANITIZE=1} builds them)" >&2
+        return 1
+    fi
+    for b in "${bins[@]}"; do
+        echo "=== $b"
+        # UBSan only prints a report: make it fail the program too
+        if ! UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} "$b"; then
+            echo "unit: FAILED $b" >&2
+            rc=1
+        fi
+    done
+    return $rc
+}
+
+# n distinct free loopback ports: bind them all at once, then let them go
+free_ports() {
+    perl -MIO::Socket::INET -e '
+        my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
+                                             Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. $ARGV[0];
+        print join(" ", map { $_->sockport } @s), "\n";' "$1"
+}
+
+suite_api() {
+    local tests
+    tests=$(find tests/api -name '*.t' 2> /dev/null | head -n 1)
+    if [[ -z $tests ]]; then
+        echo "api: no tests (tests/api/*.t)" >&2
+        return 1
+    fi
+
+    local tmp rc=0 ddb_port cognito_port port
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-api.XXXXXX")
+    # nginx workers run as nobody when started by root: let them in
+    chmod 755 "$tmp"
+    read -r ddb_port cognito_port port <<< "$(free_ports 3)"
+    local -a stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port"
+                        COGNITO_PORT="$cognito_port" PORT="$port")
+
+    # shellcheck disable=SC2064
+    trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true" EXIT
+
+    echo "=== api: stack on 127.0.0.1 ports nginx $port, dynalite $ddb_port, cognito-local $cognito_port ($tmp)"
+    if env "${stack_env[@]}" scripts/stack.sh start; then
+        # the TASKMGR_* the tests read (TaskmgrStack.pm)
+        if ! (
+            set -a
+            # shellcheck disable=SC1091
+            . "$tmp/data/run/stack.env"
+            set +a
+            prove -v -r -I tests/lib tests/api/
+        ); then
+            rc=1
+        fi
+    else
+        echo "api: the stack did not start" >&2
+        rc=1
+    fi
+    # stop first: the workers' last reports are written as they exit
+    env "${stack_env[@]}" scripts/stack.sh stop || rc=1
+    trap - EXIT
+
+    local run=$tmp/data/run f
+    if compgen -G "$run/sanitizer/*san*" > /dev/null; then
+        for f in "$run"/sanitizer/*san*; do
+            echo "=== $f" >&2
+            cat "$f" >&2
+        done
+        echo "api: sanitizer reports (above)" >&2
+        rc=1
+    fi
+    # a worker that crashed is a failure even if every test passed
+    if [[ -f $run/error.log ]] && grep -E 'exited on signal|\[(alert|emerg)\]' "$run/error.log" >&2; then
+        echo "api: nginx error.log reports a crash or alert (above)" >&2
+        rc=1
+    fi
+
+    if ((rc)); then
+        local keep
+        keep=test-output/api${san}-$(date -u +%Y%m%dT%H%M%SZ)
+        mkdir -p "$keep"
+        cp -r "$tmp/data/log" "$keep/" 2> /dev/null || true
+        cp -r "$run" "$keep/run" 2> /dev/null || true
+        rm -rf "$keep/run/tmp"
+        echo "api: logs of this run kept in $keep/" >&2
+    fi
+    rm -rf "$tmp"
+    return $rc
+}
+
+suites=("$@")
+((${#suites[@]})) || suites=(unit api)
+
+for s in "${suites[@]}"; do
+    case $s in
+        unit|api) ;;
+        *) echo "usage: $0 [unit|api]..." >&2; exit 2 ;;
+    esac
+done
+
+for s in "${suites[@]}"; do
+    if "suite_$s"; then passed+=("$s"); else failed+=("$s"); fi
+done
+
+echo
+echo "suites passed: ${passed[*]:-none}; failed: ${failed[*]:-none}${san:+ (SANITIZE=1)}"
+echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
+((${#failed[@]} == 0))
