@@ -372,6 +372,48 @@ tm_valid_code(const char *s, size_t len)
 }
 
 
+const char *
+tm_valid_title(const char *s, size_t len)
+{
+    return tm_valid_text(s, len, TM_TITLE_MAX, 1, 0);
+}
+
+
+const char *
+tm_valid_description(const char *s, size_t len)
+{
+    return tm_valid_text(s, len, TM_DESCRIPTION_MAX, 0, 1);
+}
+
+
+const char *
+tm_valid_status(const char *s, size_t len)
+{
+    static const char  *statuses[] = { "pending", "in_progress", "completed",
+                                       NULL };
+    const char        **st;
+
+    for (st = statuses; *st; st++) {
+        if (strlen(*st) == len && memcmp(*st, s, len) == 0) {
+            return NULL;
+        }
+    }
+
+    return "must be pending, in_progress or completed";
+}
+
+
+const char *
+tm_valid_datetime(const char *s, size_t len)
+{
+    long long  t;
+
+    return tm_parse_rfc3339(s, len, &t) == 0
+           ? NULL
+           : "must be an RFC 3339 date-time like 2026-11-25T17:00:00Z";
+}
+
+
 /* E.164: '+', then 7 to 15 digits, the first not 0 */
 const char *
 tm_valid_phone(const char *s, size_t len)

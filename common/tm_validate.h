@@ -14,6 +14,8 @@
 
 #define TM_EMAIL_MAX     254
 #define TM_NAME_MAX      100
+#define TM_TITLE_MAX     200
+#define TM_DESCRIPTION_MAX  5000
 #define TM_PASSWORD_MIN  12
 #define TM_PASSWORD_MAX  256
 
@@ -37,6 +39,10 @@ const char *tm_valid_password(const char *s, size_t len);
 const char *tm_valid_phone(const char *s, size_t len);      /* E.164 */
 const char *tm_valid_present(const char *s, size_t len);    /* 1..8192 */
 const char *tm_valid_code(const char *s, size_t len);       /* [A-Za-z0-9]{1,16} */
+const char *tm_valid_title(const char *s, size_t len);      /* 1..200 */
+const char *tm_valid_description(const char *s, size_t len); /* 0..5000 */
+const char *tm_valid_status(const char *s, size_t len);     /* task status */
+const char *tm_valid_datetime(const char *s, size_t len);   /* RFC 3339 */
 
 /* lower-cases ASCII letters in place */
 void tm_ascii_lower(char *s, size_t len);

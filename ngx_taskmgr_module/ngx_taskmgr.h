@@ -18,6 +18,7 @@
 #define NGX_TASKMGR_SVC_USERS          1
 #define NGX_TASKMGR_SVC_HEALTH         2
 #define NGX_TASKMGR_SVC_REJECT         3
+#define NGX_TASKMGR_SVC_TASKS          4
 
 #define NGX_TASKMGR_DYNAMODB           0
 #define NGX_TASKMGR_COGNITO            1
@@ -66,6 +67,9 @@ typedef struct {
     time_t                     revocation_cache;
     time_t                     refresh_cookie_ttl;
     ngx_shm_zone_t            *revocation_zone;
+    ngx_str_t                  cursor_key;
+    ngx_uint_t                 reminder_shards;
+    time_t                     notification_ttl;
 } ngx_taskmgr_main_conf_t;
 
 
@@ -203,6 +207,7 @@ ngx_int_t ngx_taskmgr_revoke_record(ngx_http_request_t *r,
 /* services */
 ngx_int_t ngx_taskmgr_users_handler(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_tasks_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_TASKMGR_H_INCLUDED_ */

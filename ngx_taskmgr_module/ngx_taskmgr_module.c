@@ -5,6 +5,7 @@
  */
 
 #include "ngx_taskmgr.h"
+#include <openssl/rand.h>
 
 
 static ngx_int_t ngx_taskmgr_content_handler(ngx_http_request_t *r);
@@ -131,12 +132,40 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       offsetof(ngx_taskmgr_main_conf_t, refresh_cookie_ttl),
       NULL },
 
+    { ngx_string("taskmgr_cursor_key"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, cursor_key),
+      NULL },
+
+    { ngx_string("taskmgr_reminder_shards"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, reminder_shards),
+      NULL },
+
+    { ngx_string("taskmgr_notification_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, notification_ttl),
+      NULL },
+
     { ngx_string("taskmgr_users"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       (void *) NGX_TASKMGR_SVC_USERS },
+
+    { ngx_string("taskmgr_tasks"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_taskmgr_service,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) NGX_TASKMGR_SVC_TASKS },
 
     { ngx_string("taskmgr_health"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -198,6 +227,9 @@ ngx_taskmgr_content_handler(ngx_http_request_t *r)
 
     case NGX_TASKMGR_SVC_USERS:
         return ngx_taskmgr_users_handler(r);
+
+    case NGX_TASKMGR_SVC_TASKS:
+        return ngx_taskmgr_tasks_handler(r);
 
     case NGX_TASKMGR_SVC_HEALTH:
         return ngx_taskmgr_health_handler(r);
@@ -521,6 +553,8 @@ ngx_taskmgr_create_main_conf(ngx_conf_t *cf)
     mcf->jwks_refresh = NGX_CONF_UNSET;
     mcf->revocation_cache = NGX_CONF_UNSET;
     mcf->refresh_cookie_ttl = NGX_CONF_UNSET;
+    mcf->reminder_shards = NGX_CONF_UNSET_UINT;
+    mcf->notification_ttl = NGX_CONF_UNSET;
 
     return mcf;
 }
@@ -540,6 +574,37 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(mcf->jwks_refresh, 30);
     ngx_conf_init_value(mcf->revocation_cache, 5);
     ngx_conf_init_value(mcf->refresh_cookie_ttl, 30 * 24 * 3600);
+    ngx_conf_init_uint_value(mcf->reminder_shards, 8);
+    ngx_conf_init_value(mcf->notification_ttl, 30 * 24 * 3600);
+
+    if (mcf->reminder_shards == 0 || mcf->reminder_shards > 1000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "taskmgr_reminder_shards must be 1 to 1000");
+        return NGX_CONF_ERROR;
+    }
+
+    /* cursors must verify on every node: without a configured key they
+     * only do within this nginx's lifetime */
+    if (mcf->cursor_key.len == 0) {
+        mcf->cursor_key.data = ngx_pnalloc(cf->pool, 32);
+        if (mcf->cursor_key.data == NULL
+            || RAND_bytes(mcf->cursor_key.data, 32) != 1)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        mcf->cursor_key.len = 32;
+
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "no taskmgr_cursor_key: page cursors are signed "
+                           "with a random key and fail after a restart or "
+                           "on another node");
+
+    } else if (mcf->cursor_key.len < 16) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "taskmgr_cursor_key needs at least 16 characters");
+        return NGX_CONF_ERROR;
+    }
 
     if (mcf->region.len == 0) {
         ngx_str_set(&mcf->region, "us-east-1");
@@ -635,7 +700,7 @@ ngx_taskmgr_service(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_taskmgr_module);
 
-    if (lcf->service == NGX_TASKMGR_SVC_USERS
+    if (lcf->service != NGX_TASKMGR_SVC_HEALTH
         && (mcf->user_pool.len == 0 || mcf->client_id.len == 0
             || mcf->cognito.url.len == 0 || mcf->dynamodb.url.len == 0))
     {

@@ -36,6 +36,10 @@ ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 
+    /* If-Match and ETag are the API's own business: nginx's conditional
+     * request filter must not answer 412/304 for it */
+    r->disable_not_modified = 1;
+
     r->headers_out.status = status;
     r->headers_out.content_length_n = len;
     ngx_str_set(&r->headers_out.content_type, "application/json");

@@ -32,6 +32,17 @@ if [[ -z ${TASKMGR_WEB_ROOT:-} ]]; then
 fi
 export TASKMGR_WEB_ROOT
 : "${TASKMGR_RUN:?TASKMGR_RUN (runtime dir) must be set}"
+# the key that signs page cursors: made once per runtime dir and kept, so
+# cursors stay valid across restarts of the local stack
+if [[ -z ${TASKMGR_CURSOR_KEY:-} ]]; then
+    key_file=$TASKMGR_RUN/cursor-key
+    if [[ ! -s $key_file ]]; then
+        mkdir -p "$TASKMGR_RUN"
+        (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$key_file")
+    fi
+    TASKMGR_CURSOR_KEY=$(< "$key_file")
+fi
+export TASKMGR_CURSOR_KEY
 : "${TASKMGR_USER_POOL_ID:?TASKMGR_USER_POOL_ID must be set (scripts/bootstrap.mjs prints it)}"
 : "${TASKMGR_CLIENT_ID:?TASKMGR_CLIENT_ID must be set (scripts/bootstrap.mjs prints it)}"
 

@@ -1,0 +1,174 @@
+/*
+ * The task item and what derives from it.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "tm_ddb.h"
+#include "tm_task.h"
+
+
+int
+tm_uuid_v4(char *out)
+{
+    unsigned char  b[16];
+
+    if (RAND_bytes(b, sizeof(b)) != 1) {
+        return -1;
+    }
+
+    b[6] = (unsigned char) ((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char) ((b[8] & 0x3f) | 0x80);
+
+    snprintf(out, TM_UUID_LEN + 1,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+             b[10], b[11], b[12], b[13], b[14], b[15]);
+
+    return 0;
+}
+
+
+int
+tm_uuid_valid(const char *s, size_t len)
+{
+    size_t  i;
+
+    if (len != TM_UUID_LEN) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') {
+                return 0;
+            }
+
+        } else if (!((s[i] >= '0' && s[i] <= '9')
+                     || (s[i] >= 'a' && s[i] <= 'f')))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/* FNV-1a: stable across processes and builds */
+static unsigned
+tm_shard(const char *id, unsigned shards)
+{
+    unsigned     h;
+    const char  *p;
+
+    h = 2166136261u;
+    for (p = id; *p; p++) {
+        h = (h ^ (unsigned char) *p) * 16777619u;
+    }
+
+    return shards ? h % shards : 0;
+}
+
+
+void
+tm_task_reminder_key(const char *due, const char *task_id, unsigned shards,
+    char *out, size_t size)
+{
+    snprintf(out, size, "%.10s#PENDING#%u", due, tm_shard(task_id, shards));
+}
+
+
+void
+tm_outbox_shard(const char *id, unsigned shards, char *out, size_t size)
+{
+    snprintf(out, size, "OUTBOX#%u", tm_shard(id, shards));
+}
+
+
+void
+tm_notification_id(const char *task_id, const char *type, const char *event,
+    char *out)
+{
+    int            i, n;
+    char           buf[256];
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    n = snprintf(buf, sizeof(buf), "%s|%s|%s", task_id, type, event);
+    if (n < 0 || (size_t) n >= sizeof(buf)) {
+        n = (int) sizeof(buf) - 1;
+    }
+
+    SHA256((const unsigned char *) buf, (size_t) n, md);
+
+    for (i = 0; i < 16; i++) {
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+    }
+}
+
+
+void
+tm_time_seconds(const char *t, char *out)
+{
+    /* stored times are ours: "YYYY-MM-DDTHH:MM:SS" then ".mmm" and/or "Z" */
+    snprintf(out, 21, "%.19sZ", t);
+}
+
+
+static json_t *
+tm_time_or_null(const char *t)
+{
+    char  s[21];
+
+    if (t == NULL || strlen(t) < 19) {
+        return json_null();
+    }
+
+    tm_time_seconds(t, s);
+
+    return json_string(s);
+}
+
+
+json_t *
+tm_task_json(const json_t *item)
+{
+    long long    version;
+    const char  *sk, *title, *desc, *status;
+
+    sk = tm_ddb_get_s(item, TM_SK);
+    title = tm_ddb_get_s(item, "Title");
+    status = tm_ddb_get_s(item, "Status");
+
+    if (sk == NULL || strncmp(sk, TM_TASK_PREFIX, sizeof(TM_TASK_PREFIX) - 1)
+        || title == NULL || status == NULL)
+    {
+        return NULL;
+    }
+
+    desc = tm_ddb_get_s(item, "Description");
+
+    if (tm_ddb_get_n(item, "Version", &version) != 0) {
+        version = 1;
+    }
+
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
+                     "id", sk + sizeof(TM_TASK_PREFIX) - 1,
+                     "title", title,
+                     "description", desc ? desc : "",
+                     "status", status,
+                     "dueDate", tm_time_or_null(tm_ddb_get_s(item, "DueDate")),
+                     "createdAt", tm_time_or_null(tm_ddb_get_s(item,
+                                                               "CreatedAt")),
+                     "updatedAt", tm_time_or_null(tm_ddb_get_s(item,
+                                                         "TaskUpdatedAt")),
+                     "completedAt", tm_time_or_null(tm_ddb_get_s(item,
+                                                       "TaskCompletedAt")),
+                     "notificationSent",
+                     tm_ddb_get_bool(item, "NotificationSent", 0),
+                     "version", (json_int_t) version);
+}

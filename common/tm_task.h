@@ -1,0 +1,54 @@
+/*
+ * The task item (EntityPartition USER_<sub>, EntitySort TASK_<uuid>), its
+ * API JSON, the reminder index key and the completion notification.
+ * nginx-free, shared by the module and the scheduler.
+ */
+
+#ifndef TM_TASK_H
+#define TM_TASK_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+
+#define TM_TASK_PREFIX        "TASK_"
+#define TM_NOTIF_PREFIX       "NOTIF_"
+#define TM_UUID_LEN           36
+
+/* TaskDueSort of a task without a due date: after every date */
+#define TM_DUE_SORT_NONE      "~"
+
+
+/* a random (v4) UUID, lower-case; out holds >= 37 bytes; -1 on failure */
+int tm_uuid_v4(char *out);
+
+/* 1 if s is a lower-case UUID as tm_uuid_v4 makes them */
+int tm_uuid_valid(const char *s, size_t len);
+
+/*
+ * The NotificationSentIndex partition of a task awaiting its reminder:
+ * "<due day>#PENDING#<shard>", the shard from the task id so that one busy
+ * day spreads over `shards` partitions.  out holds >= 32 bytes.
+ */
+void tm_task_reminder_key(const char *due, const char *task_id,
+    unsigned shards, char *out, size_t size);
+
+/* the OutboxIndex partition of an item: "OUTBOX#<shard>" */
+void tm_outbox_shard(const char *id, unsigned shards, char *out,
+    size_t size);
+
+/* deterministic notification id from the task and the event (its due date
+ * or completion time), so that a replayed write is a no-op: 32 hex digits;
+ * out holds >= 33 bytes */
+void tm_notification_id(const char *task_id, const char *type,
+    const char *event, char *out);
+
+/* {id, title, description, status, dueDate, createdAt, updatedAt,
+ * completedAt, notificationSent, version}; NULL if not a task item */
+json_t *tm_task_json(const json_t *item);
+
+/* "2026-11-25T17:00:00.123Z" -> "2026-11-25T17:00:00Z" (seconds); out
+ * holds >= 21 bytes */
+void tm_time_seconds(const char *t, char *out);
+
+#endif /* TM_TASK_H */
