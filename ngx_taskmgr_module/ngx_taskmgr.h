@@ -70,6 +70,7 @@ typedef struct {
     ngx_str_t                  cursor_key;
     ngx_uint_t                 reminder_shards;
     time_t                     notification_ttl;
+    ngx_flag_t                 test_faults;
 } ngx_taskmgr_main_conf_t;
 
 
@@ -134,6 +135,11 @@ extern ngx_module_t  ngx_taskmgr_module;
 /* ngx_taskmgr_module.c: routing */
 ngx_int_t ngx_taskmgr_dispatch(ngx_http_request_t *r,
     const ngx_taskmgr_route_t *routes);
+
+/* with taskmgr_test_faults on, a request header "X-Taskmgr-Fault: <name>"
+ * asks for the named failure (tests of crash recovery) */
+ngx_int_t ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *name);
 
 /* NUL-terminated copy; bounded append (truncates, never overflows) */
 char *ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len);

@@ -153,6 +153,13 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       offsetof(ngx_taskmgr_main_conf_t, notification_ttl),
       NULL },
 
+    { ngx_string("taskmgr_test_faults"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, test_faults),
+      NULL },
+
     { ngx_string("taskmgr_users"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
@@ -464,6 +471,47 @@ ngx_taskmgr_strcat(char *dst, size_t size, const char *src)
 }
 
 
+ngx_int_t
+ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *name)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    if (!ctx->conf->test_faults) {
+        return 0;
+    }
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("X-Taskmgr-Fault") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Taskmgr-Fault",
+                               h[i].key.len) == 0
+            && h[i].value.len == ngx_strlen(name)
+            && ngx_strncmp(h[i].value.data, name, h[i].value.len) == 0)
+        {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "taskmgr: test fault \"%s\"", name);
+            return 1;
+        }
+    }
+}
+
+
 /* the jansson values a ctx holds across calls */
 
 static void
@@ -555,6 +603,7 @@ ngx_taskmgr_create_main_conf(ngx_conf_t *cf)
     mcf->refresh_cookie_ttl = NGX_CONF_UNSET;
     mcf->reminder_shards = NGX_CONF_UNSET_UINT;
     mcf->notification_ttl = NGX_CONF_UNSET;
+    mcf->test_faults = NGX_CONF_UNSET;
 
     return mcf;
 }
@@ -576,6 +625,13 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(mcf->refresh_cookie_ttl, 30 * 24 * 3600);
     ngx_conf_init_uint_value(mcf->reminder_shards, 8);
     ngx_conf_init_value(mcf->notification_ttl, 30 * 24 * 3600);
+    ngx_conf_init_value(mcf->test_faults, 0);
+
+    if (mcf->test_faults) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "taskmgr_test_faults is on: clients can make "
+                           "requests fail on purpose");
+    }
 
     if (mcf->reminder_shards == 0 || mcf->reminder_shards > 1000) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

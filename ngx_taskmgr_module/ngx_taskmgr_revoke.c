@@ -9,6 +9,7 @@
 
 #include "ngx_taskmgr.h"
 #include "tm_ddb.h"
+#include "tm_jwt.h"
 
 
 #define NGX_TASKMGR_JTI_MAX  128
@@ -41,6 +42,8 @@ typedef struct {
 
 static ngx_int_t ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone,
     void *data);
+static ngx_int_t ngx_taskmgr_revoked(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_revoke_checked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_revoke_recorded(ngx_http_request_t *r,
@@ -159,12 +162,11 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     ngx_shmtx_unlock(&z->shpool->mutex);
 
-    if (known) {
-        return revoked ? ngx_taskmgr_unauthorized(r, "the token was revoked")
-                       : next(r, ctx);
-    }
-
     ctx->revoke_next = next;
+
+    if (known) {
+        return revoked ? ngx_taskmgr_revoked(r, ctx) : next(r, ctx);
+    }
 
     return ngx_taskmgr_ddb(r, ctx, "GetItem",
                            json_pack("{s:s, s:o, s:b}",
@@ -188,11 +190,29 @@ ngx_taskmgr_revoke_checked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     if (item) {
         ngx_taskmgr_revoke_store(ctx, 1, 0);
-        return ngx_taskmgr_unauthorized(r, "the token was revoked");
+        return ngx_taskmgr_revoked(r, ctx);
     }
 
     ngx_taskmgr_revoke_store(ctx, 0,
                              ngx_time() + ctx->conf->revocation_cache);
+
+    return ctx->revoke_next(r, ctx);
+}
+
+
+/* where a session is optional (logout), a revoked token is no session */
+
+static ngx_int_t
+ngx_taskmgr_revoked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ctx->auth_mode != NGX_TASKMGR_AUTH_OPTIONAL) {
+        return ngx_taskmgr_unauthorized(r, "the token was revoked");
+    }
+
+    json_decref(ctx->claims);
+    ctx->claims = NULL;
+    ctx->sub = NULL;
+    ctx->jwt_rc = TM_JWT_EXPIRED;
 
     return ctx->revoke_next(r, ctx);
 }

@@ -609,6 +609,13 @@ ngx_taskmgr_task_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_task_reply(r, NGX_HTTP_OK, t->task);
     }
 
+    if (ngx_taskmgr_fault(r, ctx, "after-first-write")) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "fault_injected",
+                                      "the chain stopped after its first "
+                                      "write (test fault)", NULL);
+    }
+
     /* completed: (2) the notification, with delivery owed per the user's
      * preferences, (3) the task's outbox marker removed */
 

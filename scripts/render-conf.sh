@@ -22,6 +22,7 @@ export TASKMGR_DDB_PORT=${TASKMGR_DDB_PORT:-8000}
 export TASKMGR_COGNITO_PORT=${TASKMGR_COGNITO_PORT:-9229}
 export TASKMGR_PORT=${TASKMGR_PORT:-8080}
 export TASKMGR_REQUIRE_CONFIRMATION=${TASKMGR_REQUIRE_CONFIRMATION:-off}
+export TASKMGR_TEST_FAULTS=${TASKMGR_TEST_FAULTS:-off}
 # the built web app if there is one, else a page saying it is not built
 if [[ -z ${TASKMGR_WEB_ROOT:-} ]]; then
     if [[ -d $repo/web/out ]]; then

@@ -58,7 +58,8 @@ suite_api() {
     chmod 755 "$tmp"
     read -r ddb_port cognito_port port <<< "$(free_ports 3)"
     local -a stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port"
-                        COGNITO_PORT="$cognito_port" PORT="$port")
+                        COGNITO_PORT="$cognito_port" PORT="$port"
+                        TASKMGR_TEST_FAULTS=on)
 
     # shellcheck disable=SC2064
     trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true" EXIT
