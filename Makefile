@@ -34,7 +34,7 @@ MODULE_SRCS := $(wildcard ngx_taskmgr_module/*.c ngx_taskmgr_module/*.h) \
 
 export SANITIZE PORT
 
-.PHONY: all module unit deps run stop test test-unit test-api clean
+.PHONY: all module unit deps run stop test test-unit test-api bench clean
 
 all: module unit
 
@@ -83,6 +83,10 @@ test-unit: unit
 
 test-api: all
 	scripts/test.sh api
+
+# figures, not pass/fail: the module against DynamoDB itself, same run
+bench: deps all
+	tests/bench/api_vs_dynamodb.sh
 
 clean:
 	rm -rf objs objs-san build build-san objs*.configure.log

@@ -58,12 +58,15 @@ tm_json_string_or_null(const char *s)
 json_t *
 tm_user_json(const json_t *item)
 {
-    const char    *pk;
+    const char    *pk, *sk;
     const json_t  *prefs;
 
     pk = tm_ddb_get_s(item, TM_PK);
+    sk = tm_ddb_get_s(item, TM_SK);
 
-    if (pk == NULL || strncmp(pk, TM_USER_PREFIX, sizeof(TM_USER_PREFIX) - 1))
+    /* a user item's sort key is its partition key: not a task of it */
+    if (pk == NULL || strncmp(pk, TM_USER_PREFIX, sizeof(TM_USER_PREFIX) - 1)
+        || sk == NULL || strcmp(pk, sk) != 0)
     {
         return NULL;
     }

@@ -26,7 +26,7 @@ use TaskmgrStack qw(:all);
 our @EXPORT_OK = qw(
     auth_api register_user new_user_body user_item users_with_email
     b64url_encode b64url_decode jwt_parts jwt_make sign_jwt have_node
-    set_cookie_lines cookie_line scan_table
+    set_cookie_lines cookie_line scan_table cognito_db_user confirmation_code
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -208,6 +208,42 @@ JS
     waitpid $pid, 0;
     die "sign_jwt: node failed ($?): $out\n" if $? || $out !~ /^[\w-]+\.[\w-]+\.[\w-]+$/;
     return $out;
+}
+
+
+# cognito-local's own record of a user (its JSON db file), found by the
+# email attribute; undef if none.  Holds UserStatus, ConfirmationCode.
+sub cognito_db_user {
+    my ($email) = @_;
+    my $file = stack_env('TASKMGR_DATA_DIR') . '/cognito/.cognito/db/'
+        . stack_env('TASKMGR_USER_POOL_ID') . '.json';
+    for my $try (1 .. 20) {        # it may be half-written: read again
+        my $db = eval {
+            open my $fh, '<:raw', $file or die "$file: $!\n";
+            local $/;
+            json_decode(scalar <$fh>);
+        };
+        if ($db) {
+            for my $u (values %{ $db->{Users} || {} }) {
+                my %a = map { $_->{Name} => $_->{Value} } @{ $u->{Attributes} || [] };
+                return $u if lc($a{email} // '') eq lc $email;
+            }
+            return undef;
+        }
+        Time::HiRes::sleep(0.05);
+    }
+    return undef;
+}
+
+
+# The confirmation code cognito-local holds for this email.  Its log
+# (TaskmgrStack::confirmation_code_for) is written late at times, so the
+# db file is asked first.
+sub confirmation_code {
+    my ($email) = @_;
+    my $u = cognito_db_user($email);
+    return $u->{ConfirmationCode} if $u && defined $u->{ConfirmationCode};
+    return confirmation_code_for($email, 2);
 }
 
 

@@ -1,0 +1,110 @@
+#!/usr/bin/perl
+# Routing answers, all JSON: unknown routes (404), wrong methods (405 with
+# Allow), bodies too large (413, from the module and from nginx's own
+# client_max_body_size), bodies that are not JSON (415).
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use TaskmgrStack qw(:all);
+use TaskmgrSpec qw(:all);
+use ApiTest qw(:all);
+
+my $reg = register_user(tag => 'routes');
+is $reg->{r}{status}, 201, 'a registered user' or diag $reg->{r}{raw};
+my $tok = $reg->{access} // 'x';
+
+# ---- 404
+for my $case (['GET', '/api/nope'], ['GET', '/api/users'], ['GET', '/api/users/'],
+              ['GET', '/api/users/nope'], ['POST', '/api/users/me/extra'], ['GET', '/api/users/me/'],
+              ['DELETE', '/api/nope/deeper'], ['GET', '/api/health/x'], ['GET', '/api/Users/me']) {
+    my ($m, $path) = @$case;
+    my $r = api($m, $path, undef, { bearer => $tok });
+    error_ok($r, 404, 'not_found', undef, "$m $path: 404 not_found");
+}
+
+# ---- 405 with Allow
+my %allow = (
+    '/api/users/register' => [qw(POST)],
+    '/api/users/confirm'  => [qw(POST)],
+    '/api/users/login'    => [qw(POST)],
+    '/api/users/refresh'  => [qw(POST)],
+    '/api/users/logout'   => [qw(POST)],
+    '/api/users/me'       => [qw(GET PATCH)],
+    '/api/health'         => [qw(GET)],
+);
+for my $case (['GET', '/api/users/login'], ['DELETE', '/api/users/me'], ['PUT', '/api/users/me'],
+              ['POST', '/api/users/me'], ['GET', '/api/users/register'], ['GET', '/api/users/logout'],
+              ['PATCH', '/api/users/refresh'], ['GET', '/api/users/confirm'], ['POST', '/api/health'],
+              ['DELETE', '/api/health']) {
+    my ($m, $path) = @$case;
+    my $r = api($m, $path, ($m =~ /^(?:POST|PUT|PATCH)$/ ? {} : undef), { bearer => $tok });
+    error_ok($r, 405, 'method_not_allowed', undef, "$m $path: 405 method_not_allowed");
+    my @got = sort map { uc } split /\s*,\s*/, $r->{headers}{allow} // '';
+    my @want = sort @{ $allow{$path} };
+    my %got = map { $_ => 1 } @got;
+    ok !$got{$m} && !grep({ !$got{$_} } @want) && !grep({ my $g = $_; !grep({ $_ eq $g } @want, 'HEAD', 'OPTIONS') } @got),
+        "Allow lists @want" or diag 'Allow: ' . ($r->{headers}{allow} // 'missing');
+}
+{
+    # the 405 must not depend on being logged in, nor leak anything
+    my $r = api(DELETE => '/api/users/me');
+    error_ok($r, 405, 'method_not_allowed', undef, 'DELETE /api/users/me without a session: still 405');
+}
+
+# ---- 413: the module's limit (64 KiB) and nginx's (client_max_body_size 1m)
+{
+    my $pad = 'x' x (64 * 1024);
+    my $body = json_encode({ firstName => $pad });       # just over 64 KiB
+    my $r = api(PATCH => '/api/users/me', $body, { bearer => $tok, content_type => 'application/json' });
+    error_ok($r, 413, 'payload_too_large', undef, 'PATCH /me with a 64 KiB + 13 bytes body: 413 payload_too_large',
+             PATCH => '/api/users/me');
+
+    my $under = json_encode({ firstName => 'x' x (60 * 1024) });
+    $r = api(PATCH => '/api/users/me', $under, { bearer => $tok, content_type => 'application/json' });
+    error_ok($r, 400, undef, 'firstName', 'a 60 KiB body is read (and its 60 KiB name refused: 400)',
+             PATCH => '/api/users/me');
+
+    $r = auth_api(undef, POST => '/api/users/register',
+                  json_encode({ %{ new_user_body(tag => 'big') }, firstName => $pad }),
+                  { content_type => 'application/json' });
+    error_ok($r, 413, 'payload_too_large', undef, 'register with a body over 64 KiB: 413', POST => '/api/users/register');
+
+    my $huge = json_encode({ firstName => 'x' x (2 * 1024 * 1024) });
+    $r = api(PATCH => '/api/users/me', $huge, { bearer => $tok, content_type => 'application/json' });
+    error_ok($r, 413, 'payload_too_large', undef, 'a 2 MB body (nginx client_max_body_size): JSON 413',
+             PATCH => '/api/users/me');
+    $r = api(POST => '/api/users/login', $huge, { content_type => 'application/json' });
+    error_ok($r, 413, 'payload_too_large', undef, 'a 2 MB login body: JSON 413', POST => '/api/users/login');
+
+    my $me = api(GET => '/api/users/me', undef, { bearer => $tok });
+    spec_ok(GET => '/api/users/me', $me);
+    is $me->{status}, 200, 'the server is fine after the large bodies';
+    is $me->{json}{user}{firstName}, $reg->{user}{firstName}, 'and nothing was changed by them';
+}
+
+# ---- 415: bodies that are not declared JSON
+for my $ct ('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx',
+            'text/json') {
+    my $r = api(PATCH => '/api/users/me', '{"firstName":"Plain"}', { bearer => $tok, content_type => $ct });
+    error_ok($r, 415, 'unsupported_media_type', undef, "PATCH /me as $ct: 415", PATCH => '/api/users/me');
+}
+{
+    my $r = api(PATCH => '/api/users/me', '{"firstName":"Plain"}', { bearer => $tok });
+    error_ok($r, 415, 'unsupported_media_type', undef, 'PATCH /me with no Content-Type: 415', PATCH => '/api/users/me');
+    $r = auth_api(undef, POST => '/api/users/login', 'email=a@b.c&password=x',
+                  { content_type => 'application/x-www-form-urlencoded' });
+    error_ok($r, 415, 'unsupported_media_type', undef, 'login as a form post: 415', POST => '/api/users/login');
+    $r = auth_api(undef, POST => '/api/users/register', json_encode(new_user_body(tag => 'plain')),
+                  { content_type => 'text/plain' });
+    error_ok($r, 415, 'unsupported_media_type', undef, 'register as text/plain: 415', POST => '/api/users/register');
+
+    for my $ct ('application/json; charset=utf-8', 'Application/JSON') {
+        $r = api(PATCH => '/api/users/me', '{"firstName":"Charset"}', { bearer => $tok, content_type => $ct });
+        spec_ok(PATCH => '/api/users/me', $r);
+        is $r->{status}, 200, "Content-Type '$ct' is JSON" or diag $r->{raw};
+    }
+}
+
+done_testing;

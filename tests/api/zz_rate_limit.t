@@ -1,0 +1,117 @@
+#!/usr/bin/perl
+# Registration and login are rate limited per client address (nginx
+# limit_req, TASKMGR_AUTH_RATE 10r/s, burst TASKMGR_AUTH_BURST 40): ~80
+# rapid logins must meet 429s with a JSON error (code rate_limited) and a
+# Retry-After header.  Runs last (zz_): it drains the bucket.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use File::Temp ();
+use Time::HiRes ();
+use POSIX ();
+use TaskmgrStack qw(:all);
+use TaskmgrSpec qw(:all);
+use ApiTest qw(:all);
+
+my $WORKERS = 8;
+my $EACH    = 10;
+my $RATE    = ($ENV{TASKMGR_AUTH_RATE} // '10r/s') =~ /^(\d+)r\/s$/ ? $1 : 10;
+my $BURST   = $ENV{TASKMGR_AUTH_BURST} // 40;
+
+my $reg = register_user(tag => 'ratelimit');
+is $reg->{r}{status}, 201, 'a registered user' or diag $reg->{r}{raw};
+sleep 1;    # let earlier files' requests drain a little
+
+# ---- the burst: WORKERS processes, EACH wrong-password logins apiece
+my $dir = File::Temp->newdir;
+my $t0 = Time::HiRes::time();
+my @pids;
+for my $w (1 .. $WORKERS) {
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if (!$pid) {
+        my @out;
+        for (1 .. $EACH) {
+            my $r = api(POST => '/api/users/login', { email => $reg->{email}, password => 'Wr0ng!Password#' });
+            push @out, { status => $r->{status}, headers => $r->{headers}, raw => $r->{raw} };
+        }
+        open my $fh, '>', "$dir/$w.json" or die;
+        print $fh json_encode(\@out);
+        close $fh;
+        POSIX::_exit(0);
+    }
+    push @pids, $pid;
+}
+waitpid $_, 0 for @pids;
+my $elapsed = Time::HiRes::time() - $t0;
+
+my @res;
+for my $w (1 .. $WORKERS) {
+    open my $fh, '<', "$dir/$w.json" or do { fail("worker $w wrote no results"); next };
+    local $/;
+    push @res, @{ json_decode(scalar <$fh>) };
+}
+# api()'s JSON decoding happened in the children: redo it here
+for my $r (@res) {
+    $r->{json} = eval { json_decode($r->{raw}) } if ($r->{headers}{'content-type'} // '') =~ m{^application/json}i;
+}
+is scalar @res, $WORKERS * $EACH, sprintf '%d logins sent in %.2fs', scalar @res, $elapsed;
+
+my @limited = grep { $_->{status} == 429 } @res;
+my @passed  = grep { $_->{status} != 429 } @res;
+note sprintf '%d answered 429, %d went through', scalar @limited, scalar @passed;
+ok @limited >= 10, 'some logins were refused with 429' or diag 'statuses: ' . join ' ', map { $_->{status} } @res;
+my $allowed = $BURST + 1 + $RATE * $elapsed + 2;
+ok @passed <= $allowed, sprintf 'at most burst + rate x time went through (%d <= %.0f)', scalar @passed, $allowed;
+
+if (@limited) {
+    my $r = $limited[0];
+    error_ok($r, 429, 'rate_limited', undef, 'a 429 is a JSON error with code rate_limited', POST => '/api/users/login');
+    like $r->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, 'with a Retry-After in seconds';
+    my @bad = grep { my $x = $_; my @e = (error_errors($x, 429, 'rate_limited'), spec_errors(POST => '/api/users/login', $x));
+                     push @e, 'no Retry-After' unless ($x->{headers}{'retry-after'} // '') =~ /^[1-9]\d*$/; @e } @limited;
+    is scalar @bad, 0, 'every 429 is like that' or diag explain $bad[0];
+}
+{
+    my @bad = grep { my @e = (error_errors($_, 401, 'invalid_credentials'), spec_errors(POST => '/api/users/login', $_)); @e } @passed;
+    is scalar @bad, 0, 'the logins let through were answered 401 invalid_credentials'
+        or diag explain $bad[0];
+}
+
+# ---- registration shares the limit; other routes do not
+{
+    # quick requests (an empty body is refused without a backend call) so
+    # that the bucket has no time to drain between them
+    my @st;
+    for (1 .. 20) {
+        my $r = api(POST => '/api/users/register', {});
+        push @st, $r->{status};
+        if ($r->{status} == 429) {
+            error_ok($r, 429, 'rate_limited', undef, 'register is limited by the same zone: 429 rate_limited',
+                     POST => '/api/users/register');
+            last;
+        }
+    }
+    ok grep({ $_ == 429 } @st), 'a register right after the login burst meets the limit' or diag "statuses @st";
+
+    my $h = api(GET => '/api/health');
+    spec_ok(GET => '/api/health', $h);
+    is $h->{status}, 200, 'health is not rate limited';
+    my $m = api(GET => '/api/users/me', undef, { bearer => $reg->{access} // 'x' });
+    spec_ok(GET => '/api/users/me', $m);
+    is $m->{status}, 200, 'GET /me is not rate limited';
+}
+
+# ---- after Retry-After, logins work again
+{
+    my $wait = $limited[-1] ? $limited[-1]{headers}{'retry-after'} : 1;
+    $wait = 1 unless defined $wait && $wait =~ /^\d+$/ && $wait > 0;
+    Time::HiRes::sleep($wait + 0.2);
+    my $r = api(POST => '/api/users/login', { email => $reg->{email}, password => $reg->{password} });
+    spec_ok(POST => '/api/users/login', $r);
+    is $r->{status}, 200, "login works again after Retry-After ($wait s)" or diag $r->{raw};
+}
+
+done_testing;

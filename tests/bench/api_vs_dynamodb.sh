@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmark: the API through nginx + module against the same DynamoDB call
+# sent straight to dynalite, in the same run, with wrk -t2 -c32 -d10s:
+#   GET /api/tasks?limit=50 (a user with 200 tasks)  vs  the Query it makes
+#   GET /api/users/me                                vs  the GetItem it makes
+# Prints requests/s, p99 latency and the ratio module/database (goal for
+# the task list: >= 0.9).  Starts and stops its own stack on free ports.
+#
+# usage: tests/bench/api_vs_dynamodb.sh   (make bench; env DURATION=10s)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+duration=${DURATION:-10s}
+
+read -r ddb_port cognito_port port <<< "$(perl -MIO::Socket::INET -e '
+    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 3;
+    print join(" ", map { $_->sockport } @s), "\n";')"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-bench.XXXXXX")
+chmod 755 "$tmp"
+export DATA_DIR=$tmp/data DDB_PORT=$ddb_port COGNITO_PORT=$cognito_port \
+       PORT=$port TASKMGR_LOG_LEVEL=warn
+trap 'scripts/stack.sh stop > /dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+scripts/stack.sh start > /dev/null
+
+api=http://127.0.0.1:$port
+ddb=http://127.0.0.1:$ddb_port
+json=(-H 'Content-Type: application/json' -H 'X-Requested-With: bench')
+
+session=$(curl -sf -X POST "$api/api/users/register" "${json[@]}" \
+    -d '{"email":"bench@example.com","password":"Str0ng!Passw0rd#",
+         "firstName":"Bench","lastName":"Mark"}')
+token=$(jq -r .accessToken <<< "$session")
+sub=$(jq -r .user.id <<< "$session")
+
+seq 1 200 | xargs -P 8 -I{} curl -sf -o /dev/null -X POST "$api/api/tasks" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"title":"Task {}","description":"A task of the benchmark",
+         "dueDate":"2026-12-01T10:00:00Z"}'
+
+# "<requests/s> <p99 ms>" of one wrk run
+measure() {
+    local out rps p99
+    out=$(wrk -t2 -c32 -d"$duration" --latency "$@")
+    if grep -q 'Non-2xx' <<< "$out"; then
+        echo "bench: non-2xx answers from $*" >&2
+        grep 'Non-2xx' <<< "$out" >&2
+        exit 1
+    fi
+    rps=$(awk '/^Requests\/sec/ { print $2 }' <<< "$out")
+    p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 }
+                             else if (v ~ /ms$/) sub(/ms/, "", v);
+                             else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 }
+                             print v }' <<< "$out")
+    echo "$rps $p99"
+}
+
+query=$(jq -cn --arg pk "USER_$sub" '{TableName: "TaskManager",
+    IndexName: "UpdatedAtIndex", ScanIndexForward: false, Limit: 50,
+    KeyConditionExpression: "EntityPartition = :pk",
+    ExpressionAttributeValues: {":pk": {S: $pk}}}')
+getitem=$(jq -cn --arg pk "USER_$sub" '{TableName: "TaskManager",
+    Key: {EntityPartition: {S: $pk}, EntitySort: {S: $pk}}}')
+
+count=$(curl -sf -H "Authorization: Bearer $token" "$api/api/tasks?limit=100" \
+        | jq '.items | length')
+[[ $count == 100 ]] || { echo "bench: expected a full page, got $count" >&2; exit 1; }
+
+read -r list_rps list_p99 <<< "$(measure -H "Authorization: Bearer $token" \
+    "$api/api/tasks?limit=50")"
+read -r query_rps query_p99 <<< "$(DDB_TARGET=Query DDB_BODY=$query \
+    measure -s tests/bench/dynamodb.lua "$ddb/")"
+read -r me_rps me_p99 <<< "$(measure -H "Authorization: Bearer $token" \
+    "$api/api/users/me")"
+read -r get_rps get_p99 <<< "$(DDB_TARGET=GetItem DDB_BODY=$getitem \
+    measure -s tests/bench/dynamodb.lua "$ddb/")"
+
+printf '\n%-38s %12s %10s\n' "wrk -t2 -c32 -d$duration" "requests/s" "p99 ms"
+printf '%-38s %12s %10s\n' "GET /api/tasks?limit=50 (nginx)" "$list_rps" "$list_p99"
+printf '%-38s %12s %10s\n' "  same Query straight to dynalite" "$query_rps" "$query_p99"
+printf '%-38s %12s %10s\n' "GET /api/users/me (nginx)" "$me_rps" "$me_p99"
+printf '%-38s %12s %10s\n' "  same GetItem straight to dynalite" "$get_rps" "$get_p99"
+awk -v a="$list_rps" -v b="$query_rps" -v c="$me_rps" -v d="$get_rps" 'BEGIN {
+    printf "\nratio module/database: task list %.2f (goal >= 0.90), me %.2f\n",
+           a / b, c / d }'

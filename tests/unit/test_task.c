@@ -1,0 +1,506 @@
+/*
+ * Task ids, the reminder and outbox keys, notification ids and the task's
+ * API JSON.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <openssl/sha.h>
+
+#include "tm_ddb.h"
+#include "tm_task.h"
+
+
+#define TM_TEST_N(a)       (sizeof(a) / sizeof((a)[0]))
+#define TM_TEST_UUIDS      1000
+#define TM_TEST_TASK_ID    "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
+
+
+static int
+tm_test_strcmp(const void *a, const void *b)
+{
+    return strcmp((const char *) a, (const char *) b);
+}
+
+
+static int
+tm_test_lower_hex(const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+static void
+tm_test_uuid_v4(void **state)
+{
+    char    *all, *u;
+    size_t   i;
+
+    all = calloc(TM_TEST_UUIDS, TM_UUID_LEN + 1);
+    assert_non_null(all);
+
+    for (i = 0; i < TM_TEST_UUIDS; i++) {
+        u = all + i * (TM_UUID_LEN + 1);
+
+        assert_int_equal(tm_uuid_v4(u), 0);
+        assert_int_equal(strlen(u), TM_UUID_LEN);
+
+        /* xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx, lower-case */
+        assert_int_equal(u[8], '-');
+        assert_int_equal(u[13], '-');
+        assert_int_equal(u[18], '-');
+        assert_int_equal(u[23], '-');
+        assert_true(tm_test_lower_hex(u, 8));
+        assert_true(tm_test_lower_hex(u + 9, 4));
+        assert_true(tm_test_lower_hex(u + 14, 4));
+        assert_true(tm_test_lower_hex(u + 19, 4));
+        assert_true(tm_test_lower_hex(u + 24, 12));
+        assert_int_equal(u[14], '4');
+        assert_non_null(strchr("89ab", u[19]));
+
+        assert_true(tm_uuid_valid(u, strlen(u)));
+    }
+
+    /* no two alike */
+    qsort(all, TM_TEST_UUIDS, TM_UUID_LEN + 1, tm_test_strcmp);
+
+    for (i = 1; i < TM_TEST_UUIDS; i++) {
+        if (strcmp(all + (i - 1) * (TM_UUID_LEN + 1),
+                   all + i * (TM_UUID_LEN + 1)) == 0)
+        {
+            fail_msg("duplicate uuid %s", all + i * (TM_UUID_LEN + 1));
+        }
+    }
+
+    free(all);
+}
+
+
+static void
+tm_test_uuid_valid(void **state)
+{
+    size_t  i;
+
+    static const char  *bad[] = {
+        "3F2B8C1E-9A4D-4E6F-8B7A-1C2D3E4F5A6B",       /* upper-case */
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6B",
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6",        /* short */
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b0",      /* long */
+        "3f2b8c1e9-a4d-4e6f-8b7a-1c2d3e4f5a6b",       /* misplaced hyphens */
+        "3f2b8c1e-9a4d4-e6f-8b7a-1c2d3e4f5a6b",
+        "3f2b8c1e-9a4d-4e6f8-b7a-1c2d3e4f5a6b",
+        "3f2b8c1e-9a4d-4e6f-8b7a1-c2d3e4f5a6b",
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a-b",
+        "3f2b8c1e09a4d04e6f08b7a01c2d3e4f5a6b",       /* no hyphens */
+        "3f2b8c1e9a4d4e6f8b7a1c2d3e4f5a6b",
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6g",       /* not hex */
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6 ",
+        "{f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6}",
+        "",
+    };
+
+    assert_true(tm_uuid_valid(TM_TEST_TASK_ID, TM_UUID_LEN));
+    assert_true(tm_uuid_valid("00000000-0000-4000-8000-000000000000",
+                              TM_UUID_LEN));
+
+    for (i = 0; i < TM_TEST_N(bad); i++) {
+        if (tm_uuid_valid(bad[i], strlen(bad[i]))) {
+            fail_msg("accepted \"%s\"", bad[i]);
+        }
+    }
+
+    /* the length given, not the string's */
+    assert_false(tm_uuid_valid(TM_TEST_TASK_ID, TM_UUID_LEN - 1));
+    assert_false(tm_uuid_valid(TM_TEST_TASK_ID "0", TM_UUID_LEN + 1));
+    assert_false(tm_uuid_valid(TM_TEST_TASK_ID, 0));
+}
+
+
+static void
+tm_test_reminder_key(void **state)
+{
+    char           key[32], again[32], id[TM_UUID_LEN + 1], *end;
+    size_t         i;
+    unsigned long  shard;
+    unsigned       seen;
+
+    static const char  prefix[] = "2026-11-25#PENDING#";
+
+    seen = 0;
+
+    for (i = 0; i < 200; i++) {
+        assert_int_equal(tm_uuid_v4(id), 0);
+
+        tm_task_reminder_key("2026-11-25T17:00:00Z", id, 8, key, sizeof(key));
+
+        assert_memory_equal(key, prefix, sizeof(prefix) - 1);
+        end = NULL;
+        shard = strtoul(key + sizeof(prefix) - 1, &end, 10);
+        assert_true(end != key + sizeof(prefix) - 1);
+        assert_int_equal(*end, '\0');
+        assert_true(shard < 8);
+        seen |= 1u << shard;
+
+        /* stable for the same id, whatever the time of day or fraction */
+        tm_task_reminder_key("2026-11-25T03:15:00.123Z", id, 8, again,
+                             sizeof(again));
+        assert_string_equal(key, again);
+    }
+
+    /* 200 random ids spread over every one of 8 shards */
+    assert_int_equal(seen, 0xff);
+
+    /* the day alone is enough; one shard, or none configured, is shard 0 */
+    tm_task_reminder_key("2026-01-02", TM_TEST_TASK_ID, 1, key, sizeof(key));
+    assert_string_equal(key, "2026-01-02#PENDING#0");
+
+    tm_task_reminder_key("2026-01-02T00:00:00Z", TM_TEST_TASK_ID, 0, key,
+                         sizeof(key));
+    assert_string_equal(key, "2026-01-02#PENDING#0");
+
+    /* FNV-1a, so the same across processes: "a" -> 0xe40c292c */
+    tm_task_reminder_key("2026-01-02T00:00:00Z", "a", 1000, key, sizeof(key));
+    assert_string_equal(key, "2026-01-02#PENDING#220");
+
+    /* the largest shard count still fits */
+    tm_task_reminder_key("2026-01-02T00:00:00Z", "a", 4294967295u, key,
+                         sizeof(key));
+    assert_string_equal(key, "2026-01-02#PENDING#3826002220");
+}
+
+
+static void
+tm_test_outbox_shard(void **state)
+{
+    char           out[32], again[32], id[TM_UUID_LEN + 1], *end;
+    size_t         i;
+    unsigned long  shard;
+
+    for (i = 0; i < 100; i++) {
+        assert_int_equal(tm_uuid_v4(id), 0);
+
+        tm_outbox_shard(id, 4, out, sizeof(out));
+        assert_memory_equal(out, "OUTBOX#", 7);
+        shard = strtoul(out + 7, &end, 10);
+        assert_true(end != out + 7);
+        assert_int_equal(*end, '\0');
+        assert_true(shard < 4);
+
+        tm_outbox_shard(id, 4, again, sizeof(again));
+        assert_string_equal(out, again);
+    }
+
+    /* FNV-1a offset basis 0x811c9dc5 for "", 0xbf9cf968 for "foobar" */
+    tm_outbox_shard("", 16, out, sizeof(out));
+    assert_string_equal(out, "OUTBOX#5");
+
+    tm_outbox_shard("foobar", 1000, out, sizeof(out));
+    assert_string_equal(out, "OUTBOX#720");
+
+    tm_outbox_shard("foobar", 1, out, sizeof(out));
+    assert_string_equal(out, "OUTBOX#0");
+
+    tm_outbox_shard("foobar", 0, out, sizeof(out));
+    assert_string_equal(out, "OUTBOX#0");
+
+    /* and the same shard as the reminder key for the same id */
+    tm_task_reminder_key("2026-11-25", "foobar", 1000, again, sizeof(again));
+    assert_string_equal(again, "2026-11-25#PENDING#720");
+}
+
+
+static void
+tm_test_notification_id(void **state)
+{
+    char           id[33], again[33], other[33], expect[33];
+    size_t         i;
+    unsigned char  md[SHA256_DIGEST_LENGTH];
+
+    static const char  input[] = TM_TEST_TASK_ID "|task_completed|"
+                                 "2026-11-25T17:00:00.123Z";
+
+    memset(id, '*', sizeof(id));
+    tm_notification_id(TM_TEST_TASK_ID, "task_completed",
+                       "2026-11-25T17:00:00.123Z", id);
+    assert_int_equal(strlen(id), 32);
+    assert_true(tm_test_lower_hex(id, 32));
+
+    /* deterministic */
+    tm_notification_id(TM_TEST_TASK_ID, "task_completed",
+                       "2026-11-25T17:00:00.123Z", again);
+    assert_string_equal(id, again);
+
+    /* the first half of SHA-256("<task>|<type>|<event>") */
+    SHA256((const unsigned char *) input, sizeof(input) - 1, md);
+    for (i = 0; i < 16; i++) {
+        sprintf(expect + 2 * i, "%02x", md[i]);
+    }
+    assert_string_equal(id, expect);
+
+    /* another task, type or event */
+    tm_notification_id("4f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b",
+                       "task_completed", "2026-11-25T17:00:00.123Z", other);
+    assert_string_not_equal(id, other);
+
+    tm_notification_id(TM_TEST_TASK_ID, "task_due",
+                       "2026-11-25T17:00:00.123Z", other);
+    assert_string_not_equal(id, other);
+
+    tm_notification_id(TM_TEST_TASK_ID, "task_completed",
+                       "2026-11-25T17:00:00.124Z", other);
+    assert_string_not_equal(id, other);
+
+    tm_notification_id(TM_TEST_TASK_ID, "task_completed", "", other);
+    assert_string_not_equal(id, other);
+    assert_int_equal(strlen(other), 32);
+}
+
+
+static void
+tm_test_time_seconds(void **state)
+{
+    char    out[21];
+    size_t  i;
+
+    static const struct {
+        const char  *in;
+        const char  *out;
+    } cases[] = {
+        { "2026-11-25T17:00:00.123Z", "2026-11-25T17:00:00Z" },
+        { "2026-11-25T17:00:00Z", "2026-11-25T17:00:00Z" },
+        { "2026-11-25T17:00:00.123456789Z", "2026-11-25T17:00:00Z" },
+        { "2026-11-25T17:00:00", "2026-11-25T17:00:00Z" },
+        { "1999-12-31T23:59:59.999Z", "1999-12-31T23:59:59Z" },
+    };
+
+    for (i = 0; i < TM_TEST_N(cases); i++) {
+        memset(out, '*', sizeof(out));
+        tm_time_seconds(cases[i].in, out);
+        assert_string_equal(out, cases[i].out);
+    }
+}
+
+
+static json_t *
+tm_test_full_item(void)
+{
+    json_t  *item;
+
+    item = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s},"
+                     " s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:b},"
+                     " s:{s:s}, s:{s:s}}",
+                     TM_PK, "S", "USER_abc",
+                     TM_SK, "S", TM_TASK_PREFIX TM_TEST_TASK_ID,
+                     "Title", "S", "Write the report",
+                     "Description", "S", "Quarterly, with figures",
+                     "Status", "S", "completed",
+                     "DueDate", "S", "2026-11-30T09:00:00Z",
+                     "CreatedAt", "S", "2026-11-20T08:30:00.456Z",
+                     "TaskUpdatedAt", "S", "2026-11-25T17:00:00.123Z",
+                     "TaskCompletedAt", "S", "2026-11-25T17:00:00.120Z",
+                     "NotificationSent", "BOOL", 1,
+                     "Version", "N", "3",
+                     "TaskDueSort", "S", "2026-11-30T09:00:00Z");
+    assert_non_null(item);
+
+    return item;
+}
+
+
+static void
+tm_test_task_json_full(void **state)
+{
+    json_t      *item, *task;
+    const char  *key;
+    json_t      *value;
+
+    static const char  *keys[] = {
+        "id", "title", "description", "status", "dueDate", "createdAt",
+        "updatedAt", "completedAt", "notificationSent", "version",
+    };
+
+    item = tm_test_full_item();
+    task = tm_task_json(item);
+    assert_non_null(task);
+
+    /* exactly these keys */
+    assert_int_equal(json_object_size(task), TM_TEST_N(keys));
+    json_object_foreach(task, key, value) {
+        size_t  i;
+
+        for (i = 0; i < TM_TEST_N(keys); i++) {
+            if (strcmp(key, keys[i]) == 0) {
+                break;
+            }
+        }
+
+        if (i == TM_TEST_N(keys)) {
+            fail_msg("unexpected key \"%s\"", key);
+        }
+    }
+
+    assert_string_equal(json_string_value(json_object_get(task, "id")),
+                        TM_TEST_TASK_ID);
+    assert_string_equal(json_string_value(json_object_get(task, "title")),
+                        "Write the report");
+    assert_string_equal(
+        json_string_value(json_object_get(task, "description")),
+        "Quarterly, with figures");
+    assert_string_equal(json_string_value(json_object_get(task, "status")),
+                        "completed");
+    assert_string_equal(json_string_value(json_object_get(task, "dueDate")),
+                        "2026-11-30T09:00:00Z");
+    assert_string_equal(
+        json_string_value(json_object_get(task, "createdAt")),
+        "2026-11-20T08:30:00Z");
+    assert_string_equal(
+        json_string_value(json_object_get(task, "updatedAt")),
+        "2026-11-25T17:00:00Z");
+    assert_string_equal(
+        json_string_value(json_object_get(task, "completedAt")),
+        "2026-11-25T17:00:00Z");
+    assert_true(json_is_true(json_object_get(task, "notificationSent")));
+    assert_true(json_is_integer(json_object_get(task, "version")));
+    assert_int_equal(json_integer_value(json_object_get(task, "version")), 3);
+
+    json_decref(task);
+    json_decref(item);
+}
+
+
+static void
+tm_test_task_json_minimal(void **state)
+{
+    json_t  *item, *task;
+
+    /* no Description, DueDate, TaskCompletedAt, NotificationSent, Version */
+    item = tm_test_full_item();
+    json_object_del(item, "Description");
+    json_object_del(item, "DueDate");
+    json_object_del(item, "TaskCompletedAt");
+    json_object_del(item, "NotificationSent");
+    json_object_del(item, "Version");
+    json_object_del(item, "TaskDueSort");
+    json_object_set_new(item, "Status", tm_ddb_s("pending"));
+
+    task = tm_task_json(item);
+    assert_non_null(task);
+
+    assert_int_equal(json_object_size(task), 10);
+    assert_string_equal(
+        json_string_value(json_object_get(task, "description")), "");
+    assert_string_equal(json_string_value(json_object_get(task, "status")),
+                        "pending");
+    assert_true(json_is_null(json_object_get(task, "dueDate")));
+    assert_true(json_is_null(json_object_get(task, "completedAt")));
+    assert_true(json_is_false(json_object_get(task, "notificationSent")));
+    assert_int_equal(json_integer_value(json_object_get(task, "version")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(task, "createdAt")),
+        "2026-11-20T08:30:00Z");
+
+    json_decref(task);
+
+    /* a wrongly typed or too short time is null, not garbage */
+    json_object_set_new(item, "DueDate", tm_ddb_n(20261130));
+    json_object_set_new(item, "TaskCompletedAt", tm_ddb_s("2026-11-25"));
+    json_object_set_new(item, "NotificationSent", tm_ddb_s("true"));
+    json_object_set_new(item, "Version", tm_ddb_s("3"));
+
+    task = tm_task_json(item);
+    assert_non_null(task);
+    assert_true(json_is_null(json_object_get(task, "dueDate")));
+    assert_true(json_is_null(json_object_get(task, "completedAt")));
+    assert_true(json_is_false(json_object_get(task, "notificationSent")));
+    assert_int_equal(json_integer_value(json_object_get(task, "version")), 1);
+
+    json_decref(task);
+    json_decref(item);
+}
+
+
+static void
+tm_test_task_json_not_task(void **state)
+{
+    json_t  *item, *user;
+
+    /* the user item of the same partition */
+    user = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
+                     TM_PK, "S", "USER_abc",
+                     TM_SK, "S", "USER_abc",
+                     "Email", "S", "a@example.com",
+                     "CreatedAt", "S", "2026-11-20T08:30:00Z");
+    assert_non_null(user);
+    assert_null(tm_task_json(user));
+
+    /* ... even with a title and a status */
+    json_object_set_new(user, "Title", tm_ddb_s("x"));
+    json_object_set_new(user, "Status", tm_ddb_s("pending"));
+    assert_null(tm_task_json(user));
+    json_decref(user);
+
+    /* a notification item */
+    item = tm_test_full_item();
+    json_object_set_new(item, TM_SK, tm_ddb_s(TM_NOTIF_PREFIX "abc"));
+    assert_null(tm_task_json(item));
+    json_decref(item);
+
+    /* no sort key, or not a string */
+    item = tm_test_full_item();
+    json_object_del(item, TM_SK);
+    assert_null(tm_task_json(item));
+    json_object_set_new(item, TM_SK, tm_ddb_n(1));
+    assert_null(tm_task_json(item));
+    json_decref(item);
+
+    /* no title, no status */
+    item = tm_test_full_item();
+    json_object_del(item, "Title");
+    assert_null(tm_task_json(item));
+    json_decref(item);
+
+    item = tm_test_full_item();
+    json_object_del(item, "Status");
+    assert_null(tm_task_json(item));
+    json_decref(item);
+
+    item = json_object();
+    assert_null(tm_task_json(item));
+    json_decref(item);
+
+    assert_null(tm_task_json(NULL));
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(tm_test_uuid_v4),
+        cmocka_unit_test(tm_test_uuid_valid),
+        cmocka_unit_test(tm_test_reminder_key),
+        cmocka_unit_test(tm_test_outbox_shard),
+        cmocka_unit_test(tm_test_notification_id),
+        cmocka_unit_test(tm_test_time_seconds),
+        cmocka_unit_test(tm_test_task_json_full),
+        cmocka_unit_test(tm_test_task_json_minimal),
+        cmocka_unit_test(tm_test_task_json_not_task),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
