@@ -34,6 +34,11 @@ MODULE_SRCS := $(wildcard ngx_taskmgr_module/*.c ngx_taskmgr_module/*.h) \
 
 export SANITIZE PORT
 
+# each part of the product beyond the module (scheduler/, web/, infra/)
+# brings its own make fragment: it adds its build to `all` and whatever
+# `deps` must install
+-include $(wildcard */part.mk)
+
 .PHONY: all module unit deps run stop test test-unit test-api bench clean
 
 all: module unit

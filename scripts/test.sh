@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suites; exits non-zero if any fails.
 #
-# usage: scripts/test.sh [unit|api]...   (none: all suites, in that order)
+# usage: scripts/test.sh [unit|api|<dir>]...   (none: all suites, in order)
 #   unit  every build/tests/test_* (build-san/ with SANITIZE=1)
 #   api   prove tests/api/ against a throwaway stack on free loopback ports
 #
@@ -112,18 +112,39 @@ suite_api() {
     return $rc
 }
 
+# further suites are tests/<name>/run.sh, each starting what it needs and
+# exiting non-zero on failure (scheduler, e2e, infra, ...), in name order
+suite_dir() {
+    bash "tests/$1/run.sh"
+}
+
+extra=()
+for f in tests/*/run.sh; do
+    [[ -f $f ]] && extra+=("$(basename "$(dirname "$f")")")
+done
+
 suites=("$@")
-((${#suites[@]})) || suites=(unit api)
+((${#suites[@]})) || suites=(unit api "${extra[@]}")
 
 for s in "${suites[@]}"; do
     case $s in
         unit|api) ;;
-        *) echo "usage: $0 [unit|api]..." >&2; exit 2 ;;
+        *)
+            [[ -f tests/$s/run.sh ]] || {
+                echo "usage: $0 [unit|api|${extra[*]// /|}]..." >&2
+                exit 2
+            }
+            ;;
     esac
 done
 
 for s in "${suites[@]}"; do
-    if "suite_$s"; then passed+=("$s"); else failed+=("$s"); fi
+    if [[ $s == unit || $s == api ]]; then
+        if "suite_$s"; then passed+=("$s"); else failed+=("$s"); fi
+    else
+        echo "=== $s"
+        if suite_dir "$s"; then passed+=("$s"); else failed+=("$s"); fi
+    fi
 done
 
 echo
