@@ -34,9 +34,10 @@ MODULE_SRCS := $(wildcard ngx_taskmgr_module/*.c ngx_taskmgr_module/*.h) \
 
 export SANITIZE PORT
 
+.DEFAULT_GOAL := all
+
 # each part of the product beyond the module (scheduler/, web/, infra/)
-# brings its own make fragment: it adds its build to `all` and whatever
-# `deps` must install
+# brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
 .PHONY: all module unit deps run stop test test-unit test-api bench clean
