@@ -88,6 +88,28 @@ typedef struct {
 } ngx_taskmgr_route_t;
 
 
+typedef ngx_int_t (*ngx_taskmgr_arg_pt)(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+
+/* a listing page (ngx_taskmgr_page.c) */
+typedef struct {
+    json_t                    *query;      /* Query without Limit, ESK */
+    const char                *pk;
+    const char                *sort_attr;  /* the index's sort key */
+    char                       listing[96]; /* sort and filters */
+    ngx_uint_t                 limit;
+    ngx_str_t                  cursor;
+    json_t                  *(*map)(const json_t *item, long long now);
+    long long                  now;
+    ngx_taskmgr_step_pt        done;
+
+    ngx_uint_t                 calls;
+    json_t                    *items;
+    json_t                    *last_key;   /* of the last item kept */
+    char                      *next_cursor;  /* NULL: the last page */
+} ngx_taskmgr_page_t;
+
+
 struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_main_conf_t   *conf;
     const ngx_taskmgr_route_t *route;
@@ -121,6 +143,7 @@ struct ngx_taskmgr_ctx_s {
     const char                *aws_message;
 
     /* the handler's own state */
+    ngx_taskmgr_page_t        *page;
     void                      *data;
     json_t                    *obj;
     json_t                    *obj2;
@@ -192,6 +215,12 @@ ngx_int_t ngx_taskmgr_field_bool(ngx_http_request_t *r, json_t *obj,
     const char *name, const char *field, ngx_int_t *value);
 ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
+
+/* ngx_taskmgr_page.c: listings */
+ngx_int_t ngx_taskmgr_page_args(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_page_t *pg, ngx_taskmgr_arg_pt arg);
+ngx_int_t ngx_taskmgr_page_start(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_page_t *pg);
 
 /* ngx_taskmgr_auth.c: who is calling */
 ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,

@@ -7,14 +7,12 @@
  */
 
 #include "ngx_taskmgr.h"
-#include "tm_cursor.h"
 #include "tm_ddb.h"
 #include "tm_task.h"
 #include "tm_user.h"
 #include "tm_validate.h"
 
 
-#define NGX_TASKMGR_PAGE_CALLS    10      /* Query calls per page at most */
 #define NGX_TASKMGR_PATCH_TRIES   3
 #define NGX_TASKMGR_DUE_MAX       "9999-12-31T23:59:59Z"
 
@@ -41,13 +39,8 @@ typedef struct {
     /* GET list */
     ngx_uint_t                 sort_due;
     ngx_uint_t                 statuses;
-    ngx_uint_t                 limit;
-    ngx_uint_t                 calls;
     char                       due_from[24];
     char                       due_to[24];
-    json_t                    *start_key;
-    json_t                    *items;
-    char                       filter[80];
 } ngx_taskmgr_task_t;
 
 
@@ -87,9 +80,10 @@ static ngx_int_t ngx_taskmgr_task_delete_why(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_task_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_task_query(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_task_page(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_task_arg(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static json_t *ngx_taskmgr_task_map(const json_t *item, long long now);
+static ngx_int_t ngx_taskmgr_task_listed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_task_reply(ngx_http_request_t *r,
     ngx_uint_t status, json_t *item);
@@ -98,8 +92,6 @@ static ngx_int_t ngx_taskmgr_task_fields(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_if_match(ngx_http_request_t *r,
     ngx_taskmgr_task_t *t);
 static ngx_int_t ngx_taskmgr_not_found(ngx_http_request_t *r);
-static ngx_int_t ngx_taskmgr_list_args(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_task_t *t);
 static void ngx_taskmgr_now_ms(char *out);
 static void ngx_taskmgr_set_reminder(ngx_taskmgr_ctx_t *ctx, json_t *item,
     const char *due, const char *task_id);
@@ -122,6 +114,9 @@ static const char  *ngx_taskmgr_task_required[] = {
 };
 static const char  *ngx_taskmgr_task_none[] = {
     NULL
+};
+static const char  *ngx_taskmgr_statuses[] = {
+    "pending", "in_progress", "completed"
 };
 
 
@@ -833,17 +828,19 @@ ngx_taskmgr_task_delete_why(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 
 /*
- * GET /api/tasks: Query the caller's partition through UpdatedAtIndex
- * (newest update first) or DueDateIndex (soonest first, undated last),
- * filters as key conditions where the index allows, else as filters; a page
- * takes as many Query calls as its filters need (bounded), and its cursor
- * is the last evaluated key, signed.
+ * GET /api/tasks: the caller's partition through UpdatedAtIndex (newest
+ * update first) or DueDateIndex (soonest first, undated last); due ranges
+ * are key conditions on DueDateIndex, filters elsewhere.
  */
 
 static ngx_int_t
 ngx_taskmgr_task_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    char                 keycond[128], filter[160], name[8];
+    json_t              *values;
     ngx_int_t            rc;
+    ngx_uint_t           i, n;
+    ngx_taskmgr_page_t  *pg;
     ngx_taskmgr_task_t  *t;
 
     t = ctx->data;
@@ -853,33 +850,31 @@ ngx_taskmgr_task_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
-    rc = ngx_taskmgr_list_args(r, ctx, t);
+    pg = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_page_t));
+    if (pg == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_taskmgr_page_args(r, ctx, pg, ngx_taskmgr_task_arg);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    t->items = json_array();
-    if (t->items == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (t->due_from[0] && t->due_to[0]
+        && ngx_strcmp(t->due_from, t->due_to) > 0)
+    {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "must not be after dueTo", "dueFrom");
     }
 
-    ngx_taskmgr_json_track(r, t->items);
-
-    return ngx_taskmgr_task_query(r, ctx);
-}
-
-
-static ngx_int_t
-ngx_taskmgr_task_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    char                 keycond[128], filter[160], name[8];
-    json_t              *req, *values;
-    ngx_uint_t           i, n;
-    ngx_taskmgr_task_t  *t;
-    static const char   *statuses[] = { "pending", "in_progress",
-                                        "completed" };
-
-    t = ctx->data;
+    pg->pk = t->pk;
+    pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
+    pg->map = ngx_taskmgr_task_map;
+    pg->done = ngx_taskmgr_task_listed;
+    ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
+                 "tasks|%s|%ui|%s|%s%Z", t->sort_due ? "due" : "updated",
+                 t->statuses, t->due_from, t->due_to);
 
     values = json_pack("{s:{s:s}}", ":pk", "S", t->pk);
     if (values == NULL) {
@@ -894,8 +889,7 @@ ngx_taskmgr_task_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ngx_taskmgr_strcat(keycond, sizeof(keycond),
                            " AND TaskDueSort BETWEEN :df AND :dt");
         json_object_set_new(values, ":df",
-                            tm_ddb_s(t->due_from[0] ? t->due_from
-                                                    : "0000"));
+                            tm_ddb_s(t->due_from[0] ? t->due_from : "0000"));
         json_object_set_new(values, ":dt",
                             tm_ddb_s(t->due_to[0] ? t->due_to
                                                   : NGX_TASKMGR_DUE_MAX));
@@ -926,106 +920,141 @@ ngx_taskmgr_task_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                 ngx_sprintf((u_char *) name, ":s%ui%Z", i);
                 ngx_taskmgr_strcat(filter, sizeof(filter), n++ ? ", " : "");
                 ngx_taskmgr_strcat(filter, sizeof(filter), name);
-                json_object_set_new(values, name, tm_ddb_s(statuses[i]));
+                json_object_set_new(values, name,
+                                    tm_ddb_s(ngx_taskmgr_statuses[i]));
             }
         }
 
         ngx_taskmgr_strcat(filter, sizeof(filter), ")");
     }
 
-    req = json_pack("{s:s, s:s, s:s, s:o, s:b, s:I}",
-                    "TableName", ctx->conf->table.data,
-                    "IndexName", t->sort_due ? "DueDateIndex"
-                                             : "UpdatedAtIndex",
-                    "KeyConditionExpression", keycond,
-                    "ExpressionAttributeValues", values,
-                    "ScanIndexForward", t->sort_due ? 1 : 0,
-                    "Limit", (json_int_t) (t->limit
-                                           - json_array_size(t->items)));
-    if (req == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    pg->query = json_pack("{s:s, s:s, s:s, s:o, s:b}",
+                          "TableName", ctx->conf->table.data,
+                          "IndexName", t->sort_due ? "DueDateIndex"
+                                                   : "UpdatedAtIndex",
+                          "KeyConditionExpression", keycond,
+                          "ExpressionAttributeValues", values,
+                          "ScanIndexForward", t->sort_due ? 1 : 0);
+
+    if (pg->query && filter[0]) {
+        json_object_set_new(pg->query, "FilterExpression",
+                            json_string(filter));
     }
 
-    if (filter[0]) {
-        json_object_set_new(req, "FilterExpression", json_string(filter));
-    }
-
-    if (t->statuses) {
-        json_object_set_new(req, "ExpressionAttributeNames",
+    if (pg->query && t->statuses) {
+        json_object_set_new(pg->query, "ExpressionAttributeNames",
                             json_pack("{s:s}", "#st", "Status"));
     }
 
-    if (t->start_key) {
-        json_object_set(req, "ExclusiveStartKey", t->start_key);
+    return ngx_taskmgr_page_start(r, ctx, pg);
+}
+
+
+/* status=a,b  dueFrom=  dueTo=  sort=updated|due */
+
+static ngx_int_t
+ngx_taskmgr_task_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_str_t *name, ngx_str_t *value)
+{
+    u_char              *s, *e, *end;
+    long long            epoch;
+    ngx_uint_t           i;
+    const char          *field, *why;
+    ngx_taskmgr_task_t  *t;
+
+    t = ctx->data;
+    why = NULL;
+
+    if (name->len == 6 && ngx_strncmp(name->data, "status", 6) == 0) {
+        field = "status";
+        end = value->data + value->len;
+
+        for (s = value->data; why == NULL; s = e + 1) {
+            e = ngx_strlchr(s, end, ',');
+            if (e == NULL) {
+                e = end;
+            }
+
+            for (i = 0; i < 3; i++) {
+                if ((size_t) (e - s) == ngx_strlen(ngx_taskmgr_statuses[i])
+                    && ngx_strncmp(s, ngx_taskmgr_statuses[i], e - s) == 0)
+                {
+                    t->statuses |= 1 << i;
+                    break;
+                }
+            }
+
+            if (i == 3) {
+                why = "must be pending, in_progress or completed, or a "
+                      "comma list of them";
+            }
+
+            if (e == end) {
+                break;
+            }
+        }
+
+    } else if ((name->len == 7 && ngx_strncmp(name->data, "dueFrom", 7) == 0)
+               || (name->len == 5
+                   && ngx_strncmp(name->data, "dueTo", 5) == 0))
+    {
+        field = (name->len == 7) ? "dueFrom" : "dueTo";
+
+        if (tm_parse_rfc3339((const char *) value->data, value->len, &epoch)
+            != 0)
+        {
+            why = "must be an RFC 3339 date-time like 2026-11-25T17:00:00Z";
+
+        } else {
+            tm_format_rfc3339(epoch, name->len == 7 ? t->due_from
+                                                    : t->due_to);
+        }
+
+    } else if (name->len == 4 && ngx_strncmp(name->data, "sort", 4) == 0) {
+        field = "sort";
+
+        if (value->len == 3 && ngx_strncmp(value->data, "due", 3) == 0) {
+            t->sort_due = 1;
+
+        } else if (!(value->len == 7
+                     && ngx_strncmp(value->data, "updated", 7) == 0))
+        {
+            why = "must be updated or due";
+        }
+
+    } else {
+        return NGX_ABORT;
     }
 
-    t->calls++;
+    if (why) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter", why, field);
+    }
 
-    return ngx_taskmgr_ddb(r, ctx, "Query", req, ngx_taskmgr_task_page);
+    return NGX_DECLINED;
+}
+
+
+static json_t *
+ngx_taskmgr_task_map(const json_t *item, long long now)
+{
+    return tm_task_json(item);
 }
 
 
 static ngx_int_t
-ngx_taskmgr_task_page(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_task_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char                *cursor;
-    json_t              *items, *item, *task, *lek, *state, *obj;
-    size_t               i;
+    json_t              *obj;
     ngx_int_t            rc;
-    ngx_taskmgr_task_t  *t;
+    ngx_taskmgr_page_t  *pg;
 
-    if (ctx->aws_error) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
+    pg = ctx->page;
 
-    t = ctx->data;
-    items = json_object_get(ctx->reply, "Items");
-
-    json_array_foreach(items, i, item) {
-        task = tm_task_json(item);
-
-        if (task == NULL) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "taskmgr: skipped a malformed task item in %s",
-                          t->pk);
-            continue;
-        }
-
-        json_array_append_new(t->items, task);
-    }
-
-    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
-
-    if (lek) {
-        /* kept past this reply, which the next Query replaces */
-        t->start_key = json_incref(lek);
-        ngx_taskmgr_json_track(r, t->start_key);
-
-        if (json_array_size(t->items) < t->limit
-            && t->calls < NGX_TASKMGR_PAGE_CALLS)
-        {
-            return ngx_taskmgr_task_query(r, ctx);
-        }
-    }
-
-    cursor = NULL;
-
-    if (lek) {
-        state = json_pack("{s:s, s:s, s:O}", "u", ctx->sub, "f", t->filter,
-                          "k", lek);
-        cursor = state ? tm_cursor_encode(state, ctx->conf->cursor_key.data,
-                                          ctx->conf->cursor_key.len)
-                       : NULL;
-        json_decref(state);
-
-        if (cursor == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-
-    obj = json_pack("{s:O, s:o}", "items", t->items,
-                    "nextCursor", cursor ? json_string(cursor) : json_null());
-    free(cursor);
+    obj = json_pack("{s:O, s:o}", "items", pg->items,
+                    "nextCursor", pg->next_cursor
+                                  ? json_string(pg->next_cursor)
+                                  : json_null());
 
     rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
     json_decref(obj);
@@ -1161,193 +1190,6 @@ ngx_taskmgr_not_found(ngx_http_request_t *r)
 {
     return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
                                   "no such task", NULL);
-}
-
-
-/* ?status=a,b&dueFrom=&dueTo=&sort=updated|due&limit=1..100&cursor= */
-
-static ngx_int_t
-ngx_taskmgr_list_args(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_taskmgr_task_t *t)
-{
-    u_char      *p, *last, *amp, *eq, *dst, *src;
-    json_t      *state;
-    ngx_int_t    n;
-    ngx_str_t    name, value, cursor;
-    long long    epoch;
-    const char  *field, *why, *s, *e, *pk;
-    ngx_uint_t   i;
-    static const char  *statuses[] = { "pending", "in_progress",
-                                       "completed" };
-
-    t->limit = 50;
-    ngx_str_null(&cursor);
-    p = r->args.data;
-    last = r->args.data + r->args.len;
-
-    for ( /* void */ ; p < last; p = amp + 1) {
-
-        amp = ngx_strlchr(p, last, '&');
-        if (amp == NULL) {
-            amp = last;
-        }
-
-        eq = ngx_strlchr(p, amp, '=');
-
-        name.data = p;
-        name.len = (eq ? eq : amp) - p;
-
-        if (name.len == 0) {
-            continue;
-        }
-
-        /* the value, percent-decoded, NUL-terminated */
-        src = eq ? eq + 1 : amp;
-        dst = ngx_pnalloc(r->pool, amp - src + 1);
-        if (dst == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        value.data = dst;
-        ngx_unescape_uri(&dst, &src, amp - src, 0);
-        value.len = dst - value.data;
-        *dst = '\0';
-
-        field = NULL;
-        why = NULL;
-
-        if (name.len == 6 && ngx_strncmp(name.data, "status", 6) == 0) {
-            field = "status";
-
-            for (s = (const char *) value.data; ; s = e + 1) {
-                e = (const char *) ngx_strlchr((u_char *) s, value.data
-                                                             + value.len,
-                                               ',');
-                if (e == NULL) {
-                    e = (const char *) value.data + value.len;
-                }
-
-                for (i = 0; i < 3; i++) {
-                    if ((size_t) (e - s) == ngx_strlen(statuses[i])
-                        && ngx_strncmp(s, statuses[i], e - s) == 0)
-                    {
-                        t->statuses |= 1 << i;
-                        break;
-                    }
-                }
-
-                if (i == 3) {
-                    why = "must be pending, in_progress or completed, or a "
-                          "comma list of them";
-                    break;
-                }
-
-                if (e == (const char *) value.data + value.len) {
-                    break;
-                }
-            }
-
-        } else if ((name.len == 7
-                    && ngx_strncmp(name.data, "dueFrom", 7) == 0)
-                   || (name.len == 5
-                       && ngx_strncmp(name.data, "dueTo", 5) == 0))
-        {
-            field = (name.len == 7) ? "dueFrom" : "dueTo";
-
-            if (tm_parse_rfc3339((const char *) value.data, value.len,
-                                 &epoch) != 0)
-            {
-                why = "must be an RFC 3339 date-time like "
-                      "2026-11-25T17:00:00Z";
-
-            } else {
-                tm_format_rfc3339(epoch, name.len == 7 ? t->due_from
-                                                       : t->due_to);
-            }
-
-        } else if (name.len == 4 && ngx_strncmp(name.data, "sort", 4) == 0) {
-            field = "sort";
-
-            if (value.len == 3 && ngx_strncmp(value.data, "due", 3) == 0) {
-                t->sort_due = 1;
-
-            } else if (!(value.len == 7
-                         && ngx_strncmp(value.data, "updated", 7) == 0))
-            {
-                why = "must be updated or due";
-            }
-
-        } else if (name.len == 5 && ngx_strncmp(name.data, "limit", 5) == 0) {
-            field = "limit";
-            n = ngx_atoi(value.data, value.len);
-
-            if (n < 1 || n > 100) {
-                why = "must be a whole number from 1 to 100";
-
-            } else {
-                t->limit = n;
-            }
-
-        } else if (name.len == 6 && ngx_strncmp(name.data, "cursor", 6) == 0)
-        {
-            cursor = value;
-
-        } else {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "unknown_parameter",
-                                          "this query parameter is not "
-                                          "accepted here",
-                                          ngx_taskmgr_cstr(r->pool,
-                                                           name.data,
-                                                           name.len));
-        }
-
-        if (why) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "invalid_parameter", why, field);
-        }
-    }
-
-    if (t->due_from[0] && t->due_to[0]
-        && ngx_strcmp(t->due_from, t->due_to) > 0)
-    {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_parameter",
-                                      "must not be after dueTo", "dueFrom");
-    }
-
-    /* a cursor continues exactly this listing for exactly this user */
-    ngx_snprintf((u_char *) t->filter, sizeof(t->filter) - 1,
-                 "%s|%ui|%s|%s%Z", t->sort_due ? "due" : "updated",
-                 t->statuses, t->due_from, t->due_to);
-
-    if (cursor.data) {
-        state = tm_cursor_decode((const char *) cursor.data, cursor.len,
-                                 ctx->conf->cursor_key.data,
-                                 ctx->conf->cursor_key.len);
-        ngx_taskmgr_json_track(r, state);
-
-        s = json_string_value(json_object_get(state, "u"));
-        e = json_string_value(json_object_get(state, "f"));
-        t->start_key = json_object_get(state, "k");
-
-        if (state == NULL || s == NULL || e == NULL
-            || ngx_strcmp(s, ctx->sub) != 0 || ngx_strcmp(e, t->filter) != 0
-            || !json_is_object(t->start_key)
-            || (pk = tm_ddb_get_s(t->start_key, TM_PK)) == NULL
-            || ngx_strcmp(pk, t->pk) != 0)
-        {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "invalid_cursor",
-                                          "the cursor is not valid for this "
-                                          "listing", "cursor");
-        }
-
-        json_incref(t->start_key);
-        ngx_taskmgr_json_track(r, t->start_key);
-    }
-
-    return NGX_DECLINED;
 }
 
 

@@ -7,6 +7,7 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use IO::Socket::INET ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use ApiTest qw(:all);
@@ -82,6 +83,63 @@ for my $case (['GET', '/api/users/login'], ['DELETE', '/api/users/me'], ['PUT', 
     spec_ok(GET => '/api/users/me', $me);
     is $me->{status}, 200, 'the server is fine after the large bodies';
     is $me->{json}{user}{firstName}, $reg->{user}{firstName}, 'and nothing was changed by them';
+}
+
+# ---- chunked request bodies (no Content-Length) follow the same rules
+sub chunked {
+    my ($method, $path, $body, $headers) = @_;
+    my ($host, $port) = base_url() =~ m{^https?://([^:/]+):(\d+)};
+    my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Timeout => 15)
+        or return { status => 599, headers => {}, raw => "connect: $!" };
+    my $req = "$method $path HTTP/1.1\r\nHost: $host:$port\r\nConnection: close\r\n"
+        . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+        . join('', map {"$_: $headers->{$_}\r\n"} sort keys %{ $headers || {} }) . "\r\n";
+    for (my $i = 0; $i < length $body; $i += 4096) {
+        my $part = substr $body, $i, 4096;
+        $req .= sprintf("%x\r\n", length $part) . "$part\r\n";
+    }
+    $req .= "0\r\n\r\n";
+    local $SIG{PIPE} = 'IGNORE';
+    print {$s} $req;
+    local $/;
+    my $resp = <$s> // '';
+    close $s;
+    my ($head, $content) = split /\r\n\r\n/, $resp, 2;
+    my ($status) = ($head // '') =~ m{^HTTP/1\.\d (\d{3})};
+    my %h;
+    for (split /\r\n/, $head // '') {
+        my ($k, $v) = /^([^:]+):\s*(.*)$/ or next;
+        $h{lc $k} = exists $h{lc $k} ? [ref $h{lc $k} ? @{ $h{lc $k} } : $h{lc $k}, $v] : $v;
+    }
+    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        my $plain = '';
+        while ($content =~ s/^([0-9a-f]+)\r\n//i) {
+            my $n = hex $1;
+            last unless $n;
+            $plain .= substr $content, 0, $n, '';
+            $content =~ s/^\r\n//;
+        }
+        $content = $plain;
+    }
+    my $r = { status => $status // 599, headers => \%h, raw => $content // '' };
+    $r->{json} = eval { json_decode($r->{raw}) } if ($h{'content-type'} // '') =~ m{^application/json}i;
+    return $r;
+}
+{
+    my $r = chunked(PATCH => '/api/users/me', json_encode({ lastName => 'Chunked' }),
+                    { Authorization => "Bearer $tok" });
+    spec_ok(PATCH => '/api/users/me', $r);
+    is $r->{status}, 200, 'a chunked PATCH body is read' or diag $r->{raw};
+    is +($r->{json} || {})->{user}{lastName}, 'Chunked', 'and applied';
+    $r = chunked(PATCH => '/api/users/me', json_encode({ firstName => 'y' x (70 * 1024) }),
+                 { Authorization => "Bearer $tok" });
+    error_ok($r, 413, 'payload_too_large', undef, 'a chunked body over 64 KiB: 413', PATCH => '/api/users/me');
+    $r = chunked(PATCH => '/api/users/me', json_encode({ firstName => 'y' x (2 * 1024 * 1024) }),
+                 { Authorization => "Bearer $tok" });
+    error_ok($r, 413, 'payload_too_large', undef, 'a chunked body over 1 MB: JSON 413', PATCH => '/api/users/me');
+    $r = chunked(POST => '/api/users/login', '{"email":"nobody@example.com","password":"Str0ng!Passw0rd#"}',
+                 { 'X-Requested-With' => 'XMLHttpRequest' });
+    error_ok($r, 401, 'invalid_credentials', undef, 'a chunked login body is read', POST => '/api/users/login');
 }
 
 # ---- 415: bodies that are not declared JSON

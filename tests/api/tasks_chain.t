@@ -2,16 +2,100 @@
 # Completing a task is a chain of single-item writes (DESIGN.md, "Writes
 # that must not be lost or doubled"): (1) the task, completed, with an
 # outbox marker; (2) the task_completed notification under its
-# deterministic id; (3) the marker removed.  This file is to check a chain
-# cut after its first write: the task is completed and carries
-# OutboxShard/OutboxAt, no notification yet; the scheduler's outbox drain
-# (taskmgr-scheduler --once) then records exactly one notification and
-# removes the marker, and running it again records nothing more.
-#
-# It needs the test-build fault hook that makes the module stop after
-# write (1); that hook does not exist yet, so the test is skipped.
+# deterministic id; (3) the marker removed.  Here the chain is cut after
+# (1) with the test fault hook (taskmgr_test_faults on, which
+# scripts/test.sh sets; request header X-Taskmgr-Fault: after-first-write):
+# the task must be completed and carry its outbox marker, with no
+# notification yet, so that the scheduler's outbox drain can finish it.
 use strict;
 use warnings;
 use Test::More;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use JSON::PP ();
+use TaskmgrStack qw(:all);
+use TaskmgrSpec qw(:all);
+use ApiTest qw(register_user);
 
-plan skip_all => 'a chain cut after its first write needs the test-build fault hook (not there yet)';
+my $TABLE = stack_env('TASKMGR_TABLE');
+
+sub as {
+    my ($u, $method, $path, $body, $opts) = @_;
+    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    (my $p = $path) =~ s/\?.*//s;
+    spec_ok($method => ($p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p), $r);
+    return $r;
+}
+
+sub task_item {
+    my ($uid, $tid) = @_;
+    my $r = dynamodb(GetItem => {
+        TableName      => $TABLE,
+        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "TASK_$tid" } },
+        ConsistentRead => JSON::PP::true(),
+    });
+    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
+    return $r->{json}{Item};
+}
+
+sub completed_notifs {
+    my ($uid, $tid) = @_;
+    my $r = dynamodb(Query => {
+        TableName                 => $TABLE,
+        KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
+        ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
+        ConsistentRead            => JSON::PP::true(),
+    });
+    die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
+    return grep { ($_->{TaskId}{S} // '') eq $tid && ($_->{Type}{S} // '') eq 'task_completed' }
+        @{ $r->{json}{Items} || [] };
+}
+
+my $reg = register_user(tag => 'tasks-chain');
+die "cannot register a user: $reg->{r}{status} $reg->{r}{raw}\n" unless $reg->{r}{status} == 201;
+my $A = { token => $reg->{access}, uid => $reg->{user}{id} };
+
+my $r = as($A, POST => '/api/tasks', { title => 'cut short', dueDate => '2031-04-04T04:00:00Z' });
+is $r->{status}, 201, 'a task' or diag $r->{raw};
+my $t = $r->{json}{task} || {};
+my $path = "/api/tasks/$t->{id}";
+
+# the fault is only honoured with taskmgr_test_faults on
+$r = as($A, PATCH => $path, { status => 'completed' }, { headers => { 'X-Taskmgr-Fault' => 'after-first-write' } });
+if ($r->{status} == 200) {
+    note 'taskmgr_test_faults is off on this stack: the chain ran to its end';
+    done_testing;
+    exit 0;
+}
+error_ok($r, 503, 'fault_injected', undef, 'completing with the chain cut after its first write: 503 fault_injected');
+
+subtest 'after (1): the task completed, with its outbox marker' => sub {
+    my $it = task_item($A->{uid}, $t->{id});
+    ok $it, 'the item exists' or return;
+    is $it->{Status}{S}, 'completed', 'Status completed';
+    like $it->{TaskCompletedAt}{S} // '', qr/^\d{4}-\d\d-\d\dT/, 'TaskCompletedAt set';
+    is $it->{Version}{N}, 2, 'Version 2';
+    ok length($it->{OutboxShard}{S} // ''), 'OutboxShard present' or diag explain $it;
+    ok length($it->{OutboxAt}{S} // ''), 'OutboxAt present';
+    ok !exists $it->{DueDate_NotificationSent}, 'no reminder key (completed)';
+};
+is scalar(completed_notifs($A->{uid}, $t->{id})), 0, 'no task_completed notification yet';
+
+$r = as($A, GET => $path);
+is $r->{status}, 200, 'GET the task' or diag $r->{raw};
+my $g = $r->{json}{task} || {};
+is $g->{status}, 'completed', 'it reads as completed';
+is $g->{version}, 2, 'version 2';
+ok defined $g->{completedAt}, 'completedAt set';
+is $r->{headers}{etag}, '"2"', 'ETag "2"';
+
+SKIP: {
+    skip 'taskmgr-scheduler (which drains the outbox and finishes the chain) does not exist yet', 1;
+    # run taskmgr-scheduler --once against this stack, then: exactly one
+    # task_completed notification for the task, no OutboxShard/OutboxAt on
+    # it; run it again: still exactly one.
+    fail 'the scheduler finishes the chain';
+}
+
+done_testing;

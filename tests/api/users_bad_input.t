@@ -64,6 +64,11 @@ patch_bad('{"firstName":"a","firstName":"b"}', 'invalid_json', undef, 'duplicate
 patch_bad('{"notificationPreferences":{"email":true,"email":false}}', 'invalid_json', undef, 'duplicate nested keys');
 patch_bad(qq({"firstName":"\xff\xfe"}), undef, undef, 'invalid UTF-8');
 patch_bad('', undef, undef, 'an empty body');
+patch_bad('{"firstName":' . ('[' x 5000) . (']' x 5000) . '}', undef, undef, 'arrays nested 5000 deep');
+patch_bad('{"firstName":"a\\u0000b"}', undef, undef, 'a NUL character (\\u0000)');
+patch_bad('{"firstName":"\\ud800"}', undef, undef, 'a lone surrogate (\\ud800)');
+patch_bad('{"firstName":"a\\u0007b"}', undef, 'firstName', 'a control character in a name');
+patch_bad('{"phoneNumber":1e400}', undef, undef, 'a number out of range');
 patch_bad($_, undef, undef, "not an object: $_") for ('[]', '[{"firstName":"a"}]', '"firstName"', '42', '3.5', 'null', 'true');
 
 # ---- wrong types

@@ -9,6 +9,8 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use JSON::PP ();
 use Time::Local ();
+use File::Temp ();
+use POSIX ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use ApiTest qw(:all);
@@ -157,6 +159,37 @@ for my $again ($lower, uc $lower) {
     my @users = users_with_email($lower);
     is scalar @users, 1, 'still exactly one USER item with that Email';
     is $users[0]{FirstName}{S}, 'Alice', 'the first registration is untouched';
+}
+
+# ---- the same new email registered 4 times at once: one account
+{
+    my $e = unique_email('race');
+    my $b = new_user_body(email => $e);
+    my @kids;
+    my $dir = File::Temp->newdir;
+    for my $i (1 .. 4) {
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            my $x = api(POST => '/api/users/register', $b);
+            open my $fh, '>', "$dir/$i" or POSIX::_exit(1);
+            print $fh json_encode({ status => $x->{status}, raw => $x->{raw},
+                                    ct => $x->{headers}{'content-type'} // '' });
+            close $fh;
+            POSIX::_exit(0);
+        }
+        push @kids, $pid;
+    }
+    waitpid $_, 0 for @kids;
+    my @res = map { open my $fh, '<', "$dir/$_" or die "no result $_"; local $/; json_decode(scalar <$fh>) } 1 .. 4;
+    my @st = sort map { $_->{status} } @res;
+    my @limited = grep { $_ == 429 } @st;
+    note "statuses @st";
+    my @created = grep { $_->{status} == 201 } @res;
+    is scalar @created, 1, 'four simultaneous registrations of one email: exactly one 201' or diag "statuses @st";
+    my @other = grep { $_->{status} != 201 && $_->{status} != 429 } @res;
+    is_deeply [map { ($_->{raw} =~ /"code":"(\w+)"/)[0] // $_->{status} } @other], [('email_taken') x @other],
+        'the others: 409 email_taken' or diag "statuses @st: " . join ' | ', map { $_->{raw} } @other;
+    is scalar(users_with_email($e)), 1, 'exactly one USER item for it';
 }
 
 # ---- the password policy: 12+ characters with upper, lower, digit, symbol

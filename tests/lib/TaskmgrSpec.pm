@@ -92,6 +92,7 @@ sub spec {
     require JSON::Validator::Schema::OpenAPIv3;
     # true/false must be booleans, not 1/"" (additionalProperties: false)
     my $doc = do {
+        no warnings 'once';
         local $YAML::XS::Boolean = 'JSON::PP';
         YAML::XS::LoadFile($SPEC_FILE);
     };
