@@ -19,6 +19,7 @@
 #define NGX_TASKMGR_SVC_HEALTH         2
 #define NGX_TASKMGR_SVC_REJECT         3
 #define NGX_TASKMGR_SVC_TASKS          4
+#define NGX_TASKMGR_SVC_NOTIFICATIONS  5
 
 #define NGX_TASKMGR_DYNAMODB           0
 #define NGX_TASKMGR_COGNITO            1
@@ -243,6 +244,7 @@ ngx_int_t ngx_taskmgr_revoke_record(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_users_handler(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_health_handler(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_handler(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_notifications_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_TASKMGR_H_INCLUDED_ */

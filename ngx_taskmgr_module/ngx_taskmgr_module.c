@@ -174,6 +174,13 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       0,
       (void *) NGX_TASKMGR_SVC_TASKS },
 
+    { ngx_string("taskmgr_notifications"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_taskmgr_service,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) NGX_TASKMGR_SVC_NOTIFICATIONS },
+
     { ngx_string("taskmgr_health"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
@@ -237,6 +244,9 @@ ngx_taskmgr_content_handler(ngx_http_request_t *r)
 
     case NGX_TASKMGR_SVC_TASKS:
         return ngx_taskmgr_tasks_handler(r);
+
+    case NGX_TASKMGR_SVC_NOTIFICATIONS:
+        return ngx_taskmgr_notifications_handler(r);
 
     case NGX_TASKMGR_SVC_HEALTH:
         return ngx_taskmgr_health_handler(r);

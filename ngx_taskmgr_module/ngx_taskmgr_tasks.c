@@ -8,6 +8,7 @@
 
 #include "ngx_taskmgr.h"
 #include "tm_ddb.h"
+#include "tm_notification.h"
 #include "tm_task.h"
 #include "tm_user.h"
 #include "tm_validate.h"
@@ -627,12 +628,9 @@ ngx_taskmgr_task_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_task_notify_prefs(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char                 sk[48], id[40], key[48], msg[300];
-    json_t              *item;
-    const char          *title;
-    ngx_uint_t           email, sms;
-    const json_t        *prefs;
-    ngx_taskmgr_task_t  *t;
+    const json_t         *prefs;
+    tm_notification_t     n;
+    ngx_taskmgr_task_t   *t;
 
     if (ctx->aws_error) {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -642,52 +640,26 @@ ngx_taskmgr_task_notify_prefs(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     prefs = tm_ddb_get_m(json_object_get(ctx->reply, "Item"),
                          "NotificationPreferences");
-    email = tm_ddb_get_bool(prefs, "email", 0);
-    sms = tm_ddb_get_bool(prefs, "sms", 0);
 
-    title = tm_ddb_get_s(t->task, "Title");
-    tm_notification_id(t->id, "task_completed", t->outbox_at, id);
-    ngx_sprintf((u_char *) sk, TM_NOTIF_PREFIX "%s%Z", id);
-    ngx_snprintf((u_char *) msg, sizeof(msg) - 1, "Task \"%s\" was completed%Z",
-                 title ? title : "");
-    msg[sizeof(msg) - 1] = '\0';
+    n.pk = t->pk;
+    n.type = "task_completed";
+    n.task_id = t->id;
+    n.task_title = tm_ddb_get_s(t->task, "Title");
+    n.event = t->outbox_at;
+    n.timestamp = t->outbox_at;
+    n.expiry = (long long) ngx_time() + ctx->conf->notification_ttl;
+    n.email = tm_ddb_get_bool(prefs, "email", 0);
+    n.sms = tm_ddb_get_bool(prefs, "sms", 0);
+    n.shards = (unsigned) ctx->conf->reminder_shards;
 
-    item = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s},"
-                     " s:{s:s}, s:{s:s}, s:{s:b}, s:o}",
-                     TM_PK, "S", t->pk,
-                     TM_SK, "S", sk,
-                     "Type", "S", "task_completed",
-                     "TaskId", "S", t->id,
-                     "TaskTitle", "S", title ? title : "",
-                     "Message", "S", msg,
-                     "NotificationTimestamp", "S", t->outbox_at,
-                     "Notif_isRead", "BOOL", 0,
-                     "NotificationExpiry",
-                     tm_ddb_n((long long) ngx_time()
-                              + ctx->conf->notification_ttl));
-    if (item == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (email) {
-        json_object_set_new(item, "DeliveryEmail", tm_ddb_s("pending"));
-    }
-
-    if (sms) {
-        json_object_set_new(item, "DeliverySms", tm_ddb_s("pending"));
-    }
-
-    if (email || sms) {
-        tm_outbox_shard(id, (unsigned) ctx->conf->reminder_shards, key,
-                        sizeof(key));
-        json_object_set_new(item, "OutboxShard", tm_ddb_s(key));
-        json_object_set_new(item, "OutboxAt", tm_ddb_s(t->outbox_at));
+    if (n.task_title == NULL) {
+        n.task_title = "";
     }
 
     return ngx_taskmgr_ddb(r, ctx, "PutItem",
                            json_pack("{s:s, s:o, s:s}",
                                      "TableName", ctx->conf->table.data,
-                                     "Item", item,
+                                     "Item", tm_notification_item(&n),
                                      "ConditionExpression",
                                      "attribute_not_exists(EntitySort)"),
                            ngx_taskmgr_task_notified);

@@ -1,0 +1,44 @@
+/*
+ * The notification item (EntityPartition USER_<sub>, EntitySort
+ * NOTIF_<id>) and its API JSON.  Written by the module (task completed) and
+ * by the scheduler (task due, and completions the module could not finish),
+ * so both build it here.  nginx-free.
+ */
+
+#ifndef TM_NOTIFICATION_H
+#define TM_NOTIFICATION_H
+
+#include <jansson.h>
+
+
+#define TM_NOTIF_ID_LEN  32
+
+
+typedef struct {
+    const char  *pk;            /* "USER_<sub>" */
+    const char  *type;          /* "task_due" or "task_completed" */
+    const char  *task_id;
+    const char  *task_title;
+    const char  *event;         /* the due date, or the completion time:
+                                   with task and type it makes the id */
+    const char  *timestamp;     /* NotificationTimestamp, RFC 3339 (ms) */
+    long long    expiry;        /* NotificationExpiry, epoch seconds */
+    int          email;         /* deliveries owed */
+    int          sms;
+    unsigned     shards;        /* OutboxIndex write shards */
+} tm_notification_t;
+
+
+/* the item for a PutItem conditional on attribute_not_exists(EntitySort):
+ * id derived from task, type and event; delivery "pending" per channel
+ * wanted, with an outbox marker when any is */
+json_t *tm_notification_item(const tm_notification_t *n);
+
+/* {id, type, taskId, taskTitle, message, createdAt, read, expiresAt};
+ * NULL if not a notification item or expired at now (epoch seconds) */
+json_t *tm_notification_json(const json_t *item, long long now);
+
+/* 1 if s is an id as tm_notification_id makes them (32 lower hex) */
+int tm_notification_id_valid(const char *s, size_t len);
+
+#endif /* TM_NOTIFICATION_H */

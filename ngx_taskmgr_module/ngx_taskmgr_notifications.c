@@ -1,0 +1,510 @@
+/*
+ * The notification service (taskmgr_notifications): the caller's
+ * notifications newest first (NotificationTimestampIndex) with the unread
+ * count, marking read, deleting.  Expired notifications (NotificationExpiry
+ * past) are never returned nor changed, whether or not DynamoDB's TTL has
+ * removed them yet.
+ */
+
+#include "ngx_taskmgr.h"
+#include "tm_ddb.h"
+#include "tm_notification.h"
+#include "tm_task.h"
+#include "tm_user.h"
+
+
+#define NGX_TASKMGR_COUNT_CALLS  20
+
+
+typedef struct {
+    char                       pk[160];
+    char                       sk[48];
+    char                       now[24];
+    ngx_int_t                  unread;     /* -1: no filter */
+    ngx_uint_t                 count;
+    ngx_uint_t                 calls;
+    json_t                    *count_key;  /* where counting goes on */
+    json_t                    *todo;       /* read-all: keys left */
+    size_t                     next;
+} ngx_taskmgr_notif_t;
+
+
+static ngx_int_t ngx_taskmgr_notifs_list(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_arg(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static json_t *ngx_taskmgr_notifs_map(const json_t *item, long long now);
+static ngx_int_t ngx_taskmgr_notifs_count(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_counted(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_read_all(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_unread_page(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notif_item(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notif_updated(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notif_deleted(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_taskmgr_notif_t *ngx_taskmgr_notif_state(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static json_t *ngx_taskmgr_unread_query(ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_notif_t *nt);
+
+
+static const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[] = {
+    { ngx_string("/api/notifications"), NGX_HTTP_GET,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_list },
+    { ngx_string("/api/notifications/read-all"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_read_all },
+    { ngx_string("/api/notifications/"), NGX_HTTP_PATCH|NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notif_item },
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static const char  *ngx_taskmgr_notif_fields[] = { "read", NULL };
+static const char  *ngx_taskmgr_notif_none[] = { NULL };
+
+
+ngx_int_t
+ngx_taskmgr_notifications_handler(ngx_http_request_t *r)
+{
+    return ngx_taskmgr_dispatch(r, ngx_taskmgr_notifs_routes);
+}
+
+
+static ngx_taskmgr_notif_t *
+ngx_taskmgr_notif_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_notif_t  *nt;
+
+    nt = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_notif_t));
+    if (nt == NULL) {
+        return NULL;
+    }
+
+    tm_user_key(ctx->sub, nt->pk, sizeof(nt->pk));
+    ngx_sprintf((u_char *) nt->now, "%T%Z", ngx_time());
+    nt->unread = -1;
+    ctx->data = nt;
+
+    return nt;
+}
+
+
+/* GET /api/notifications?unread=true&limit=&cursor= */
+
+static ngx_int_t
+ngx_taskmgr_notifs_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t             rc;
+    ngx_taskmgr_page_t   *pg;
+    ngx_taskmgr_notif_t  *nt;
+
+    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    nt = ngx_taskmgr_notif_state(r, ctx);
+    pg = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_page_t));
+    if (nt == NULL || pg == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_taskmgr_page_args(r, ctx, pg, ngx_taskmgr_notifs_arg);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    pg->pk = nt->pk;
+    pg->sort_attr = "NotificationTimestamp";
+    pg->map = ngx_taskmgr_notifs_map;
+    pg->now = (long long) ngx_time();
+    pg->done = ngx_taskmgr_notifs_count;
+    ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
+                 "notifications|%i%Z", nt->unread);
+
+    if (nt->unread == 1) {
+        pg->query = ngx_taskmgr_unread_query(ctx, nt);
+
+    } else {
+        pg->query = json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}},"
+                              " s:b}",
+                              "TableName", ctx->conf->table.data,
+                              "IndexName", "NotificationTimestampIndex",
+                              "KeyConditionExpression",
+                              "EntityPartition = :pk",
+                              "FilterExpression",
+                              nt->unread == 0
+                              ? "NotificationExpiry > :now"
+                                " AND Notif_isRead = :t"
+                              : "NotificationExpiry > :now",
+                              "ExpressionAttributeValues",
+                              ":pk", "S", nt->pk, ":now", "N", nt->now,
+                              "ScanIndexForward", 0);
+
+        if (pg->query && nt->unread == 0) {
+            json_object_set_new(json_object_get(pg->query,
+                                                "ExpressionAttributeValues"),
+                                ":t", tm_ddb_bool(1));
+        }
+    }
+
+    return ngx_taskmgr_page_start(r, ctx, pg);
+}
+
+
+/* unread=true|false */
+
+static ngx_int_t
+ngx_taskmgr_notifs_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_str_t *name, ngx_str_t *value)
+{
+    ngx_taskmgr_notif_t  *nt;
+
+    nt = ctx->data;
+
+    if (!(name->len == 6 && ngx_strncmp(name->data, "unread", 6) == 0)) {
+        return NGX_ABORT;
+    }
+
+    if (value->len == 4 && ngx_strncmp(value->data, "true", 4) == 0) {
+        nt->unread = 1;
+
+    } else if (value->len == 5 && ngx_strncmp(value->data, "false", 5) == 0) {
+        nt->unread = 0;
+
+    } else {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "must be true or false", "unread");
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static json_t *
+ngx_taskmgr_notifs_map(const json_t *item, long long now)
+{
+    return tm_notification_json(item, now);
+}
+
+
+/* the caller's unread, unexpired notifications, newest first */
+
+static json_t *
+ngx_taskmgr_unread_query(ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_notif_t *nt)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:b}},"
+                     " s:b}",
+                     "TableName", ctx->conf->table.data,
+                     "IndexName", "NotificationTimestampIndex",
+                     "KeyConditionExpression", "EntityPartition = :pk",
+                     "FilterExpression",
+                     "NotificationExpiry > :now AND Notif_isRead = :f",
+                     "ExpressionAttributeValues",
+                     ":pk", "S", nt->pk, ":now", "N", nt->now,
+                     ":f", "BOOL", 0,
+                     "ScanIndexForward", 0);
+}
+
+
+/* then the unread count, which may take more than one Query */
+
+static ngx_int_t
+ngx_taskmgr_notifs_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t               *q;
+    ngx_taskmgr_notif_t  *nt;
+
+    nt = ctx->data;
+
+    q = ngx_taskmgr_unread_query(ctx, nt);
+    if (q == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    json_object_set_new(q, "Select", json_string("COUNT"));
+
+    if (nt->count_key) {
+        json_object_set(q, "ExclusiveStartKey", nt->count_key);
+    }
+
+    nt->calls++;
+
+    return ngx_taskmgr_ddb(r, ctx, "Query", q, ngx_taskmgr_notifs_counted);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t               *obj, *lek;
+    ngx_int_t             rc;
+    ngx_taskmgr_page_t   *pg;
+    ngx_taskmgr_notif_t  *nt;
+
+    if (ctx->aws_error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    nt = ctx->data;
+    pg = ctx->page;
+
+    nt->count += (ngx_uint_t) json_integer_value(json_object_get(ctx->reply,
+                                                                 "Count"));
+    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
+
+    if (lek && nt->calls < NGX_TASKMGR_COUNT_CALLS) {
+        nt->count_key = json_incref(lek);
+        ngx_taskmgr_json_track(r, nt->count_key);
+        return ngx_taskmgr_notifs_count(r, ctx);
+    }
+
+    obj = json_pack("{s:O, s:o, s:I}", "items", pg->items,
+                    "nextCursor", pg->next_cursor
+                                  ? json_string(pg->next_cursor)
+                                  : json_null(),
+                    "unreadCount", (json_int_t) nt->count);
+
+    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+    json_decref(obj);
+
+    return rc;
+}
+
+
+/* POST /api/notifications/read-all: every unread one, page by page */
+
+static ngx_int_t
+ngx_taskmgr_notifs_read_all(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t             rc;
+    ngx_taskmgr_notif_t  *nt;
+
+    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    nt = ngx_taskmgr_notif_state(r, ctx);
+    if (nt == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->obj = ngx_taskmgr_unread_query(ctx, nt);
+    if (ctx->obj == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_taskmgr_json_track(r, ctx->obj);
+    json_object_set_new(ctx->obj, "ProjectionExpression",
+                        json_string("EntitySort"));
+    json_object_set_new(ctx->obj, "Limit", json_integer(200));
+
+    return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(ctx->obj),
+                           ngx_taskmgr_notifs_unread_page);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_unread_page(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx)
+{
+    json_t               *lek;
+    ngx_taskmgr_notif_t  *nt;
+
+    if (ctx->aws_error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    nt = ctx->data;
+
+    nt->todo = json_incref(json_object_get(ctx->reply, "Items"));
+    ngx_taskmgr_json_track(r, nt->todo);
+    nt->next = 0;
+
+    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
+
+    if (lek) {
+        json_object_set(ctx->obj, "ExclusiveStartKey", lek);
+
+    } else {
+        json_object_del(ctx->obj, "ExclusiveStartKey");
+        ctx->flags = 1;     /* the last page */
+    }
+
+    return ngx_taskmgr_notifs_mark_next(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    const char           *sk;
+    ngx_taskmgr_notif_t  *nt;
+
+    nt = ctx->data;
+
+    /* an item that went meanwhile (deleted) is no failure */
+    if (ctx->aws_error
+        && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
+    {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    if (nt->next < json_array_size(nt->todo)) {
+        sk = tm_ddb_get_s(json_array_get(nt->todo, nt->next++), TM_SK);
+        if (sk == NULL) {
+            return ngx_taskmgr_notifs_mark_next(r, ctx);
+        }
+
+        return ngx_taskmgr_ddb(r, ctx, "UpdateItem",
+                               json_pack("{s:s, s:o, s:s, s:s, s:{s:{s:b}}}",
+                                         "TableName", ctx->conf->table.data,
+                                         "Key", tm_ddb_key(nt->pk, sk),
+                                         "UpdateExpression",
+                                         "SET Notif_isRead = :t",
+                                         "ConditionExpression",
+                                         "attribute_exists(EntitySort)",
+                                         "ExpressionAttributeValues",
+                                         ":t", "BOOL", 1),
+                               ngx_taskmgr_notifs_mark_next);
+    }
+
+    if (!ctx->flags) {
+        return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(ctx->obj),
+                               ngx_taskmgr_notifs_unread_page);
+    }
+
+    return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
+}
+
+
+/* PATCH /api/notifications/{id} {read}, DELETE /api/notifications/{id} */
+
+static ngx_int_t
+ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t             rc, read;
+    ngx_taskmgr_notif_t  *nt;
+
+    nt = ngx_taskmgr_notif_state(r, ctx);
+    if (nt == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (!tm_notification_id_valid((const char *) ctx->path_arg.data,
+                                  ctx->path_arg.len))
+    {
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            r->keepalive = 0;
+        }
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                      "no such notification", NULL);
+    }
+
+    ngx_sprintf((u_char *) nt->sk, TM_NOTIF_PREFIX "%V%Z", &ctx->path_arg);
+
+    if (r->method == NGX_HTTP_DELETE) {
+        rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+
+        return ngx_taskmgr_ddb(r, ctx, "DeleteItem",
+                               json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}",
+                                         "TableName", ctx->conf->table.data,
+                                         "Key", tm_ddb_key(nt->pk, nt->sk),
+                                         "ConditionExpression",
+                                         "attribute_exists(EntitySort) AND "
+                                         "NotificationExpiry > :now",
+                                         "ExpressionAttributeValues",
+                                         ":now", "N", nt->now),
+                               ngx_taskmgr_notif_deleted);
+    }
+
+    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_fields,
+                                 ngx_taskmgr_notif_fields);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    rc = ngx_taskmgr_field_bool(r, ctx->body, "read", "read", &read);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_taskmgr_ddb(r, ctx, "UpdateItem",
+                           json_pack("{s:s, s:o, s:s, s:s,"
+                                     " s:{s:{s:b}, s:{s:s}}, s:s}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(nt->pk, nt->sk),
+                                     "UpdateExpression",
+                                     "SET Notif_isRead = :r",
+                                     "ConditionExpression",
+                                     "attribute_exists(EntitySort) AND "
+                                     "NotificationExpiry > :now",
+                                     "ExpressionAttributeValues",
+                                     ":r", "BOOL", (int) read,
+                                     ":now", "N", nt->now,
+                                     "ReturnValues", "ALL_NEW"),
+                           ngx_taskmgr_notif_updated);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t     *notif, *obj;
+    ngx_int_t   rc;
+
+    if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                      "no such notification", NULL);
+    }
+
+    if (ctx->aws_error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    notif = tm_notification_json(json_object_get(ctx->reply, "Attributes"),
+                                 (long long) ngx_time());
+    if (notif == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "taskmgr: malformed notification item");
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
+                                      "the stored notification is "
+                                      "malformed", NULL);
+    }
+
+    obj = json_pack("{s:o}", "notification", notif);
+    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+    json_decref(obj);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notif_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                      "no such notification", NULL);
+    }
+
+    if (ctx->aws_error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
+}
