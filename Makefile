@@ -46,15 +46,17 @@ all: module unit
 
 # configure runs once per build directory (about 20 s), from nginx's
 # source dir, writing only into $(OBJS)
+# flock: two makes (a developer's and a test's) must not configure or
+# build the same directory at once, or its config header gets both outputs
 $(OBJS)/Makefile: config
-	cd $(NGX_SRC) && ./configure --with-compat \
+	cd $(NGX_SRC) && flock $(OBJS).lock ./configure --with-compat \
 	    --with-cc-opt="$(WARN) $(SAN_FLAGS)" \
 	    --with-ld-opt="$(SAN_FLAGS)" \
 	    --add-dynamic-module=$(CURDIR) --builddir=$(OBJS) > $(OBJS).configure.log 2>&1 \
 	    || { cat $(OBJS).configure.log; exit 1; }
 
 $(MODULE): $(OBJS)/Makefile $(MODULE_SRCS)
-	$(MAKE) -C $(NGX_SRC) -f $(OBJS)/Makefile modules
+	flock $(OBJS).lock $(MAKE) -C $(NGX_SRC) -f $(OBJS)/Makefile modules
 
 module: $(MODULE)
 

@@ -61,6 +61,8 @@ typedef struct {
     ngx_str_t                  access_key;
     ngx_str_t                  secret_key;
     ngx_str_t                  session_token;
+    ngx_str_t                  credentials_endpoint;  /* internal uri */
+    ngx_str_t                  credentials_token;
     ngx_flag_t                 cookie_secure;
     ngx_flag_t                 require_confirmation;
     size_t                     max_body;
@@ -133,6 +135,9 @@ struct ngx_taskmgr_ctx_s {
 
     /* the call in flight and its outcome */
     const char                *op;
+    json_t                    *held_body;  /* waiting for credentials */
+    ngx_uint_t                 creds_fetched;
+    ngx_taskmgr_step_pt        creds_next;
     ngx_uint_t                 backend;
     ngx_uint_t                 call_flags;
     ngx_taskmgr_step_pt        next;
@@ -174,7 +179,14 @@ ngx_int_t ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t backend, const char *op, json_t *body, ngx_uint_t flags,
     ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_http_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_str_t *uri, ngx_taskmgr_step_pt next);
+    ngx_str_t *uri, const char *host, const char *authorization,
+    const char *op, ngx_taskmgr_step_pt next);
+
+/* ngx_taskmgr_creds.c: what SigV4 signs with */
+ngx_int_t ngx_taskmgr_creds_get(ngx_taskmgr_ctx_t *ctx, const char **key,
+    const char **secret, const char **token);
+ngx_int_t ngx_taskmgr_creds_fetch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);

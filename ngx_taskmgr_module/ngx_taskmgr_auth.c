@@ -96,8 +96,8 @@ ngx_taskmgr_auth_verify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ctx->jwks_fetched = 1;
     ngx_taskmgr_jwks_time = ngx_time();
 
-    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri,
-                                ngx_taskmgr_jwks_done);
+    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
+                                "GetJwks", ngx_taskmgr_jwks_done);
 }
 
 

@@ -25,6 +25,8 @@ typedef struct {
 static ngx_int_t ngx_taskmgr_subrequest(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *uri, tm_sigv4_header_t *headers,
     ngx_uint_t nheaders, ngx_str_t *body);
+static ngx_int_t ngx_taskmgr_aws_resend(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_subrequest_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_taskmgr_resume(ngx_http_request_t *r);
@@ -62,6 +64,7 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_step_pt next)
 {
     char                     *date, *auth, *target;
+    const char               *key, *secret, *token;
     size_t                    len;
     ngx_str_t                 payload;
     ngx_uint_t                n;
@@ -84,6 +87,13 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "taskmgr %s: could not build the request", op);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_taskmgr_creds_get(ctx, &key, &secret, &token) == NGX_AGAIN) {
+        /* the call waits for fresh credentials, then goes as asked */
+        ctx->held_body = body;
+        ngx_taskmgr_json_track(r, body);
+        return ngx_taskmgr_creds_fetch(r, ctx, ngx_taskmgr_aws_resend);
     }
 
     len = json_dumpb(body, NULL, 0, JSON_COMPACT);
@@ -120,9 +130,9 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_sprintf((u_char *) target, "%s%s%Z", be->target_prefix, op);
     h[n++].value = target;
 
-    if (mcf->session_token.len) {
+    if (token) {
         h[n].name = "X-Amz-Security-Token";
-        h[n++].value = (const char *) mcf->session_token.data;
+        h[n++].value = token;
     }
 
     ngx_memzero(&sig, sizeof(tm_sigv4_request_t));
@@ -135,13 +145,13 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     sig.payload_len = payload.len;
     sig.region = (const char *) mcf->region.data;
     sig.service = be->service;
-    sig.access_key = (const char *) mcf->access_key.data;
-    sig.secret_key = (const char *) mcf->secret_key.data;
+    sig.access_key = key;
+    sig.secret_key = secret;
     sig.amz_date = date;
 
-    auth = ngx_pnalloc(r->pool, 512 + mcf->access_key.len);
+    auth = ngx_pnalloc(r->pool, 512 + ngx_strlen(key));
     if (auth == NULL
-        || tm_sigv4_authorization(&sig, auth, 512 + mcf->access_key.len) < 0)
+        || tm_sigv4_authorization(&sig, auth, 512 + ngx_strlen(key)) < 0)
     {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                       "taskmgr %s: could not sign the request", op);
@@ -155,23 +165,50 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
-/* an unsigned GET through the Cognito location (the pool's JWKS) */
+static ngx_int_t
+ngx_taskmgr_aws_resend(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t  *body;
+
+    body = ctx->held_body;
+    ctx->held_body = NULL;
+
+    /* the pool still holds a reference: this one is the call's */
+    return ngx_taskmgr_aws_call(r, ctx, ctx->backend, ctx->op,
+                                json_incref(body), ctx->call_flags,
+                                ctx->next);
+}
+
+
+/*
+ * An unsigned GET through an internal location (the pool's JWKS, the
+ * container credentials); host NULL: the Cognito endpoint's.  The
+ * continuation gets the raw outcome.
+ */
 
 ngx_int_t
 ngx_taskmgr_http_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_str_t *uri, ngx_taskmgr_step_pt next)
+    ngx_str_t *uri, const char *host, const char *authorization,
+    const char *op, ngx_taskmgr_step_pt next)
 {
-    tm_sigv4_header_t  h;
+    ngx_uint_t         n;
+    tm_sigv4_header_t  h[2];
 
-    ctx->op = "GetJwks";
+    ctx->op = op;
     ctx->backend = NGX_TASKMGR_COGNITO;
     ctx->call_flags = NGX_TASKMGR_AWS_RAW;
     ctx->next = next;
 
-    h.name = "Host";
-    h.value = (const char *) ctx->conf->cognito.host.data;
+    n = 0;
+    h[n].name = "Host";
+    h[n++].value = host ? host : (const char *) ctx->conf->cognito.host.data;
 
-    return ngx_taskmgr_subrequest(r, ctx, uri, &h, 1, NULL);
+    if (authorization) {
+        h[n].name = "Authorization";
+        h[n++].value = authorization;
+    }
+
+    return ngx_taskmgr_subrequest(r, ctx, uri, h, n, NULL);
 }
 
 
@@ -251,6 +288,13 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
          * "proxy_set_header Host $http_host", not as a passed header */
         if (i == 0) {
             sr->headers_in.host = h;
+
+        } else if (h->key.len == sizeof("Authorization") - 1
+                   && ngx_strncmp(h->lowcase_key, "authorization",
+                                  h->key.len) == 0)
+        {
+            /* $http_authorization, for an operator's log */
+            sr->headers_in.authorization = h;
         }
     }
 

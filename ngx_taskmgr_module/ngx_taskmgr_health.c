@@ -50,8 +50,8 @@ ngx_taskmgr_health_ddb(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ctx->flags |= NGX_TASKMGR_DDB_OK;
     }
 
-    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri,
-                                ngx_taskmgr_health_cognito);
+    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
+                                "GetJwks", ngx_taskmgr_health_cognito);
 }
 
 

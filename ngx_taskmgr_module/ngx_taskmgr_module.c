@@ -83,6 +83,20 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       0,
       NULL },
 
+    { ngx_string("taskmgr_aws_credentials_endpoint"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, credentials_endpoint),
+      NULL },
+
+    { ngx_string("taskmgr_aws_credentials_token"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, credentials_token),
+      NULL },
+
     { ngx_string("taskmgr_cookie_secure"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -678,6 +692,21 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (mcf->table.len == 0) {
         ngx_str_set(&mcf->table, "TaskManager");
+    }
+
+    if (mcf->credentials_endpoint.len && mcf->access_key.len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "taskmgr_aws_credentials and "
+                           "taskmgr_aws_credentials_endpoint exclude each "
+                           "other");
+        return NGX_CONF_ERROR;
+    }
+
+    if (mcf->credentials_endpoint.len == 0 && mcf->access_key.len == 0) {
+        /* unsigned calls fail on AWS; the local stand-ins want a
+         * signature's shape only */
+        ngx_str_set(&mcf->access_key, "none");
+        ngx_str_set(&mcf->secret_key, "none");
     }
 
     if (mcf->revocation_zone == NULL) {
