@@ -167,7 +167,14 @@ ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     exp = json_integer_value(json_object_get(claims, "exp"));
     ctx->token_exp = (time_t) exp;
 
-    jti = json_object_get(claims, "jti");
+    /* Cognito gives every token of one sign-in the same origin_jti, so
+     * revoking it at logout also refuses the session's earlier access
+     * tokens; tokens without one (cognito-local) are revoked one by one */
+    jti = json_object_get(claims, "origin_jti");
+    if (jti == NULL) {
+        jti = json_object_get(claims, "jti");
+    }
+
     ctx->jti = json_string_value(jti);
 
     if (ctx->sub == NULL || *ctx->sub == '\0') {

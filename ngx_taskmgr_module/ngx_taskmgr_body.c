@@ -79,10 +79,15 @@ ngx_taskmgr_body_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        /* a chunked body ends with an empty buffer whose pos may be NULL,
+         * which memcpy must not be given */
         len = 0;
         for (cl = r->request_body->bufs; cl; cl = cl->next) {
-            ngx_memcpy(p + len, cl->buf->pos, cl->buf->last - cl->buf->pos);
-            len += cl->buf->last - cl->buf->pos;
+            if (cl->buf->last != cl->buf->pos) {
+                ngx_memcpy(p + len, cl->buf->pos,
+                           cl->buf->last - cl->buf->pos);
+                len += cl->buf->last - cl->buf->pos;
+            }
         }
     }
 
