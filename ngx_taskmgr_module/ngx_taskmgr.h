@@ -135,7 +135,13 @@ struct ngx_taskmgr_ctx_s {
 
     /* the call in flight and its outcome */
     const char                *op;
-    json_t                    *held_body;  /* waiting for credentials */
+    struct {                               /* waiting for credentials */
+        json_t                *body;
+        ngx_uint_t             backend;
+        const char            *op;
+        ngx_uint_t             flags;
+        ngx_taskmgr_step_pt    next;
+    }                          held;
     ngx_uint_t                 creds_fetched;
     ngx_taskmgr_step_pt        creds_next;
     ngx_uint_t                 backend;

@@ -91,7 +91,11 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     if (ngx_taskmgr_creds_get(ctx, &key, &secret, &token) == NGX_AGAIN) {
         /* the call waits for fresh credentials, then goes as asked */
-        ctx->held_body = body;
+        ctx->held.body = body;
+        ctx->held.backend = backend;
+        ctx->held.op = op;
+        ctx->held.flags = flags;
+        ctx->held.next = next;
         ngx_taskmgr_json_track(r, body);
         return ngx_taskmgr_creds_fetch(r, ctx, ngx_taskmgr_aws_resend);
     }
@@ -168,15 +172,11 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 static ngx_int_t
 ngx_taskmgr_aws_resend(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t  *body;
-
-    body = ctx->held_body;
-    ctx->held_body = NULL;
-
-    /* the pool still holds a reference: this one is the call's */
-    return ngx_taskmgr_aws_call(r, ctx, ctx->backend, ctx->op,
-                                json_incref(body), ctx->call_flags,
-                                ctx->next);
+    /* the pool still holds a reference to the body: this one is the
+     * call's */
+    return ngx_taskmgr_aws_call(r, ctx, ctx->held.backend, ctx->held.op,
+                                json_incref(ctx->held.body),
+                                ctx->held.flags, ctx->held.next);
 }
 
 

@@ -59,7 +59,6 @@ static ngx_int_t
 ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t      *obj;
-    ngx_int_t    rc;
     ngx_uint_t   ok;
 
     if (ctx->status == NGX_HTTP_OK && ctx->reply) {
@@ -76,9 +75,6 @@ ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                     "cognito", (ctx->flags & NGX_TASKMGR_COGNITO_OK)
                                ? "ok" : "unavailable");
 
-    rc = ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK
+    return ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK
                                      : NGX_HTTP_SERVICE_UNAVAILABLE, obj);
-    json_decref(obj);
-
-    return rc;
 }

@@ -942,7 +942,8 @@ ngx_taskmgr_revocation_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     s.len = value[1].data + value[1].len - s.data;
 
     size = ngx_parse_size(&s);
-    if (name.len == 0 || size == NGX_ERROR || size < (ssize_t) (8 * ngx_pagesize))
+    if (name.len == 0 || size == NGX_ERROR
+        || size < (ssize_t) (8 * ngx_pagesize))
     {
         return "needs name:size, size at least 8 pages";
     }

@@ -247,7 +247,6 @@ static ngx_int_t
 ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t               *obj, *lek;
-    ngx_int_t             rc;
     ngx_taskmgr_page_t   *pg;
     ngx_taskmgr_notif_t  *nt;
 
@@ -274,10 +273,7 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                   : json_null(),
                     "unreadCount", (json_int_t) nt->count);
 
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
 }
 
 
@@ -465,7 +461,6 @@ static ngx_int_t
 ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t     *notif, *obj;
-    ngx_int_t   rc;
 
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
@@ -487,10 +482,7 @@ ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     obj = json_pack("{s:o}", "notification", notif);
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
 }
 
 

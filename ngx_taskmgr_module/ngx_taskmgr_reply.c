@@ -9,6 +9,8 @@
 static void ngx_taskmgr_json_cleanup(void *data);
 
 
+/* takes the reference to obj (NULL: the JSON could not be built) */
+
 ngx_int_t
 ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
 {
@@ -25,12 +27,16 @@ ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
 
     b = ngx_create_temp_buf(r->pool, len ? len : 1);
     if (b == NULL) {
+        json_decref(obj);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (json_dumpb(obj, (char *) b->pos, len, JSON_COMPACT) != len) {
+        json_decref(obj);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    json_decref(obj);
 
     b->last = b->pos + len;
     b->last_buf = (r == r->main) ? 1 : 0;
@@ -67,8 +73,7 @@ ngx_int_t
 ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message, const char *field)
 {
-    json_t     *err, *obj;
-    ngx_int_t   rc;
+    json_t  *err;
 
     err = json_pack("{s:s, s:s}", "code", code, "message", message);
 
@@ -76,13 +81,9 @@ ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
         json_object_set_new(err, "field", json_string(field));
     }
 
-    obj = err ? json_pack("{s:o}", "error", err) : NULL;
-
-    rc = ngx_taskmgr_send_json(r, status, obj);
-
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, status,
+                                 err ? json_pack("{s:o}", "error", err)
+                                     : NULL);
 }
 
 

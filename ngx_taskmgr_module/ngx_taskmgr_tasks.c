@@ -92,6 +92,7 @@ static ngx_int_t ngx_taskmgr_task_fields(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_task_t *t);
 static ngx_int_t ngx_taskmgr_if_match(ngx_http_request_t *r,
     ngx_taskmgr_task_t *t);
+static ngx_int_t ngx_taskmgr_task_stale(ngx_http_request_t *r);
 static ngx_int_t ngx_taskmgr_not_found(ngx_http_request_t *r);
 static void ngx_taskmgr_now_ms(char *out);
 static void ngx_taskmgr_set_reminder(ngx_taskmgr_ctx_t *ctx, json_t *item,
@@ -575,10 +576,7 @@ ngx_taskmgr_task_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
         /* someone wrote in between (or deleted the task) */
         if (t->if_match >= 0) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_PRECONDITION_FAILED,
-                                          "precondition_failed",
-                                          "the task has changed since that "
-                                          "version", NULL);
+            return ngx_taskmgr_task_stale(r);
         }
 
         if (++t->tries < NGX_TASKMGR_PATCH_TRIES) {
@@ -792,10 +790,7 @@ ngx_taskmgr_task_delete_why(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_not_found(r);
     }
 
-    return ngx_taskmgr_send_error(r, NGX_HTTP_PRECONDITION_FAILED,
-                                  "precondition_failed",
-                                  "the task has changed since that version",
-                                  NULL);
+    return ngx_taskmgr_task_stale(r);
 }
 
 
@@ -1018,7 +1013,6 @@ static ngx_int_t
 ngx_taskmgr_task_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t              *obj;
-    ngx_int_t            rc;
     ngx_taskmgr_page_t  *pg;
 
     pg = ctx->page;
@@ -1028,10 +1022,7 @@ ngx_taskmgr_task_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                   ? json_string(pg->next_cursor)
                                   : json_null());
 
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
 }
 
 
@@ -1040,7 +1031,6 @@ ngx_taskmgr_task_reply(ngx_http_request_t *r, ngx_uint_t status,
     json_t *item)
 {
     json_t              *task, *obj;
-    ngx_int_t            rc;
     ngx_str_t            etag;
 
     task = tm_task_json(item);
@@ -1069,10 +1059,7 @@ ngx_taskmgr_task_reply(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_taskmgr_send_json(r, status, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, status, obj);
 }
 
 
@@ -1154,6 +1141,16 @@ ngx_taskmgr_if_match(ngx_http_request_t *r, ngx_taskmgr_task_t *t)
     t->if_match = n;
 
     return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_taskmgr_task_stale(ngx_http_request_t *r)
+{
+    return ngx_taskmgr_send_error(r, NGX_HTTP_PRECONDITION_FAILED,
+                                  "precondition_failed",
+                                  "the task has changed since that version",
+                                  NULL);
 }
 
 

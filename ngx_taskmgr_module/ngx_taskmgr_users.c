@@ -52,7 +52,8 @@ static ngx_int_t ngx_taskmgr_login_updated(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_login_repaired(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_send_session(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, ngx_uint_t status, json_t *user_item);
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t status, json_t *result,
+    json_t *user_item);
 static ngx_int_t ngx_taskmgr_refresh(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_refreshed(ngx_http_request_t *r,
@@ -284,7 +285,6 @@ static ngx_int_t
 ngx_taskmgr_register_stored(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t                *obj, *user;
-    ngx_int_t              rc;
     ngx_taskmgr_signup_t  *su;
 
     su = ctx->data;
@@ -313,10 +313,7 @@ ngx_taskmgr_register_stored(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     user = tm_user_json(ctx->obj);
     obj = json_pack("{s:o, s:b}", "user", user, "confirmationRequired", 1);
 
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_CREATED, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_CREATED, obj);
 }
 
 
@@ -381,7 +378,6 @@ static ngx_int_t
 ngx_taskmgr_confirmed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t     *obj;
-    ngx_int_t   rc;
 
     /* an unknown user gets the same answer as a wrong code */
     if (ngx_taskmgr_aws_is(ctx, "CodeMismatchException")
@@ -401,10 +397,7 @@ ngx_taskmgr_confirmed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     /* NotAuthorizedException: already confirmed, which is what was asked */
 
     obj = json_pack("{s:b}", "confirmed", 1);
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
 }
 
 
@@ -525,7 +518,8 @@ ngx_taskmgr_login_verified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     if (ctx->flags & NGX_TASKMGR_REGISTERING) {
-        return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_CREATED, ctx->obj);
+        return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_CREATED, ctx->obj2,
+                                        ctx->obj);
     }
 
     ngx_taskmgr_now(now);
@@ -561,7 +555,7 @@ ngx_taskmgr_login_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             return ngx_taskmgr_aws_fail(r, ctx);
         }
 
-        return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_OK,
+        return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_OK, ctx->obj2,
                                         json_object_get(ctx->reply,
                                                         "Attributes"));
     }
@@ -627,26 +621,32 @@ ngx_taskmgr_login_repaired(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                   "taskmgr: recreated the missing item of user %s",
                   ctx->sub);
 
-    return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_OK, ctx->obj);
+    return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_OK, ctx->obj2, ctx->obj);
 }
 
 
-/* {user, accessToken, idToken, expiresIn}, tokens also as cookies */
+/* {user?, accessToken, idToken, expiresIn} from Cognito's
+ * AuthenticationResult, the tokens also as cookies (a refresh brings no new
+ * refresh token, and no user) */
 
 static ngx_int_t
 ngx_taskmgr_send_session(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_uint_t status, json_t *user_item)
+    ngx_uint_t status, json_t *result, json_t *user_item)
 {
-    json_t      *result, *obj;
-    ngx_int_t    rc;
+    json_t      *obj;
     json_int_t   expires;
     const char  *access, *refresh;
 
-    result = ctx->obj2;
     access = json_string_value(json_object_get(result, "AccessToken"));
     refresh = json_string_value(json_object_get(result, "RefreshToken"));
     expires = json_integer_value(json_object_get(result, "ExpiresIn"));
 
+    if (access == NULL) {
+        ctx->status = NGX_HTTP_OK + 1;
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    /* cognito-local leaves ExpiresIn out; Cognito's default is an hour */
     if (expires <= 0) {
         expires = 3600;
     }
@@ -662,16 +662,16 @@ ngx_taskmgr_send_session(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    obj = json_pack("{s:o, s:O, s:O, s:I}",
-                    "user", tm_user_json(user_item),
-                    "accessToken", json_object_get(result, "AccessToken"),
+    obj = json_pack("{s:s, s:O, s:I}",
+                    "accessToken", access,
                     "idToken", json_object_get(result, "IdToken"),
                     "expiresIn", expires);
 
-    rc = ngx_taskmgr_send_json(r, status, obj);
-    json_decref(obj);
+    if (obj && user_item) {
+        json_object_set_new(obj, "user", tm_user_json(user_item));
+    }
 
-    return rc;
+    return ngx_taskmgr_send_json(r, status, obj);
 }
 
 
@@ -721,11 +721,6 @@ ngx_taskmgr_refresh(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_refreshed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t      *result, *obj;
-    ngx_int_t    rc;
-    json_int_t   expires;
-    const char  *access;
-
     if (ngx_taskmgr_aws_is(ctx, "NotAuthorizedException")
         || ngx_taskmgr_aws_is(ctx, "UserNotFoundException")
         || ngx_taskmgr_aws_is(ctx, "InvalidParameterException"))
@@ -742,35 +737,10 @@ ngx_taskmgr_refreshed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    result = json_object_get(ctx->reply, "AuthenticationResult");
-    access = json_string_value(json_object_get(result, "AccessToken"));
-    expires = json_integer_value(json_object_get(result, "ExpiresIn"));
-
-    if (access == NULL) {
-        ctx->status = NGX_HTTP_OK + 1;
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
-
-    if (expires <= 0) {
-        expires = 3600;
-    }
-
-    if (ngx_taskmgr_set_cookie(r, "tm_access", access, "/api",
-                               (time_t) expires)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    obj = json_pack("{s:s, s:O, s:I}",
-                    "accessToken", access,
-                    "idToken", json_object_get(result, "IdToken"),
-                    "expiresIn", expires);
-
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_session(r, ctx, NGX_HTTP_OK,
+                                    json_object_get(ctx->reply,
+                                                    "AuthenticationResult"),
+                                    NULL);
 }
 
 
@@ -1043,7 +1013,6 @@ static ngx_int_t
 ngx_taskmgr_me_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t     *item, *obj;
-    ngx_int_t   rc;
 
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         if (ctx->flags & NGX_TASKMGR_SMS_COND) {
@@ -1074,10 +1043,7 @@ ngx_taskmgr_me_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     obj = json_pack("{s:o}", "user", tm_user_json(item));
 
-    rc = ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
-    json_decref(obj);
-
-    return rc;
+    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
 }
 
 
