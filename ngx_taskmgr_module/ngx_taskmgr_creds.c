@@ -104,7 +104,8 @@ ngx_taskmgr_creds_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         && ngx_strlen(secret) < sizeof(ngx_taskmgr_creds.secret)
         && (token == NULL
             || ngx_strlen(token) < sizeof(ngx_taskmgr_creds.token))
-        && tm_parse_rfc3339(exp, ngx_strlen(exp), &expires) == 0)
+        && tm_parse_rfc3339(exp, ngx_strlen(exp), &expires) == 0
+        && expires > (long long) ngx_time())
     {
         ngx_cpystrn((u_char *) ngx_taskmgr_creds.key, (u_char *) key,
                     sizeof(ngx_taskmgr_creds.key));
@@ -128,6 +129,16 @@ ngx_taskmgr_creds_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     /* the ones in hand still work until they expire */
     if (ngx_taskmgr_creds.expires > ngx_time()) {
         return ctx->creds_next(r, ctx);
+    }
+
+    /* a caller that takes the raw outcome (health) hears "unavailable" */
+    if (ctx->held.flags & NGX_TASKMGR_AWS_RAW) {
+        ctx->status = 0;
+        ctx->raw.len = 0;
+        ctx->aws_error = NULL;
+        json_decref(ctx->reply);
+        ctx->reply = NULL;
+        return ctx->held.next(r, ctx);
     }
 
     if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {

@@ -15,6 +15,9 @@ static void ngx_taskmgr_ctx_cleanup(void *data);
 static ngx_int_t ngx_taskmgr_method_allowed(ngx_http_request_t *r,
     ngx_uint_t methods);
 static ngx_int_t ngx_taskmgr_csrf_ok(ngx_http_request_t *r);
+static ngx_int_t ngx_taskmgr_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_taskmgr_host_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static void *ngx_taskmgr_create_main_conf(ngx_conf_t *cf);
 static char *ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_taskmgr_create_loc_conf(ngx_conf_t *cf);
@@ -214,7 +217,7 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
 
 
 static ngx_http_module_t  ngx_taskmgr_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_taskmgr_add_variables,             /* preconfiguration */
     NULL,                                  /* postconfiguration */
 
     ngx_taskmgr_create_main_conf,          /* create main configuration */
@@ -606,6 +609,49 @@ ngx_taskmgr_csrf_ok(ngx_http_request_t *r)
     }
 
     return 0;
+}
+
+
+/*
+ * $taskmgr_host: the Host a subrequest of the module signed, for the
+ * internal locations' "proxy_set_header Host".  Not $http_host: a request
+ * and its subrequests share cached variable values, so a second call would
+ * go out with the first call's host.
+ */
+
+static ngx_int_t
+ngx_taskmgr_add_variables(ngx_conf_t *cf)
+{
+    ngx_str_t             name = ngx_string("taskmgr_host");
+    ngx_http_variable_t  *var;
+
+    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_taskmgr_host_variable;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_taskmgr_host_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    if (r->headers_in.host == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = r->headers_in.host->value.data;
+    v->len = r->headers_in.host->value.len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
 }
 
 

@@ -1,0 +1,800 @@
+#!/usr/bin/perl
+# Temporary AWS credentials from an ECS-style container credentials
+# endpoint (taskmgr_aws_credentials_endpoint / _token), against the suite's
+# dynalite and cognito-local.
+#
+# The suite's nginx signs with static credentials, so this file runs two
+# private nginx instances of its own (free ports, confs derived from
+# $TASKMGR_RUN_DIR/nginx.conf): "A" with the right endpoint token, "B" with
+# a wrong one.  Each has one worker, so that "the credentials the worker
+# holds" is one thing the test knows.
+#
+# The credentials endpoint is a small Perl HTTP server forked by this file
+# (bounded lifetime): every call hands out a new key id ASIA-TEST-0001,
+# -0002, ... with a new secret and session token, expiring TTL seconds
+# ahead (303 by default: the module refreshes 300 s before expiry, so
+# after ~3 s).  It answers 401 unless Authorization is the configured
+# token, and records every call.
+#
+# What each DynamoDB call was signed with is recorded by a relay between
+# nginx and dynalite (the conf's taskmgr_dynamodb upstream points at it):
+# the headers as received, the SHA-256 of the body, dynalite's status.  A
+# $http_authorization in the subrequest location's access log would not
+# do: nginx shares variables between a request and its subrequests, so
+# every subrequest would log the value cached by the first one.  The
+# relay also lets the test check the SigV4 signature with the served
+# secret, as AWS would (dynalite only checks that there is one).  nginx's
+# own log of the credentials subrequests ($msec $pid $status) shows what
+# the worker fetched.
+#
+# Shown:
+#   - calls are signed with the fetched key, carry its session token, and
+#     their signature verifies with its secret; dynalite accepts them; the
+#     endpoint is not asked for every request;
+#   - past the refresh point new requests are signed with a new key;
+#   - the endpoint down while the key in hand is valid: requests succeed;
+#   - no valid key (expired while the endpoint is down, or served already
+#     expired): 503 {"error": {"code": "unavailable"}} with Retry-After,
+#     quickly, never 500 or a hang; the endpoint back: requests succeed;
+#   - the token is sent: a wrong one gets 401 from the endpoint, 503 from
+#     the API;
+#   - no crash/alert in the private nginx's error.log, no secret or token
+#     in it; with SANITIZE=1 nginx ran with the ASan/UBSan runtimes (as
+#     scripts/stack.sh starts it) and left no reports.
+use strict;
+use warnings;
+use Test::More;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Digest::SHA ();
+use File::Temp ();
+use HTTP::Tiny ();
+use IO::Select ();
+use IO::Socket::INET ();
+use MIME::Base64 ();
+use POSIX ();
+use Time::HiRes ();
+use TaskmgrStack qw(:all);
+use TaskmgrSpec qw(:all);
+use ApiTest qw(:all);
+
+my $suite_run = $ENV{TASKMGR_RUN_DIR};
+plan skip_all => 'needs the suite stack with nginx (TASKMGR_RUN_DIR, TASKMGR_NGINX=1)'
+    unless $suite_run && -f "$suite_run/nginx.conf" && ($ENV{TASKMGR_NGINX} // '') eq '1';
+plan skip_all => 'no nginx binary' unless system('nginx -v >/dev/null 2>&1') == 0;
+
+my $T0 = Time::HiRes::time();
+sub phase { note sprintf '[%5.1f s] %s', Time::HiRes::time() - $T0, $_[0] }
+
+my $SAN = ($ENV{SANITIZE} // '') eq '1';
+my $DDB_HOST = '127.0.0.1:' . stack_env('TASKMGR_DDB_PORT');    # the signed Host
+
+# TASKMGR_KEEP_TMP=1 keeps the private dirs (confs, logs, records) for a look
+my $tmp = File::Temp->newdir('taskmgr-awscreds.XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{TASKMGR_KEEP_TMP});
+chmod 0755, "$tmp";     # nginx workers run as nobody when the master is root
+
+sub free_ports {
+    my @s = map { IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1, ReuseAddr => 1)
+                      or die "bind: $!" } 1 .. $_[0];
+    my @p = map { $_->sockport } @s;
+    close $_ for @s;
+    return @p;
+}
+
+sub rand_hex { join '', map { sprintf '%02x', int rand 256 } 1 .. $_[0] }
+
+sub read_lines {
+    my ($file) = @_;
+    open my $fh, '<', $file or return ();
+    my @l = <$fh>;
+    chomp @l;
+    return @l;
+}
+
+sub slurp { my ($f) = @_; open my $fh, '<:raw', $f or return ''; local $/; return scalar <$fh> }
+
+# the JSON records of a file, one a line, parsed once each
+my %jsonl;
+sub records {
+    my ($file) = @_;
+    my $st = $jsonl{$file} //= { off => 0, recs => [] };
+    open my $fh, '<:raw', $file or return @{ $st->{recs} };
+    seek $fh, $st->{off}, 0;
+    while (my $l = <$fh>) {
+        last unless $l =~ /\n\z/;         # a line being written
+        $st->{off} += length $l;
+        chomp $l;
+        push @{ $st->{recs} }, json_decode($l) if length $l;
+    }
+    return @{ $st->{recs} };
+}
+
+sub append_record {
+    my ($file, $rec) = @_;
+    open my $fh, '>>:raw', $file or return;
+    syswrite $fh, json_encode($rec) . "\n";
+    close $fh;
+}
+
+# an HTTP message head (up to the blank line) from a socket, and what
+# came after it
+sub read_head {
+    my ($s) = @_;
+    my $buf = '';
+    my $sel = IO::Select->new($s);
+    while ($buf !~ /\r\n\r\n/) {
+        return unless $sel->can_read(5);
+        my $n = sysread $s, $buf, 65536, length $buf;
+        return unless $n;
+    }
+    my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
+    return ($head, $rest // '');
+}
+
+sub parse_head {
+    my ($head) = @_;
+    my ($line, @hl) = split /\r\n/, $head;
+    my @h;
+    for (@hl) {
+        my ($k, $v) = split /:[ \t]*/, $_, 2;
+        push @h, [$k, $v // ''];
+    }
+    return ($line, \@h);
+}
+
+sub header { my ($h, $name) = @_; my @v = map { $_->[1] } grep { lc $_->[0] eq lc $name } @$h; return $v[0] }
+
+my $TOKEN = 'tok-' . rand_hex(16);
+my $WRONG = 'wrong-' . rand_hex(16);
+
+
+# ---------------------------------------------------------------------------
+# the credentials endpoint
+
+my $calls_file = "$tmp/creds-calls.jsonl";
+my $mode_file  = "$tmp/creds-ttl";
+my $count_file = "$tmp/creds-count";
+my ($creds_port) = free_ports(1);
+my $creds_pid;
+
+sub set_ttl {
+    my ($ttl) = @_;
+    open my $fh, '>', "$mode_file.tmp" or die "$mode_file: $!";
+    print $fh "$ttl\n";
+    close $fh;
+    rename "$mode_file.tmp", $mode_file or die "rename: $!";
+}
+
+sub rfc3339 { POSIX::strftime('%Y-%m-%dT%H:%M:%SZ', gmtime $_[0]) }
+
+sub serve_credentials {
+    my ($c) = @_;
+    my ($head) = read_head($c) or return;
+    my ($line, $h) = parse_head($head);
+    my ($method, $path) = split ' ', $line;
+    my $auth = header($h, 'Authorization');
+    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, auth => $auth);
+    my ($status, $body);
+    if (!defined $auth || $auth ne $TOKEN) {
+        ($status, $body) = (401, { Code => 'Unauthorized', Message => 'bad authorization token' });
+    } else {
+        my $ttl = (read_lines($mode_file))[0] // 303;
+        my $n = ((read_lines($count_file))[0] // 0) + 1;
+        open my $fh, '>', $count_file or die;
+        print $fh "$n\n";
+        close $fh;
+        my $now = time;
+        $status = 200;
+        $body = {
+            Code            => 'Success',
+            Type            => 'AWS-HMAC',
+            AccessKeyId     => sprintf('ASIA-TEST-%04d', $n),
+            SecretAccessKey => "secret-$n-" . rand_hex(16),
+            Token           => MIME::Base64::encode_base64(join('', map { chr int rand 256 } 1 .. 600), ''),
+            LastUpdated     => rfc3339($now),
+            Expiration      => rfc3339($now + $ttl),
+            RoleArn         => 'arn:aws:iam::000000000000:role/taskmgr-test',
+        };
+        @rec{qw(key secret token expiration expires)} =
+            (@$body{qw(AccessKeyId SecretAccessKey Token Expiration)}, $now + $ttl);
+    }
+    $rec{status} = $status;
+    # recorded before answering: once the API has answered, the call is here
+    append_record($calls_file, \%rec);
+    my $json = json_encode($body);
+    print $c "HTTP/1.1 $status " . ($status == 200 ? 'OK' : 'Unauthorized')
+        . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
+        . "\r\nConnection: close\r\n\r\n$json";
+}
+
+sub start_creds_server {
+    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $creds_port, Listen => 16, ReuseAddr => 1)
+        or die "credentials endpoint: bind 127.0.0.1:$creds_port: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        $SIG{PIPE} = 'IGNORE';
+        $SIG{TERM} = sub { POSIX::_exit(0) };
+        alarm 60;               # never outlives a test run gone wrong
+        while (1) {
+            my $c = $l->accept or next;
+            eval { serve_credentials($c) };
+            close $c;
+        }
+    }
+    close $l;
+    $creds_pid = $pid;
+}
+
+sub stop_creds_server {
+    return unless $creds_pid;
+    kill 'TERM', $creds_pid;
+    waitpid $creds_pid, 0;
+    undef $creds_pid;
+}
+
+sub creds_calls { records($calls_file) }
+
+# AccessKeyId -> the call that served it
+sub served { my %s = map { $_->{key} => $_ } grep { $_->{key} } creds_calls(); return \%s }
+
+
+# ---------------------------------------------------------------------------
+# the DynamoDB relay: records each call as received, passes it to dynalite
+
+sub relay_one {
+    my ($c, $file) = @_;
+    my ($head, $body) = read_head($c) or return;
+    my ($line, $h) = parse_head($head);
+    my $len = header($h, 'Content-Length') // 0;
+    my $sel = IO::Select->new($c);
+    while (length $body < $len) {
+        last unless $sel->can_read(5);
+        sysread($c, $body, $len - length $body, length $body) or last;
+    }
+    my ($method, $path) = split ' ', $line;
+    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, headers => $h,
+               body_sha256 => Digest::SHA::sha256_hex($body));
+    my $up = IO::Socket::INET->new(PeerAddr => $DDB_HOST, Proto => 'tcp', Timeout => 3);
+    my $reply = '';
+    if ($up) {
+        my @out = ($line, map { "$_->[0]: $_->[1]" } grep { lc $_->[0] ne 'connection' } @$h);
+        print $up join("\r\n", @out, 'Connection: close', '', '') . $body;
+        my $usel = IO::Select->new($up);
+        while ($usel->can_read(10)) {
+            sysread($up, $reply, 65536, length $reply) or last;
+        }
+        close $up;
+    }
+    $reply = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" unless length $reply;
+    $rec{status} = $reply =~ m{^HTTP/\d\.\d (\d{3})} ? $1 + 0 : 0;
+    append_record($file, \%rec);
+    print $c $reply;
+}
+
+sub start_ddb_relay {
+    my ($file) = @_;
+    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64, ReuseAddr => 1)
+        or die "relay: bind: $!";
+    my $port = $l->sockport;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        $SIG{PIPE} = 'IGNORE';
+        $SIG{CHLD} = 'IGNORE';
+        $SIG{TERM} = sub { POSIX::_exit(0) };
+        alarm 90;
+        while (1) {
+            my $c = $l->accept or next;
+            my $k = fork;
+            if (defined $k && $k == 0) {
+                alarm 20;
+                eval { relay_one($c, $file) };
+                POSIX::_exit(0);
+            }
+            close $c;
+        }
+    }
+    close $l;
+    return ($pid, $port);
+}
+
+
+# ---------------------------------------------------------------------------
+# the private nginx instances
+
+my $suite_conf = slurp("$suite_run/nginx.conf");
+
+sub render_conf {
+    my ($dir, $port, $token, $relay_port) = @_;
+    my $c = $suite_conf;
+    my @e;
+    $c =~ s/^worker_processes\s+\d+;/worker_processes  1;/m                 or push @e, 'worker_processes';
+    $c =~ s/^pid\s+\S+;/pid               $dir\/nginx.pid;/m                  or push @e, 'pid';
+    $c =~ s/^error_log\s+\S+\s+\w+;/error_log         $dir\/error.log info;/m or push @e, 'error_log';
+    $c =~ s/^(\s*)access_log\s+\S+;/$1access_log  $dir\/access.log;/m         or push @e, 'access_log';
+    my $n = $c =~ s/^(\s*)(\w+)_temp_path\s+\S+;/$1$2_temp_path  $dir\/tmp\/$2;/mg;
+    push @e, 'temp paths' unless $n == 5;
+    $c =~ s/^(\s*listen\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$port;/m           or push @e, 'listen';
+    $c =~ s{^(\s*)taskmgr_aws_credentials\s+local\s+local;}
+           {${1}taskmgr_aws_credentials_endpoint  /_taskmgr/credentials;\n${1}taskmgr_aws_credentials_token     '$token';}m
+        or push @e, 'taskmgr_aws_credentials local local';
+    $c =~ s/^(\s*upstream taskmgr_dynamodb \{\s*\n\s*server\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$relay_port;/m
+        or push @e, 'upstream taskmgr_dynamodb';
+    $c =~ s{^(http\s*\{\n)}{$1
+    log_format  taskmgr_creds_calls  '\$msec \$pid \$status';
+}m or push @e, 'http {';
+    $c =~ s{^(\s*)(location \^~ /_taskmgr/cognito/ \{\n)}{$1location = /_taskmgr/credentials {
+            internal;
+            proxy_pass             http://127.0.0.1:$creds_port/v2/credentials/abc;
+            proxy_connect_timeout  2s;
+            proxy_send_timeout     5s;
+            proxy_read_timeout     5s;
+            log_subrequest         on;
+            access_log             $dir/credentials.log taskmgr_creds_calls;
+        }
+
+$1$2}m or push @e, 'location ^~ /_taskmgr/cognito/';
+    die "cannot derive a conf from $suite_run/nginx.conf: not found: @e\n" if @e;
+    return $c;
+}
+
+# as scripts/stack.sh starts nginx with SANITIZE=1
+sub nginx_env {
+    return () unless $SAN;
+    my ($dir) = @_;
+    chomp(my $asan = `gcc -print-file-name=libasan.so`);
+    chomp(my $ubsan = `gcc -print-file-name=libubsan.so`);
+    return (LD_PRELOAD    => "$asan $ubsan",
+            ASAN_OPTIONS  => "detect_leaks=0:log_path=$dir/sanitizer/asan:abort_on_error=0",
+            UBSAN_OPTIONS => "print_stacktrace=1:log_path=$dir/sanitizer/ubsan");
+}
+
+my %nginx;     # name -> {dir, port, pid, url, relay_pid, calls}
+
+sub start_nginx {
+    my ($name, $token) = @_;
+    my $dir = "$tmp/$name";
+    my ($port) = free_ports(1);
+    for my $d ($dir, "$dir/tmp", map("$dir/tmp/$_", qw(body proxy fastcgi uwsgi scgi)), "$dir/sanitizer") {
+        mkdir $d;
+        chmod 01777, $d;
+    }
+    for my $f (qw(error.log access.log credentials.log)) {
+        open my $fh, '>>', "$dir/$f" or die "$dir/$f: $!";
+        close $fh;
+        chmod 0666, "$dir/$f";
+    }
+    my $n = $nginx{$name} = { dir => $dir, port => $port, url => "http://127.0.0.1:$port",
+                              calls => "$dir/dynamodb-calls.jsonl" };
+    ($n->{relay_pid}, my $relay_port) = start_ddb_relay($n->{calls});
+    my $conf = "$dir/nginx.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh render_conf($dir, $port, $token, $relay_port);
+    close $fh;
+    my %env = nginx_env($dir);
+    my $out;
+    {
+        local @ENV{ keys %env } = values %env;
+        $out = `nginx -t -q -p '$dir' -c '$conf' -e '$dir/error.log' 2>&1`;
+    }
+    die "nginx -t failed for $conf:\n$out" if $?;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        @ENV{ keys %env } = values %env;
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', "$dir/nginx.stdout";
+        open STDERR, '>&', \*STDOUT;
+        { exec 'nginx', '-p', $dir, '-c', $conf, '-e', "$dir/error.log" }
+        POSIX::_exit(127);
+    }
+    $n->{pid} = $pid;
+    my $deadline = Time::HiRes::time() + 15;
+    until (IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp')) {
+        die "nginx $name exited while starting:\n" . slurp("$dir/error.log")
+            if waitpid($pid, POSIX::WNOHANG()) == $pid;
+        die "nginx $name does not answer on $port\n" if Time::HiRes::time() > $deadline;
+        Time::HiRes::sleep(0.05);
+    }
+    return $n;
+}
+
+sub stop_nginx {
+    my ($name) = @_;
+    my $n = $nginx{$name} or return;
+    if ($n->{pid}) {
+        kill 'TERM', $n->{pid};
+        my $deadline = Time::HiRes::time() + 10;
+        while (waitpid($n->{pid}, POSIX::WNOHANG()) == 0) {
+            if (Time::HiRes::time() > $deadline) {
+                kill 'KILL', $n->{pid};
+                waitpid $n->{pid}, 0;
+                last;
+            }
+            Time::HiRes::sleep(0.05);
+        }
+        undef $n->{pid};
+    }
+    if ($n->{relay_pid}) {
+        kill 'TERM', $n->{relay_pid};
+        waitpid $n->{relay_pid}, 0;
+        undef $n->{relay_pid};
+    }
+}
+
+sub children_of {
+    my ($ppid) = @_;
+    opendir my $d, '/proc' or return ();
+    return grep { slurp("/proc/$_/stat") =~ /\)\s+\S+\s+(\d+)/ && $1 == $ppid } grep { /^\d+$/ } readdir $d;
+}
+
+END {
+    my $rc = $?;
+    stop_nginx($_) for keys %nginx;
+    stop_creds_server();
+    $? = $rc;
+}
+
+# DynamoDB calls an instance made, from record FROM on
+sub ddb_calls {
+    my ($name, $from) = @_;
+    my @r = records($nginx{$name}{calls});
+    return @r[($from // 0) .. $#r];
+}
+
+sub ddb_mark { scalar(my @r = records($nginx{$_[0]}{calls})) }
+
+# credentials subrequests of an instance (nginx's log) from line FROM on
+sub cred_fetches {
+    my ($name, $from) = @_;
+    my @l = read_lines("$nginx{$name}{dir}/credentials.log");
+    return map { /^(\S+) (\d+) (\d+)$/ ? { t => $1, pid => $2, status => $3 } : { bad => $_ } }
+           @l[($from // 0) .. $#l];
+}
+
+sub fetch_mark { scalar(my @l = read_lines("$nginx{$_[0]}{dir}/credentials.log")) }
+
+# SigV4 (AWS4-HMAC-SHA256) of a recorded call with this secret: undef if
+# the signature verifies, else why not.  HOST: verify as if that Host had
+# been received.
+sub sigv4_problem {
+    my ($c, $secret, $host) = @_;
+    my %h;
+    for (@{ $c->{headers} }) {
+        my ($k, $v) = (lc $_->[0], $_->[1]);
+        $v =~ s/^\s+|\s+$//g;
+        $v =~ s/\s+/ /g;
+        $h{$k} = exists $h{$k} ? "$h{$k},$v" : $v;
+    }
+    $h{host} = $host if defined $host;
+    my ($alg, $rest) = split ' ', $h{authorization} // '', 2;
+    return 'not AWS4-HMAC-SHA256' unless ($alg // '') eq 'AWS4-HMAC-SHA256';
+    my %p = map { /^\s*(\w+)=(.*?)\s*$/ ? ($1, $2) : () } split /,/, $rest // '';
+    my ($key, $date, $region, $service, $term) = split m{/}, $p{Credential} // '';
+    my @signed = split /;/, $p{SignedHeaders} // '';
+    my @missing = grep { my $s = $_; !grep { $_ eq $s } @signed } qw(host x-amz-date x-amz-security-token);
+    return "SignedHeaders lacks @missing" if @missing;
+    return "scope $p{Credential}" unless ($region // '') eq 'us-east-1' && ($service // '') eq 'dynamodb'
+                                         && ($term // '') eq 'aws4_request';
+    return "X-Amz-Date $h{'x-amz-date'} is not of the scope date $date"
+        unless ($h{'x-amz-date'} // '') =~ /^\Q$date\ET\d{6}Z$/;
+    my ($path, $query) = split /\?/, $c->{path}, 2;
+    my $canon = join "\n", $c->{method}, $path, $query // '', join('', map { "$_:" . ($h{$_} // '') . "\n" } @signed),
+                      $p{SignedHeaders}, $c->{body_sha256};
+    my $sts = join "\n", 'AWS4-HMAC-SHA256', $h{'x-amz-date'}, "$date/$region/$service/aws4_request",
+                    Digest::SHA::sha256_hex($canon);
+    my $k = Digest::SHA::hmac_sha256($date, "AWS4$secret");
+    $k = Digest::SHA::hmac_sha256($_, $k) for $region, $service, 'aws4_request';
+    return Digest::SHA::hmac_sha256_hex($sts, $k) eq ($p{Signature} // '') ? undef : 'signature mismatch';
+}
+
+# Every call signed with a key the endpoint served (not expired), with that
+# key's session token, accepted by dynalite (one test); and its signature
+# verifies with that key's secret over the request as received (another
+# test).  not => {key => 1}: keys that must not be used; only => {...}:
+# the keys allowed.  Returns the keys used.
+sub signed_ok {
+    my ($calls, $name, %o) = @_;
+    my $served = served();
+    my (@e, @sig, %keys);
+    push @e, 'no DynamoDB call recorded' unless @$calls;
+    for my $c (@$calls) {
+        my $target = header($c->{headers}, 'X-Amz-Target') // '?';
+        my $auth = header($c->{headers}, 'Authorization') // '';
+        my $token = header($c->{headers}, 'X-Amz-Security-Token');
+        my $k = $auth =~ m{Credential=([^/,\s]+)/} ? $1 : undef;
+        if (!defined $k) { push @e, "$target: no Credential=<key>/... in Authorization '$auth'"; next }
+        $keys{$k} = 1;
+        my $s = $served->{$k};
+        if (!$s) { push @e, "$target: signed with $k, which the endpoint never served"; next }
+        push @e, "$target: X-Amz-Security-Token is not the token served with $k ("
+            . (defined $token ? "'" . substr($token, 0, 16) . "...'" : 'none') . ')'
+            if ($token // '') ne $s->{token};
+        push @e, sprintf '%s: sent %.1f s after %s expired', $target, $c->{t} - $s->{expires}, $k
+            if $c->{t} >= $s->{expires} + 1;
+        push @e, "$target: dynalite answered $c->{status}" if $c->{status} != 200;
+        push @e, "$target: still signed with the old key $k" if $o{not} && $o{not}{$k};
+        push @e, "$target: signed with $k, expected " . join(' or ', sort keys %{ $o{only} })
+            if $o{only} && !$o{only}{$k};
+        if (my $why = sigv4_problem($c, $s->{secret})) {
+            my $host = header($c->{headers}, 'Host') // 'none';
+            $why .= " (Host received: $host; over Host: $DDB_HOST, the one signed, it verifies)"
+                if $host ne $DDB_HOST && !sigv4_problem($c, $s->{secret}, $DDB_HOST);
+            push @sig, "$target with $k: $why";
+        }
+    }
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    ok !@e, $name or diag join "\n", map { "  $_" } @e;
+    ok !@sig, "$name: the SigV4 signatures verify with the served secret"
+        or diag join "\n", map { "  $_" } @sig;
+    return \%keys;
+}
+
+# one API request with a wall-clock measure; {timeout => s} as a last
+# argument: with a client that gives up after that long (a hang is a 599)
+my %short_http;
+sub timed {
+    my $to = ref $_[-1] eq 'HASH' && exists $_[-1]{timeout} ? pop->{timeout} : undef;
+    my $t0 = Time::HiRes::time();
+    my $r;
+    if ($to) {
+        my ($method, $path, $body, $opts) = @_;
+        my $http = $short_http{$to} //= HTTP::Tiny->new(agent => 'taskmgr-api-tests', timeout => $to, max_redirect => 0);
+        my %hd = (Accept => 'application/json');
+        $hd{Authorization} = "Bearer $opts->{bearer}" if $opts && $opts->{bearer};
+        my $res = $http->request($method, $path =~ m{^https?://} ? $path : base_url() . $path, { headers => \%hd });
+        $r = { status => $res->{status}, headers => $res->{headers} || {}, raw => $res->{content} // '' };
+        $r->{json} = eval { json_decode($r->{raw}) } if ($r->{headers}{'content-type'} // '') =~ m{^application/json};
+    } else {
+        $r = api(@_);
+    }
+    $r->{elapsed} = Time::HiRes::time() - $t0;
+    return $r;
+}
+
+# health does not fail: it reports DynamoDB unreachable (503, Health schema)
+sub health_down_ok {
+    my ($r, $name) = @_;
+    my @e;
+    push @e, "status $r->{status}, expected 503" if $r->{status} != 503;
+    push @e, 'dynamodb is ' . ($r->{json}{dynamodb} // 'missing') . ', expected unavailable'
+        unless ref $r->{json} eq 'HASH' && ($r->{json}{dynamodb} // '') eq 'unavailable';
+    push @e, sprintf('took %.1f s', $r->{elapsed}) if ($r->{elapsed} // 0) > 3;
+    push @e, spec_errors(GET => '/api/health', $r);
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    ok !@e, $name or diag join "\n", map { "  $_" } @e;
+}
+
+sub unavailable_ok {
+    my ($r, $name, $method, $path) = @_;
+    my @e;
+    my $err = ref $r->{json} eq 'HASH' && ref $r->{json}{error} eq 'HASH' ? $r->{json}{error} : undef;
+    push @e, "status $r->{status}, expected 503" if $r->{status} != 503;
+    push @e, 'error.code is ' . ($err ? $err->{code} // 'missing' : 'absent (body: ' . substr($r->{raw}, 0, 200) . ')')
+             . ', expected unavailable'
+        unless $err && ($err->{code} // '') eq 'unavailable';
+    push @e, 'no Retry-After in seconds (got ' . ($r->{headers}{'retry-after'} // 'none') . ')'
+        unless ($r->{headers}{'retry-after'} // '') =~ /^[1-9]\d*$/;
+    push @e, sprintf('took %.1f s', $r->{elapsed}) if ($r->{elapsed} // 0) > 3;
+    push @e, spec_errors($method, $path, $r) if $method;
+    note sprintf '%s: %s in %.2f s', $name, $r->{status}, $r->{elapsed} // 0;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    ok !@e, $name or diag join "\n", map { "  $_" } @e;
+}
+
+
+# ---------------------------------------------------------------------------
+# start
+
+set_ttl(303);
+start_creds_server();
+my ($A, $B) = eval { (start_nginx(a => $TOKEN), start_nginx(b => $WRONG)) };
+ok $A && $B, 'two private nginx instances started with taskmgr_aws_credentials_endpoint' or do {
+    diag $@;
+    done_testing;
+    exit;
+};
+note "nginx A $A->{url} (right token), B $B->{url} (wrong token), credentials endpoint 127.0.0.1:$creds_port, in $tmp";
+$ENV{TASKMGR_URL} = $A->{url};      # api() and the helpers talk to A
+like base_url(), qr/:$A->{port}$/, 'talking to the private nginx A';
+
+if ($SAN) {
+    my @pids = map { ($_->{pid}, children_of($_->{pid})) } $A, $B;
+    my @plain = grep { my $m = slurp("/proc/$_/maps"); $m !~ /libasan/ || $m !~ /libubsan/ } @pids;
+    ok @pids >= 4 && !@plain, 'SANITIZE=1: the nginx masters and workers run with the ASan and UBSan runtimes'
+        or diag "processes @pids; without the runtimes: @plain";
+}
+
+# ---- fresh credentials: fetched, signed with, accepted by dynalite
+phase('fresh credentials: fetched, signed with, accepted');
+my $d0 = ddb_mark('a');
+my $r = timed(GET => '/api/health');
+spec_ok(GET => '/api/health', $r);
+is $r->{status}, 200, 'GET /api/health through the credentials endpoint: 200' or diag $r->{raw};
+is_deeply $r->{json}, { status => 'ok', dynamodb => 'ok', cognito => 'ok' }, 'DynamoDB accepted the signed DescribeTable'
+    or diag explain $r->{json};
+{
+    my @calls = creds_calls();
+    ok @calls >= 1, 'the endpoint was called' or diag 'no call recorded';
+    my @bad = grep { ($_->{auth} // '') ne $TOKEN || $_->{status} != 200
+                     || ($_->{method} // '') ne 'GET' || ($_->{path} // '') ne '/v2/credentials/abc' } @calls;
+    is_deeply \@bad, [], 'as GET /v2/credentials/abc with Authorization: the configured token';
+    like $calls[0]{expiration} // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'it served an RFC 3339 UTC Expiration';
+}
+signed_ok([ddb_calls('a', $d0)], 'DescribeTable was signed with the fetched key id and carried its session token');
+
+my $reg = register_user(tag => 'aws-creds');
+is $reg->{r}{status}, 201, 'register through A' or diag "$reg->{r}{status} $reg->{r}{raw}";
+my $c = $reg->{client};
+$r = $c->api(GET => '/api/users/me');
+spec_ok(GET => '/api/users/me', $r);
+is $r->{status}, 200, 'GET /api/users/me (cookie session)' or diag $r->{raw};
+is +($r->{json}{user} || {})->{email}, $reg->{email}, 'the user just registered';
+$r = api(GET => '/api/users/me', undef, { bearer => $reg->{access} });
+is $r->{status}, 200, 'GET /api/users/me (bearer)' or diag $r->{raw};
+my @phase1 = ddb_calls('a', $d0);
+ok +(grep { (header($_->{headers}, 'X-Amz-Target') // '') =~ /\.(?:PutItem|GetItem|TransactWriteItems|UpdateItem)$/ } @phase1),
+    'register and /me read and wrote items';
+signed_ok(\@phase1, 'every DynamoDB call so far: a fetched key id with its session token, accepted');
+
+# ---- while they are fresh, the endpoint is not asked per request
+phase('while they are fresh, the endpoint is not asked per request');
+{
+    my $f0 = fetch_mark('a');
+    my $n0 = () = creds_calls();
+    my @st = map { api(GET => '/api/health')->{status} } 1 .. 20;
+    is_deeply [grep { $_ != 200 } @st], [], '20 quick requests: all 200';
+    my @f = cred_fetches('a', $f0);
+    my %per_pid;
+    $per_pid{ $_->{pid} // '?' }++ for @f;
+    my $n1 = () = creds_calls();
+    ok @f <= 2 && !grep({ $_ > 2 } values %per_pid),
+        'and at most 2 credential fetches for them (one worker; one refresh at most)'
+        or diag scalar(@f) . ' fetches: ' . join ', ', map { "pid $_: $per_pid{$_}" } sort keys %per_pid;
+    is $n1 - $n0, scalar @f, 'the endpoint saw exactly those fetches';
+}
+
+# ---- past the refresh point: a new key id is fetched and used
+phase('past the refresh point: a new key id is fetched and used');
+{
+    my %old = map { (header($_->{headers}, 'Authorization') // '') =~ m{Credential=([^/,\s]+)/} ? ($1 => 1) : () }
+              ddb_calls('a', 0);
+    my $n0 = () = creds_calls();
+    my ($d, $f) = (ddb_mark('a'), fetch_mark('a'));
+    Time::HiRes::sleep(4);      # Expiration was ~303 s ahead: 300 s early is 3 s
+    my @st = map { api(GET => '/api/health')->{status} } 1 .. 3;
+    push @st, api(GET => '/api/users/me', undef, { bearer => $reg->{access} })->{status};
+    is_deeply \@st, [200, 200, 200, 200], 'after the refresh point: requests succeed';
+    my $n1 = () = creds_calls();
+    ok $n1 > $n0, 'the endpoint was called again' or diag "calls: $n0 -> $n1";
+    my @f = cred_fetches('a', $f);
+    ok @f >= 1 && @f <= 2, 'by the worker, once (or twice)' or diag scalar(@f) . ' fetches';
+    my $new = signed_ok([ddb_calls('a', $d)], 'the new requests are signed with a NEW key id and its token',
+                        not => \%old);
+    note 'keys before: ' . join(',', sort keys %old) . '; after: ' . join(',', sort keys %$new);
+}
+
+# ---- the endpoint down while the key in hand is valid
+phase('the endpoint down while the key in hand is valid');
+{
+    my @calls = creds_calls();
+    my %in_hand = map { $_->{key} => 1 } grep { $_->{key} } $calls[-1];
+    stop_creds_server();
+    Time::HiRes::sleep(4);      # past its refresh point, ~296 s before it expires
+    my ($d, $f) = (ddb_mark('a'), fetch_mark('a'));
+    my @rs = (timed(GET => '/api/health'), timed(GET => '/api/users/me', undef, { bearer => $reg->{access} }));
+    is_deeply [map { $_->{status} } @rs], [200, 200],
+        'endpoint down, credentials in hand still valid: requests succeed'
+        or diag join "\n", map { "$_->{status} $_->{raw}" } @rs;
+    my @f = cred_fetches('a', $f);
+    ok @f >= 1 && !grep({ $_->{status} == 200 } @f), 'the worker tried to refresh, and could not'
+        or diag join ', ', map { $_->{status} // $_->{bad} } @f;
+    signed_ok([ddb_calls('a', $d)], 'those requests were signed with the key in hand', only => \%in_hand);
+    like slurp("$A->{dir}/error.log"), qr/taskmgr GetCredentials: no usable credentials/,
+        'the failed refresh is logged';
+}
+
+# ---- none valid: the key in hand expires while the endpoint is down
+phase('none valid: the key in hand expires while the endpoint is down');
+{
+    set_ttl(3);
+    start_creds_server();
+    my $n0 = () = creds_calls();
+    my $d = ddb_mark('a');
+    $r = api(GET => '/api/health');
+    is $r->{status}, 200, 'the endpoint back, serving a key that expires in 3 s: 200' or diag $r->{raw};
+    my @calls = creds_calls();
+    my @short = grep { $_->{key} } @calls[$n0 .. $#calls];
+    ok @short >= 1, 'a short-lived key was fetched';
+    signed_ok([ddb_calls('a', $d)], 'and used', only => { map { $_->{key} => 1 } @short });
+    stop_creds_server();
+    my ($last_exp) = sort { $b <=> $a } map { $_->{expires} } @short;
+    my $wait = 1 + ($last_exp // 0) - Time::HiRes::time();
+    Time::HiRes::sleep($wait) if $wait > 0;
+    ($d, my $f) = (ddb_mark('a'), fetch_mark('a'));
+    my $h = timed(GET => '/api/health');
+    health_down_ok($h, 'endpoint down, key expired: GET /api/health is 503 with dynamodb unavailable, at once');
+    spec_ok(GET => '/api/health', $h, 'and that 503 follows the contract of GET /api/health (the Health schema)');
+    $r = timed(GET => '/api/users/me', undef, { bearer => $reg->{access} });
+    unavailable_ok($r, 'GET /api/users/me is 503 unavailable with Retry-After, at once, as documented',
+                   GET => '/api/users/me');
+    $r = timed(POST => '/api/tasks', { title => 'no credentials' }, { bearer => $reg->{access} });
+    unavailable_ok($r, 'POST /api/tasks is 503 unavailable with Retry-After, as documented', POST => '/api/tasks');
+    is scalar(my @x = ddb_calls('a', $d)), 0, 'no DynamoDB call went out with an expired key';
+    my @f = cred_fetches('a', $f);
+    ok @f >= 1 && @f <= 3, 'one refresh attempt per request' or diag scalar(@f) . ' fetches for 3 requests';
+}
+
+# ---- none valid: the endpoint serves credentials already expired
+phase('none valid: the endpoint serves credentials already expired');
+{
+    set_ttl(-60);
+    start_creds_server();
+    my $d = ddb_mark('a');
+    my $n0 = () = creds_calls();
+    $r = timed(GET => '/api/users/me', undef, { bearer => $reg->{access} }, { timeout => 4 });
+    unavailable_ok($r, 'the endpoint serves expired credentials: GET /api/users/me is 503 unavailable with Retry-After',
+                   GET => '/api/users/me');
+    my $n1 = () = creds_calls();
+    ok $n1 - $n0 <= 1, 'after one fetch for that request' or diag(($n1 - $n0) . ' fetches');
+    is scalar(my @x = ddb_calls('a', $d)), 0, 'no DynamoDB call went out with an expired key';
+}
+
+# ---- the endpoint good again: requests succeed again
+phase('the endpoint good again: requests succeed again');
+{
+    # marks first: a request still waiting for credentials may go on now
+    my $n0 = () = creds_calls();
+    my $d = ddb_mark('a');
+    set_ttl(303);
+    my @rs = (timed(GET => '/api/health'), timed(GET => '/api/users/me', undef, { bearer => $reg->{access} }),
+              $c->api(POST => '/api/tasks', { title => 'credentials are back' }));
+    is_deeply [map { $_->{status} } @rs], [200, 200, 201], 'the endpoint back: health 200, /me 200, POST /api/tasks 201'
+        or diag join "\n", map { "$_->{status} $_->{raw}" } @rs;
+    my @calls = creds_calls();
+    signed_ok([ddb_calls('a', $d)], 'signed with the key fetched now',
+              only => { map { $_->{key} => 1 } grep { $_->{key} } @calls[$n0 .. $#calls] });
+}
+
+# ---- the token is sent: B's is wrong
+phase("the token is sent: B's is wrong");
+{
+    my $n0 = () = creds_calls();
+    my $h = timed(GET => "$B->{url}/api/health");
+    health_down_ok($h, 'a wrong taskmgr_aws_credentials_token: GET /api/health is 503 with dynamodb unavailable');
+    $r = timed(GET => "$B->{url}/api/users/me", undef, { bearer => $reg->{access} });
+    unavailable_ok($r, 'and GET /api/users/me 503 unavailable', GET => '/api/users/me');
+    my @calls = creds_calls();
+    my @b = @calls[$n0 .. $#calls];
+    ok @b >= 2, 'B asked the endpoint' or diag scalar(@b) . ' calls';
+    is_deeply [map { [$_->{auth}, $_->{status}] } @b], [map { [$WRONG, 401] } @b],
+        'with its (wrong) token as Authorization, and got 401';
+    is scalar(my @x = ddb_calls('b', 0)), 0, 'B made no DynamoDB call';
+}
+
+# ---- every DynamoDB call reached dynalite with the Host it was signed for
+{
+    my @wrong = grep { (header($_->{headers}, 'Host') // '') ne $DDB_HOST } ddb_calls('a', 0);
+    my %seen;
+    $seen{ (header($_->{headers}, 'Host') // 'none') . ' (' . (header($_->{headers}, 'X-Amz-Target') // '?') . ')' }++
+        for @wrong;
+    is scalar(@wrong), 0, "every DynamoDB call reached the endpoint with Host: $DDB_HOST, the host signed"
+        or diag scalar(@wrong) . ' calls with another Host: ' . join ', ', map { "$_ x$seen{$_}" } sort keys %seen;
+}
+
+# ---- the private nginx instances: no crash, no secret in the logs
+phase('the private nginx instances: no crash, no secret in the logs');
+stop_nginx('a');
+stop_nginx('b');
+stop_creds_server();
+for my $n ($A, $B) {
+    my $log = slurp("$n->{dir}/error.log");
+    my @bad = grep { /exited on signal|\[(?:alert|emerg)\]/ } split /\n/, $log;
+    is_deeply \@bad, [], "nginx $n->{url}: error.log reports no crash, alert or emerg";
+    my @leak = grep { index($log, $_->{secret}) >= 0 || index($log, $_->{token}) >= 0 } grep { $_->{key} } creds_calls();
+    is scalar(@leak), 0, "nginx $n->{url}: no served secret key or session token in error.log";
+    if ($SAN) {
+        my @san = glob "$n->{dir}/sanitizer/*san*";
+        is_deeply \@san, [], "nginx $n->{url}: no sanitizer reports" or diag map { slurp($_) } @san;
+    }
+}
+
+done_testing;
