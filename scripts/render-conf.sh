@@ -32,6 +32,20 @@ if [[ -z ${TASKMGR_WEB_ROOT:-} ]]; then
     fi
 fi
 export TASKMGR_WEB_ROOT
+# the CSP's script-src: the web build lists its inline scripts' hashes
+if [[ -z ${TASKMGR_WEB_SCRIPT_SRC:-} ]]; then
+    TASKMGR_WEB_SCRIPT_SRC="'self'"
+    if [[ -f $TASKMGR_WEB_ROOT/csp-script-src.txt ]]; then
+        TASKMGR_WEB_SCRIPT_SRC=$(< "$TASKMGR_WEB_ROOT/csp-script-src.txt")
+    fi
+fi
+# sources and hashes only: nothing that could end the header or the directive
+csp_re="^[A-Za-z0-9' +/=:.-]+\$"
+if [[ ! $TASKMGR_WEB_SCRIPT_SRC =~ $csp_re ]]; then
+    echo "render-conf: TASKMGR_WEB_SCRIPT_SRC has unexpected characters" >&2
+    exit 1
+fi
+export TASKMGR_WEB_SCRIPT_SRC
 : "${TASKMGR_RUN:?TASKMGR_RUN (runtime dir) must be set}"
 # the key that signs page cursors: made once per runtime dir and kept, so
 # cursors stay valid across restarts of the local stack
