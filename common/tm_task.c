@@ -79,7 +79,15 @@ void
 tm_task_reminder_key(const char *due, const char *task_id, unsigned shards,
     char *out, size_t size)
 {
-    snprintf(out, size, "%.10s#PENDING#%u", due, tm_shard(task_id, shards));
+    tm_task_reminder_partition(due, tm_shard(task_id, shards), out, size);
+}
+
+
+void
+tm_task_reminder_partition(const char *due, unsigned shard, char *out,
+    size_t size)
+{
+    snprintf(out, size, "%.10s#PENDING#%u", due, shard);
 }
 
 

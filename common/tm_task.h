@@ -33,6 +33,11 @@ int tm_uuid_valid(const char *s, size_t len);
 void tm_task_reminder_key(const char *due, const char *task_id,
     unsigned shards, char *out, size_t size);
 
+/* one write shard of a due day's partition: "<due day>#PENDING#<shard>",
+ * for the scheduler, which reads every shard of a day */
+void tm_task_reminder_partition(const char *due, unsigned shard, char *out,
+    size_t size);
+
 /* the OutboxIndex partition of an item: "OUTBOX#<shard>" */
 void tm_outbox_shard(const char *id, unsigned shards, char *out,
     size_t size);

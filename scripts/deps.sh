@@ -11,12 +11,16 @@ cd "$repo"
 # build: nginx + headers for the module, the C libraries, cmocka
 # tests: prove's JSON::Validator (OpenAPI checks) + YAML::XS, wrk for bench
 # stack: envsubst (gettext-base) renders the nginx conf
+# scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
+# e2e: Debian's Chromium, driven by playwright-core (web/package.json)
 packages=(
     nginx nginx-dev gcc make
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
     libcmocka-dev
     perl libjson-validator-perl libyaml-libyaml-perl
     wrk gettext-base
+    valgrind jq
+    chromium
 )
 
 missing=()

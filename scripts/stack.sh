@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local stack: dynalite (DynamoDB), cognito-local (Cognito) and nginx
-# with our module, all on 127.0.0.1.
+# The local stack: dynalite (DynamoDB), cognito-local (Cognito), maildev
+# (SMTP + web UI for the mail sent), nginx with our module and
+# taskmgr-scheduler, all on 127.0.0.1.
 #
 # usage: scripts/stack.sh start|stop|run|status
 #   start   start everything in the background, bootstrap the table and
@@ -13,6 +14,10 @@
 #      COGNITO_PORT (9229), PORT (8080), LOG_DIR ($DATA_DIR/log),
 #      SANITIZE=1 (module from objs-san/, nginx under ASan/UBSan),
 #      STACK_NO_NGINX=1 (only the stand-ins), STACK_WAIT_S (30),
+#      MAIL_SMTP_PORT (1025), MAIL_WEB_PORT (1080),
+#      STACK_NO_SCHEDULER=1 (no scheduler daemon: its conf is still
+#      rendered, for tests that run it with --once),
+#      TASKMGR_SCAN_INTERVAL (the scheduler's scan_interval, 1m here),
 #      TASKMGR_* (passed to scripts/render-conf.sh)
 set -euo pipefail
 
@@ -24,6 +29,8 @@ DATA_DIR=$(cd "$DATA_DIR" && pwd)
 DDB_PORT=${DDB_PORT:-8000}
 COGNITO_PORT=${COGNITO_PORT:-9229}
 PORT=${PORT:-8080}
+MAIL_SMTP_PORT=${MAIL_SMTP_PORT:-1025}
+MAIL_WEB_PORT=${MAIL_WEB_PORT:-1080}
 LOG_DIR=${LOG_DIR:-$DATA_DIR/log}
 STACK_WAIT_S=${STACK_WAIT_S:-30}
 RUN=$DATA_DIR/run
@@ -33,6 +40,7 @@ SAN_DIR=$RUN/sanitizer
 
 san=; [[ ${SANITIZE:-} == 1 ]] && san=-san
 MODULE=${TASKMGR_MODULE:-$repo/objs$san/ngx_taskmgr_module.so}
+SCHEDULER=${TASKMGR_SCHEDULER_BIN:-$repo/build$san/taskmgr-scheduler}
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -86,19 +94,23 @@ start() {
     [[ -z $(running_pids) ]] || die "already running (see: $0 status; stop it with: $0 stop)"
     rm -f "$PIDS" "$ENV_FILE"
 
-    local taken=() p ports=("$DDB_PORT" "$COGNITO_PORT")
+    local taken=() p ports=("$DDB_PORT" "$COGNITO_PORT" "$MAIL_SMTP_PORT" "$MAIL_WEB_PORT")
     [[ -n ${STACK_NO_NGINX:-} ]] || ports+=("$PORT")
     for p in "${ports[@]}"; do
         port_taken "$p" && taken+=("$p")
     done
-    ((${#taken[@]} == 0)) || die "port(s) ${taken[*]} on 127.0.0.1 already in use; stop what uses them or set DDB_PORT/COGNITO_PORT/PORT"
-    [[ -f $repo/node_modules/dynalite/cli.js && -f $repo/node_modules/cognito-local/lib/bin/start.js ]] \
+    ((${#taken[@]} == 0)) || die "port(s) ${taken[*]} on 127.0.0.1 already in use; stop what uses them or set DDB_PORT/COGNITO_PORT/PORT/MAIL_SMTP_PORT/MAIL_WEB_PORT"
+    [[ -f $repo/node_modules/dynalite/cli.js && -f $repo/node_modules/cognito-local/lib/bin/start.js \
+       && -f $repo/node_modules/maildev/dist/bin/maildev.js ]] \
         || die "node_modules missing: run scripts/deps.sh (or make deps)"
     if [[ -z ${STACK_NO_NGINX:-} && ! -f $MODULE ]]; then
         die "module not built: $MODULE (run make${san:+ SANITIZE=1})"
     fi
+    if [[ -z ${STACK_NO_SCHEDULER:-} && ! -x $SCHEDULER ]]; then
+        die "scheduler not built: $SCHEDULER (run make${san:+ SANITIZE=1})"
+    fi
 
-    mkdir -p "$DATA_DIR/dynamodb" "$DATA_DIR/cognito" "$RUN" "$LOG_DIR"
+    mkdir -p "$DATA_DIR/dynamodb" "$DATA_DIR/cognito" "$DATA_DIR/mail" "$RUN" "$LOG_DIR"
     # a failed or interrupted start leaves nothing running
     trap 'stop > /dev/null 2>&1 || true' EXIT
     trap 'exit 130' INT TERM
@@ -119,8 +131,20 @@ start() {
     local cog_pid=$!
     record cognito-local $cog_pid "$cog_log"
 
+    # maildev keeps the mail in memory; it reads config files from its
+    # cwd and the parents: its own dir, not the repo's
+    local mail_log=$LOG_DIR/maildev.log
+    (cd "$DATA_DIR/mail" && exec node "$repo/node_modules/maildev/dist/bin/maildev.js" \
+        --smtp "$MAIL_SMTP_PORT" --ip 127.0.0.1 \
+        --web "$MAIL_WEB_PORT" --web-ip 127.0.0.1) \
+        < /dev/null >> "$mail_log" 2>&1 &
+    local mail_pid=$!
+    record maildev $mail_pid "$mail_log"
+
     wait_port dynalite "$DDB_PORT" $ddb_pid "$ddb_log"
     wait_port cognito-local "$COGNITO_PORT" $cog_pid "$cog_log"
+    wait_port maildev "$MAIL_SMTP_PORT" $mail_pid "$mail_log"
+    wait_port maildev "$MAIL_WEB_PORT" $mail_pid "$mail_log"
 
     local ids pool client
     ids=$(DDB_PORT=$DDB_PORT COGNITO_PORT=$COGNITO_PORT DATA_DIR=$DATA_DIR \
@@ -157,6 +181,27 @@ start() {
         wait_port nginx "$PORT" $nginx_pid "$err_log"
     fi
 
+    # the scheduler: its conf always (tests run it with --once), the
+    # daemon unless STACK_NO_SCHEDULER
+    local sched_conf=$RUN/scheduler.conf sched_log=$LOG_DIR/scheduler.log
+    TASKMGR_TABLE=${TASKMGR_TABLE:-TaskManager} TASKMGR_DDB_PORT=$DDB_PORT \
+        TASKMGR_PORT=$PORT TASKMGR_MAIL_SMTP_PORT=$MAIL_SMTP_PORT TASKMGR_RUN=$RUN \
+        TASKMGR_SCAN_INTERVAL=${TASKMGR_SCAN_INTERVAL:-1m} \
+        envsubst '${TASKMGR_TABLE} ${TASKMGR_DDB_PORT} ${TASKMGR_PORT} ${TASKMGR_MAIL_SMTP_PORT} ${TASKMGR_RUN} ${TASKMGR_SCAN_INTERVAL}' \
+        < "$repo/conf/scheduler.conf.in" > "$sched_conf"
+    if [[ -z ${STACK_NO_SCHEDULER:-} ]]; then
+        local -a senv=()
+        if [[ -n $san ]]; then
+            mkdir -p "$SAN_DIR"
+            senv=(ASAN_OPTIONS="log_path=$SAN_DIR/scheduler-asan"
+                  UBSAN_OPTIONS="print_stacktrace=1:log_path=$SAN_DIR/scheduler-ubsan")
+        fi
+        env "${senv[@]}" "$SCHEDULER" -c "$sched_conf" < /dev/null >> "$sched_log" 2>&1 &
+        local sched_pid=$!
+        sleep 0.2
+        record scheduler $sched_pid "$sched_log"
+    fi
+
     {
         printf 'export %s=%q\n' \
             TASKMGR_URL "http://127.0.0.1:$PORT" \
@@ -175,7 +220,16 @@ start() {
             TASKMGR_RUN_DIR "$RUN" \
             TASKMGR_NGINX_ERROR_LOG "$err_log" \
             TASKMGR_SANITIZER_DIR "$SAN_DIR" \
-            TASKMGR_NGINX "$([[ -z ${STACK_NO_NGINX:-} ]] && echo 1 || echo 0)"
+            TASKMGR_NGINX "$([[ -z ${STACK_NO_NGINX:-} ]] && echo 1 || echo 0)" \
+            TASKMGR_MAIL_URL "http://127.0.0.1:$MAIL_WEB_PORT" \
+            TASKMGR_MAIL_SMTP_PORT "$MAIL_SMTP_PORT" \
+            TASKMGR_MAIL_WEB_PORT "$MAIL_WEB_PORT" \
+            TASKMGR_MAIL_LOG "$mail_log" \
+            TASKMGR_SCHEDULER_BIN "$SCHEDULER" \
+            TASKMGR_SCHEDULER_CONF "$sched_conf" \
+            TASKMGR_SCHEDULER_LOG "$sched_log" \
+            TASKMGR_SMS_OUTBOX "$RUN/sms-outbox.jsonl" \
+            TASKMGR_SCHEDULER "$([[ -z ${STACK_NO_SCHEDULER:-} ]] && echo 1 || echo 0)"
     } > "$ENV_FILE"
     trap - EXIT INT TERM
 }
@@ -243,6 +297,12 @@ EOF
         echo "  nginx          $TASKMGR_URL  logs $RUN/error.log, $RUN/access.log"
     else
         echo "  nginx          not started (STACK_NO_NGINX)"
+    fi
+    echo "  maildev        SMTP 127.0.0.1:$TASKMGR_MAIL_SMTP_PORT; read the mail at $TASKMGR_MAIL_URL (REST: $TASKMGR_MAIL_URL/api/email)"
+    if [[ $TASKMGR_SCHEDULER == 1 ]]; then
+        echo "  scheduler      conf $TASKMGR_SCHEDULER_CONF  log $TASKMGR_SCHEDULER_LOG  SMS in $TASKMGR_SMS_OUTBOX"
+    else
+        echo "  scheduler      not started (STACK_NO_SCHEDULER)"
     fi
     echo "Ctrl-C stops it all; data stays in $DATA_DIR"
     # the services are this shell's children: return when one of them ends

@@ -52,14 +52,16 @@ suite_api() {
         return 1
     fi
 
-    local tmp rc=0 ddb_port cognito_port port
+    local tmp rc=0 ddb_port cognito_port port mail_smtp_port mail_web_port
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-api.XXXXXX")
     # nginx workers run as nobody when started by root: let them in
     chmod 755 "$tmp"
-    read -r ddb_port cognito_port port <<< "$(free_ports 3)"
+    read -r ddb_port cognito_port port mail_smtp_port mail_web_port <<< "$(free_ports 5)"
+    # no scheduler daemon: tests that need it run it with --once
     local -a stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port"
                         COGNITO_PORT="$cognito_port" PORT="$port"
-                        TASKMGR_TEST_FAULTS=on)
+                        MAIL_SMTP_PORT="$mail_smtp_port" MAIL_WEB_PORT="$mail_web_port"
+                        STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on)
 
     # shellcheck disable=SC2064
     trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true" EXIT

@@ -1,0 +1,176 @@
+/*
+ * taskmgr-scheduler: the due-date reminders and the outbox drain (see
+ * DESIGN.md, "Scheduler daemon").  One thread, blocking libcurl calls:
+ * the daemon owns its time, unlike an nginx worker.
+ */
+
+#ifndef SCHED_H
+#define SCHED_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+
+#define SCHED_OK           0
+#define SCHED_CONDITION    1    /* a conditional write's condition failed */
+#define SCHED_EUNAVAIL    -1    /* down, throttled, 5xx: try again later */
+#define SCHED_EFAIL       -2    /* refused (bad request, bad item) */
+
+#define SCHED_CH_NONE      0
+#define SCHED_CH_SMTP      1
+#define SCHED_CH_SNS       2
+#define SCHED_CH_FILE      3
+
+#define SCHED_TOPIC_DUE_EMAIL        0
+#define SCHED_TOPIC_DUE_SMS          1
+#define SCHED_TOPIC_COMPLETED_EMAIL  2
+#define SCHED_TOPIC_COMPLETED_SMS    3
+
+#define SCHED_DAY          86400LL
+
+
+typedef struct {
+    char        *path;
+    char        *table;
+    char        *region;
+    char        *dynamodb_endpoint;
+    char        *sns_endpoint;
+    char        *access_key;
+    char        *secret_key;
+    char        *session_token;
+    long long    shards;
+    long long    scan_interval;          /* seconds, as every duration */
+    long long    drain_interval;
+    long long    notification_ttl;
+    long long    overdue_window;
+    long long    retry_min;
+    long long    retry_max;
+    long long    max_attempts;
+    long long    send_lease;
+    long long    http_timeout;
+    char        *web_url;
+    char        *smtp_url;
+    char        *smtp_user;
+    char        *smtp_password;
+    long long    smtp_starttls;
+    char        *mail_from;
+    char        *sms_outbox;
+    char        *email_channel;
+    char        *sms_channel;
+    char        *sns_topic_arn_prefix;
+    char        *topic[4];
+    char        *log_level;
+
+    /* derived */
+    int          email_ch;
+    int          sms_ch;
+    int          level;
+} sched_conf_t;
+
+
+typedef struct {
+    sched_conf_t  *conf;
+    CURL          *ddb;              /* kept: keep-alive to DynamoDB */
+    CURL          *smtp;
+    CURL          *sns;
+    long long      clock_offset_ms;  /* --now */
+} sched_t;
+
+
+/* what one delivery says, whatever the channel */
+typedef struct {
+    const char  *notif_id;
+    const char  *channel;            /* "email" or "sms" */
+    const char  *type;               /* task_due, task_completed */
+    const char  *task_id;
+    const char  *title;
+    const char  *due;                /* NULL: none */
+    const char  *event_at;           /* NotificationTimestamp */
+    const char  *message;
+    const char  *first_name;         /* NULL: none */
+    const char  *to;                 /* email address or E.164 number */
+    char         key[48];            /* idempotency key: <id>.<channel> */
+} sched_msg_t;
+
+
+typedef struct {
+    char    *data;
+    size_t   len;
+} sched_buf_t;
+
+
+extern volatile sig_atomic_t  sched_stop;
+extern volatile sig_atomic_t  sched_reload;
+
+
+/* sched_conf.c */
+sched_conf_t *sched_conf_load(const char *path, char *err, size_t errlen);
+void sched_conf_free(sched_conf_t *conf);
+
+/* sched_log.c: one JSON object per line on stderr; fields is stolen */
+#define SCHED_LOG_DEBUG  0
+#define SCHED_LOG_INFO   1
+#define SCHED_LOG_WARN   2
+#define SCHED_LOG_ERROR  3
+void sched_log_level(int level);
+void sched_log(int level, const char *event, json_t *fields);
+
+/* sched_time.c */
+long long sched_now_ms(const sched_t *s);
+void sched_format_ms(long long ms, char *out);      /* >= 25 bytes */
+void sched_sleep_ms(long long ms);                  /* ends early on stop */
+long long sched_backoff(const sched_conf_t *conf, long long attempts);
+
+/* sched_http.c */
+int sched_http_post(CURL *h, const char *url, struct curl_slist *headers,
+    const char *body, size_t len, long timeout_s, long *status,
+    sched_buf_t *out, char *err, size_t errlen);
+int sched_url_host(const char *url, char *host, size_t size);
+
+/* sched_aws.c: a SigV4-signed POST */
+int sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
+    const char *service, const char *content_type, const char *target,
+    const char *body, size_t len, long *status, sched_buf_t *out,
+    char *err, size_t errlen);
+
+/* sched_ddb.c: req is stolen; *reply (if not NULL) is a new reference */
+int sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply);
+
+/* sched_user.c: owners' items by EntityPartition, for a page of items */
+int sched_users(sched_t *s, const json_t *items, json_t **users);
+
+/* sched_notif.c */
+json_t *sched_notif_item(sched_t *s, const char *pk, const char *task_id,
+    const char *type, const char *event, const char *title,
+    const char *timestamp, const json_t *user, char *id);
+int sched_notif_put(sched_t *s, json_t *item);
+int sched_prefs(const json_t *user, int *email, int *sms);
+
+/* sched_due.c */
+int sched_due_pass(sched_t *s);
+
+/* sched_outbox.c */
+int sched_outbox_drain(sched_t *s);
+
+/* sched_chain.c */
+int sched_chain_finish(sched_t *s, const json_t *task, const json_t *user);
+
+/* sched_deliver.c */
+int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);
+
+/* sched_text.c: malloc'd texts */
+char *sched_text_subject(const sched_msg_t *m);
+char *sched_text_body(const sched_conf_t *conf, const sched_msg_t *m);
+char *sched_text_sms(const sched_conf_t *conf, const sched_msg_t *m);
+
+/* channels: SCHED_OK sent, SCHED_EUNAVAIL try again, SCHED_EFAIL never */
+int sched_smtp_send(sched_t *s, const sched_msg_t *m, char *err,
+    size_t errlen);
+int sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err,
+    size_t errlen);
+int sched_smsfile_append(sched_t *s, const sched_msg_t *m, char *err,
+    size_t errlen);
+
+#endif /* SCHED_H */

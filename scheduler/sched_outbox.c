@@ -1,0 +1,172 @@
+/*
+ * The outbox drain: OutboxIndex holds the items that still owe work, by
+ * shard, sorted by when the work is due (OutboxAt).  Each shard is read up
+ * to now: task items are completion chains to finish (sched_chain.c),
+ * notification items are deliveries (sched_deliver.c).  A finished chain
+ * makes a new delivery, so the drain goes round again while chains were
+ * finished (a few rounds at most: it must end).
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sched.h"
+#include "tm_ddb.h"
+#include "tm_task.h"
+
+
+#define SCHED_OUTBOX_ROUNDS  3
+#define SCHED_OUTBOX_PAGE    100
+
+
+typedef struct {
+    char    now[32];
+    long    items;
+    long    chains;
+    long    deliveries;
+    long    skipped;
+} sched_outbox_t;
+
+
+static int sched_outbox_shard(sched_t *s, sched_outbox_t *o,
+    const char *shard);
+
+
+int
+sched_outbox_drain(sched_t *s)
+{
+    int             rc, round;
+    char            shard[32];
+    unsigned        n;
+    long            chains;
+    sched_outbox_t  o;
+
+    memset(&o, 0, sizeof(o));
+    rc = SCHED_OK;
+
+    for (round = 0; round < SCHED_OUTBOX_ROUNDS; round++) {
+        sched_format_ms(sched_now_ms(s), o.now);
+        chains = o.chains;
+
+        for (n = 0; n < (unsigned) s->conf->shards; n++) {
+            snprintf(shard, sizeof(shard), "OUTBOX#%u", n);
+
+            rc = sched_outbox_shard(s, &o, shard);
+            if (rc != SCHED_OK || sched_stop) {
+                goto done;
+            }
+        }
+
+        if (o.chains == chains) {
+            break;
+        }
+    }
+
+done:
+
+    if (o.items || rc != SCHED_OK) {
+        sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
+                  rc == SCHED_OK ? "drain" : "drain_incomplete",
+                  json_pack("{s:s, s:i, s:i, s:i, s:i}", "now", o.now,
+                            "items", (int) o.items,
+                            "chains", (int) o.chains,
+                            "deliveries", (int) o.deliveries,
+                            "skipped", (int) o.skipped));
+    }
+
+    return rc;
+}
+
+
+static int
+sched_outbox_shard(sched_t *s, sched_outbox_t *o, const char *shard)
+{
+    int           rc;
+    size_t        i;
+    json_t       *req, *reply, *items, *item, *users, *lek;
+    const char   *pk, *sk;
+
+    lek = NULL;
+
+    do {
+        req = json_pack("{s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}}, s:i}",
+                        "TableName", s->conf->table,
+                        "IndexName", "OutboxIndex",
+                        "KeyConditionExpression",
+                        "OutboxShard = :s AND OutboxAt <= :now",
+                        "ExpressionAttributeValues",
+                        ":s", "S", shard, ":now", "S", o->now,
+                        "Limit", SCHED_OUTBOX_PAGE);
+
+        if (req && lek) {
+            json_object_set_new(req, "ExclusiveStartKey", lek);
+            lek = NULL;
+        }
+
+        rc = sched_ddb(s, "Query", req, &reply);
+        if (rc != SCHED_OK) {
+            return rc == SCHED_CONDITION ? SCHED_EFAIL : rc;
+        }
+
+        items = json_object_get(reply, "Items");
+
+        rc = sched_users(s, items, &users);
+        if (rc != SCHED_OK) {
+            json_decref(reply);
+            return rc;
+        }
+
+        json_array_foreach(items, i, item) {
+            if (sched_stop) {
+                break;
+            }
+
+            o->items++;
+            pk = tm_ddb_get_s(item, TM_PK);
+            sk = tm_ddb_get_s(item, TM_SK);
+
+            if (sk && strncmp(sk, TM_TASK_PREFIX,
+                              sizeof(TM_TASK_PREFIX) - 1) == 0)
+            {
+                rc = sched_chain_finish(s, item,
+                                        json_object_get(users, pk ? pk : ""));
+                if (rc == SCHED_OK) {
+                    o->chains++;
+                }
+
+            } else if (sk && strncmp(sk, TM_NOTIF_PREFIX,
+                                     sizeof(TM_NOTIF_PREFIX) - 1) == 0)
+            {
+                rc = sched_deliver(s, item,
+                                   json_object_get(users, pk ? pk : ""));
+                if (rc == SCHED_OK) {
+                    o->deliveries++;
+                }
+
+            } else {
+                sched_log(SCHED_LOG_WARN, "malformed_item",
+                          json_pack("{s:s, s:s?, s:s?}", "pass", "outbox",
+                                    "pk", pk, "sk", sk));
+                rc = SCHED_EFAIL;
+            }
+
+            if (rc == SCHED_EFAIL) {
+                o->skipped++;
+                rc = SCHED_OK;
+            }
+
+            if (rc != SCHED_OK) {
+                break;
+            }
+        }
+
+        lek = json_incref(json_object_get(reply, "LastEvaluatedKey"));
+        json_decref(users);
+        json_decref(reply);
+
+    } while (lek && rc == SCHED_OK && !sched_stop);
+
+    json_decref(lek);
+
+    return rc;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/perl
+# Loads tasks straight into dynalite with the task service's item shape
+# (BatchWriteItem, 4 loaders in parallel), for tests/bench/scheduler_pass.sh:
+#   scheduler_load.pl DUE OTHER USERS
+# DUE tasks due within the next 23 hours (awaiting their reminder), OTHER
+# due 2 to 90 days ahead (in the reminder index too, other days).  Env:
+# the stack's TASKMGR_* (stack.env).  Prints progress on stderr.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/../lib";
+use POSIX ();
+use TaskmgrScheduler qw(:all);
+
+my ($due, $other, $users) = @ARGV;
+die "usage: $0 DUE OTHER USERS\n" unless defined $users && $users > 0;
+my $now = time;
+my @subs = map { put_user() } 1 .. $users;
+
+my $loaders = 4;
+my $total = $due + $other;
+my @pids;
+for my $w (0 .. $loaders - 1) {
+    my $pid = fork // die "fork: $!\n";
+    if (!$pid) {
+        srand($$ ^ time);
+        my @tasks;
+        for (my $i = $w; $i < $total; $i += $loaders) {
+            my $when = $i < $due ? $now + 3600 + int rand(22 * 3600)
+                                 : $now + 2 * 86400 + int rand(88 * 86400);
+            push @tasks, { sub => $subs[$i % @subs], due => iso($when), title => "bench $i" };
+        }
+        my $every = 10_000 / $loaders;
+        put_tasks(\@tasks, sub {
+            printf STDERR "  loaded %d of %d\n", $_[0] * $loaders, $total
+                if $w == 0 && $_[0] % $every == 0;
+        });
+        POSIX::_exit(0);
+    }
+    push @pids, $pid;
+}
+my $fail = 0;
+for (@pids) {
+    waitpid $_, 0;
+    $fail ||= $?;
+}
+die "a loader failed\n" if $fail;

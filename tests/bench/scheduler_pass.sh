@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: one due-date pass (taskmgr-scheduler --once) over 1,000 tasks
+# due within 24 hours, among 10,000 tasks in all, then (1,000 new due ones)
+# among 200,000.  Prints the pass time, reminders/s and the ratio of the
+# two pass times (goal <= 1.2: the pass reads the reminder index's
+# partitions of the next day, never scans, so the total must not matter).
+# Starts and stops its own stack (dynalite only matters) on free ports.
+#
+# usage: tests/bench/scheduler_pass.sh   (make bench-scheduler)
+#   env: BENCH_DUE (1000), BENCH_SMALL (10000), BENCH_LARGE (200000)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+due=${BENCH_DUE:-1000}
+small=${BENCH_SMALL:-10000}
+large=${BENCH_LARGE:-200000}
+
+read -r ddb_port cognito_port port smtp_port web_port <<< "$(perl -MIO::Socket::INET -e '
+    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 5;
+    print join(" ", map { $_->sockport } @s), "\n";')"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-bench.XXXXXX")
+chmod 755 "$tmp"
+export DATA_DIR=$tmp/data DDB_PORT=$ddb_port COGNITO_PORT=$cognito_port \
+       PORT=$port MAIL_SMTP_PORT=$smtp_port MAIL_WEB_PORT=$web_port \
+       STACK_NO_NGINX=1 STACK_NO_SCHEDULER=1
+trap 'scripts/stack.sh stop > /dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+scripts/stack.sh start > /dev/null
+set -a
+# shellcheck disable=SC1091
+. "$DATA_DIR/run/stack.env"
+set +a
+bin=$repo/build/taskmgr-scheduler
+[[ -x $bin ]] || { echo "bench: $bin not built (make)" >&2; exit 1; }
+
+# "<ms> <reminded>" of one pass, from its due_pass log line
+pass() {
+    local out line
+    out=$("$bin" -c "$TASKMGR_SCHEDULER_CONF" --once 2>&1) \
+        || { echo "$out" >&2; echo "bench: the pass failed" >&2; exit 1; }
+    line=$(grep '"event":"due_pass"' <<< "$out")
+    jq -r '"\(.ms) \(.reminded)"' <<< "$line"
+}
+
+# a first pass warms dynalite (node's JIT) up: not measured
+echo "bench: warming up (200 due tasks, one pass)"
+perl tests/bench/scheduler_load.pl 200 0 10
+pass > /dev/null
+
+echo "bench: loading $((small - 200)) more tasks ($due due within 24 h) for $small in all"
+t=$SECONDS
+perl tests/bench/scheduler_load.pl "$due" "$((small - due - 200))" 100
+echo "  ($((SECONDS - t)) s)"
+read -r ms1 n1 <<< "$(pass)"
+[[ $n1 == "$due" ]] || { echo "bench: reminded $n1, expected $due" >&2; exit 1; }
+
+echo "bench: loading $((large - small)) more tasks ($due new due within 24 h) for $large in all"
+t=$SECONDS
+perl tests/bench/scheduler_load.pl "$due" "$((large - small - due))" 100
+echo "  ($((SECONDS - t)) s)"
+read -r ms2 n2 <<< "$(pass)"
+[[ $n2 == "$due" ]] || { echo "bench: reminded $n2, expected $due" >&2; exit 1; }
+
+printf '\n%-34s %10s %12s\n' "due-date pass, $due due" "pass ms" "reminders/s"
+printf '%-34s %10s %12.0f\n' "among $small tasks" "$ms1" "$(jq -n "$n1 * 1000 / $ms1")"
+printf '%-34s %10s %12.0f\n' "among $large tasks" "$ms2" "$(jq -n "$n2 * 1000 / $ms2")"
+printf '\nratio pass time %s/%s: %.2f (goal <= 1.20)\n' "$large" "$small" "$(jq -n "$ms2 / $ms1")"

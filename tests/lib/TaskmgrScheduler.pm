@@ -1,0 +1,473 @@
+package TaskmgrScheduler;
+
+# Helpers for the scheduler tests (tests/scheduler/*.t, run by
+# tests/scheduler/run.sh against a stack without the scheduler daemon):
+# run taskmgr-scheduler (--once, or as a daemon), write items straight into
+# dynalite with the module's shapes, read notifications, maildev's mail and
+# the SMS outbox file.  Core Perl + TaskmgrStack.
+#
+#   my $r = run_once(now => iso(time + 60));    # {rc, lines => [{...}], err}
+#   my @n = notifs($uid);                        # the user's NOTIF_ items
+#   my @m = mails();                             # maildev's GET /api/email
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use File::Temp ();
+use HTTP::Tiny;
+use IPC::Open3 ();
+use JSON::PP ();
+use POSIX ();
+use Symbol ();
+use Time::HiRes ();
+
+use TaskmgrStack qw(:all);
+
+our @EXPORT_OK = qw(
+    iso iso_ms conf_with run_once start_daemon stop_daemon daemon_lines
+    reminder_key outbox_shard put_user put_task put_tasks task_item
+    notifs notif_count mails clear_mails sms_lines register_with_prefs
+    new_uuid ddb_ok unique_phone free_port start_proxy stop_pid
+);
+our %EXPORT_TAGS = (all => \@EXPORT_OK);
+
+my $JSON = JSON::PP->new->utf8->canonical;
+my $http = HTTP::Tiny->new(timeout => 15);
+my $TRUE = JSON::PP::true();
+
+sub TABLE { stack_env('TASKMGR_TABLE') }
+
+
+# "2026-11-25T17:00:00Z" (and with milliseconds: iso_ms)
+sub iso {
+    my ($t) = @_;
+    return POSIX::strftime('%Y-%m-%dT%H:%M:%SZ', gmtime int $t);
+}
+
+sub iso_ms {
+    my ($t) = @_;
+    return POSIX::strftime('%Y-%m-%dT%H:%M:%S', gmtime int $t)
+        . sprintf('.%03dZ', int(($t - int $t) * 1000));
+}
+
+
+# FNV-1a as common/tm_task.c's tm_shard (checked against the module's own
+# key in due_pass.t)
+sub _shard {
+    my ($id, $shards) = @_;
+    my $h = 2166136261;
+    for my $c (unpack 'C*', $id) {
+        $h = (($h ^ $c) * 16777619) % 4294967296;
+    }
+    return $h % $shards;
+}
+
+sub reminder_key {
+    my ($due, $task_id, $shards) = @_;
+    return substr($due, 0, 10) . '#PENDING#' . _shard($task_id, $shards // 8);
+}
+
+sub outbox_shard {
+    my ($id, $shards) = @_;
+    return 'OUTBOX#' . _shard($id, $shards // 8);
+}
+
+
+sub new_uuid {
+    my @b = map { int rand 256 } 1 .. 16;
+    $b[6] = ($b[6] & 0x0f) | 0x40;
+    $b[8] = ($b[8] & 0x3f) | 0x80;
+    my $h = join '', map { sprintf '%02x', $_ } @b;
+    return join '-', substr($h, 0, 8), substr($h, 8, 4), substr($h, 12, 4),
+        substr($h, 16, 4), substr($h, 20);
+}
+
+
+# an E.164 number not used before in this stack (pid, time, a counter)
+my $phone_seq = 0;
+sub unique_phone {
+    return sprintf '+1%03d%07d', 200 + $$ % 800, (time * 10 + ++$phone_seq) % 10_000_000;
+}
+
+
+sub ddb_ok {
+    my ($op, $body) = @_;
+    my $r = dynamodb($op => $body);
+    die "$op failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
+    return $r->{json};
+}
+
+
+# A user item as the users service writes it.  prefs => {email, sms}
+sub put_user {
+    my (%u) = @_;
+    my $sub = $u{sub} // new_uuid();
+    my %item = (
+        EntityPartition => { S => "USER_$sub" },
+        EntitySort      => { S => "USER_$sub" },
+        Email           => { S => $u{email} // "u-$sub\@example.com" },
+        FirstName       => { S => $u{first_name} // 'Test' },
+        LastName        => { S => 'User' },
+        NotificationPreferences => { M => {
+            email => { BOOL => $u{prefs}{email} ? $TRUE : JSON::PP::false() },
+            sms   => { BOOL => $u{prefs}{sms}   ? $TRUE : JSON::PP::false() },
+        } },
+        CreatedAt => { S => iso(time) },
+        UpdatedAt => { S => iso(time) },
+    );
+    $item{PhoneNumber} = { S => $u{phone} } if defined $u{phone};
+    ddb_ok(PutItem => { TableName => TABLE(), Item => \%item });
+    return $sub;
+}
+
+
+# A task item as the tasks service writes it (POST /api/tasks), awaiting
+# its reminder when it has a due date and is not completed.
+sub _task_item {
+    my (%t) = @_;
+    my $id = $t{id} // new_uuid();
+    my $now = iso_ms(Time::HiRes::time());
+    my $status = $t{status} // 'pending';
+    my %item = (
+        EntityPartition  => { S => "USER_$t{sub}" },
+        EntitySort       => { S => "TASK_$id" },
+        Title            => { S => $t{title} // "task $id" },
+        Status           => { S => $status },
+        NotificationSent => { BOOL => JSON::PP::false() },
+        CreatedAt        => { S => $now },
+        TaskUpdatedAt    => { S => $now },
+        Version          => { N => '1' },
+    );
+    if (defined $t{due}) {
+        $item{DueDate} = { S => $t{due} };
+        $item{TaskDueSort} = { S => $t{due} };
+        $item{DueDate_NotificationSent} = { S => reminder_key($t{due}, $id) }
+            if $status ne 'completed';
+    } else {
+        $item{TaskDueSort} = { S => '~' };
+    }
+    return ($id, \%item);
+}
+
+sub put_task {
+    my (%t) = @_;
+    my ($id, $item) = _task_item(%t);
+    ddb_ok(PutItem => { TableName => TABLE(), Item => $item });
+    return $id;
+}
+
+
+# many tasks, 25 a BatchWriteItem, unprocessed items sent again; returns
+# the ids.  tasks: [{sub, due, title?}, ...]
+sub put_tasks {
+    my ($tasks, $progress) = @_;
+    my (@ids, @batch);
+    my $n = 0;
+    my $flush = sub {
+        my @req = map { { PutRequest => { Item => $_ } } } @batch;
+        @batch = ();
+        for (my $try = 0; @req; $try++) {
+            die "BatchWriteItem: items left unprocessed after $try tries\n" if $try > 20;
+            my $j = ddb_ok(BatchWriteItem => { RequestItems => { TABLE() => \@req } });
+            @req = @{ $j->{UnprocessedItems}{ TABLE() } || [] };
+            Time::HiRes::sleep(0.05 * $try) if @req;
+        }
+    };
+    for my $t (@$tasks) {
+        my ($id, $item) = _task_item(%$t);
+        push @ids, $id;
+        push @batch, $item;
+        $flush->() if @batch == 25;
+        $progress->(++$n) if $progress;
+    }
+    $flush->() if @batch;
+    return @ids;
+}
+
+
+sub task_item {
+    my ($sub, $id) = @_;
+    my $j = ddb_ok(GetItem => {
+        TableName      => TABLE(),
+        Key            => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "TASK_$id" } },
+        ConsistentRead => $TRUE,
+    });
+    return $j->{Item};
+}
+
+
+# the user's notification items (all pages, read consistently), optionally
+# of one task and/or type
+sub notifs {
+    my ($sub, %f) = @_;
+    my (@items, $start);
+    do {
+        my $j = ddb_ok(Query => {
+            TableName                 => TABLE(),
+            KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
+            ExpressionAttributeValues => { ':p' => { S => "USER_$sub" }, ':n' => { S => 'NOTIF_' } },
+            ConsistentRead            => $TRUE,
+            ($start ? (ExclusiveStartKey => $start) : ()),
+        });
+        push @items, @{ $j->{Items} || [] };
+        $start = $j->{LastEvaluatedKey};
+    } while ($start);
+    @items = grep { ($_->{TaskId}{S} // '') eq $f{task} } @items if defined $f{task};
+    @items = grep { ($_->{Type}{S} // '') eq $f{type} } @items if defined $f{type};
+    return @items;
+}
+
+sub notif_count { scalar notifs(@_) }
+
+
+# maildev's REST API (3.0.0: /api/email)
+sub mails {
+    my (%f) = @_;
+    my $res = $http->get(stack_env('TASKMGR_MAIL_URL') . '/api/email');
+    die "maildev GET /api/email: $res->{status} $res->{content}\n" unless $res->{success};
+    my @m = @{ $JSON->decode($res->{content}) };
+    if (defined $f{to}) {
+        @m = grep { grep { lc($_->{address}) eq lc $f{to} } @{ $_->{to} || [] } } @m;
+    }
+    return @m;
+}
+
+sub clear_mails {
+    my $res = $http->request(DELETE => stack_env('TASKMGR_MAIL_URL') . '/api/email/all');
+    die "maildev DELETE /api/email/all: $res->{status}\n" unless $res->{success};
+}
+
+
+# the SMS outbox file's lines, decoded, optionally to one number
+sub sms_lines {
+    my (%f) = @_;
+    my $file = $f{file} // stack_env('TASKMGR_SMS_OUTBOX');
+    my @l;
+    if (open my $fh, '<', $file) {
+        @l = map { $JSON->decode($_) } grep { /\S/ } <$fh>;
+        close $fh;
+    }
+    @l = grep { $_->{to} eq $f{to} } @l if defined $f{to};
+    return @l;
+}
+
+
+# The stack's rendered conf with some keys replaced (or added): a new file.
+sub conf_with {
+    my (%over) = @_;
+    my $base = stack_env('TASKMGR_SCHEDULER_CONF');
+    open my $in, '<', $base or die "$base: $!\n";
+    my @out;
+    while (my $l = <$in>) {
+        if ($l =~ /^\s*(\w+)\s*=/ && exists $over{$1}) {
+            my $k = $1;
+            push @out, "$k = $over{$k}\n" if defined $over{$k};
+            delete $over{$k};
+            next;
+        }
+        push @out, $l;
+    }
+    close $in;
+    push @out, map { "$_ = $over{$_}\n" } grep { defined $over{$_} } sort keys %over;
+    my ($fh, $path) = File::Temp::tempfile('scheduler-XXXXXX', SUFFIX => '.conf',
+        DIR => stack_env('TASKMGR_RUN_DIR'), UNLINK => 0);
+    print $fh @out;
+    close $fh;
+    return $path;
+}
+
+
+sub _cmd {
+    my (%o) = @_;
+    my @cmd = (stack_env('TASKMGR_SCHEDULER_BIN'), '-c', $o{conf} // stack_env('TASKMGR_SCHEDULER_CONF'));
+    push @cmd, '--once' if $o{once};
+    push @cmd, '--now', $o{now} if defined $o{now};
+    unshift @cmd, @{ $o{wrap} } if $o{wrap};
+    return @cmd;
+}
+
+
+sub _parse_lines {
+    my ($text) = @_;
+    my @lines;
+    for my $l (split /\n/, $text // '') {
+        my $j = eval { $JSON->decode($l) };
+        push @lines, $j if ref $j eq 'HASH';
+    }
+    return @lines;
+}
+
+
+# Runs one pass: {rc, lines => [log objects], err => stderr text}.
+# opts: now, conf, wrap => [valgrind ...], timeout (s, default 120)
+sub run_once {
+    my (%o) = @_;
+    my @cmd = _cmd(%o, once => 1);
+    my $err_file = File::Temp->new;
+    my $pid = fork // die "fork: $!\n";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', $err_file->filename or die;
+        exec @cmd or die "exec $cmd[0]: $!\n";
+    }
+    my $deadline = time + ($o{timeout} // 120);
+    my $rc;
+    for (;;) {
+        my $w = waitpid $pid, POSIX::WNOHANG();
+        if ($w == $pid) { $rc = $?; last }
+        if (time > $deadline) {
+            kill 'KILL', $pid;
+            waitpid $pid, 0;
+            $rc = -1;
+            last;
+        }
+        Time::HiRes::sleep(0.02);
+    }
+    open my $fh, '<', $err_file->filename or die;
+    my $err = do { local $/; <$fh> };
+    close $fh;
+    return {
+        rc     => $rc == -1 ? -1 : ($rc & 127 ? 128 + ($rc & 127) : $rc >> 8),
+        signal => $rc == -1 ? 'timeout' : ($rc & 127),
+        err    => $err,
+        lines  => [_parse_lines($err)],
+        cmd    => "@cmd",
+    };
+}
+
+
+# A daemon in the background: {pid, log}.  opts as run_once.
+sub start_daemon {
+    my (%o) = @_;
+    my @cmd = _cmd(%o);
+    my $log = File::Temp->new(DIR => stack_env('TASKMGR_RUN_DIR'), TEMPLATE => 'daemon-XXXXXX', SUFFIX => '.log', UNLINK => 0);
+    my $pid = fork // die "fork: $!\n";
+    if (!$pid) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', $log->filename or die;
+        exec @cmd or die "exec $cmd[0]: $!\n";
+    }
+    return { pid => $pid, log => $log->filename };
+}
+
+
+sub daemon_lines {
+    my ($d) = @_;
+    open my $fh, '<', $d->{log} or return ();
+    my $text = do { local $/; <$fh> };
+    close $fh;
+    return _parse_lines($text);
+}
+
+
+# signal it and wait (at most $wait s); returns its exit status or undef
+sub stop_daemon {
+    my ($d, $sig, $wait) = @_;
+    kill $sig // 'TERM', $d->{pid};
+    my $deadline = Time::HiRes::time() + ($wait // 30);
+    while (Time::HiRes::time() < $deadline) {
+        my $w = waitpid $d->{pid}, POSIX::WNOHANG();
+        return $? if $w == $d->{pid};
+        Time::HiRes::sleep(0.05);
+    }
+    kill 'KILL', $d->{pid};
+    waitpid $d->{pid}, 0;
+    return undef;
+}
+
+
+# a loopback port nothing listens on (bound, then let go)
+sub free_port {
+    require IO::Socket::INET;
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1, ReuseAddr => 1)
+        or die "bind: $!\n";
+    my $p = $s->sockport;
+    close $s;
+    return $p;
+}
+
+
+# A TCP forwarder 127.0.0.1:$listen -> 127.0.0.1:$target in a child
+# process (a connection per grandchild): "DynamoDB" that a test can take
+# away and bring back.  Returns its pid; stop_pid() ends it.
+sub start_proxy {
+    my ($listen, $target) = @_;
+    require IO::Socket::INET;
+    require IO::Select;
+    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $listen, Listen => 64, ReuseAddr => 1)
+        or die "proxy: bind $listen: $!\n";
+    my $pid = fork // die "fork: $!\n";
+    if ($pid) {
+        close $srv;
+        return $pid;
+    }
+    $SIG{TERM} = sub { kill 'TERM', -$$; POSIX::_exit(0) };
+    POSIX::setpgid(0, 0);
+    $SIG{CHLD} = 'IGNORE';
+    my $deadline = time + 600;              # bounded, whatever happens
+    while (time < $deadline) {
+        my $c = $srv->accept or next;
+        my $k = fork;
+        if (defined $k && $k == 0) {
+            $SIG{TERM} = 'DEFAULT';
+            my $up = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $target) or POSIX::_exit(0);
+            my $sel = IO::Select->new($c, $up);
+            OUTER: while (my @r = $sel->can_read(30)) {
+                for my $h (@r) {
+                    my $n = sysread $h, my $buf, 65536;
+                    last OUTER unless $n;
+                    my $o = $h == $c ? $up : $c;
+                    my $off = 0;
+                    while ($off < $n) {
+                        my $w = syswrite $o, $buf, $n - $off, $off;
+                        last OUTER unless $w;
+                        $off += $w;
+                    }
+                }
+            }
+            POSIX::_exit(0);
+        }
+        close $c;
+    }
+    POSIX::_exit(0);
+}
+
+
+sub stop_pid {
+    my ($pid) = @_;
+    kill 'TERM', $pid;
+    waitpid $pid, 0;
+}
+
+
+# Registers through the API (a 429 from the limiter is waited out) and sets
+# the preferences: {token, sub, email, phone}
+sub register_with_prefs {
+    my (%o) = @_;
+    my $email = unique_email($o{tag} // 'sched');
+    my $r;
+    for my $try (1 .. 6) {
+        $r = api(POST => '/api/users/register', {
+            email => $email, password => strong_password(),
+            firstName => $o{first_name} // 'Ada', lastName => 'Lovelace',
+        });
+        last unless $r->{status} == 429;
+        Time::HiRes::sleep(1.5);
+    }
+    die "register: $r->{status} $r->{raw}\n" unless $r->{status} == 201;
+    my $token = $r->{json}{accessToken};
+    my $sub = $r->{json}{user}{id};
+    my %patch = (notificationPreferences => {
+        email => $o{email} ? $TRUE : JSON::PP::false(),
+        sms   => $o{sms}   ? $TRUE : JSON::PP::false(),
+    });
+    $patch{phoneNumber} = $o{phone} if defined $o{phone};
+    $r = api(PATCH => '/api/users/me', \%patch, { bearer => $token });
+    die "PATCH /api/users/me: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
+    return { token => $token, sub => $sub, email => $email, phone => $o{phone} };
+}
+
+1;

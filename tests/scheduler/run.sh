@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The scheduler suite: a throwaway stack (dynalite, cognito-local, maildev,
+# nginx; no scheduler daemon) on free loopback ports, then
+# prove tests/scheduler/, which runs taskmgr-scheduler itself (--once, or
+# as a daemon it starts and stops).  With SANITIZE=1 the scheduler and
+# nginx are the sanitizer builds and any report fails the suite.  A failed
+# run keeps its logs under test-output/.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+
+san=; [[ ${SANITIZE:-} == 1 ]] && san=-san
+bin=$repo/build$san/taskmgr-scheduler
+[[ -x $bin ]] || { echo "scheduler: $bin not built (make${san:+ SANITIZE=1})" >&2; exit 1; }
+
+read -r ddb_port cognito_port port mail_smtp_port mail_web_port <<< "$(perl -MIO::Socket::INET -e '
+    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
+                                         Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. 5;
+    print join(" ", map { $_->sockport } @s), "\n";')"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-sched.XXXXXX")
+chmod 755 "$tmp"
+stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port" COGNITO_PORT="$cognito_port"
+           PORT="$port" MAIL_SMTP_PORT="$mail_smtp_port" MAIL_WEB_PORT="$mail_web_port"
+           STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on TASKMGR_SCHEDULER_BIN="$bin")
+# shellcheck disable=SC2064
+trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true; rm -rf '$tmp'" EXIT
+
+echo "=== scheduler: stack on 127.0.0.1 ports nginx $port, dynalite $ddb_port, cognito-local $cognito_port, maildev $mail_smtp_port/$mail_web_port ($tmp)"
+rc=0
+run=$tmp/data/run
+san_dir=$run/sanitizer
+if env "${stack_env[@]}" scripts/stack.sh start; then
+    mkdir -p "$san_dir"
+    if ! (
+        set -a
+        # shellcheck disable=SC1091
+        . "$run/stack.env"
+        # every scheduler the tests start writes its reports here
+        ASAN_OPTIONS="log_path=$san_dir/scheduler-asan"
+        UBSAN_OPTIONS="print_stacktrace=1:log_path=$san_dir/scheduler-ubsan"
+        # the plain build, for the valgrind test (valgrind and ASan do not mix)
+        TASKMGR_SCHEDULER_PLAIN_BIN=$repo/build/taskmgr-scheduler
+        set +a
+        prove -v -I tests/lib tests/scheduler/
+    ); then
+        rc=1
+    fi
+else
+    echo "scheduler: the stack did not start" >&2
+    rc=1
+fi
+env "${stack_env[@]}" scripts/stack.sh stop || rc=1
+
+if compgen -G "$san_dir/*san*" > /dev/null; then
+    for f in "$san_dir"/*san*; do
+        echo "=== $f" >&2
+        cat "$f" >&2
+    done
+    echo "scheduler: sanitizer reports (above)" >&2
+    rc=1
+fi
+if [[ -f $run/error.log ]] && grep -E 'exited on signal|\[(alert|emerg)\]' "$run/error.log" >&2; then
+    echo "scheduler: nginx error.log reports a crash or alert (above)" >&2
+    rc=1
+fi
+
+if ((rc)); then
+    keep=test-output/scheduler${san}-$(date -u +%Y%m%dT%H%M%SZ)
+    mkdir -p "$keep"
+    cp -r "$tmp/data/log" "$keep/" 2> /dev/null || true
+    cp -r "$run" "$keep/run" 2> /dev/null || true
+    rm -rf "$keep/run/tmp"
+    echo "scheduler: logs of this run kept in $keep/" >&2
+fi
+exit $rc
