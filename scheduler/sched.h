@@ -40,6 +40,9 @@ typedef struct {
     char        *access_key;
     char        *secret_key;
     char        *session_token;
+    char        *credentials_endpoint;   /* set: temporary credentials */
+    char        *credentials_token;
+    char        *credentials_token_file;
     long long    shards;
     long long    scan_interval;          /* seconds, as every duration */
     long long    drain_interval;
@@ -70,11 +73,25 @@ typedef struct {
 } sched_conf_t;
 
 
+/* temporary credentials from the endpoint, cached; real time, not --now */
+typedef struct {
+    char          *key;
+    char          *secret;
+    char          *token;
+    long long      expires_ms;       /* Expiration */
+    long long      refresh_ms;       /* fetch again from then on */
+    long long      next_try_ms;      /* after a failed fetch, not before */
+    long long      wait_ms;          /* the backoff of failed fetches */
+} sched_creds_t;
+
+
 typedef struct {
     sched_conf_t  *conf;
     CURL          *ddb;              /* kept: keep-alive to DynamoDB */
     CURL          *smtp;
     CURL          *sns;
+    CURL          *creds_h;          /* the credentials endpoint */
+    sched_creds_t  creds;
     long long      clock_offset_ms;  /* --now */
 } sched_t;
 
@@ -127,7 +144,17 @@ long long sched_backoff(const sched_conf_t *conf, long long attempts);
 int sched_http_post(CURL *h, const char *url, struct curl_slist *headers,
     const char *body, size_t len, long timeout_s, long *status,
     sched_buf_t *out, char *err, size_t errlen);
+int sched_http_get(CURL *h, const char *url, struct curl_slist *headers,
+    long timeout_s, long *status, sched_buf_t *out, char *err,
+    size_t errlen);
 int sched_url_host(const char *url, char *host, size_t size);
+
+/* sched_creds.c: the credentials to sign with, static or from the
+ * container credentials endpoint; -1 (err set) when none are valid */
+int sched_creds_conf(sched_conf_t *conf, char *err, size_t errlen);
+int sched_creds_get(sched_t *s, const char **key, const char **secret,
+    const char **token, char *err, size_t errlen);
+void sched_creds_free(sched_t *s);
 
 /* sched_aws.c: a SigV4-signed POST */
 int sched_aws_post(sched_t *s, CURL *h, const char *endpoint,

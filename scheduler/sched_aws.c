@@ -1,6 +1,7 @@
 /*
  * A SigV4-signed POST to an AWS endpoint (DynamoDB's JSON protocol, SNS's
- * query protocol), signed by common/tm_sigv4.c as the module signs.
+ * query protocol), signed by common/tm_sigv4.c as the module signs, with
+ * the credentials of sched_creds.c (and their session token).
  */
 
 #include <stdio.h>
@@ -28,9 +29,14 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
     struct curl_slist   *list, *l;
     tm_sigv4_header_t    hd[SCHED_AWS_HEADERS];
     tm_sigv4_request_t   sig;
+    const char          *key, *secret, *token;
     const sched_conf_t  *conf;
 
     conf = s->conf;
+
+    if (sched_creds_get(s, &key, &secret, &token, err, errlen) != 0) {
+        return -1;
+    }
 
     if (sched_url_host(endpoint, host, sizeof(host)) != 0) {
         snprintf(err, errlen, "bad endpoint %s", endpoint);
@@ -53,9 +59,9 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
         hd[n++].value = target;
     }
 
-    if (conf->session_token) {
+    if (token) {
         hd[n].name = "X-Amz-Security-Token";
-        hd[n++].value = conf->session_token;
+        hd[n++].value = token;
     }
 
     memset(&sig, 0, sizeof(sig));
@@ -68,8 +74,8 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
     sig.payload_len = len;
     sig.region = conf->region;
     sig.service = service;
-    sig.access_key = conf->access_key;
-    sig.secret_key = conf->secret_key;
+    sig.access_key = key;
+    sig.secret_key = secret;
     sig.amz_date = date;
 
     if (tm_sigv4_authorization(&sig, auth, sizeof(auth)) < 0) {

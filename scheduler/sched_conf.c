@@ -40,6 +40,10 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("access_key", SCHED_STR, access_key, NULL),
     SCHED_K("secret_key", SCHED_STR, secret_key, NULL),
     SCHED_K("session_token", SCHED_STR, session_token, NULL),
+    SCHED_K("credentials_endpoint", SCHED_STR, credentials_endpoint, NULL),
+    SCHED_K("credentials_token", SCHED_STR, credentials_token, NULL),
+    SCHED_K("credentials_token_file", SCHED_STR, credentials_token_file,
+            NULL),
     SCHED_K("shards", SCHED_NUM, shards, "8"),
     SCHED_K("scan_interval", SCHED_DUR, scan_interval, "1h"),
     SCHED_K("drain_interval", SCHED_DUR, drain_interval, "5s"),
@@ -86,8 +90,6 @@ static int sched_conf_set(sched_conf_t *conf, const sched_conf_key_t *k,
     const char *value, char *err, size_t errlen);
 static int sched_conf_duration(const char *s, long long *out);
 static int sched_conf_check(sched_conf_t *conf, char *err, size_t errlen);
-static int sched_conf_env(char **field,
-    const char *name);
 static char *sched_trim(char *s);
 
 
@@ -300,23 +302,7 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
         return -1;
     }
 
-    /* credentials: the conf's, else the usual AWS environment */
-    if (conf->access_key == NULL) {
-        if (sched_conf_env(&conf->access_key, "AWS_ACCESS_KEY_ID")
-            || sched_conf_env(&conf->secret_key,
-                              "AWS_SECRET_ACCESS_KEY")
-            || sched_conf_env(&conf->session_token,
-                              "AWS_SESSION_TOKEN"))
-        {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-    }
-
-    if (conf->access_key == NULL || conf->secret_key == NULL) {
-        snprintf(err, errlen, "no credentials: set access_key and "
-                 "secret_key, or AWS_ACCESS_KEY_ID and "
-                 "AWS_SECRET_ACCESS_KEY");
+    if (sched_creds_conf(conf, err, errlen) != 0) {
         return -1;
     }
 
@@ -444,23 +430,6 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
     snprintf(err, errlen, "log_level: debug, info, warn or error");
 
     return -1;
-}
-
-
-static int
-sched_conf_env(char **field, const char *name)
-{
-    const char  *v;
-
-    v = getenv(name);
-    if (v == NULL || *v == '\0') {
-        return 0;
-    }
-
-    free(*field);
-    *field = strdup(v);
-
-    return *field ? 0 : -1;
 }
 
 

@@ -137,7 +137,8 @@ sched_ddb_retryable(const char *type)
     static const char  *types[] = {
         "ProvisionedThroughputExceededException", "ThrottlingException",
         "RequestLimitExceeded", "InternalServerError",
-        "ServiceUnavailable", "LimitExceededException", NULL
+        "ServiceUnavailable", "LimitExceededException",
+        "ExpiredTokenException", NULL
     };
     int                 i;
 

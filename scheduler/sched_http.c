@@ -1,6 +1,7 @@
 /*
- * One HTTP POST with libcurl into a growing buffer.  The handle is the
- * caller's and is reused, so that connections are kept alive.
+ * One HTTP POST (AWS, SNS) or GET (the credentials endpoint) with libcurl
+ * into a growing buffer.  The handle is the caller's and is reused, so
+ * that connections are kept alive.
  */
 
 #include <stdio.h>
@@ -13,6 +14,9 @@
 #define SCHED_HTTP_MAX  (16 * 1024 * 1024)
 
 
+static int sched_http_perform(CURL *h, const char *url,
+    struct curl_slist *headers, long timeout_s, long *status,
+    sched_buf_t *out, char *err, size_t errlen);
 static size_t sched_http_write(char *ptr, size_t size, size_t nmemb,
     void *data);
 
@@ -22,6 +26,30 @@ sched_http_post(CURL *h, const char *url, struct curl_slist *headers,
     const char *body, size_t len, long timeout_s, long *status,
     sched_buf_t *out, char *err, size_t errlen)
 {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
+
+    return sched_http_perform(h, url, headers, timeout_s, status, out, err,
+                              errlen);
+}
+
+
+int
+sched_http_get(CURL *h, const char *url, struct curl_slist *headers,
+    long timeout_s, long *status, sched_buf_t *out, char *err, size_t errlen)
+{
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+
+    return sched_http_perform(h, url, headers, timeout_s, status, out, err,
+                              errlen);
+}
+
+
+static int
+sched_http_perform(CURL *h, const char *url, struct curl_slist *headers,
+    long timeout_s, long *status, sched_buf_t *out, char *err, size_t errlen)
+{
     char      ebuf[CURL_ERROR_SIZE];
     CURLcode  rc;
 
@@ -30,9 +58,6 @@ sched_http_post(CURL *h, const char *url, struct curl_slist *headers,
     ebuf[0] = '\0';
 
     curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) len);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sched_http_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, out);

@@ -106,13 +106,16 @@ main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     sched_log(SCHED_LOG_INFO, "start",
-              json_pack("{s:s, s:s, s:b, s:I, s:s, s:s, s:I, s:I}",
+              json_pack("{s:s, s:s, s:b, s:I, s:s, s:s, s:I, s:I, s:s}",
                         "conf", conf_path, "table", s.conf->table,
                         "once", once, "pid", (json_int_t) getpid(),
                         "email_channel", s.conf->email_channel,
                         "sms_channel", s.conf->sms_channel,
                         "shards", (json_int_t) s.conf->shards,
-                        "clock_offset_ms", (json_int_t) s.clock_offset_ms));
+                        "clock_offset_ms", (json_int_t) s.clock_offset_ms,
+                        "credentials", s.conf->credentials_endpoint
+                                       ? s.conf->credentials_endpoint
+                                       : "static"));
 
     if (once) {
         rc = sched_due_pass(&s) == SCHED_OK ? 0 : 1;
@@ -155,8 +158,9 @@ sched_setup(sched_t *s)
     s->ddb = curl_easy_init();
     s->smtp = curl_easy_init();
     s->sns = curl_easy_init();
+    s->creds_h = curl_easy_init();
 
-    return (s->ddb && s->smtp && s->sns) ? 0 : -1;
+    return (s->ddb && s->smtp && s->sns && s->creds_h) ? 0 : -1;
 }
 
 
@@ -166,6 +170,10 @@ sched_cleanup(sched_t *s)
     curl_easy_cleanup(s->ddb);
     curl_easy_cleanup(s->smtp);
     curl_easy_cleanup(s->sns);
+    curl_easy_cleanup(s->creds_h);
+
+    /* a reload may name another endpoint: fetched again */
+    sched_creds_free(s);
 }
 
 
