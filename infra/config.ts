@@ -1,0 +1,378 @@
+/*
+ * Every name and size of the AWS deployment, in one typed object.
+ *
+ * The app reads `defaultConfig`, then lets CDK context override the few
+ * values that differ per account (`cdk synth -c account=123456789012
+ * -c region=eu-west-1 -c zoneName=example.org -c hostedZoneId=Z...`).
+ * Nothing here is looked up in an AWS account at synth time: the
+ * availability zones, the hosted zone and the account are all given, so
+ * `cdk synth` works offline.
+ */
+
+import * as path from 'node:path';
+
+export type ServiceName = 'users' | 'tasks' | 'notifications';
+
+export interface HttpServiceConfig {
+  /** Fargate task size: vCPU units (256 = 0.25 vCPU) and MiB */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  /** tasks running at rest, and the autoscaling bounds around them */
+  readonly desiredCount: number;
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** target-tracking on average CPU, percent */
+  readonly cpuTargetPercent: number;
+  /** ALB path patterns routed to this service (listener rule) */
+  readonly pathPatterns: string[];
+  /** ALB rule priority (lower wins) */
+  readonly priority: number;
+}
+
+export interface TaskmgrConfig {
+  /** prefix of every physical name */
+  readonly prefix: string;
+  readonly account: string;
+  readonly region: string;
+  /** tags put on every resource */
+  readonly tags: Record<string, string>;
+
+  readonly network: {
+    readonly cidr: string;
+    /** given, not looked up: synth stays offline */
+    readonly availabilityZones: string[];
+    /** one NAT gateway per AZ is resilient, one in total is cheaper */
+    readonly natGateways: number;
+  };
+
+  readonly data: {
+    /** the one table definition the local stack uses too (repo-relative) */
+    readonly tableDefinitionFile: string;
+    readonly ttlAttribute: string;
+    readonly deletionProtection: boolean;
+  };
+
+  readonly auth: {
+    readonly userPoolName: string;
+    readonly clientName: string;
+    /** the policy the module enforces itself (README: Passwords) */
+    readonly passwordMinLength: number;
+    readonly accessTokenMinutes: number;
+    readonly idTokenMinutes: number;
+    readonly refreshTokenDays: number;
+    /** true: register answers confirmationRequired, the emailed code confirms */
+    readonly requireConfirmation: boolean;
+    /** Cognito's price plan: LITE has all the API uses, at the lowest price per MAU */
+    readonly featurePlan: 'LITE' | 'ESSENTIALS' | 'PLUS';
+  };
+
+  readonly messaging: {
+    readonly taskDueEmailTopic: string;
+    readonly taskDueSmsTopic: string;
+    readonly taskCompletedEmailTopic: string;
+    readonly taskCompletedSmsTopic: string;
+  };
+
+  readonly secrets: {
+    readonly cursorKeyName: string;
+    readonly cursorKeyLength: number;
+    readonly smtpName: string;
+    readonly smtpHost: string;
+    readonly smtpPort: number;
+    /** envelope and From of the scheduler's mail */
+    readonly mailFrom: string;
+  };
+
+  readonly domain: {
+    readonly zoneName: string;
+    /** an existing public hosted zone (imported by id, never looked up) */
+    readonly hostedZoneId: string;
+    readonly apiDomain: string;
+    readonly webDomain: string;
+  };
+
+  readonly image: {
+    readonly repositoryName: string;
+    /** the tag the task definitions start from; the pipeline moves it on */
+    readonly tag: string;
+    readonly keepImages: number;
+  };
+
+  readonly compute: {
+    readonly clusterName: string;
+    readonly containerPort: number;
+    readonly albListenerPort: number;
+    /** CodeDeploy's test listener (green target groups), not reachable from outside */
+    readonly albTestListenerPort: number;
+    readonly healthCheckPath: string;
+    readonly nginxWorkers: string;
+    readonly authRate: string;
+    readonly authBurst: number;
+    readonly reminderShards: number;
+    readonly notificationTtl: string;
+    /** seconds between nginx reloads that re-resolve the AWS endpoints; 0: never */
+    readonly resolveInterval: number;
+    readonly services: Record<ServiceName, HttpServiceConfig>;
+    readonly scheduler: {
+      readonly cpu: number;
+      readonly memoryMiB: number;
+      /** one: the scheduler's writes are replay-safe, but one is enough */
+      readonly desiredCount: number;
+      /** between due-date passes (scheduler.conf scan_interval) */
+      readonly scanInterval: string;
+      /** sns: the Email topics; smtp: SES's SMTP interface with the SMTP secret */
+      readonly emailChannel: 'sns' | 'smtp';
+      readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+    };
+  };
+
+  readonly api: {
+    readonly throttleRatePerSecond: number;
+    readonly throttleBurst: number;
+  };
+
+  readonly web: {
+    readonly bucketName: string;
+    readonly priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+  };
+
+  readonly observability: {
+    readonly logRetentionDays: number;
+    readonly opsTopicName: string;
+    /** subscribed to the ops topic when set */
+    readonly opsEmail?: string;
+    readonly dashboardName: string;
+    readonly alb5xxPerMinute: number;
+    readonly p99LatencySeconds: number;
+    readonly schedulerErrorsPer5Minutes: number;
+    readonly dynamodbThrottlesPer5Minutes: number;
+  };
+
+  readonly cicd: {
+    readonly pipelineName: string;
+    /** CodeConnections (CodeStar) connection to the git host, made once in the console */
+    readonly connectionArn: string;
+    readonly repositoryOwner: string;
+    readonly repositoryName: string;
+    readonly branch: string;
+    readonly codeDeployConfig: 'AllAtOnce' | 'Linear10PercentEvery1Minutes' | 'Canary10Percent5Minutes';
+    readonly terminationWaitMinutes: number;
+  };
+}
+
+/** the repository root (infra/ is one level down) */
+export const repoRoot = path.resolve(__dirname, '..');
+
+export const defaultConfig: TaskmgrConfig = {
+  prefix: 'taskmgr',
+  account: '111111111111',
+  region: 'us-east-1',
+  tags: { project: 'taskmgr' },
+
+  network: {
+    cidr: '10.40.0.0/16',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    natGateways: 2,
+  },
+
+  data: {
+    tableDefinitionFile: 'conf/dynamodb-table.json',
+    ttlAttribute: 'NotificationExpiry',
+    deletionProtection: true,
+  },
+
+  auth: {
+    userPoolName: 'taskmgr-users',
+    clientName: 'taskmgr-web',
+    passwordMinLength: 12,
+    accessTokenMinutes: 60,
+    idTokenMinutes: 60,
+    refreshTokenDays: 30,
+    requireConfirmation: true,
+    featurePlan: 'LITE',
+  },
+
+  messaging: {
+    taskDueEmailTopic: 'TaskDueNotificationsEmailTopic',
+    taskDueSmsTopic: 'TaskDueNotificationsSMSTopic',
+    taskCompletedEmailTopic: 'TaskCompletedNotificationsEmailTopic',
+    taskCompletedSmsTopic: 'TaskCompletedNotificationsSMSTopic',
+  },
+
+  secrets: {
+    cursorKeyName: 'taskmgr/cursor-key',
+    cursorKeyLength: 64,
+    smtpName: 'taskmgr/smtp',
+    smtpHost: 'email-smtp.us-east-1.amazonaws.com',
+    smtpPort: 587,
+    mailFrom: 'no-reply@example.com',
+  },
+
+  domain: {
+    zoneName: 'example.com',
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    apiDomain: 'api.example.com',
+    webDomain: 'app.example.com',
+  },
+
+  image: {
+    repositoryName: 'taskmgr',
+    tag: 'latest',
+    keepImages: 30,
+  },
+
+  compute: {
+    clusterName: 'taskmgr',
+    containerPort: 8080,
+    albListenerPort: 80,
+    albTestListenerPort: 8081,
+    healthCheckPath: '/api/health',
+    nginxWorkers: 'auto',
+    authRate: '10r/s',
+    authBurst: 40,
+    reminderShards: 8,
+    notificationTtl: '30d',
+    resolveInterval: 300,
+    services: {
+      users: {
+        cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 10,
+        cpuTargetPercent: 60, pathPatterns: ['/api/users/*'], priority: 10,
+      },
+      tasks: {
+        cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 40,
+        cpuTargetPercent: 60, pathPatterns: ['/api/tasks', '/api/tasks/*'], priority: 20,
+      },
+      notifications: {
+        cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 20,
+        cpuTargetPercent: 60, pathPatterns: ['/api/notifications', '/api/notifications/*'], priority: 30,
+      },
+    },
+    scheduler: {
+      cpu: 256,
+      memoryMiB: 512,
+      desiredCount: 1,
+      scanInterval: '1h',
+      emailChannel: 'sns',
+      logLevel: 'info',
+    },
+  },
+
+  api: {
+    throttleRatePerSecond: 2000,
+    throttleBurst: 5000,
+  },
+
+  web: {
+    bucketName: 'taskmgr-web-111111111111-us-east-1',
+    priceClass: 'PriceClass_100',
+  },
+
+  observability: {
+    logRetentionDays: 30,
+    opsTopicName: 'taskmgr-ops',
+    dashboardName: 'taskmgr',
+    alb5xxPerMinute: 5,
+    p99LatencySeconds: 1,
+    schedulerErrorsPer5Minutes: 1,
+    dynamodbThrottlesPer5Minutes: 1,
+  },
+
+  cicd: {
+    pipelineName: 'taskmgr',
+    connectionArn:
+      'arn:aws:codeconnections:us-east-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
+    repositoryOwner: 'taskmgr',
+    repositoryName: 'taskmgr',
+    branch: 'main',
+    codeDeployConfig: 'AllAtOnce',
+    terminationWaitMinutes: 10,
+  },
+};
+
+/** context keys that override defaultConfig (strings on the command line) */
+export interface ConfigOverrides {
+  account?: string;
+  region?: string;
+  zoneName?: string;
+  hostedZoneId?: string;
+  apiDomain?: string;
+  webDomain?: string;
+  connectionArn?: string;
+  repositoryOwner?: string;
+  repositoryName?: string;
+  branch?: string;
+  opsEmail?: string;
+  imageTag?: string;
+}
+
+/**
+ * defaultConfig with the per-account values replaced.  Names that embed
+ * the account or region (the web bucket, the AZs, the SMTP host) follow.
+ */
+export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaultConfig): TaskmgrConfig {
+  const account = o.account ?? base.account;
+  const region = o.region ?? base.region;
+  const zoneName = o.zoneName ?? base.domain.zoneName;
+
+  if (!/^\d{12}$/.test(account)) {
+    throw new Error(`config: account must be 12 digits, got "${account}"`);
+  }
+  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) {
+    throw new Error(`config: not a region name: "${region}"`);
+  }
+
+  const sameRegion = region === base.region;
+  const cfg: TaskmgrConfig = {
+    ...base,
+    account,
+    region,
+    network: {
+      ...base.network,
+      availabilityZones: sameRegion ? base.network.availabilityZones : [`${region}a`, `${region}b`],
+    },
+    secrets: {
+      ...base.secrets,
+      smtpHost: sameRegion ? base.secrets.smtpHost : `email-smtp.${region}.amazonaws.com`,
+      mailFrom: o.zoneName ? `no-reply@${zoneName}` : base.secrets.mailFrom,
+    },
+    domain: {
+      zoneName,
+      hostedZoneId: o.hostedZoneId ?? base.domain.hostedZoneId,
+      apiDomain: o.apiDomain ?? (o.zoneName ? `api.${zoneName}` : base.domain.apiDomain),
+      webDomain: o.webDomain ?? (o.zoneName ? `app.${zoneName}` : base.domain.webDomain),
+    },
+    image: { ...base.image, tag: o.imageTag ?? base.image.tag },
+    web: { ...base.web, bucketName: `${base.prefix}-web-${account}-${region}` },
+    observability: { ...base.observability, opsEmail: o.opsEmail ?? base.observability.opsEmail },
+    cicd: {
+      ...base.cicd,
+      connectionArn: o.connectionArn ?? base.cicd.connectionArn,
+      repositoryOwner: o.repositoryOwner ?? base.cicd.repositoryOwner,
+      repositoryName: o.repositoryName ?? base.cicd.repositoryName,
+      branch: o.branch ?? base.cicd.branch,
+    },
+  };
+  validateConfig(cfg);
+  return cfg;
+}
+
+export function validateConfig(c: TaskmgrConfig): void {
+  const fail = (m: string) => {
+    throw new Error(`config: ${m}`);
+  };
+  if (c.network.availabilityZones.length !== 2) fail('the VPC spans exactly 2 availability zones');
+  if (c.auth.passwordMinLength < 12) fail('the API promises passwords of at least 12 characters');
+  for (const d of [c.domain.apiDomain, c.domain.webDomain]) {
+    if (d !== c.domain.zoneName && !d.endsWith(`.${c.domain.zoneName}`)) {
+      fail(`${d} is not in the hosted zone ${c.domain.zoneName}`);
+    }
+  }
+  for (const [name, s] of Object.entries(c.compute.services)) {
+    if (s.minCount > s.desiredCount || s.desiredCount > s.maxCount) {
+      fail(`${name}: needs minCount <= desiredCount <= maxCount`);
+    }
+    if (s.pathPatterns.length === 0 || s.pathPatterns.length > 4) fail(`${name}: 1 to 4 path patterns`);
+  }
+  if (c.compute.albListenerPort === c.compute.albTestListenerPort) fail('test listener needs its own port');
+  if (c.secrets.cursorKeyLength < 16) fail('taskmgr_cursor_key needs at least 16 characters');
+}

@@ -1,0 +1,84 @@
+/*
+ * The whole deployment: every stack, wired together.  bin/taskmgr.ts
+ * calls this for `cdk synth/deploy`; the tests call it with their own
+ * App and config.
+ */
+
+import { App, Environment, Tags } from 'aws-cdk-lib';
+import { TaskmgrConfig } from '../config';
+import { AuthStack } from './auth-stack';
+import { CicdStack } from './cicd-stack';
+import { ComputeStack } from './compute-stack';
+import { DataStack } from './data-stack';
+import { MessagingStack } from './messaging-stack';
+import { NetworkStack } from './network-stack';
+import { ObservabilityStack } from './observability-stack';
+import { RegistryStack } from './registry-stack';
+import { SecretsStack } from './secrets-stack';
+import { TableDefinition } from './table-definition';
+import { EdgeCertificateStack, WebStack } from './web-stack';
+
+export interface TaskmgrStacks {
+  network: NetworkStack;
+  data: DataStack;
+  auth: AuthStack;
+  messaging: MessagingStack;
+  secrets: SecretsStack;
+  registry: RegistryStack;
+  compute: ComputeStack;
+  edgeCertificate: EdgeCertificateStack;
+  web: WebStack;
+  observability: ObservabilityStack;
+  cicd: CicdStack;
+}
+
+/** CloudFront takes certificates from this region only */
+export const EDGE_REGION = 'us-east-1';
+
+export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinition?: TableDefinition } = {}): TaskmgrStacks {
+  const env: Environment = { account: config.account, region: config.region };
+  const edgeEnv: Environment = { account: config.account, region: EDGE_REGION };
+  // the web stack reads a certificate from us-east-1 when the app lives elsewhere
+  const crossRegionReferences = config.region !== EDGE_REGION;
+  const p = 'Taskmgr';
+  const base = { env, config };
+
+  const network = new NetworkStack(app, `${p}Network`, { ...base, description: 'taskmgr: VPC, subnets, NAT, security groups' });
+  const data = new DataStack(app, `${p}Data`, {
+    ...base, description: 'taskmgr: the DynamoDB table (conf/dynamodb-table.json)', tableDefinition: opts.tableDefinition,
+  });
+  const auth = new AuthStack(app, `${p}Auth`, { ...base, description: 'taskmgr: Cognito user pool and app client' });
+  const messaging = new MessagingStack(app, `${p}Messaging`, { ...base, description: 'taskmgr: the four notification topics' });
+  const secrets = new SecretsStack(app, `${p}Secrets`, { ...base, description: 'taskmgr: cursor key, SMTP credentials' });
+  const registry = new RegistryStack(app, `${p}Registry`, { ...base, description: 'taskmgr: the image repository' });
+  const compute = new ComputeStack(app, `${p}Compute`, {
+    ...base,
+    description: 'taskmgr: ECS services, internal ALB, API Gateway',
+    network, data, auth, messaging, secrets,
+    repository: registry.repository,
+  });
+  const edgeCertificate = new EdgeCertificateStack(app, `${p}EdgeCertificate`, {
+    env: edgeEnv, config, crossRegionReferences, description: 'taskmgr: the web certificate, in us-east-1 for CloudFront',
+  });
+  const web = new WebStack(app, `${p}Web`, {
+    ...base, crossRegionReferences, certificate: edgeCertificate.certificate,
+    description: 'taskmgr: web app on S3 + CloudFront, /api/* to API Gateway',
+  });
+  web.addStackDependency(compute, 'CloudFront sends /api/* to the API domain');
+  const observability = new ObservabilityStack(app, `${p}Observability`, {
+    ...base, compute, data, description: 'taskmgr: alarms, ops topic, dashboard',
+  });
+  const cicd = new CicdStack(app, `${p}Cicd`, {
+    ...base,
+    description: 'taskmgr: CodePipeline, CodeBuild, CodeDeploy blue/green',
+    repository: registry.repository,
+    compute,
+    web,
+    rollbackAlarms: observability.alarms.filter((a) => a.node.id === 'Alb5xx'),
+  });
+
+  for (const [k, v] of Object.entries(config.tags)) {
+    Tags.of(app).add(k, v);
+  }
+  return { network, data, auth, messaging, secrets, registry, compute, edgeCertificate, web, observability, cicd };
+}

@@ -1,0 +1,195 @@
+/*
+ * CI/CD: CodePipeline
+ *
+ *   Source (CodeConnections: the git host)
+ *   Build  (CodeBuild, buildspec.yml: `make test` inside the Dockerfile's
+ *           Debian 12 test stage, then the image, pushed to ECR; emits the
+ *           task definitions, appspec.yaml and web/out)
+ *   Deploy (CodeDeploy ECS blue/green for users, tasks, notifications;
+ *           a rolling ECS deploy for the scheduler)
+ *   Web    (web/out to the bucket, CloudFront invalidation)
+ *
+ * The Jenkinsfile at the repository root runs the same stages with the
+ * same scripts (infra/ci/) for teams on Jenkins.
+ */
+
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
+import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TaskmgrConfig } from '../config';
+import { ComputeStack, CONTAINER_NAME, SERVICE_NAMES } from './compute-stack';
+import { WebStack } from './web-stack';
+
+export interface CicdStackProps extends StackProps {
+  readonly config: TaskmgrConfig;
+  readonly repository: ecr.IRepository;
+  readonly compute: ComputeStack;
+  readonly web: WebStack;
+  /** a deployment in alarm rolls back */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
+}
+
+export class CicdStack extends Stack {
+  readonly pipeline: codepipeline.Pipeline;
+  readonly deploymentGroups: codedeploy.EcsDeploymentGroup[] = [];
+
+  constructor(scope: Construct, id: string, props: CicdStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+    const compute = props.compute;
+
+    const application = new codedeploy.EcsApplication(this, 'Application', { applicationName: c.prefix });
+    const deploymentConfig = {
+      AllAtOnce: codedeploy.EcsDeploymentConfig.ALL_AT_ONCE,
+      Linear10PercentEvery1Minutes: codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTES,
+      Canary10Percent5Minutes: codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+    }[c.cicd.codeDeployConfig];
+
+    const groups: Record<string, codedeploy.EcsDeploymentGroup> = {};
+    for (const name of SERVICE_NAMES) {
+      const s = compute.services[name];
+      const Name = name[0].toUpperCase() + name.slice(1);
+      const group = new codedeploy.EcsDeploymentGroup(this, `${Name}DeploymentGroup`, {
+        application,
+        deploymentGroupName: `${c.prefix}-${name}`,
+        service: s.service,
+        deploymentConfig,
+        blueGreenDeploymentConfig: {
+          blueTargetGroup: s.blue,
+          greenTargetGroup: s.green,
+          listener: compute.listener,
+          testListener: compute.testListener,
+          terminationWaitTime: Duration.minutes(c.cicd.terminationWaitMinutes),
+        },
+        alarms: props.rollbackAlarms,
+        autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+      });
+      groups[name] = group;
+      this.deploymentGroups.push(group);
+    }
+
+    const buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      logGroupName: `/${c.prefix}/codebuild`,
+      retention: c.observability.logRetentionDays as logs.RetentionDays,
+    });
+
+    const build = new codebuild.PipelineProject(this, 'Build', {
+      projectName: `${c.prefix}-build`,
+      description: 'make test (Debian 12 test stage), build and push the image, emit deploy artifacts',
+      buildSpec: codebuild.BuildSpec.fromSourceFilename('buildspec.yml'),
+      environment: {
+        buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
+        computeType: codebuild.ComputeType.LARGE,
+        // docker build needs the Docker daemon
+        privileged: true,
+      },
+      environmentVariables: {
+        REPOSITORY_URI: { value: props.repository.repositoryUri },
+        TASKMGR_PREFIX: { value: c.prefix },
+        TASKMGR_SERVICES: { value: SERVICE_NAMES.join(' ') },
+        TASKMGR_CLUSTER: { value: compute.cluster.clusterName },
+        TASKMGR_CONTAINER: { value: CONTAINER_NAME },
+      },
+      timeout: Duration.minutes(120),
+      logging: { cloudWatch: { logGroup: buildLogs } },
+    });
+    props.repository.grantPullPush(build);
+    // the pipeline's task definitions start from the deployed ones
+    build.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'DescribeTaskDefinitions',
+      actions: ['ecs:DescribeTaskDefinition'],
+      // DescribeTaskDefinition has no resource-level permissions
+      resources: ['*'],
+    }));
+
+    const publish = new codebuild.PipelineProject(this, 'PublishWeb', {
+      projectName: `${c.prefix}-publish-web`,
+      description: 'web/out to the web bucket, then a CloudFront invalidation',
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: { build: { commands: ['bash "$CODEBUILD_SRC_DIR_Source/infra/ci/publish-web.sh" .'] } },
+      }),
+      environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.SMALL },
+      environmentVariables: {
+        WEB_BUCKET: { value: props.web.bucket.bucketName },
+        WEB_DISTRIBUTION_ID: { value: props.web.distribution.distributionId },
+        WEB_KVS_ARN: { value: props.web.headersStore.keyValueStoreArn },
+      },
+      timeout: Duration.minutes(20),
+      logging: { cloudWatch: { logGroup: buildLogs } },
+    });
+    props.web.bucket.grantReadWrite(publish);
+    props.web.distribution.grantCreateInvalidation(publish);
+    publish.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'CspStore',
+      actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:UpdateKeys'],
+      resources: [props.web.headersStore.keyValueStoreArn],
+    }));
+
+    const source = new codepipeline.Artifact('Source');
+    const deployArtifacts = new codepipeline.Artifact('Build');
+    const webArtifacts = new codepipeline.Artifact('Web');
+
+    this.pipeline = new codepipeline.Pipeline(this, 'Pipeline', {
+      pipelineName: c.cicd.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+    });
+    this.pipeline.addStage({
+      stageName: 'Source',
+      actions: [new actions.CodeStarConnectionsSourceAction({
+        actionName: 'Source',
+        connectionArn: c.cicd.connectionArn,
+        owner: c.cicd.repositoryOwner,
+        repo: c.cicd.repositoryName,
+        branch: c.cicd.branch,
+        output: source,
+        triggerOnPush: true,
+      })],
+    });
+    this.pipeline.addStage({
+      stageName: 'Build',
+      actions: [new actions.CodeBuildAction({
+        actionName: 'TestAndImage',
+        project: build,
+        input: source,
+        outputs: [deployArtifacts, webArtifacts],
+      })],
+    });
+    this.pipeline.addStage({
+      stageName: 'Deploy',
+      actions: [
+        ...SERVICE_NAMES.map((name) => new actions.CodeDeployEcsDeployAction({
+          actionName: `BlueGreen-${name}`,
+          deploymentGroup: groups[name],
+          taskDefinitionTemplateFile: deployArtifacts.atPath(`taskdef-${name}.json`),
+          appSpecTemplateFile: deployArtifacts.atPath('appspec.yaml'),
+          containerImageInputs: [{ input: deployArtifacts, taskDefinitionPlaceholder: 'IMAGE1_NAME' }],
+        })),
+        new actions.EcsDeployAction({
+          actionName: 'Rolling-scheduler',
+          service: compute.scheduler,
+          imageFile: deployArtifacts.atPath('imagedefinitions.json'),
+          deploymentTimeout: Duration.minutes(30),
+        }),
+      ],
+    });
+    this.pipeline.addStage({
+      stageName: 'Web',
+      actions: [new actions.CodeBuildAction({
+        actionName: 'Publish',
+        project: publish,
+        input: webArtifacts,
+        extraInputs: [source],
+      })],
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/*
+ * Network: a VPC over two AZs (public subnets with the NAT gateways and
+ * the Internet gateway, private subnets for everything that runs), and
+ * the security groups that say who talks to whom:
+ *
+ *   API Gateway VPC link ──► ALB ──► users / tasks / notifications
+ *   services, scheduler ──► AWS APIs over HTTPS (NAT, DynamoDB gateway endpoint)
+ *
+ * Nothing else reaches the services; the services reach nothing else.
+ */
+
+import { Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { TaskmgrConfig } from '../config';
+
+export interface NetworkStackProps extends StackProps {
+  readonly config: TaskmgrConfig;
+}
+
+export class NetworkStack extends Stack {
+  readonly vpc: ec2.Vpc;
+  /** the API Gateway VPC link's ENIs */
+  readonly vpcLinkSg: ec2.SecurityGroup;
+  readonly albSg: ec2.SecurityGroup;
+  /** the three nginx services */
+  readonly serviceSg: ec2.SecurityGroup;
+  readonly schedulerSg: ec2.SecurityGroup;
+  private readonly azs: string[];
+
+  constructor(scope: Construct, id: string, props: NetworkStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+    this.azs = c.network.availabilityZones;
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      vpcName: c.prefix,
+      ipAddresses: ec2.IpAddresses.cidr(c.network.cidr),
+      // given, not looked up: synth needs no AWS account
+      availabilityZones: c.network.availabilityZones,
+      natGateways: c.network.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      // a gateway endpoint costs nothing and keeps DynamoDB traffic off the NAT
+      gatewayEndpoints: {
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
+    });
+
+    // the AZs are named on purpose: an AZ lookup would need an AWS account at synth
+    Validations.of(this.vpc).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'the AZs come from config.ts so that synth needs no AWS account',
+    });
+
+    const port = c.compute.containerPort;
+
+    this.vpcLinkSg = new ec2.SecurityGroup(this, 'VpcLinkSg', {
+      vpc: this.vpc,
+      description: 'taskmgr API Gateway VPC link: reaches the ALB only',
+      allowAllOutbound: false,
+    });
+    this.albSg = new ec2.SecurityGroup(this, 'AlbSg', {
+      vpc: this.vpc,
+      description: 'taskmgr internal ALB: reached by the VPC link only, reaches the services only',
+      allowAllOutbound: false,
+    });
+    this.serviceSg = new ec2.SecurityGroup(this, 'ServiceSg', {
+      vpc: this.vpc,
+      description: 'taskmgr nginx services: reached by the ALB only, reach AWS over HTTPS',
+      allowAllOutbound: false,
+    });
+    this.schedulerSg = new ec2.SecurityGroup(this, 'SchedulerSg', {
+      vpc: this.vpc,
+      description: 'taskmgr scheduler: reached by nobody, reaches AWS over HTTPS and SMTP',
+      allowAllOutbound: false,
+    });
+
+    const listener = ec2.Port.tcp(c.compute.albListenerPort);
+    this.vpcLinkSg.addEgressRule(this.albSg, listener, 'to the ALB listener');
+    this.albSg.addIngressRule(this.vpcLinkSg, listener, 'from the API Gateway VPC link');
+    this.albSg.addEgressRule(this.serviceSg, ec2.Port.tcp(port), 'to the services (traffic and health checks)');
+    this.serviceSg.addIngressRule(this.albSg, ec2.Port.tcp(port), 'from the ALB only');
+
+    // AWS APIs (DynamoDB, Cognito, Secrets Manager, ECR, CloudWatch Logs) are HTTPS
+    this.serviceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+    this.schedulerSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
+    this.schedulerSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(c.secrets.smtpPort), 'SMTP submission (SES)');
+  }
+
+  /** the configured AZs: without this override CDK would look them up in the account */
+  get availabilityZones(): string[] {
+    return this.azs;
+  }
+}

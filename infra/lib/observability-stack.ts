@@ -1,0 +1,184 @@
+/*
+ * Observability: the ops topic every alarm notifies, the alarms (ALB 5xx,
+ * p99 latency, scheduler errors counted from its JSON logs, DynamoDB
+ * throttles on the table and its global indexes) and one dashboard.
+ * The log groups themselves (with their retention) belong to the
+ * services in the compute stack; this stack reads them.
+ */
+
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { TaskmgrConfig } from '../config';
+import { ComputeStack, SERVICE_NAMES } from './compute-stack';
+import { DataStack } from './data-stack';
+
+export interface ObservabilityStackProps extends StackProps {
+  readonly config: TaskmgrConfig;
+  readonly compute: ComputeStack;
+  readonly data: DataStack;
+}
+
+export const METRIC_NAMESPACE = 'Taskmgr';
+
+export class ObservabilityStack extends Stack {
+  readonly opsTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const o = props.config.observability;
+    const alb = props.compute.alb;
+    const table = props.data.table;
+    const tableName = table.tableName;
+
+    this.opsTopic = new sns.Topic(this, 'Ops', { topicName: o.opsTopicName, displayName: 'taskmgr ops alarms' });
+    if (o.opsEmail) {
+      this.opsTopic.addSubscription(new subscriptions.EmailSubscription(o.opsEmail));
+    }
+    const action = new cwactions.SnsAction(this.opsTopic);
+    const alarm = (cid: string, a: cloudwatch.AlarmProps) => {
+      const al = new cloudwatch.Alarm(this, cid, a);
+      al.addAlarmAction(action);
+      al.addOkAction(action);
+      this.alarms.push(al);
+      return al;
+    };
+
+    // ALB: 5xx from the load balancer itself (no healthy target...) or the targets
+    const alb5xx = new cloudwatch.MathExpression({
+      label: 'ALB 5xx',
+      expression: 'FILL(elb, 0) + FILL(target, 0)',
+      usingMetrics: {
+        elb: alb.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: Duration.minutes(1) }),
+        target: alb.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+      },
+      period: Duration.minutes(1),
+    });
+    alarm('Alb5xx', {
+      alarmName: `${props.config.prefix}-alb-5xx`,
+      alarmDescription: `more than ${o.alb5xxPerMinute} 5xx a minute, 3 minutes out of 5`,
+      metric: alb5xx,
+      threshold: o.alb5xxPerMinute,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const p99 = alb.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(5) });
+    alarm('LatencyP99', {
+      alarmName: `${props.config.prefix}-latency-p99`,
+      alarmDescription: `p99 target response time above ${o.p99LatencySeconds} s for 15 minutes`,
+      metric: p99,
+      threshold: o.p99LatencySeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // the scheduler logs one JSON object per line: {"time", "level", "event", ...}
+    const filter = new logs.MetricFilter(this, 'SchedulerErrorFilter', {
+      logGroup: props.compute.schedulerLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'error'),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'SchedulerErrors',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const schedulerErrors = filter.metric({ statistic: 'Sum', period: Duration.minutes(5) });
+    alarm('SchedulerErrors', {
+      alarmName: `${props.config.prefix}-scheduler-errors`,
+      alarmDescription: 'the scheduler logged errors (level "error" in its JSON log)',
+      metric: schedulerErrors,
+      threshold: o.schedulerErrorsPer5Minutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // DynamoDB throttles: the table and every global index (a throttled GSI
+    // throttles the table's writes)
+    const ddb = (metricName: string, extra: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: tableName, ...extra },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
+    const throttleMetrics: Record<string, cloudwatch.IMetric> = {
+      r: ddb('ReadThrottleEvents'),
+      w: ddb('WriteThrottleEvents'),
+    };
+    (props.data.definition.GlobalSecondaryIndexes ?? []).forEach((g, i) => {
+      throttleMetrics[`gr${i}`] = ddb('ReadThrottleEvents', { GlobalSecondaryIndexName: g.IndexName });
+      throttleMetrics[`gw${i}`] = ddb('WriteThrottleEvents', { GlobalSecondaryIndexName: g.IndexName });
+    });
+    const throttles = new cloudwatch.MathExpression({
+      label: 'DynamoDB throttle events',
+      expression: Object.keys(throttleMetrics).map((k) => `FILL(${k}, 0)`).join(' + '),
+      usingMetrics: throttleMetrics,
+      period: Duration.minutes(5),
+    });
+    alarm('DynamoDbThrottles', {
+      alarmName: `${props.config.prefix}-dynamodb-throttles`,
+      alarmDescription: 'DynamoDB throttled reads or writes on the table or a global index',
+      metric: throttles,
+      threshold: o.dynamodbThrottlesPer5Minutes,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const dash = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: o.dashboardName,
+      defaultInterval: Duration.hours(3),
+    });
+    dash.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Requests and 5xx',
+        left: [alb.metrics.requestCount({ period: Duration.minutes(1) })],
+        right: [alb5xx],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Target response time',
+        left: [
+          alb.metrics.targetResponseTime({ statistic: 'p50', period: Duration.minutes(1) }),
+          alb.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(1) }),
+        ],
+        width: 12,
+      }),
+    );
+    dash.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Service CPU %',
+        left: SERVICE_NAMES.map((n) => props.compute.services[n].service.metricCpuUtilization()),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Service memory %',
+        left: SERVICE_NAMES.map((n) => props.compute.services[n].service.metricMemoryUtilization()),
+        width: 12,
+      }),
+    );
+    dash.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'DynamoDB consumed capacity',
+        left: [table.metricConsumedReadCapacityUnits(), table.metricConsumedWriteCapacityUnits()],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [throttles], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Scheduler errors', left: [schedulerErrors], width: 8 }),
+    );
+    dash.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
+    );
+  }
+}

@@ -1,0 +1,216 @@
+/*
+ * Web: the Next.js static export (web/out) on S3 behind CloudFront.
+ *
+ * Why S3 + CloudFront and not AWS Amplify Hosting: the app is a static
+ * export (no SSR), which is exactly what Amplify Hosting would put on S3
+ * and CloudFront for us; doing it directly keeps everything in this one
+ * CDK app and in CloudFormation (Amplify's CDK support is L1 or alpha and
+ * wants to own the build through its own git connection, while our build
+ * is `make` in CodeBuild), lets the same distribution send /api/* to API
+ * Gateway so the browser stays same-origin (the session cookies are
+ * SameSite=Strict, no CORS), and keeps the bucket private behind Origin
+ * Access Control.  Cost at rest is a few cents (S3 storage) instead of
+ * Amplify's per-build-minute and hosting charges.
+ *
+ * CloudFront only takes certificates from us-east-1: EdgeCertificateStack
+ * makes the web domain's certificate there, whatever the main region.
+ */
+
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TaskmgrConfig } from '../config';
+
+export interface EdgeCertificateStackProps extends StackProps {
+  readonly config: TaskmgrConfig;
+}
+
+/** the web domain's certificate, in us-east-1 for CloudFront */
+export class EdgeCertificateStack extends Stack {
+  readonly certificate: acm.Certificate;
+
+  constructor(scope: Construct, id: string, props: EdgeCertificateStackProps) {
+    super(scope, id, props);
+    const d = props.config.domain;
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: d.hostedZoneId,
+      zoneName: d.zoneName,
+    });
+    this.certificate = new acm.Certificate(this, 'WebCertificate', {
+      domainName: d.webDomain,
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+  }
+}
+
+export interface WebStackProps extends StackProps {
+  readonly config: TaskmgrConfig;
+  readonly certificate: acm.ICertificate;
+}
+
+/*
+ * Next.js `output: 'export'` writes /tasks as tasks.html and / as
+ * index.html: extension-less paths get ".html", directories "index.html".
+ */
+const REWRITE = `function handler(event) {
+  var r = event.request;
+  var uri = r.uri;
+  if (uri.endsWith('/')) {
+    r.uri = uri + 'index.html';
+  } else if (uri.lastIndexOf('.') < uri.lastIndexOf('/')) {
+    r.uri = uri + '.html';
+  }
+  return r;
+}`;
+
+/** the web app's Content-Security-Policy, as nginx sends it (conf/nginx.conf.in) */
+export const CSP_TEMPLATE = "default-src 'self'; script-src SCRIPT_SRC; style-src 'self'; img-src 'self' data:; "
+  + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+  + "frame-ancestors 'none'";
+
+/** KeyValueStore values hold at most 1 KB: the script-src is kept in parts */
+export const CSP_KEYS = { count: 'script-src.count', part: 'script-src.' };
+
+/*
+ * Viewer response: the CSP with the build's inline-script hashes
+ * (web/out/csp-script-src.txt), which infra/ci/publish-web.sh puts into
+ * the KeyValueStore as script-src.count and script-src.0..n-1.  Until the
+ * first publish: 'self' only.
+ */
+function cspFunction(kvsId: string): string {
+  return `import cf from 'cloudfront';
+const kvs = cf.kvs('${kvsId}');
+const CSP = ${JSON.stringify(CSP_TEMPLATE)};
+async function handler(event) {
+  var res = event.response;
+  var src = "'self'";
+  try {
+    var n = parseInt(await kvs.get('${CSP_KEYS.count}'), 10);
+    var parts = [];
+    for (var i = 0; i < n && i < 16; i++) {
+      parts.push(await kvs.get('${CSP_KEYS.part}' + i));
+    }
+    if (parts.length > 0) {
+      src = parts.join(' ');
+    }
+  } catch (e) {
+    // not published yet: 'self' only
+  }
+  res.headers['content-security-policy'] = { value: CSP.replace('SCRIPT_SRC', src) };
+  return res;
+}`;
+}
+
+export class WebStack extends Stack {
+  readonly bucket: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  /** the CSP's script-src, written by infra/ci/publish-web.sh */
+  readonly headersStore: cloudfront.KeyValueStore;
+
+  constructor(scope: Construct, id: string, props: WebStackProps) {
+    super(scope, id, props);
+    const c = props.config;
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: c.web.bucketName,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const rewrite = new cloudfront.Function(this, 'Rewrite', {
+      functionName: `${c.prefix}-web-rewrite`,
+      code: cloudfront.FunctionCode.fromInline(REWRITE),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+
+    this.headersStore = new cloudfront.KeyValueStore(this, 'WebHeaders', {
+      keyValueStoreName: `${c.prefix}-web-headers`,
+      comment: 'taskmgr web: the CSP script-src of the published build',
+    });
+    const csp = new cloudfront.Function(this, 'Csp', {
+      functionName: `${c.prefix}-web-csp`,
+      code: cloudfront.FunctionCode.fromInline(cspFunction(this.headersStore.keyValueStoreId)),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      keyValueStore: this.headersStore,
+    });
+    // the other headers nginx sends with the web app (conf/nginx.conf.in)
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
+      responseHeadersPolicyName: `${c.prefix}-web-headers`,
+      securityHeadersBehavior: {
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.SAME_ORIGIN, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true,
+        },
+      },
+    });
+
+    // /api/* goes to API Gateway's custom domain: same origin for the browser
+    const api = new origins.HttpOrigin(c.domain.apiDomain, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(30),
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${c.prefix} web app and /api`,
+      domainNames: [c.domain.webDomain],
+      certificate: props.certificate,
+      priceClass: cloudfront.PriceClass[
+        ({ PriceClass_100: 'PRICE_CLASS_100', PriceClass_200: 'PRICE_CLASS_200', PriceClass_All: 'PRICE_CLASS_ALL' } as const)[
+          c.web.priceClass]],
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+        functionAssociations: [
+          { function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          { function: csp, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+        ],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: api,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          // cookies, query strings, Authorization... everything but Host
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          compress: true,
+        },
+      },
+      // no errorResponses: they apply to every behaviour and would turn the
+      // API's JSON 404s into an HTML page
+    });
+
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: c.domain.hostedZoneId,
+      zoneName: c.domain.zoneName,
+    });
+    const target = route53.RecordTarget.fromAlias(new route53targets.CloudFrontTarget(this.distribution));
+    new route53.ARecord(this, 'WebRecord', { zone, recordName: c.domain.webDomain, target });
+    new route53.AaaaRecord(this, 'WebRecordV6', { zone, recordName: c.domain.webDomain, target });
+
+    // what infra/ci/publish-web.sh needs (WEB_BUCKET, WEB_DISTRIBUTION_ID, WEB_KVS_ARN)
+    new CfnOutput(this, 'WebUrl', { value: `https://${c.domain.webDomain}` });
+    new CfnOutput(this, 'WebBucket', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'WebDistributionId', { value: this.distribution.distributionId });
+    new CfnOutput(this, 'WebKvsArn', { value: this.headersStore.keyValueStoreArn });
+  }
+}

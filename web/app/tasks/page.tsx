@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import TasksScreen from '@/components/TasksScreen';
+
+export const metadata: Metadata = { title: 'Tasks' };
+
+export default function Page() {
+  return (
+    <Suspense>
+      <TasksScreen />
+    </Suspense>
+  );
+}

@@ -1,0 +1,62 @@
+'use client';
+// The unread count: polled every 30 s, on focus and after a change this
+// tab made.  A server without the notifications API (404) or a failed poll
+// hides the count; the link stays.
+
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { api, ApiError, NOTIFICATIONS_CHANGED } from '@/lib/api';
+import { BellIcon } from './Icons';
+
+const POLL_MS = 30_000;
+
+export default function Bell({ current }: { current: boolean }) {
+  const [count, setCount] = useState<number | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    let busy = false;
+    const load = async () => {
+      if (busy || document.visibilityState === 'hidden') return;
+      busy = true;
+      try {
+        const d = await api<{ unreadCount: number }>('/api/notifications?unread=true&limit=1');
+        if (alive) setCount(typeof d.unreadCount === 'number' ? d.unreadCount : null);
+      } catch (e) {
+        if (alive && !(e instanceof ApiError && e.status === 401)) setCount(null);
+      } finally {
+        busy = false;
+      }
+    };
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') load();
+    };
+    load();
+    const timer = setInterval(load, POLL_MS);
+    window.addEventListener('focus', load);
+    window.addEventListener(NOTIFICATIONS_CHANGED, load);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+      window.removeEventListener('focus', load);
+      window.removeEventListener(NOTIFICATIONS_CHANGED, load);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, []);
+
+  // the name is the visible text: "Notifications 3 unread" (the words are
+  // only visually hidden on phones)
+  return (
+    <Link href="/notifications" className="nav-link bell" aria-current={current ? 'page' : undefined} data-unread={count || ''}>
+      <BellIcon />
+      <span className="nav-text">Notifications</span>
+      {count ? (
+        <span className="count">
+          {count > 99 ? '99+' : count}
+          <span className="sr-only"> unread</span>
+        </span>
+      ) : null}
+    </Link>
+  );
+}

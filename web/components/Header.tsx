@@ -1,0 +1,78 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useState } from 'react';
+import { api, errorText, markSession } from '@/lib/api';
+import { clearAllDrafts } from '@/lib/drafts';
+import { useSession } from '@/lib/session';
+import Bell from './Bell';
+
+// pages for people who are not logged in; elsewhere the nav waits for the user
+const PUBLIC = ['/', '/login', '/register'];
+
+export default function Header() {
+  const { user } = useSession();
+  const path = usePathname().replace(/\.html$/, '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const logout = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api('/api/users/logout', { method: 'POST', anonymous: true });
+    } catch (e) {
+      setBusy(false);
+      setError(errorText(e));
+      return;
+    }
+    markSession(false);
+    clearAllDrafts();
+    // a full load: nothing of this user stays in memory
+    location.assign('/login?reason=loggedout');
+  };
+
+  const link = (href: string, text: string) => (
+    <Link href={href} className="nav-link" aria-current={path === href ? 'page' : undefined}>
+      {text}
+    </Link>
+  );
+
+  return (
+    <header className="site-header">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <div className="bar">
+        <Link href={user ? '/tasks' : '/'} className="brand">
+          <svg width="22" height="22" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <rect x="1" y="1" width="14" height="14" rx="3.5" fill="var(--accent)" />
+            <path d="M4.5 8.3l2.3 2.2 4.7-5" fill="none" stroke="var(--on-accent)" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+          <span className="brand-text">taskmgr</span>
+        </Link>
+        {user ? (
+          <nav aria-label="Main" className="nav">
+            {link('/tasks', 'Tasks')}
+            <Bell current={path === '/notifications'} />
+            {link('/profile', 'Profile')}
+            <button type="button" className="nav-link as-link" onClick={logout} disabled={busy}>
+              {busy ? 'Logging out…' : 'Log out'}
+            </button>
+          </nav>
+        ) : PUBLIC.includes(path) ? (
+          <nav aria-label="Account" className="nav">
+            {link('/login', 'Log in')}
+            {link('/register', 'Register')}
+          </nav>
+        ) : null}
+      </div>
+      {error && (
+        <p className="banner error" role="alert">
+          Could not log out: {error}
+        </p>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,111 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import { api, type User } from '@/lib/api';
+import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { useSession } from '@/lib/session';
+import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import { safeNext } from './nextPath';
+
+const REASONS: Record<string, { text: string; kind: 'info' | 'warn' }> = {
+  expired: { text: 'Your session has expired. Log in again to continue; what you were typing has been kept.', kind: 'warn' },
+  required: { text: 'Log in to continue.', kind: 'info' },
+  loggedout: { text: 'You have logged out.', kind: 'info' },
+  confirmed: { text: 'Your account is confirmed. Log in to start.', kind: 'info' },
+};
+
+export default function LoginScreen() {
+  const router = useRouter();
+  const { setUser } = useSession();
+  // read after hydration: the form itself is in the exported HTML
+  const [reason, setReason] = useState<(typeof REASONS)[string] | undefined>();
+  const [next, setNext] = useState('/tasks');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    const q = new URLSearchParams(location.search);
+    setReason(REASONS[q.get('reason') ?? '']);
+    setNext(safeNext(q.get('next')));
+    const d = loadDraft<{ email: string }>('login');
+    const e = q.get('email') || d?.email;
+    if (e) setEmail(e);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const errs: Errors = {};
+    if (!email.trim()) errs.email = 'Enter your email address.';
+    if (!password) errs.password = 'Enter your password.';
+    setErrors(errs);
+    setFormError(null);
+    if (Object.keys(errs).length) {
+      requestAnimationFrame(() => focusFirstError(formRef.current));
+      return;
+    }
+    setBusy(true);
+    try {
+      const d = await api<{ user: User }>('/api/users/login', {
+        method: 'POST',
+        body: { email: email.trim(), password },
+        anonymous: true,
+      });
+      clearDraft('login');
+      setUser(d.user);
+      router.replace(next);
+    } catch (err) {
+      setBusy(false);
+      const s = splitError(err, { email: 'email', password: 'password' });
+      setErrors(s.fields);
+      setFormError(s.form);
+      requestAnimationFrame(() => focusFirstError(formRef.current));
+    }
+  };
+
+  return (
+    <div className="auth">
+      <h1>Log in</h1>
+      {reason && (
+        <p className={'banner ' + reason.kind} role="status">
+          {reason.text}
+        </p>
+      )}
+      <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+        <FormError message={formError} />
+        <Field id="login-email" label="Email" error={errors.email}>
+          {(a) => (
+            <input
+              {...a}
+              type="email"
+              name="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => {
+                setEmail(e.target.value);
+                saveDraft('login', { email: e.target.value });
+              }}
+            />
+          )}
+        </Field>
+        <Field id="login-password" label="Password" error={errors.password}>
+          {(a) => <input {...a} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="btn primary" disabled={busy}>
+            {busy ? 'Logging in…' : 'Log in'}
+          </button>
+        </div>
+      </form>
+      <p className="aside">
+        New here? <Link href="/register">Create an account</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,243 @@
+'use client';
+
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { api, ApiError, errorText, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
+import { ago, formatDateTime } from '@/lib/dates';
+import { CheckIcon, ClockIcon } from './Icons';
+import Protected from './Protected';
+import { useToast } from './Toast';
+import { setQuery } from './query';
+
+const PAGE = 20;
+
+interface List {
+  items: Notification[];
+  nextCursor: string | null;
+  unreadCount: number;
+}
+
+// the server writes instants in UTC: show them in the reader's time
+const localTimes = (s: string) => s.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\b/g, (iso) => formatDateTime(iso));
+
+export default function NotificationsScreen() {
+  return <Protected optimistic>{() => <Notifications />}</Protected>;
+}
+
+function Notifications() {
+  const unreadOnly = useSearchParams().get('unread') === '1';
+  const [items, setItems] = useState<Notification[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [unread, setUnread] = useState(0);
+  const [state, setState] = useState<'loading' | 'ready' | 'error' | 'absent'>('loading');
+  const [error, setError] = useState<string | null>(null);
+  const [more, setMore] = useState(false);
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [allBusy, setAllBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [toast, announce] = useToast();
+  const [reloads, setReloads] = useState(0);
+  const [now, setNow] = useState(() => new Date());
+
+  const query = `/api/notifications?limit=${PAGE}${unreadOnly ? '&unread=true' : ''}`;
+
+  useEffect(() => {
+    const ac = new AbortController();
+    setState('loading');
+    setError(null);
+    api<List>(query, { signal: ac.signal })
+      .then((d) => {
+        setItems(d.items);
+        setCursor(d.nextCursor);
+        setUnread(d.unreadCount);
+        setNow(new Date());
+        setState('ready');
+      })
+      .catch((e) => {
+        if (ac.signal.aborted || (e instanceof ApiError && e.status === 401)) return;
+        if (e instanceof ApiError && e.status === 404) {
+          setState('absent');
+          return;
+        }
+        setError(errorText(e));
+        setState('error');
+      });
+    return () => ac.abort();
+  }, [query, reloads]);
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    setMore(true);
+    try {
+      const d = await api<List>(query + '&cursor=' + encodeURIComponent(cursor));
+      setItems((old) => {
+        const seen = new Set(old.map((n) => n.id));
+        return old.concat(d.items.filter((n) => !seen.has(n.id)));
+      });
+      setCursor(d.nextCursor);
+      setUnread(d.unreadCount);
+    } catch (e) {
+      setActionError(errorText(e));
+    } finally {
+      setMore(false);
+    }
+  };
+
+  const act = async (n: Notification, what: 'read' | 'unread' | 'delete') => {
+    setBusy((b) => ({ ...b, [n.id]: true }));
+    setActionError(null);
+    try {
+      const path = '/api/notifications/' + encodeURIComponent(n.id);
+      if (what === 'delete') {
+        await api(path, { method: 'DELETE' });
+        setItems((old) => old.filter((o) => o.id !== n.id));
+        if (!n.read) setUnread((u) => Math.max(0, u - 1));
+        announce('Notification deleted.');
+      } else {
+        const d = await api<{ notification: Notification }>(path, { method: 'PATCH', body: { read: what === 'read' } });
+        setItems((old) => old.map((o) => (o.id === n.id ? d.notification : o)).filter((o) => !unreadOnly || !o.read));
+        if (n.read !== d.notification.read) setUnread((u) => Math.max(0, u + (d.notification.read ? -1 : 1)));
+        announce(what === 'read' ? 'Marked as read.' : 'Marked as unread.');
+      }
+      window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        setItems((old) => old.filter((o) => o.id !== n.id));
+        announce('That notification is gone.');
+      } else if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+    } finally {
+      setBusy(({ [n.id]: _, ...rest }) => rest);
+    }
+  };
+
+  const readAll = async () => {
+    setAllBusy(true);
+    setActionError(null);
+    try {
+      await api('/api/notifications/read-all', { method: 'POST' });
+      setItems((old) => (unreadOnly ? [] : old.map((o) => ({ ...o, read: true }))));
+      setCursor(unreadOnly ? null : cursor);
+      setUnread(0);
+      notificationsChanged();
+      announce('All notifications marked as read.');
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+    } finally {
+      setAllBusy(false);
+    }
+  };
+
+  // opening the task marks its notification read, on the way
+  const open = (n: Notification) => {
+    if (!n.read) {
+      api('/api/notifications/' + encodeURIComponent(n.id), { method: 'PATCH', body: { read: true } })
+        .then(notificationsChanged)
+        .catch(() => undefined);
+    }
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Notifications</h1>
+        {state === 'ready' && (
+          <button type="button" className="btn" onClick={readAll} disabled={allBusy || unread === 0}>
+            {allBusy ? 'Marking…' : 'Mark all as read'}
+          </button>
+        )}
+      </div>
+      <div className="filters" role="group" aria-label="Show">
+        <div className="segmented">
+          <button type="button" className="btn small" aria-pressed={!unreadOnly} onClick={() => setQuery({ unread: null })}>
+            All
+          </button>
+          <button type="button" className="btn small" aria-pressed={unreadOnly} onClick={() => setQuery({ unread: '1' })}>
+            Unread{state === 'ready' ? ` (${unread})` : ''}
+          </button>
+        </div>
+      </div>
+      {actionError && (
+        <p className="banner error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {state === 'loading' && (
+        <p className="loading" role="status">
+          <span className="spinner" aria-hidden="true" />
+          Loading notifications…
+        </p>
+      )}
+      {state === 'absent' && (
+        <div className="empty">
+          <h2>Notifications are not available yet</h2>
+          <p>This server does not offer notifications yet. Your tasks work as usual.</p>
+        </div>
+      )}
+      {state === 'error' && (
+        <div className="panel" role="alert">
+          <p>Could not load notifications: {error}</p>
+          <button type="button" className="btn" onClick={() => setReloads((n) => n + 1)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {state === 'ready' && items.length === 0 && (
+        <div className="empty">
+          <h2>{unreadOnly ? 'Nothing unread' : 'No notifications yet'}</h2>
+          <p>
+            {unreadOnly
+              ? 'You have read everything.'
+              : 'You get one when a task is due within 24 hours and when you complete a task.'}
+          </p>
+        </div>
+      )}
+      {state === 'ready' && items.length > 0 && (
+        <ul className="notifications" aria-label="Notifications, newest first">
+          {items.map((n) => (
+            <li key={n.id} className={'notification' + (n.read ? '' : ' unread')} data-type={n.type} data-read={String(n.read)}>
+              <span className={'ntype ' + n.type}>
+                {n.type === 'task_due' ? <ClockIcon /> : <CheckIcon />}
+                {n.type === 'task_due' ? 'Reminder' : 'Completed'}
+              </span>
+              <div className="nbody">
+                <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className="ntitle">
+                  {!n.read && <span className="sr-only">Unread: </span>}
+                  {n.taskTitle || 'Task'}
+                </Link>
+                <p className="nmsg">{localTimes(n.message)}</p>
+                <p className="hint">
+                  <time dateTime={n.createdAt} title={formatDateTime(n.createdAt)}>
+                    {ago(n.createdAt, now)}
+                  </time>
+                  {!n.read && (
+                    <span className="unread-mark">
+                      <span aria-hidden="true"> · ● </span>Unread
+                    </span>
+                  )}
+                </p>
+              </div>
+              <div className="task-actions">
+                <button type="button" className="btn small ghost" disabled={!!busy[n.id]} onClick={() => act(n, n.read ? 'unread' : 'read')}>
+                  {n.read ? 'Mark unread' : 'Mark read'}
+                  <span className="sr-only"> “{n.taskTitle}”</span>
+                </button>
+                <button type="button" className="btn small ghost danger" disabled={!!busy[n.id]} onClick={() => act(n, 'delete')}>
+                  Delete<span className="sr-only"> notification about “{n.taskTitle}”</span>
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {state === 'ready' && cursor && (
+        <div className="more">
+          <button type="button" className="btn" onClick={loadMore} disabled={more}>
+            {more ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+      {toast}
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, type User } from '@/lib/api';
+import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { useSession } from '@/lib/session';
+import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import Protected from './Protected';
+
+interface Values {
+  firstName: string;
+  lastName: string;
+  phoneNumber: string;
+  email: boolean;
+  sms: boolean;
+}
+
+const FIELDS = {
+  firstName: 'firstName',
+  lastName: 'lastName',
+  phoneNumber: 'phoneNumber',
+  'notificationPreferences.email': 'email',
+  'notificationPreferences.sms': 'sms',
+  notificationPreferences: 'email',
+};
+
+const valuesOf = (u: User): Values => ({
+  firstName: u.firstName,
+  lastName: u.lastName,
+  phoneNumber: u.phoneNumber ?? '',
+  email: u.notificationPreferences.email,
+  sms: u.notificationPreferences.sms,
+});
+
+const same = (a: Values, b: Values) => (Object.keys(a) as (keyof Values)[]).every((k) => a[k] === b[k]);
+
+export default function ProfileScreen() {
+  return <Protected>{(u) => <Profile user={u!} />}</Protected>;
+}
+
+function Profile({ user }: { user: User }) {
+  const { setUser } = useSession();
+  const initial = valuesOf(user);
+  const [values, setValues] = useState<Values>(initial);
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState('');
+  const [restored, setRestored] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    const d = loadDraft<Values>('profile');
+    if (d && !same(d, initial)) {
+      setValues(d);
+      setRestored(true);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const update = (next: Values) => {
+    // SMS needs a phone number: no number, no SMS
+    if (!next.phoneNumber.trim()) next = { ...next, sms: false };
+    setValues(next);
+    setSaved('');
+    if (same(next, initial)) clearDraft('profile');
+    else saveDraft('profile', next);
+  };
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const errs: Errors = {};
+    if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
+    if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
+    // the number's format is the API's to judge (its error shows beside it)
+    const phone = values.phoneNumber.replace(/[\s()-]/g, '');
+    setErrors(errs);
+    setFormError(null);
+    setSaved('');
+    if (Object.keys(errs).length) {
+      requestAnimationFrame(() => focusFirstError(formRef.current));
+      return;
+    }
+    setBusy(true);
+    try {
+      const d = await api<{ user: User }>('/api/users/me', {
+        method: 'PATCH',
+        body: {
+          firstName: values.firstName.trim(),
+          lastName: values.lastName.trim(),
+          phoneNumber: phone || null,
+          notificationPreferences: { email: values.email, sms: values.sms },
+        },
+      });
+      clearDraft('profile');
+      setRestored(false);
+      setValues(valuesOf(d.user));
+      setSaved('Your profile is saved.');
+      // the rest of the app sees the new profile too
+      setUser(d.user);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return;
+      const s = splitError(err, FIELDS);
+      setErrors(s.fields);
+      setFormError(s.form);
+      requestAnimationFrame(() => focusFirstError(formRef.current));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const noPhone = !values.phoneNumber.trim();
+  return (
+    <>
+      <div className="page-head">
+        <h1>Profile</h1>
+      </div>
+      <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+        {restored && (
+          <p className="notice" role="status">
+            Your unsaved changes were restored; save them or change them back.
+          </p>
+        )}
+        <FormError message={formError} />
+        <p className="readonly">
+          <span className="label">Email</span> <span data-testid="email">{user.email}</span>
+        </p>
+        <div className="two">
+          <Field id="p-first" label="First name" error={errors.firstName}>
+            {(a) => (
+              <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} maxLength={100} onChange={(e) => update({ ...values, firstName: e.target.value })} />
+            )}
+          </Field>
+          <Field id="p-last" label="Last name" error={errors.lastName}>
+            {(a) => (
+              <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} maxLength={100} onChange={(e) => update({ ...values, lastName: e.target.value })} />
+            )}
+          </Field>
+        </div>
+        <Field id="p-phone" label="Phone number (optional)" hint="International format, e.g. +14155550123. Needed for SMS." error={errors.phoneNumber}>
+          {(a) => (
+            <input {...a} name="phoneNumber" type="tel" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={(e) => update({ ...values, phoneNumber: e.target.value })} />
+          )}
+        </Field>
+        <fieldset className="switches">
+          <legend>Notify me about due and completed tasks</legend>
+          <Field id="p-email" label="By email" className="switch" error={errors.email}>
+            {(a) => <input {...a} type="checkbox" role="switch" checked={values.email} onChange={(e) => update({ ...values, email: e.target.checked })} />}
+          </Field>
+          <Field id="p-sms" label="By SMS" className="switch" hint={noPhone ? 'Add a phone number to turn SMS on.' : undefined} error={errors.sms}>
+            {(a) => <input {...a} type="checkbox" role="switch" checked={values.sms} disabled={noPhone} onChange={(e) => update({ ...values, sms: e.target.checked })} />}
+          </Field>
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="btn primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save profile'}
+          </button>
+          <p className="saved" role="status">
+            {saved && (
+              <>
+                <span aria-hidden="true">✓ </span>
+                {saved}
+              </>
+            )}
+          </p>
+        </div>
+      </form>
+    </>
+  );
+}

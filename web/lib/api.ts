@@ -1,0 +1,202 @@
+// The one way the app talks to /api: same origin, the session in HttpOnly
+// cookies, X-Requested-With on every write (the API's CSRF check), JSON in
+// and out.  A 401 gets one silent POST /api/users/refresh and one retry;
+// if that fails too the session is over: back to log in with a message
+// (forms keep their drafts in sessionStorage, see drafts.ts).
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  field?: string;
+  constructor(status: number, body: ApiErrorBody) {
+    super(body.message);
+    this.status = status;
+    this.code = body.code;
+    this.field = body.field;
+  }
+}
+
+export interface User {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phoneNumber: string | null;
+  notificationPreferences: { email: boolean; sms: boolean };
+  createdAt: string;
+  updatedAt: string;
+  lastLogin: string | null;
+}
+
+export type TaskStatus = 'pending' | 'in_progress' | 'completed';
+
+export interface Task {
+  id: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  dueDate: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  notificationSent: boolean;
+  version: number;
+}
+
+export interface Notification {
+  id: string;
+  type: 'task_due' | 'task_completed';
+  taskId: string;
+  taskTitle: string;
+  message: string;
+  createdAt: string;
+  read: boolean;
+  expiresAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+// a non-secret hint that this browser had a session: it tells "your
+// session expired" from "please log in" (the cookies are HttpOnly)
+const MARK = 'tm_session';
+
+export function markSession(on: boolean) {
+  try {
+    if (on) localStorage.setItem(MARK, '1');
+    else localStorage.removeItem(MARK);
+  } catch {
+    /* storage disabled: only the message differs */
+  }
+}
+
+export function hadSession(): boolean {
+  try {
+    return localStorage.getItem(MARK) === '1';
+  } catch {
+    return false;
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+function refresh(): Promise<boolean> {
+  if (!refreshing) {
+    refreshing = fetch('/api/users/refresh', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'X-Requested-With': 'fetch' },
+    })
+      .then((r) => r.ok)
+      .catch(() => false)
+      .finally(() => {
+        // concurrent 401s share one refresh; the next expiry gets its own
+        setTimeout(() => (refreshing = null), 1000);
+      });
+  }
+  return refreshing;
+}
+
+let leaving = false;
+
+// where a page goes when the session cannot be renewed
+export function toLogin(reason: 'expired' | 'required') {
+  if (leaving || typeof window === 'undefined') return;
+  leaving = true;
+  const here = location.pathname + location.search;
+  const why = reason === 'expired' && hadSession() ? 'expired' : 'required';
+  markSession(false);
+  location.assign(`/login?reason=${why}&next=${encodeURIComponent(here)}`);
+}
+
+interface Options {
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  // login, register, confirm: a 401 there is an answer, not an expiry
+  anonymous?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Reply<T> {
+  status: number;
+  data: T;
+  headers: Headers;
+}
+
+async function send(path: string, o: Options): Promise<Response> {
+  const method = o.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
+  if (method !== 'GET') headers['X-Requested-With'] = 'fetch';
+  let body: string | undefined;
+  if (o.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(o.body);
+  }
+  try {
+    return await fetch(path, { method, headers, body, credentials: 'same-origin', signal: o.signal, cache: 'no-store' });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, { code: 'network', message: 'Cannot reach the server. Check your connection and try again.' });
+  }
+}
+
+export async function request<T = unknown>(path: string, o: Options = {}): Promise<Reply<T>> {
+  let res = await send(path, o);
+  if (res.status === 401 && !o.anonymous) {
+    if (await refresh()) res = await send(path, o);
+    if (res.status === 401) {
+      toLogin('expired');
+      throw new ApiError(401, { code: 'session_expired', message: 'Your session has expired. Please log in again.' });
+    }
+  }
+  const text = res.status === 204 ? '' : await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = (data as { error?: ApiErrorBody } | null)?.error;
+    throw new ApiError(
+      res.status,
+      err && typeof err.message === 'string'
+        ? err
+        : { code: 'http_' + res.status, message: statusMessage(res.status) },
+    );
+  }
+  return { status: res.status, data: data as T, headers: res.headers };
+}
+
+export async function api<T = unknown>(path: string, o: Options = {}): Promise<T> {
+  return (await request<T>(path, o)).data;
+}
+
+function statusMessage(status: number): string {
+  if (status === 404) return 'Not found.';
+  if (status === 429) return 'Too many attempts. Wait a moment and try again.';
+  if (status >= 500) return 'The server is having trouble. Try again in a moment.';
+  return `The request failed (HTTP ${status}).`;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return 'Something went wrong. Try again.';
+}
+
+// the bell and the history page listen to this after a change
+export const NOTIFICATIONS_CHANGED = 'tm:notifications-changed';
+export function notificationsChanged() {
+  window.dispatchEvent(new Event(NOTIFICATIONS_CHANGED));
+}
