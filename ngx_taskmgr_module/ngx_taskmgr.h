@@ -159,7 +159,6 @@ struct ngx_taskmgr_ctx_s {
     void                      *data;
     json_t                    *obj;
     json_t                    *obj2;
-    const char                *str;
     ngx_uint_t                 flags;
 };
 
