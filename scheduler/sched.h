@@ -165,6 +165,14 @@ int sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
 /* sched_ddb.c: req is stolen; *reply (if not NULL) is a new reference */
 int sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply);
 
+/* a Query read to its end, page by page (req is stolen): handler is called
+ * for each item, with the owners' items of its page (sched_users), until it
+ * returns other than SCHED_OK or sched_stop is set */
+typedef int (*sched_item_pt)(sched_t *s, void *ctx, const json_t *item,
+    const json_t *users);
+int sched_ddb_query(sched_t *s, json_t *req, sched_item_pt handler,
+    void *ctx);
+
 /* sched_user.c: owners' items by EntityPartition, for a page of items */
 int sched_users(sched_t *s, const json_t *items, json_t **users);
 

@@ -72,6 +72,61 @@ sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply)
 }
 
 
+int
+sched_ddb_query(sched_t *s, json_t *req, sched_item_pt handler, void *ctx)
+{
+    int      rc;
+    size_t   i;
+    json_t  *reply, *items, *item, *users, *lek;
+
+    lek = NULL;
+
+    do {
+        if (req && lek) {
+            json_object_set_new(req, "ExclusiveStartKey", lek);
+            lek = NULL;
+        }
+
+        /* sched_ddb() steals one reference; req is kept for the next page */
+        rc = sched_ddb(s, "Query", json_incref(req), &reply);
+        if (rc != SCHED_OK) {
+            json_decref(req);
+            return rc == SCHED_CONDITION ? SCHED_EFAIL : rc;
+        }
+
+        items = json_object_get(reply, "Items");
+
+        rc = sched_users(s, items, &users);
+        if (rc != SCHED_OK) {
+            json_decref(reply);
+            json_decref(req);
+            return rc;
+        }
+
+        json_array_foreach(items, i, item) {
+            if (sched_stop) {
+                break;
+            }
+
+            rc = handler(s, ctx, item, users);
+            if (rc != SCHED_OK) {
+                break;
+            }
+        }
+
+        lek = json_incref(json_object_get(reply, "LastEvaluatedKey"));
+        json_decref(users);
+        json_decref(reply);
+
+    } while (lek && rc == SCHED_OK && !sched_stop);
+
+    json_decref(lek);
+    json_decref(req);
+
+    return rc;
+}
+
+
 static int
 sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
     json_t **reply, char *err, size_t errlen)

@@ -39,6 +39,8 @@ typedef struct {
 
 
 static int sched_due_partition(sched_t *s, sched_due_t *d, const char *key);
+static int sched_due_item(sched_t *s, void *ctx, const json_t *task,
+    const json_t *users);
 static int sched_due_task(sched_t *s, sched_due_t *d, const json_t *task,
     const json_t *user);
 static int sched_due_valid(const json_t *task, const char **pk,
@@ -102,65 +104,32 @@ sched_due_pass(sched_t *s)
 static int
 sched_due_partition(sched_t *s, sched_due_t *d, const char *key)
 {
-    int          rc;
-    size_t       i;
-    json_t      *req, *reply, *items, *task, *users, *lek;
+    d->partitions++;
+
+    return sched_ddb_query(s,
+               json_pack("{s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}",
+                         "TableName", s->conf->table,
+                         "IndexName", "NotificationSentIndex",
+                         "KeyConditionExpression",
+                         "DueDate_NotificationSent = :k"
+                         " AND DueDate BETWEEN :from AND :to",
+                         "ExpressionAttributeValues",
+                         ":k", "S", key, ":from", "S", d->from,
+                         ":to", "S", d->to),
+               sched_due_item, d);
+}
+
+
+static int
+sched_due_item(sched_t *s, void *ctx, const json_t *task,
+    const json_t *users)
+{
     const char  *pk;
 
-    d->partitions++;
-    lek = NULL;
+    pk = tm_ddb_get_s(task, TM_PK);
 
-    do {
-        req = json_pack("{s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}",
-                        "TableName", s->conf->table,
-                        "IndexName", "NotificationSentIndex",
-                        "KeyConditionExpression",
-                        "DueDate_NotificationSent = :k"
-                        " AND DueDate BETWEEN :from AND :to",
-                        "ExpressionAttributeValues",
-                        ":k", "S", key, ":from", "S", d->from,
-                        ":to", "S", d->to);
-
-        if (req && lek) {
-            json_object_set_new(req, "ExclusiveStartKey", lek);
-            lek = NULL;
-        }
-
-        rc = sched_ddb(s, "Query", req, &reply);
-        if (rc != SCHED_OK) {
-            return rc == SCHED_CONDITION ? SCHED_EFAIL : rc;
-        }
-
-        items = json_object_get(reply, "Items");
-
-        rc = sched_users(s, items, &users);
-        if (rc != SCHED_OK) {
-            json_decref(reply);
-            return rc;
-        }
-
-        json_array_foreach(items, i, task) {
-            if (sched_stop) {
-                break;
-            }
-
-            pk = tm_ddb_get_s(task, TM_PK);
-            rc = sched_due_task(s, d, task,
-                                pk ? json_object_get(users, pk) : NULL);
-            if (rc != SCHED_OK) {
-                break;
-            }
-        }
-
-        lek = json_incref(json_object_get(reply, "LastEvaluatedKey"));
-        json_decref(users);
-        json_decref(reply);
-
-    } while (lek && rc == SCHED_OK && !sched_stop);
-
-    json_decref(lek);
-
-    return rc;
+    return sched_due_task(s, ctx, task,
+                          pk ? json_object_get(users, pk) : NULL);
 }
 
 

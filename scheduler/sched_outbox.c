@@ -30,6 +30,8 @@ typedef struct {
 
 static int sched_outbox_shard(sched_t *s, sched_outbox_t *o,
     const char *shard);
+static int sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
+    const json_t *users);
 
 
 int
@@ -81,92 +83,58 @@ done:
 static int
 sched_outbox_shard(sched_t *s, sched_outbox_t *o, const char *shard)
 {
-    int           rc;
-    size_t        i;
-    json_t       *req, *reply, *items, *item, *users, *lek;
-    const char   *pk, *sk;
+    return sched_ddb_query(s,
+               json_pack("{s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}}, s:i}",
+                         "TableName", s->conf->table,
+                         "IndexName", "OutboxIndex",
+                         "KeyConditionExpression",
+                         "OutboxShard = :s AND OutboxAt <= :now",
+                         "ExpressionAttributeValues",
+                         ":s", "S", shard, ":now", "S", o->now,
+                         "Limit", SCHED_OUTBOX_PAGE),
+               sched_outbox_item, o);
+}
 
-    lek = NULL;
 
-    do {
-        req = json_pack("{s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}}, s:i}",
-                        "TableName", s->conf->table,
-                        "IndexName", "OutboxIndex",
-                        "KeyConditionExpression",
-                        "OutboxShard = :s AND OutboxAt <= :now",
-                        "ExpressionAttributeValues",
-                        ":s", "S", shard, ":now", "S", o->now,
-                        "Limit", SCHED_OUTBOX_PAGE);
+static int
+sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
+    const json_t *users)
+{
+    int              rc;
+    const char      *pk, *sk;
+    sched_outbox_t  *o;
 
-        if (req && lek) {
-            json_object_set_new(req, "ExclusiveStartKey", lek);
-            lek = NULL;
+    o = ctx;
+    o->items++;
+    pk = tm_ddb_get_s(item, TM_PK);
+    sk = tm_ddb_get_s(item, TM_SK);
+
+    if (sk && strncmp(sk, TM_TASK_PREFIX, sizeof(TM_TASK_PREFIX) - 1) == 0) {
+        rc = sched_chain_finish(s, item,
+                                json_object_get(users, pk ? pk : ""));
+        if (rc == SCHED_OK) {
+            o->chains++;
         }
 
-        rc = sched_ddb(s, "Query", req, &reply);
-        if (rc != SCHED_OK) {
-            return rc == SCHED_CONDITION ? SCHED_EFAIL : rc;
+    } else if (sk && strncmp(sk, TM_NOTIF_PREFIX,
+                             sizeof(TM_NOTIF_PREFIX) - 1) == 0)
+    {
+        rc = sched_deliver(s, item, json_object_get(users, pk ? pk : ""));
+        if (rc == SCHED_OK) {
+            o->deliveries++;
         }
 
-        items = json_object_get(reply, "Items");
+    } else {
+        sched_log(SCHED_LOG_WARN, "malformed_item",
+                  json_pack("{s:s, s:s?, s:s?}", "pass", "outbox",
+                            "pk", pk, "sk", sk));
+        rc = SCHED_EFAIL;
+    }
 
-        rc = sched_users(s, items, &users);
-        if (rc != SCHED_OK) {
-            json_decref(reply);
-            return rc;
-        }
-
-        json_array_foreach(items, i, item) {
-            if (sched_stop) {
-                break;
-            }
-
-            o->items++;
-            pk = tm_ddb_get_s(item, TM_PK);
-            sk = tm_ddb_get_s(item, TM_SK);
-
-            if (sk && strncmp(sk, TM_TASK_PREFIX,
-                              sizeof(TM_TASK_PREFIX) - 1) == 0)
-            {
-                rc = sched_chain_finish(s, item,
-                                        json_object_get(users, pk ? pk : ""));
-                if (rc == SCHED_OK) {
-                    o->chains++;
-                }
-
-            } else if (sk && strncmp(sk, TM_NOTIF_PREFIX,
-                                     sizeof(TM_NOTIF_PREFIX) - 1) == 0)
-            {
-                rc = sched_deliver(s, item,
-                                   json_object_get(users, pk ? pk : ""));
-                if (rc == SCHED_OK) {
-                    o->deliveries++;
-                }
-
-            } else {
-                sched_log(SCHED_LOG_WARN, "malformed_item",
-                          json_pack("{s:s, s:s?, s:s?}", "pass", "outbox",
-                                    "pk", pk, "sk", sk));
-                rc = SCHED_EFAIL;
-            }
-
-            if (rc == SCHED_EFAIL) {
-                o->skipped++;
-                rc = SCHED_OK;
-            }
-
-            if (rc != SCHED_OK) {
-                break;
-            }
-        }
-
-        lek = json_incref(json_object_get(reply, "LastEvaluatedKey"));
-        json_decref(users);
-        json_decref(reply);
-
-    } while (lek && rc == SCHED_OK && !sched_stop);
-
-    json_decref(lek);
+    if (rc == SCHED_EFAIL) {
+        o->skipped++;
+        rc = SCHED_OK;
+    }
 
     return rc;
 }
