@@ -46,17 +46,15 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Digest::SHA ();
 use File::Temp ();
 use HTTP::Tiny ();
-use IO::Select ();
 use IO::Socket::INET ();
-use MIME::Base64 ();
 use POSIX ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use ApiTest qw(:all);
+use TaskmgrCreds qw(:all);
 
 my $suite_run = $ENV{TASKMGR_RUN_DIR};
 plan skip_all => 'needs the suite stack with nginx (TASKMGR_RUN_DIR, TASKMGR_NGINX=1)'
@@ -81,8 +79,6 @@ sub free_ports {
     return @p;
 }
 
-sub rand_hex { join '', map { sprintf '%02x', int rand 256 } 1 .. $_[0] }
-
 sub read_lines {
     my ($file) = @_;
     open my $fh, '<', $file or return ();
@@ -93,209 +89,15 @@ sub read_lines {
 
 sub slurp { my ($f) = @_; open my $fh, '<:raw', $f or return ''; local $/; return scalar <$fh> }
 
-# the JSON records of a file, one a line, parsed once each
-my %jsonl;
-sub records {
-    my ($file) = @_;
-    my $st = $jsonl{$file} //= { off => 0, recs => [] };
-    open my $fh, '<:raw', $file or return @{ $st->{recs} };
-    seek $fh, $st->{off}, 0;
-    while (my $l = <$fh>) {
-        last unless $l =~ /\n\z/;         # a line being written
-        $st->{off} += length $l;
-        chomp $l;
-        push @{ $st->{recs} }, json_decode($l) if length $l;
-    }
-    return @{ $st->{recs} };
-}
-
-sub append_record {
-    my ($file, $rec) = @_;
-    open my $fh, '>>:raw', $file or return;
-    syswrite $fh, json_encode($rec) . "\n";
-    close $fh;
-}
-
-# an HTTP message head (up to the blank line) from a socket, and what
-# came after it
-sub read_head {
-    my ($s) = @_;
-    my $buf = '';
-    my $sel = IO::Select->new($s);
-    while ($buf !~ /\r\n\r\n/) {
-        return unless $sel->can_read(5);
-        my $n = sysread $s, $buf, 65536, length $buf;
-        return unless $n;
-    }
-    my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
-    return ($head, $rest // '');
-}
-
-sub parse_head {
-    my ($head) = @_;
-    my ($line, @hl) = split /\r\n/, $head;
-    my @h;
-    for (@hl) {
-        my ($k, $v) = split /:[ \t]*/, $_, 2;
-        push @h, [$k, $v // ''];
-    }
-    return ($line, \@h);
-}
-
-sub header { my ($h, $name) = @_; my @v = map { $_->[1] } grep { lc $_->[0] eq lc $name } @$h; return $v[0] }
-
 my $TOKEN = 'tok-' . rand_hex(16);
 my $WRONG = 'wrong-' . rand_hex(16);
 
 
 # ---------------------------------------------------------------------------
-# the credentials endpoint
+# the credentials endpoint and the DynamoDB relays (tests/lib/TaskmgrCreds.pm)
 
-my $calls_file = "$tmp/creds-calls.jsonl";
-my $mode_file  = "$tmp/creds-ttl";
-my $count_file = "$tmp/creds-count";
-my ($creds_port) = free_ports(1);
-my $creds_pid;
-
-sub set_ttl {
-    my ($ttl) = @_;
-    open my $fh, '>', "$mode_file.tmp" or die "$mode_file: $!";
-    print $fh "$ttl\n";
-    close $fh;
-    rename "$mode_file.tmp", $mode_file or die "rename: $!";
-}
-
-sub rfc3339 { POSIX::strftime('%Y-%m-%dT%H:%M:%SZ', gmtime $_[0]) }
-
-sub serve_credentials {
-    my ($c) = @_;
-    my ($head) = read_head($c) or return;
-    my ($line, $h) = parse_head($head);
-    my ($method, $path) = split ' ', $line;
-    my $auth = header($h, 'Authorization');
-    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, auth => $auth);
-    my ($status, $body);
-    if (!defined $auth || $auth ne $TOKEN) {
-        ($status, $body) = (401, { Code => 'Unauthorized', Message => 'bad authorization token' });
-    } else {
-        my $ttl = (read_lines($mode_file))[0] // 303;
-        my $n = ((read_lines($count_file))[0] // 0) + 1;
-        open my $fh, '>', $count_file or die;
-        print $fh "$n\n";
-        close $fh;
-        my $now = time;
-        $status = 200;
-        $body = {
-            Code            => 'Success',
-            Type            => 'AWS-HMAC',
-            AccessKeyId     => sprintf('ASIA-TEST-%04d', $n),
-            SecretAccessKey => "secret-$n-" . rand_hex(16),
-            Token           => MIME::Base64::encode_base64(join('', map { chr int rand 256 } 1 .. 600), ''),
-            LastUpdated     => rfc3339($now),
-            Expiration      => rfc3339($now + $ttl),
-            RoleArn         => 'arn:aws:iam::000000000000:role/taskmgr-test',
-        };
-        @rec{qw(key secret token expiration expires)} =
-            (@$body{qw(AccessKeyId SecretAccessKey Token Expiration)}, $now + $ttl);
-    }
-    $rec{status} = $status;
-    # recorded before answering: once the API has answered, the call is here
-    append_record($calls_file, \%rec);
-    my $json = json_encode($body);
-    print $c "HTTP/1.1 $status " . ($status == 200 ? 'OK' : 'Unauthorized')
-        . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
-        . "\r\nConnection: close\r\n\r\n$json";
-}
-
-sub start_creds_server {
-    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $creds_port, Listen => 16, ReuseAddr => 1)
-        or die "credentials endpoint: bind 127.0.0.1:$creds_port: $!";
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        $SIG{PIPE} = 'IGNORE';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        alarm 60;               # never outlives a test run gone wrong
-        while (1) {
-            my $c = $l->accept or next;
-            eval { serve_credentials($c) };
-            close $c;
-        }
-    }
-    close $l;
-    $creds_pid = $pid;
-}
-
-sub stop_creds_server {
-    return unless $creds_pid;
-    kill 'TERM', $creds_pid;
-    waitpid $creds_pid, 0;
-    undef $creds_pid;
-}
-
-sub creds_calls { records($calls_file) }
-
-# AccessKeyId -> the call that served it
-sub served { my %s = map { $_->{key} => $_ } grep { $_->{key} } creds_calls(); return \%s }
-
-
-# ---------------------------------------------------------------------------
-# the DynamoDB relay: records each call as received, passes it to dynalite
-
-sub relay_one {
-    my ($c, $file) = @_;
-    my ($head, $body) = read_head($c) or return;
-    my ($line, $h) = parse_head($head);
-    my $len = header($h, 'Content-Length') // 0;
-    my $sel = IO::Select->new($c);
-    while (length $body < $len) {
-        last unless $sel->can_read(5);
-        sysread($c, $body, $len - length $body, length $body) or last;
-    }
-    my ($method, $path) = split ' ', $line;
-    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, headers => $h,
-               body_sha256 => Digest::SHA::sha256_hex($body));
-    my $up = IO::Socket::INET->new(PeerAddr => $DDB_HOST, Proto => 'tcp', Timeout => 3);
-    my $reply = '';
-    if ($up) {
-        my @out = ($line, map { "$_->[0]: $_->[1]" } grep { lc $_->[0] ne 'connection' } @$h);
-        print $up join("\r\n", @out, 'Connection: close', '', '') . $body;
-        my $usel = IO::Select->new($up);
-        while ($usel->can_read(10)) {
-            sysread($up, $reply, 65536, length $reply) or last;
-        }
-        close $up;
-    }
-    $reply = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" unless length $reply;
-    $rec{status} = $reply =~ m{^HTTP/\d\.\d (\d{3})} ? $1 + 0 : 0;
-    append_record($file, \%rec);
-    print $c $reply;
-}
-
-sub start_ddb_relay {
-    my ($file) = @_;
-    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64, ReuseAddr => 1)
-        or die "relay: bind: $!";
-    my $port = $l->sockport;
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        $SIG{PIPE} = 'IGNORE';
-        $SIG{CHLD} = 'IGNORE';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        alarm 90;
-        while (1) {
-            my $c = $l->accept or next;
-            my $k = fork;
-            if (defined $k && $k == 0) {
-                alarm 20;
-                eval { relay_one($c, $file) };
-                POSIX::_exit(0);
-            }
-            close $c;
-        }
-    }
-    close $l;
-    return ($pid, $port);
-}
+my $creds_port = creds_setup(dir => "$tmp", token => $TOKEN, key_prefix => 'ASIA-TEST', role => 'taskmgr-test',
+                             lifetime => 60, recorder_lifetime => 90);
 
 
 # ---------------------------------------------------------------------------
@@ -348,7 +150,7 @@ sub nginx_env {
             UBSAN_OPTIONS => "print_stacktrace=1:log_path=$dir/sanitizer/ubsan");
 }
 
-my %nginx;     # name -> {dir, port, pid, url, relay_pid, calls}
+my %nginx;     # name -> {dir, port, pid, url, relay_port, calls}
 
 sub start_nginx {
     my ($name, $token) = @_;
@@ -365,7 +167,7 @@ sub start_nginx {
     }
     my $n = $nginx{$name} = { dir => $dir, port => $port, url => "http://127.0.0.1:$port",
                               calls => "$dir/dynamodb-calls.jsonl" };
-    ($n->{relay_pid}, my $relay_port) = start_ddb_relay($n->{calls});
+    my $relay_port = $n->{relay_port} = start_recorder($n->{calls}, $DDB_HOST);
     my $conf = "$dir/nginx.conf";
     open my $fh, '>', $conf or die "$conf: $!";
     print $fh render_conf($dir, $port, $token, $relay_port);
@@ -413,11 +215,7 @@ sub stop_nginx {
         }
         undef $n->{pid};
     }
-    if ($n->{relay_pid}) {
-        kill 'TERM', $n->{relay_pid};
-        waitpid $n->{relay_pid}, 0;
-        undef $n->{relay_pid};
-    }
+    stop_recorder($n->{relay_port}) if $n->{relay_port};
 }
 
 sub children_of {
@@ -452,40 +250,6 @@ sub cred_fetches {
 
 sub fetch_mark { scalar(my @l = read_lines("$nginx{$_[0]}{dir}/credentials.log")) }
 
-# SigV4 (AWS4-HMAC-SHA256) of a recorded call with this secret: undef if
-# the signature verifies, else why not.  HOST: verify as if that Host had
-# been received.
-sub sigv4_problem {
-    my ($c, $secret, $host) = @_;
-    my %h;
-    for (@{ $c->{headers} }) {
-        my ($k, $v) = (lc $_->[0], $_->[1]);
-        $v =~ s/^\s+|\s+$//g;
-        $v =~ s/\s+/ /g;
-        $h{$k} = exists $h{$k} ? "$h{$k},$v" : $v;
-    }
-    $h{host} = $host if defined $host;
-    my ($alg, $rest) = split ' ', $h{authorization} // '', 2;
-    return 'not AWS4-HMAC-SHA256' unless ($alg // '') eq 'AWS4-HMAC-SHA256';
-    my %p = map { /^\s*(\w+)=(.*?)\s*$/ ? ($1, $2) : () } split /,/, $rest // '';
-    my ($key, $date, $region, $service, $term) = split m{/}, $p{Credential} // '';
-    my @signed = split /;/, $p{SignedHeaders} // '';
-    my @missing = grep { my $s = $_; !grep { $_ eq $s } @signed } qw(host x-amz-date x-amz-security-token);
-    return "SignedHeaders lacks @missing" if @missing;
-    return "scope $p{Credential}" unless ($region // '') eq 'us-east-1' && ($service // '') eq 'dynamodb'
-                                         && ($term // '') eq 'aws4_request';
-    return "X-Amz-Date $h{'x-amz-date'} is not of the scope date $date"
-        unless ($h{'x-amz-date'} // '') =~ /^\Q$date\ET\d{6}Z$/;
-    my ($path, $query) = split /\?/, $c->{path}, 2;
-    my $canon = join "\n", $c->{method}, $path, $query // '', join('', map { "$_:" . ($h{$_} // '') . "\n" } @signed),
-                      $p{SignedHeaders}, $c->{body_sha256};
-    my $sts = join "\n", 'AWS4-HMAC-SHA256', $h{'x-amz-date'}, "$date/$region/$service/aws4_request",
-                    Digest::SHA::sha256_hex($canon);
-    my $k = Digest::SHA::hmac_sha256($date, "AWS4$secret");
-    $k = Digest::SHA::hmac_sha256($_, $k) for $region, $service, 'aws4_request';
-    return Digest::SHA::hmac_sha256_hex($sts, $k) eq ($p{Signature} // '') ? undef : 'signature mismatch';
-}
-
 # Every call signed with a key the endpoint served (not expired), with that
 # key's session token, accepted by dynalite (one test); and its signature
 # verifies with that key's secret over the request as received (another
@@ -514,10 +278,10 @@ sub signed_ok {
         push @e, "$target: still signed with the old key $k" if $o{not} && $o{not}{$k};
         push @e, "$target: signed with $k, expected " . join(' or ', sort keys %{ $o{only} })
             if $o{only} && !$o{only}{$k};
-        if (my $why = sigv4_problem($c, $s->{secret})) {
+        if (my $why = sigv4_problem($c, $s->{secret}, 'dynamodb')) {
             my $host = header($c->{headers}, 'Host') // 'none';
             $why .= " (Host received: $host; over Host: $DDB_HOST, the one signed, it verifies)"
-                if $host ne $DDB_HOST && !sigv4_problem($c, $s->{secret}, $DDB_HOST);
+                if $host ne $DDB_HOST && !sigv4_problem($c, $s->{secret}, 'dynamodb', $DDB_HOST);
             push @sig, "$target with $k: $why";
         }
     }

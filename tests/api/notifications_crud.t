@@ -14,7 +14,7 @@ use JSON::PP ();
 use Time::Local ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
 my $TS    = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -33,67 +33,6 @@ sub epoch_of {
 sub rfc3339 {
     my @t = gmtime $_[0];
     return sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0];
-}
-
-sub tmpl {
-    my ($p) = @_;
-    $p =~ s/\?.*//s;
-    return $p if $p eq '/api/notifications' || $p eq '/api/notifications/read-all';
-    return $p =~ m{^/api/notifications/} ? '/api/notifications/{id}'
-         : $p =~ m{^/api/tasks/}         ? '/api/tasks/{id}'
-         : $p;
-}
-
-# a request, checked against the spec (one test); opts as api()
-sub call {
-    my ($method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, $opts);
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => tmpl($path), $r);
-    return $r;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    return call($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-sub notif_item {
-    my ($uid, $id) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "NOTIF_$id" } },
-        ConsistentRead => $T,
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
-
-sub notif_items {
-    my ($uid) = @_;
-    my (@items, $start);
-    do {
-        my $r = dynamodb(Query => {
-            TableName                 => $TABLE,
-            KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
-            ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
-            ConsistentRead            => $T,
-            ($start ? (ExclusiveStartKey => $start) : ()),
-        });
-        die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-        push @items, @{ $r->{json}{Items} || [] };
-        $start = $r->{json}{LastEvaluatedKey};
-    } while ($start);
-    return @items;
 }
 
 # a notification item straight into DynamoDB, shaped as
@@ -372,7 +311,7 @@ for my $why (sort keys %malformed) {
     is $x->{raw}, $r404->{raw}, '... the same body as for an unknown id';
 }
 ok !notif_item($A->{uid}, $nid)->{Notif_isRead}{BOOL}, 'the real one is still unread';
-is scalar(notif_items($A->{uid})), 2, 'still two notification items';
+is scalar(items_of($A->{uid}, 'NOTIF_')), 2, 'still two notification items';
 {
     my $x = as($A, DELETE => "/api/notifications/$NOBODY");
     error_ok($x, 404, 'not_found', '', 'DELETE an unknown id: 404 not_found');
@@ -393,7 +332,7 @@ is scalar(notif_items($A->{uid})), 2, 'still two notification items';
     is $x->{status}, 204, 'read-all without a body: 204' or diag $x->{raw};
     is $x->{raw}, '', '... and no body';
     is unread_count($A), 0, 'unreadCount 0';
-    ok !(grep { !$_->{Notif_isRead}{BOOL} } notif_items($A->{uid})), 'every item Notif_isRead true';
+    ok !(grep { !$_->{Notif_isRead}{BOOL} } items_of($A->{uid}, 'NOTIF_')), 'every item Notif_isRead true';
     my $l = list($A);
     is_deeply [ map { $_->{read} ? 1 : 0 } @{ $l->{json}{items} || [] } ], [1, 1], 'both listed as read';
     $l = list($A, 'unread=true');
@@ -432,7 +371,7 @@ is scalar(notif_items($A->{uid})), 2, 'still two notification items';
 
     $x = as($A, DELETE => $npath);
     is $x->{status}, 204, 'DELETE the last one: 204' or diag $x->{raw};
-    is scalar(notif_items($A->{uid})), 0, 'no notification items left';
+    is scalar(items_of($A->{uid}, 'NOTIF_')), 0, 'no notification items left';
     $l = list($A);
     is_deeply $l->{json}, { items => [], nextCursor => undef, unreadCount => 0 }, 'an empty list again';
 }

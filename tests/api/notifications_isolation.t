@@ -16,49 +16,13 @@ use JSON::PP ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
 my $T     = JSON::PP::true();
 my $F     = JSON::PP::false();
 
 # ---------------------------------------------------------------- helpers
-
-sub uri_escape {
-    my ($s) = @_;
-    $s =~ s/([^A-Za-z0-9\-._~])/sprintf '%%%02X', ord $1/ge;
-    return $s;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    (my $t = $path) =~ s/\?.*//s;
-    $t = '/api/notifications/{id}' if $t =~ m{^/api/notifications/(?!read-all$)};
-    $t = '/api/tasks/{id}' if $t =~ m{^/api/tasks/};
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => $t, $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id} };
-}
-
-sub notif_item {
-    my ($uid, $id) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "NOTIF_$id" } },
-        ConsistentRead => $T,
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
 
 sub is_read { my $it = notif_item(@_); $it ? ($it->{Notif_isRead}{BOOL} ? 1 : 0) : 'gone' }
 

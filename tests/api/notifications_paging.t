@@ -16,37 +16,13 @@ use MIME::Base64 ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
 my $T     = JSON::PP::true();
 my $F     = JSON::PP::false();
 
 # ---------------------------------------------------------------- helpers
-
-sub uri_escape {
-    my ($s) = @_;
-    $s =~ s/([^A-Za-z0-9\-._~])/sprintf '%%%02X', ord $1/ge;
-    return $s;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    (my $t = $path) =~ s/\?.*//s;
-    $t = '/api/notifications/{id}' if $t =~ m{^/api/notifications/(?!read-all$)};
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => $t, $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id} };
-}
 
 # items shaped as common/tm_notification.c builds them, 25 per BatchWriteItem
 sub put_notifs {
@@ -94,24 +70,6 @@ sub notif {
             NotificationExpiry    => { N => '' . ($o{expiry} // time + 30 * 86400) },
         },
     };
-}
-
-sub all_items {
-    my ($uid) = @_;
-    my (@items, $start);
-    do {
-        my $r = dynamodb(Query => {
-            TableName                 => $TABLE,
-            KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
-            ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
-            ConsistentRead            => $T,
-            ($start ? (ExclusiveStartKey => $start) : ()),
-        });
-        die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-        push @items, @{ $r->{json}{Items} || [] };
-        $start = $r->{json}{LastEvaluatedKey};
-    } while ($start);
-    return @items;
 }
 
 my $A = new_user('notif-paging');
@@ -346,7 +304,7 @@ check_list('read, pages of 1', 'unread=false', [ @read[0 .. 39] ], 1, 80);
         'unread=true: none left, unreadCount 0' or diag explain [ $r->{json}{unreadCount}, scalar @{ $r->{json}{items} || [] } ];
     $_->{read} = 1 for values %by_id;
     check_list('all read now', 'unread=false', \@newest, 50, 0);
-    my @db = all_items($A->{uid});
+    my @db = items_of($A->{uid}, 'NOTIF_');
     my %exp = map { ('NOTIF_' . $_->{id}) => $_ } @expired;
     my @left = grep { !$_->{Notif_isRead}{BOOL} && !$exp{ $_->{EntitySort}{S} } } @db;
     is scalar @left, 0, 'every unexpired item is Notif_isRead true in DynamoDB'

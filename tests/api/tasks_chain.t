@@ -12,45 +12,10 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use JSON::PP ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use ApiTest qw(register_user);
-
-my $TABLE = stack_env('TASKMGR_TABLE');
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    (my $p = $path) =~ s/\?.*//s;
-    spec_ok($method => ($p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p), $r);
-    return $r;
-}
-
-sub task_item {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "TASK_$tid" } },
-        ConsistentRead => JSON::PP::true(),
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
-
-sub completed_notifs {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(Query => {
-        TableName                 => $TABLE,
-        KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
-        ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
-        ConsistentRead            => JSON::PP::true(),
-    });
-    die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return grep { ($_->{TaskId}{S} // '') eq $tid && ($_->{Type}{S} // '') eq 'task_completed' }
-        @{ $r->{json}{Items} || [] };
-}
+use ApiCalls qw(:all);
 
 my $reg = register_user(tag => 'tasks-chain');
 die "cannot register a user: $reg->{r}{status} $reg->{r}{raw}\n" unless $reg->{r}{status} == 201;

@@ -9,61 +9,10 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use IO::Select ();
-use IO::Socket::INET ();
-use JSON::PP ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
-
-my $TABLE = stack_env('TASKMGR_TABLE');
-
-sub tmpl {
-    my ($p) = @_;
-    $p =~ s/\?.*//s;
-    return $p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => tmpl($path), $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-sub task_item {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "TASK_$tid" } },
-        ConsistentRead => JSON::PP::true(),
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
-
-sub completed_notifs {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(Query => {
-        TableName                 => $TABLE,
-        KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
-        ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
-        ConsistentRead            => JSON::PP::true(),
-    });
-    die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return grep { ($_->{TaskId}{S} // '') eq $tid && ($_->{Type}{S} // '') eq 'task_completed' }
-        @{ $r->{json}{Items} || [] };
-}
+use ApiCalls qw(:all);
 
 # ---- requests sent at the same moment on separate connections
 #
@@ -73,86 +22,14 @@ sub completed_notifs {
 # Returns responses shaped like api()'s.
 sub concurrently {
     my ($token, @reqs) = @_;
-    my ($host, $port) = base_url() =~ m{^https?://([^:/]+):(\d+)} or die 'base url';
-    my (@socks, @msgs);
-    for my $q (@reqs) {
-        my ($method, $path, $body, $hdrs) = @$q;
-        my $content = defined $body ? json_encode($body) : '';
-        my %h = (Host => "$host:$port", Connection => 'close', Accept => 'application/json',
-                 Authorization => "Bearer $token", 'Content-Length' => length $content,
-                 ($content ne '' ? ('Content-Type' => 'application/json') : ()), %{ $hdrs || {} });
-        push @msgs, "$method $path HTTP/1.1\r\n" . join('', map {"$_: $h{$_}\r\n"} sort keys %h)
-            . "\r\n" . $content;
-        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Proto => 'tcp', Timeout => 5)
-            or die "connect: $!\n";
-        $s->autoflush(1);
-        push @socks, $s;
-    }
-    for my $i (0 .. $#socks) {
-        my $m = $msgs[$i];
-        _write_all($socks[$i], substr($m, 0, length($m) - 1));
+    my ($socks, $msgs) = raw_requests($token, @reqs);
+    for my $i (0 .. $#$socks) {
+        my $m = $msgs->[$i];
+        write_all($socks->[$i], substr($m, 0, length($m) - 1));
     }
     Time::HiRes::sleep(0.05);    # let both partial requests be read
-    _write_all($socks[$_], substr($msgs[$_], -1)) for 0 .. $#socks;
-
-    my @buf = ('') x @socks;
-    my %open = map { $_ => 1 } 0 .. $#socks;
-    my $sel = IO::Select->new(@socks);
-    my $deadline = time + 15;
-    while (%open && time < $deadline) {
-        for my $s ($sel->can_read(1)) {
-            my ($i) = grep { $socks[$_] == $s } keys %open;
-            next unless defined $i;
-            my $n = sysread $s, my $chunk, 65536;
-            if ($n) {
-                $buf[$i] .= $chunk;
-            } else {
-                $sel->remove($s);
-                close $s;
-                delete $open{$i};
-            }
-        }
-    }
-    return map { _parse_response($_) } @buf;
-}
-
-sub _write_all {
-    my ($s, $data) = @_;
-    while (length $data) {
-        my $n = syswrite $s, $data;
-        die "write: $!\n" unless defined $n;
-        substr($data, 0, $n) = '';
-    }
-}
-
-sub _parse_response {
-    my ($raw) = @_;
-    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
-    $body //= '';
-    my ($status_line, @lines) = split /\r\n/, $head // '';
-    my ($status) = ($status_line // '') =~ m{^HTTP/1\.[01] (\d{3})};
-    my %h;
-    for (@lines) {
-        my ($k, $v) = /^([^:]+):\s*(.*)$/ or next;
-        $k = lc $k;
-        if (exists $h{$k}) { $h{$k} = [ ref $h{$k} ? @{ $h{$k} } : $h{$k}, $v ] } else { $h{$k} = $v }
-    }
-    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
-        my $out = '';
-        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
-            my $len = hex $1;
-            last if $len == 0;
-            $out .= substr($body, 0, $len, '');
-            $body =~ s/^\r\n//;
-        }
-        $body = $out;
-    }
-    my %r = (status => $status // 599, headers => \%h, raw => $body, json => undef);
-    if (length $body && ($h{'content-type'} // '') =~ m{^application/json}i) {
-        $r{json} = eval { json_decode($body) };
-        $r{json_error} = $@ if $@;
-    }
-    return \%r;
+    write_all($socks->[$_], substr($msgs->[$_], -1)) for 0 .. $#$socks;
+    return read_responses($socks, 15);
 }
 
 # ------------------------------------------------------------ the tests

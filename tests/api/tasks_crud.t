@@ -14,7 +14,7 @@ use Time::HiRes ();
 use Time::Local ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
 my $TS    = qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -26,71 +26,6 @@ sub epoch_of {
     my ($ts) = @_;
     return undef unless defined $ts && $ts =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/;
     return Time::Local::timegm($6, $5, $4, $3, $2 - 1, $1);
-}
-
-sub tmpl {
-    my ($p) = @_;
-    $p =~ s/\?.*//s;
-    return $p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p;
-}
-
-# a request, checked against the spec (one test); opts as api()
-sub call {
-    my ($method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, $opts);
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => tmpl($path), $r);
-    return $r;
-}
-
-# as user U, by bearer token
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    return call($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-sub task_item {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "TASK_$tid" } },
-        ConsistentRead => JSON::PP::true(),
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
-
-sub notif_items {
-    my ($uid) = @_;
-    my (@items, $start);
-    do {
-        my $r = dynamodb(Query => {
-            TableName                 => $TABLE,
-            KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :n)',
-            ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':n' => { S => 'NOTIF_' } },
-            ConsistentRead            => JSON::PP::true(),
-            ($start ? (ExclusiveStartKey => $start) : ()),
-        });
-        die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-        push @items, @{ $r->{json}{Items} || [] };
-        $start = $r->{json}{LastEvaluatedKey};
-    } while ($start);
-    return @items;
-}
-
-sub completed_notifs {
-    my ($uid, $tid) = @_;
-    return grep { ($_->{TaskId}{S} // '') eq $tid && ($_->{Type}{S} // '') eq 'task_completed' }
-        notif_items($uid);
 }
 
 sub absent_or_null { !defined $_[0] || (ref $_[0] eq 'HASH' && $_[0]{NULL}) }

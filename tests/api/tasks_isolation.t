@@ -10,48 +10,9 @@ use lib "$FindBin::Bin/lib";
 use JSON::PP ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
-
-sub tmpl {
-    my ($p) = @_;
-    $p =~ s/\?.*//s;
-    return $p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => tmpl($path), $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-sub task_item {
-    my ($uid, $tid) = @_;
-    my $r = dynamodb(GetItem => {
-        TableName      => $TABLE,
-        Key            => { EntityPartition => { S => "USER_$uid" }, EntitySort => { S => "TASK_$tid" } },
-        ConsistentRead => JSON::PP::true(),
-    });
-    die "GetItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-    return $r->{json}{Item};
-}
-
-sub uri_escape {
-    my ($s) = @_;
-    $s =~ s/([^A-Za-z0-9\-._~])/sprintf '%%%02X', ord $1/ge;
-    return $s;
-}
 
 # every task of the list, page by page: (ids, error)
 sub list_ids {

@@ -8,38 +8,13 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use IO::Select ();
-use IO::Socket::INET ();
 use JSON::PP ();
 use MIME::Base64 ();
 use Time::HiRes ();
 use Time::Local ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    (my $p = $path) =~ s/\?.*//s;
-    spec_ok($method => ($p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p), $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-sub uri_escape {
-    my ($s) = @_;
-    $s =~ s/([^A-Za-z0-9\-._~])/sprintf '%%%02X', ord $1/ge;
-    return $s;
-}
+use ApiCalls qw(:all);
 
 sub ts { my @t = gmtime $_[0]; sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0] }
 
@@ -49,73 +24,9 @@ my $A;
 # together; returns responses shaped like api()'s
 sub raw_batch {
     my (@reqs) = @_;
-    my ($host, $port) = base_url() =~ m{^https?://([^:/]+):(\d+)} or die 'base url';
-    my @socks;
-    for my $q (@reqs) {
-        my ($method, $path, $body) = @$q;
-        my $content = defined $body ? json_encode($body) : '';
-        my %h = (Host => "$host:$port", Connection => 'close', Accept => 'application/json',
-                 Authorization => "Bearer $A->{token}", 'Content-Length' => length $content,
-                 ($content ne '' ? ('Content-Type' => 'application/json') : ()));
-        my $msg = "$method $path HTTP/1.1\r\n" . join('', map {"$_: $h{$_}\r\n"} sort keys %h) . "\r\n" . $content;
-        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Proto => 'tcp', Timeout => 5)
-            or die "connect: $!\n";
-        while (length $msg) {
-            my $n = syswrite $s, $msg;
-            die "write: $!\n" unless defined $n;
-            substr($msg, 0, $n) = '';
-        }
-        push @socks, $s;
-    }
-    my @buf = ('') x @socks;
-    my %open = map { $_ => 1 } 0 .. $#socks;
-    my $sel = IO::Select->new(@socks);
-    my $deadline = time + 30;
-    while (%open && time < $deadline) {
-        for my $s ($sel->can_read(1)) {
-            my ($i) = grep { $socks[$_] == $s } keys %open;
-            next unless defined $i;
-            my $n = sysread $s, my $chunk, 65536;
-            if ($n) {
-                $buf[$i] .= $chunk;
-            } else {
-                $sel->remove($s);
-                close $s;
-                delete $open{$i};
-            }
-        }
-    }
-    return map { parse_response($_) } @buf;
-}
-
-sub parse_response {
-    my ($raw) = @_;
-    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
-    $body //= '';
-    my ($status_line, @lines) = split /\r\n/, $head // '';
-    my ($status) = ($status_line // '') =~ m{^HTTP/1\.[01] (\d{3})};
-    my %h;
-    for (@lines) {
-        my ($k, $v) = /^([^:]+):\s*(.*)$/ or next;
-        $k = lc $k;
-        if (exists $h{$k}) { $h{$k} = [ ref $h{$k} ? @{ $h{$k} } : $h{$k}, $v ] } else { $h{$k} = $v }
-    }
-    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
-        my $out = '';
-        while ($body =~ s/^([0-9a-fA-F]+)[^\r\n]*\r\n//) {
-            my $len = hex $1;
-            last if $len == 0;
-            $out .= substr($body, 0, $len, '');
-            $body =~ s/^\r\n//;
-        }
-        $body = $out;
-    }
-    my %r = (status => $status // 599, headers => \%h, raw => $body, json => undef);
-    if (length $body && ($h{'content-type'} // '') =~ m{^application/json}i) {
-        $r{json} = eval { json_decode($body) };
-        $r{json_error} = $@ if $@;
-    }
-    return \%r;
+    my ($socks, $msgs) = raw_requests($A->{token}, @reqs);
+    write_all($socks->[$_], $msgs->[$_]) for 0 .. $#$socks;
+    return read_responses($socks, 30);
 }
 
 $A = new_user('tasks-paging');

@@ -12,50 +12,9 @@ use lib "$FindBin::Bin/lib";
 use JSON::PP ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
-use ApiTest qw(register_user);
+use ApiCalls qw(:all);
 
 my $TABLE = stack_env('TASKMGR_TABLE');
-
-sub tmpl {
-    my ($p) = @_;
-    $p =~ s/\?.*//s;
-    return $p =~ m{^/api/tasks/} ? '/api/tasks/{id}' : $p;
-}
-
-sub as {
-    my ($u, $method, $path, $body, $opts) = @_;
-    my $r = api($method, $path, $body, { bearer => $u->{token}, %{ $opts || {} } });
-    local $Test::Builder::Level = $Test::Builder::Level + 1;
-    spec_ok($method => tmpl($path), $r);
-    return $r;
-}
-
-sub new_user {
-    my ($tag) = @_;
-    my $reg = register_user(tag => $tag);
-    die "cannot register a user ($tag): $reg->{r}{status} $reg->{r}{raw}\n"
-        unless $reg->{r}{status} == 201 && $reg->{access} && $reg->{user}{id};
-    return { token => $reg->{access}, uid => $reg->{user}{id}, client => $reg->{client} };
-}
-
-# the user's TASK_ items, straight from DynamoDB
-sub task_items {
-    my ($uid) = @_;
-    my (@items, $start);
-    do {
-        my $r = dynamodb(Query => {
-            TableName                 => $TABLE,
-            KeyConditionExpression    => 'EntityPartition = :p AND begins_with(EntitySort, :t)',
-            ExpressionAttributeValues => { ':p' => { S => "USER_$uid" }, ':t' => { S => 'TASK_' } },
-            ConsistentRead            => JSON::PP::true(),
-            ($start ? (ExclusiveStartKey => $start) : ()),
-        });
-        die "Query failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
-        push @items, @{ $r->{json}{Items} || [] };
-        $start = $r->{json}{LastEvaluatedKey};
-    } while ($start);
-    return @items;
-}
 
 my $A = new_user('tasks-valid');
 
@@ -109,18 +68,18 @@ my @post_bad = (
     ['text/plain',                 '{"title": "t"}',                              415, 'unsupported_media_type', undef, 'text/plain'],
 );
 
-my $n0 = scalar task_items($A->{uid});
+my $n0 = scalar items_of($A->{uid}, 'TASK_');
 for my $case (@post_bad) {
     my ($name, $body, $status, $code, $field, $ct) = @$case;
     my $r = as($A, POST => '/api/tasks', $body, $ct ? { content_type => $ct } : {});
     error_ok($r, $status, $code, $field, "POST $name: $status " . ($code // '') . ($field ? " ($field)" : ''));
 }
-is scalar(task_items($A->{uid})), $n0, 'none of the refused POSTs created a task';
+is scalar(items_of($A->{uid}, 'TASK_')), $n0, 'none of the refused POSTs created a task';
 
 {
     my $r = as($A, POST => '/api/tasks', undef);
     is $r->{status}, 400, 'POST without a body: 400' or diag $r->{raw};
-    is scalar(task_items($A->{uid})), $n0, 'nothing created';
+    is scalar(items_of($A->{uid}, 'TASK_')), $n0, 'nothing created';
 }
 
 # ---- the limits are accepted

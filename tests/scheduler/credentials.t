@@ -33,15 +33,11 @@
 use strict;
 use warnings;
 use Test::More;
-use Digest::SHA ();
 use File::Temp ();
-use IO::Select ();
-use IO::Socket::INET ();
-use MIME::Base64 ();
-use POSIX ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrScheduler qw(:all);
+use TaskmgrCreds qw(:all);
 
 my $JSON = JSON::PP->new->utf8->canonical;
 my $DDB_HOST = '127.0.0.1:' . stack_env('TASKMGR_DDB_PORT');
@@ -49,8 +45,6 @@ my $TABLE = stack_env('TASKMGR_TABLE');
 my $PREFIX = 'arn:aws:sns:us-east-1:123456789012:';
 
 my $tmp = File::Temp->newdir('taskmgr-schedcreds.XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{TASKMGR_KEEP_TMP});
-
-sub rand_hex { join '', map { sprintf '%02x', int rand 256 } 1 .. $_[0] }
 
 my $TOKEN = 'tok-' . rand_hex(16);
 
@@ -66,203 +60,11 @@ sub wait_for {
 
 sub events { my ($lines, $e) = @_; grep { $_->{event} eq $e } @$lines }
 
-sub records {
-    my ($file) = @_;
-    open my $fh, '<:raw', $file or return ();
-    my @r;
-    while (my $l = <$fh>) {
-        last unless $l =~ /\n\z/;       # a line being written
-        push @r, $JSON->decode($l);
-    }
-    return @r;
-}
-
-sub append_record {
-    my ($file, $rec) = @_;
-    open my $fh, '>>:raw', $file or return;
-    syswrite $fh, $JSON->encode($rec) . "\n";
-    close $fh;
-}
-
-sub write_file {
-    my ($file, $text) = @_;
-    open my $fh, '>', "$file.tmp" or die "$file: $!";
-    print $fh $text;
-    close $fh;
-    rename "$file.tmp", $file or die "rename $file: $!";
-}
-
-sub read_first_line { open my $fh, '<', $_[0] or return; my $l = <$fh>; chomp $l if defined $l; return $l }
-
-# an HTTP request from a socket: (request line, [[name, value]], body)
-sub read_request {
-    my ($s) = @_;
-    my $buf = '';
-    my $sel = IO::Select->new($s);
-    while ($buf !~ /\r\n\r\n/) {
-        return unless $sel->can_read(5);
-        sysread($s, $buf, 65536, length $buf) or return;
-    }
-    my ($head, $body) = split /\r\n\r\n/, $buf, 2;
-    my ($line, @hl) = split /\r\n/, $head;
-    my @h = map { [split /:[ \t]*/, $_, 2] } @hl;
-    my ($len) = map { $_->[1] } grep { lc $_->[0] eq 'content-length' } @h;
-    while (length $body < ($len // 0)) {
-        last unless $sel->can_read(5);
-        sysread($s, $body, $len - length $body, length $body) or last;
-    }
-    return ($line, \@h, $body);
-}
-
-sub header { my ($h, $name) = @_; my ($v) = map { $_->[1] } grep { lc $_->[0] eq lc $name } @$h; return $v }
-
-
-# ---------------------------------------------------------------------------
-# the credentials endpoint
-
-my $calls_file = "$tmp/creds-calls.jsonl";
-my $ttl_file = "$tmp/creds-ttl";
-my $count_file = "$tmp/creds-count";
-my $creds_port = free_port();
+# the credentials endpoint, the recorders (tests/lib/TaskmgrCreds.pm)
+my $creds_port = creds_setup(dir => "$tmp", token => $TOKEN, key_prefix => 'ASIA-SCHED',
+                             role => 'taskmgr-scheduler-test', lifetime => 240, recorder_lifetime => 300);
 my $creds_url = "http://127.0.0.1:$creds_port/v2/credentials/sched";
-my $creds_pid;
 
-sub set_ttl { write_file($ttl_file, "$_[0]\n") }
-
-sub serve_credentials {
-    my ($c) = @_;
-    my ($line, $h) = read_request($c) or return;
-    my ($method, $path) = split ' ', $line;
-    my $auth = header($h, 'Authorization');
-    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, auth => $auth);
-    my ($status, $body);
-    if (!defined $auth || $auth ne $TOKEN) {
-        ($status, $body) = (401, { Code => 'Unauthorized', Message => 'bad authorization token' });
-    } else {
-        my $ttl = read_first_line($ttl_file) // 303;
-        my $n = (read_first_line($count_file) // 0) + 1;
-        write_file($count_file, "$n\n");
-        my $now = time;
-        $status = 200;
-        $body = {
-            Code            => 'Success',
-            Type            => 'AWS-HMAC',
-            AccessKeyId     => sprintf('ASIA-SCHED-%04d', $n),
-            SecretAccessKey => "secret-$n-" . rand_hex(16),
-            Token           => MIME::Base64::encode_base64(join('', map { chr int rand 256 } 1 .. 600), ''),
-            LastUpdated     => iso($now),
-            Expiration      => iso($now + $ttl),
-            RoleArn         => 'arn:aws:iam::000000000000:role/taskmgr-scheduler-test',
-        };
-        @rec{qw(key secret token expires)} = (@$body{qw(AccessKeyId SecretAccessKey Token)}, $now + $ttl);
-    }
-    $rec{status} = $status;
-    append_record($calls_file, \%rec);
-    my $json = $JSON->encode($body);
-    print $c "HTTP/1.1 $status " . ($status == 200 ? 'OK' : 'Unauthorized')
-        . "\r\nContent-Type: application/json\r\nContent-Length: " . length($json)
-        . "\r\nConnection: close\r\n\r\n$json";
-}
-
-sub start_creds_server {
-    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $creds_port, Listen => 16, ReuseAddr => 1)
-        or die "credentials endpoint: bind 127.0.0.1:$creds_port: $!";
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        $SIG{PIPE} = 'IGNORE';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        alarm 240;              # never outlives a test run gone wrong
-        while (1) {
-            my $c = $l->accept or next;
-            eval { serve_credentials($c) };
-            close $c;
-        }
-    }
-    close $l;
-    $creds_pid = $pid;
-}
-
-sub stop_creds_server {
-    return unless $creds_pid;
-    kill 'TERM', $creds_pid;
-    waitpid $creds_pid, 0;
-    undef $creds_pid;
-}
-
-sub creds_calls { records($calls_file) }
-
-sub served { my %s = map { $_->{key} => $_ } grep { $_->{key} } creds_calls(); return \%s }
-
-
-# ---------------------------------------------------------------------------
-# the recorders: a relay to dynalite, and an SNS stand-in; one request a
-# connection (the upstream is asked to close, and says so)
-
-sub record_one {
-    my ($c, $file, $upstream) = @_;
-    my ($line, $h, $body) = read_request($c) or return;
-    my ($method, $path) = split ' ', $line;
-    my %rec = (t => Time::HiRes::time(), method => $method, path => $path, headers => $h,
-               body => $body, body_sha256 => Digest::SHA::sha256_hex($body));
-    my $reply = '';
-    if ($upstream) {
-        my $up = IO::Socket::INET->new(PeerAddr => $upstream, Proto => 'tcp', Timeout => 3);
-        if ($up) {
-            print $up join("\r\n", $line, (map { "$_->[0]: $_->[1]" } grep { lc $_->[0] ne 'connection' } @$h),
-                           'Connection: close', '', '') . $body;
-            my $sel = IO::Select->new($up);
-            while ($sel->can_read(10)) {
-                sysread($up, $reply, 65536, length $reply) or last;
-            }
-            close $up;
-        }
-        $reply = "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n" unless length $reply;
-    } else {
-        my $xml = '<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>';
-        $reply = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " . length($xml)
-            . "\r\nConnection: close\r\n\r\n$xml";
-    }
-    $rec{status} = $reply =~ m{^HTTP/\d\.\d (\d{3})} ? $1 + 0 : 0;
-    $rec{type} = $1 if $rec{status} != 200 && $reply =~ /"__type":"[^"#]*#?([^"]+)"/;
-    append_record($file, \%rec);
-    print $c $reply;
-}
-
-my @recorders;
-
-sub start_recorder {
-    my ($file, $upstream) = @_;
-    my $l = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 64, ReuseAddr => 1)
-        or die "recorder: bind: $!";
-    my $port = $l->sockport;
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        $SIG{PIPE} = 'IGNORE';
-        $SIG{CHLD} = 'IGNORE';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        alarm 300;
-        while (1) {
-            my $c = $l->accept or next;
-            my $k = fork;
-            if (defined $k && $k == 0) {
-                alarm 20;
-                eval { record_one($c, $file, $upstream) };
-                POSIX::_exit(0);
-            }
-            close $c;
-        }
-    }
-    close $l;
-    push @recorders, $pid;
-    return $port;
-}
-
-END {
-    my $rc = $?;
-    stop_creds_server();
-    for (@recorders) { kill 'TERM', $_; waitpid $_, 0 }
-    $? = $rc;
-}
 
 my $ddb_file = "$tmp/dynamodb-calls.jsonl";
 my $sns_file = "$tmp/sns-calls.jsonl";
@@ -274,41 +76,6 @@ sub ddb_mark { scalar(my @r = records($ddb_file)) }
 sub sns_calls { my @r = records($sns_file); return @r[($_[0] // 0) .. $#r] }
 sub sns_mark { scalar(my @r = records($sns_file)) }
 sub creds_mark { scalar(my @r = creds_calls()) }
-
-sub key_of {
-    my ($c) = @_;
-    return (header($c->{headers}, 'Authorization') // '') =~ m{Credential=([^/,\s]+)/} ? $1 : undef;
-}
-
-# SigV4 (AWS4-HMAC-SHA256) of a recorded call with this secret: undef if
-# it verifies, else why not
-sub sigv4_problem {
-    my ($c, $secret, $service) = @_;
-    my %h;
-    for (@{ $c->{headers} }) {
-        my ($k, $v) = (lc $_->[0], $_->[1] // '');
-        $v =~ s/^\s+|\s+$//g;
-        $v =~ s/\s+/ /g;
-        $h{$k} = exists $h{$k} ? "$h{$k},$v" : $v;
-    }
-    my ($alg, $rest) = split ' ', $h{authorization} // '', 2;
-    return 'not AWS4-HMAC-SHA256' unless ($alg // '') eq 'AWS4-HMAC-SHA256';
-    my %p = map { /^\s*(\w+)=(.*?)\s*$/ ? ($1, $2) : () } split /,/, $rest // '';
-    my ($key, $date, $region, $svc, $term) = split m{/}, $p{Credential} // '';
-    my @signed = split /;/, $p{SignedHeaders} // '';
-    my @missing = grep { my $s = $_; !grep { $_ eq $s } @signed } qw(host x-amz-date x-amz-security-token);
-    return "SignedHeaders lacks @missing" if @missing;
-    return "scope $p{Credential}" unless ($region // '') eq 'us-east-1' && ($svc // '') eq $service
-                                         && ($term // '') eq 'aws4_request';
-    my ($path, $query) = split /\?/, $c->{path}, 2;
-    my $canon = join "\n", $c->{method}, $path, $query // '', join('', map { "$_:" . ($h{$_} // '') . "\n" } @signed),
-                      $p{SignedHeaders}, $c->{body_sha256};
-    my $sts = join "\n", 'AWS4-HMAC-SHA256', $h{'x-amz-date'} // '', "$date/$region/$svc/aws4_request",
-                    Digest::SHA::sha256_hex($canon);
-    my $k = Digest::SHA::hmac_sha256($date, "AWS4$secret");
-    $k = Digest::SHA::hmac_sha256($_, $k) for $region, $svc, 'aws4_request';
-    return Digest::SHA::hmac_sha256_hex($sts, $k) eq ($p{Signature} // '') ? undef : 'signature mismatch';
-}
 
 # every call signed with a key the endpoint served (and before it
 # expired), carrying that key's session token, its signature verifying
