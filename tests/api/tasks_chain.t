@@ -8,6 +8,7 @@
 # the task must be completed and carry its outbox marker, with no
 # notification yet, so that the scheduler's outbox drain can finish it.
 use strict;
+use TaskmgrScheduler ();
 use warnings;
 use Test::More;
 use FindBin;
@@ -55,12 +56,16 @@ is $g->{version}, 2, 'version 2';
 ok defined $g->{completedAt}, 'completedAt set';
 is $r->{headers}{etag}, '"2"', 'ETag "2"';
 
-SKIP: {
-    skip 'taskmgr-scheduler (which drains the outbox and finishes the chain) does not exist yet', 1;
-    # run taskmgr-scheduler --once against this stack, then: exactly one
-    # task_completed notification for the task, no OutboxShard/OutboxAt on
-    # it; run it again: still exactly one.
-    fail 'the scheduler finishes the chain';
+# the scheduler's outbox drain finishes the chain: exactly one notification,
+# the marker gone; a second pass changes nothing
+for my $pass (1, 2) {
+    my $run = TaskmgrScheduler::run_once();
+    is $run->{rc}, 0, "taskmgr-scheduler --once, pass $pass: exit 0" or diag $run->{err};
+    is scalar(completed_notifs($A->{uid}, $t->{id})), 1,
+       "pass $pass: exactly one task_completed notification";
+    my $it = task_item($A->{uid}, $t->{id});
+    ok !exists $it->{OutboxShard} && !exists $it->{OutboxAt},
+       "pass $pass: the task's outbox marker is removed" or diag explain $it;
 }
 
 done_testing;
