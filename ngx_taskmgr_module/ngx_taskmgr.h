@@ -231,6 +231,8 @@ ngx_int_t ngx_taskmgr_field_str(ngx_http_request_t *r, json_t *obj,
     const char **value);
 ngx_int_t ngx_taskmgr_field_bool(ngx_http_request_t *r, json_t *obj,
     const char *name, const char *field, ngx_int_t *value);
+ngx_int_t ngx_taskmgr_body_patch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char **allowed);
 ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
 

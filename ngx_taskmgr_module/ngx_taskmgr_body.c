@@ -163,6 +163,29 @@ ngx_taskmgr_body_fields(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
+/* a PATCH body: an object of allowed fields, at least one of them */
+
+ngx_int_t
+ngx_taskmgr_body_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char **allowed)
+{
+    static const char  *none[] = { NULL };
+    ngx_int_t           rc;
+
+    rc = ngx_taskmgr_body_fields(r, ctx, allowed, none);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (json_object_size(ctx->body) == 0) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, "empty_patch",
+                                      "nothing to change", NULL);
+    }
+
+    return NGX_DECLINED;
+}
+
+
 ngx_int_t
 ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_t *value)

@@ -372,15 +372,9 @@ ngx_taskmgr_task_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
-    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_task_fields_all,
-                                 ngx_taskmgr_task_none);
+    rc = ngx_taskmgr_body_patch(r, ctx, ngx_taskmgr_task_fields_all);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (json_object_size(ctx->body) == 0) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, "empty_patch",
-                                      "nothing to change", NULL);
     }
 
     rc = ngx_taskmgr_task_fields(r, ctx, t);

@@ -861,15 +861,9 @@ ngx_taskmgr_me_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     const char   *first, *last, *phone, *remove;
     static const char  *pref_fields[] = { "email", "sms", NULL };
 
-    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_patch_fields,
-                                 ngx_taskmgr_no_fields);
+    rc = ngx_taskmgr_body_patch(r, ctx, ngx_taskmgr_patch_fields);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (json_object_size(ctx->body) == 0) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, "empty_patch",
-                                      "nothing to change", NULL);
     }
 
     if ((rc = ngx_taskmgr_field_str(r, ctx->body, "firstName", tm_valid_name,

@@ -86,20 +86,9 @@ suite_api() {
     env "${stack_env[@]}" scripts/stack.sh stop || rc=1
     trap - EXIT
 
-    local run=$tmp/data/run f
-    if compgen -G "$run/sanitizer/*san*" > /dev/null; then
-        for f in "$run"/sanitizer/*san*; do
-            echo "=== $f" >&2
-            cat "$f" >&2
-        done
-        echo "api: sanitizer reports (above)" >&2
-        rc=1
-    fi
-    # a worker that crashed is a failure even if every test passed
-    if [[ -f $run/error.log ]] && grep -E 'exited on signal|\[(alert|emerg)\]' "$run/error.log" >&2; then
-        echo "api: nginx error.log reports a crash or alert (above)" >&2
-        rc=1
-    fi
+    local run=$tmp/data/run
+    # a report or a crashed worker fails the suite even if every test passed
+    scripts/stack-check.sh api "$run" || rc=1
 
     if ((rc)); then
         local keep

@@ -73,10 +73,7 @@ fi
 env "${stack_env[@]}" scripts/stack.sh stop > /dev/null || rc=1
 
 run=$tmp/data/run
-if [[ -f $run/error.log ]] && grep -E 'exited on signal|\[(alert|emerg)\]' "$run/error.log" >&2; then
-    say "nginx error.log reports a crash or alert (above)" >&2
-    rc=1
-fi
+scripts/stack-check.sh e2e "$run" || rc=1
 if ((rc)) || [[ -n ${E2E_KEEP:-} ]]; then
     cp -r "$tmp/data/log" "$out/stack-log" 2> /dev/null || true
     mkdir -p "$out/run"

@@ -53,18 +53,7 @@ else
 fi
 env "${stack_env[@]}" scripts/stack.sh stop || rc=1
 
-if compgen -G "$san_dir/*san*" > /dev/null; then
-    for f in "$san_dir"/*san*; do
-        echo "=== $f" >&2
-        cat "$f" >&2
-    done
-    echo "scheduler: sanitizer reports (above)" >&2
-    rc=1
-fi
-if [[ -f $run/error.log ]] && grep -E 'exited on signal|\[(alert|emerg)\]' "$run/error.log" >&2; then
-    echo "scheduler: nginx error.log reports a crash or alert (above)" >&2
-    rc=1
-fi
+scripts/stack-check.sh scheduler "$run" || rc=1
 
 if ((rc)); then
     keep=test-output/scheduler${san}-$(date -u +%Y%m%dT%H%M%SZ)
