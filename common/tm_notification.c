@@ -64,37 +64,58 @@ tm_notification_item(const tm_notification_t *n)
 }
 
 
-json_t *
-tm_notification_json(const json_t *item, long long now)
+long
+tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
+    size_t size)
 {
-    char         created[24], expires[24];
-    long long    expiry;
-    const char  *sk, *type, *ts;
+    char              expires[24], ts[40];
+    size_t            n;
+    long long         expiry;
+    tm_jstr_t         id;
+    tm_jout_t         o;
+    const tm_jstr_t  *sk, *type;
 
-    sk = tm_ddb_get_s(item, TM_SK);
-    type = tm_ddb_get_s(item, "Type");
-    ts = tm_ddb_get_s(item, "NotificationTimestamp");
+    n = sizeof(TM_NOTIF_PREFIX) - 1;
+    sk = tm_ddb_item_get(item, TM_SK, 'S');
+    type = tm_ddb_item_get(item, "Type", 'S');
 
-    if (sk == NULL || strncmp(sk, TM_NOTIF_PREFIX, sizeof(TM_NOTIF_PREFIX) - 1)
-        || type == NULL || ts == NULL || strlen(ts) < 19
-        || tm_ddb_get_n(item, "NotificationExpiry", &expiry) != 0
+    if (sk == NULL || sk->len <= n || memcmp(sk->data, TM_NOTIF_PREFIX, n)
+        || type == NULL
+        || tm_ddb_item_s(item, "NotificationTimestamp", ts, sizeof(ts)) < 19
+        || tm_ddb_item_n(item, "NotificationExpiry", &expiry) != 0
         || expiry <= now)
     {
-        return NULL;
+        return TM_WRITE_NOT_ITEM;
     }
 
-    tm_time_seconds(ts, created);
+    id.data = sk->data + n;
+    id.len = sk->len - n;
+    id.escaped = sk->escaped;
+
     tm_format_rfc3339(expiry, expires);
 
-    return json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:b, s:s}",
-                     "id", sk + sizeof(TM_NOTIF_PREFIX) - 1,
-                     "type", type,
-                     "taskId", tm_ddb_get_s(item, "TaskId"),
-                     "taskTitle", tm_ddb_get_s(item, "TaskTitle"),
-                     "message", tm_ddb_get_s(item, "Message"),
-                     "createdAt", created,
-                     "read", tm_ddb_get_bool(item, "Notif_isRead", 0),
-                     "expiresAt", expires);
+    tm_jout_init(&o, out, size);
+    tm_jout_lit(&o, "{\"id\":");
+    tm_jout_jstr(&o, &id);
+    tm_jout_lit(&o, ",\"type\":");
+    tm_jout_jstr(&o, type);
+    tm_jout_lit(&o, ",\"taskId\":");
+    tm_jout_jstr(&o, tm_ddb_item_get(item, "TaskId", 'S'));
+    tm_jout_lit(&o, ",\"taskTitle\":");
+    tm_jout_jstr(&o, tm_ddb_item_get(item, "TaskTitle", 'S'));
+    tm_jout_lit(&o, ",\"message\":");
+    tm_jout_jstr(&o, tm_ddb_item_get(item, "Message", 'S'));
+    tm_jout_lit(&o, ",\"createdAt\":");
+    tm_time_write(&o, item, "NotificationTimestamp");
+    tm_jout_lit(&o, ",\"read\":");
+
+    tm_jout_bool(&o, tm_ddb_item_bool(item, "Notif_isRead", 0));
+
+    tm_jout_lit(&o, ",\"expiresAt\":");
+    tm_jout_str(&o, expires);
+    tm_jout_lit(&o, "}");
+
+    return o.full ? TM_WRITE_FULL : tm_jout_len(&o);
 }
 
 

@@ -10,6 +10,8 @@
 
 #include <jansson.h>
 
+#include "tm_ddb_item.h"
+
 
 #define TM_NOTIF_ID_LEN  32
 
@@ -34,9 +36,11 @@ typedef struct {
  * wanted, with an outbox marker when any is */
 json_t *tm_notification_item(const tm_notification_t *n);
 
-/* {id, type, taskId, taskTitle, message, createdAt, read, expiresAt};
- * NULL if not a notification item or expired at now (epoch seconds) */
-json_t *tm_notification_json(const json_t *item, long long now);
+/* the API JSON {id, type, taskId, taskTitle, message, createdAt, read,
+ * expiresAt} of a notification item into out: its length, or TM_WRITE_*
+ * (TM_WRITE_NOT_ITEM also when it expired at now, epoch seconds) */
+long tm_notification_write(const tm_ddb_item_t *item, long long now,
+    char *out, size_t size);
 
 /* 1 if s is an id as tm_notification_id makes them (32 lower hex) */
 int tm_notification_id_valid(const char *s, size_t len);

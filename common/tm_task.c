@@ -127,56 +127,88 @@ tm_time_seconds(const char *t, char *out)
 }
 
 
-static json_t *
-tm_time_or_null(const char *t)
+void
+tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item, const char *name)
 {
-    char  s[21];
+    char  t[40], s[21];
 
-    if (t == NULL || strlen(t) < 19) {
-        return json_null();
+    if (tm_ddb_item_s(item, name, t, sizeof(t)) < 19) {
+        tm_jout_lit(o, "null");
+        return;
     }
 
     tm_time_seconds(t, s);
-
-    return json_string(s);
+    tm_jout_str(o, s);
 }
 
 
-json_t *
-tm_task_json(const json_t *item)
+long long
+tm_task_version(const tm_ddb_item_t *item)
 {
-    long long    version;
-    const char  *sk, *title, *desc, *status;
+    long long  version;
 
-    sk = tm_ddb_get_s(item, TM_SK);
-    title = tm_ddb_get_s(item, "Title");
-    status = tm_ddb_get_s(item, "Status");
+    return tm_ddb_item_n(item, "Version", &version) == 0 ? version : 1;
+}
 
-    if (sk == NULL || strncmp(sk, TM_TASK_PREFIX, sizeof(TM_TASK_PREFIX) - 1)
+
+long
+tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
+{
+    size_t            n;
+    tm_jstr_t         id;
+    tm_jout_t         o;
+    const tm_jstr_t  *sk, *title, *desc, *status;
+
+    n = sizeof(TM_TASK_PREFIX) - 1;
+    sk = tm_ddb_item_get(item, TM_SK, 'S');
+    title = tm_ddb_item_get(item, "Title", 'S');
+    status = tm_ddb_item_get(item, "Status", 'S');
+
+    if (sk == NULL || sk->len <= n || memcmp(sk->data, TM_TASK_PREFIX, n)
         || title == NULL || status == NULL)
     {
-        return NULL;
+        return TM_WRITE_NOT_ITEM;
     }
 
-    desc = tm_ddb_get_s(item, "Description");
+    /* the rest of an escaped string after a literal prefix is escaped
+     * text too: copied as it is */
+    id.data = sk->data + n;
+    id.len = sk->len - n;
+    id.escaped = sk->escaped;
 
-    if (tm_ddb_get_n(item, "Version", &version) != 0) {
-        version = 1;
+    desc = tm_ddb_item_get(item, "Description", 'S');
+
+    tm_jout_init(&o, out, size);
+    tm_jout_lit(&o, "{\"id\":");
+    tm_jout_jstr(&o, &id);
+    tm_jout_lit(&o, ",\"title\":");
+    tm_jout_jstr(&o, title);
+    tm_jout_lit(&o, ",\"description\":");
+
+    if (desc) {
+        tm_jout_jstr(&o, desc);
+
+    } else {
+        tm_jout_lit(&o, "\"\"");
     }
 
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
-                     "id", sk + sizeof(TM_TASK_PREFIX) - 1,
-                     "title", title,
-                     "description", desc ? desc : "",
-                     "status", status,
-                     "dueDate", tm_time_or_null(tm_ddb_get_s(item, "DueDate")),
-                     "createdAt", tm_time_or_null(tm_ddb_get_s(item,
-                                                               "CreatedAt")),
-                     "updatedAt", tm_time_or_null(tm_ddb_get_s(item,
-                                                         "TaskUpdatedAt")),
-                     "completedAt", tm_time_or_null(tm_ddb_get_s(item,
-                                                       "TaskCompletedAt")),
-                     "notificationSent",
-                     tm_ddb_get_bool(item, "NotificationSent", 0),
-                     "version", (json_int_t) version);
+    tm_jout_lit(&o, ",\"status\":");
+    tm_jout_jstr(&o, status);
+    tm_jout_lit(&o, ",\"dueDate\":");
+    tm_time_write(&o, item, "DueDate");
+    tm_jout_lit(&o, ",\"createdAt\":");
+    tm_time_write(&o, item, "CreatedAt");
+    tm_jout_lit(&o, ",\"updatedAt\":");
+    tm_time_write(&o, item, "TaskUpdatedAt");
+    tm_jout_lit(&o, ",\"completedAt\":");
+    tm_time_write(&o, item, "TaskCompletedAt");
+    tm_jout_lit(&o, ",\"notificationSent\":");
+
+    tm_jout_bool(&o, tm_ddb_item_bool(item, "NotificationSent", 0));
+
+    tm_jout_lit(&o, ",\"version\":");
+    tm_jout_int(&o, tm_task_version(item));
+    tm_jout_lit(&o, "}");
+
+    return o.full ? TM_WRITE_FULL : tm_jout_len(&o);
 }

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "tm_ddb_item.h"
+#include "tm_jout.h"
+
 
 #define TM_TASK_PREFIX        "TASK_"
 #define TM_NOTIF_PREFIX       "NOTIF_"
@@ -48,9 +51,17 @@ void tm_outbox_shard(const char *id, unsigned shards, char *out,
 void tm_notification_id(const char *task_id, const char *type,
     const char *event, char *out);
 
-/* {id, title, description, status, dueDate, createdAt, updatedAt,
- * completedAt, notificationSent, version}; NULL if not a task item */
-json_t *tm_task_json(const json_t *item);
+/* the API JSON {id, title, description, status, dueDate, createdAt,
+ * updatedAt, completedAt, notificationSent, version} of a task item into
+ * out: its length, or TM_WRITE_* (tm_jout.h) */
+long tm_task_write(const tm_ddb_item_t *item, char *out, size_t size);
+
+/* the item's Version, 1 for items older than versions */
+long long tm_task_version(const tm_ddb_item_t *item);
+
+/* the S attribute name, a stored time, to the second ("...:00Z"), or null */
+void tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item,
+    const char *name);
 
 /* "2026-11-25T17:00:00.123Z" -> "2026-11-25T17:00:00Z" (seconds); out
  * holds >= 21 bytes */

@@ -13,6 +13,8 @@
 #include <ngx_http.h>
 #include <jansson.h>
 
+#include "tm_ddb_item.h"
+
 
 #define NGX_TASKMGR_SVC_NONE           0
 #define NGX_TASKMGR_SVC_USERS          1
@@ -26,6 +28,8 @@
 
 /* the continuation gets the raw outcome, transport failures included */
 #define NGX_TASKMGR_AWS_RAW            1
+/* a successful reply stays text in ctx->raw (read with tm_ddb_item.h) */
+#define NGX_TASKMGR_AWS_TEXT           2
 
 #define NGX_TASKMGR_AUTH_NONE          0
 #define NGX_TASKMGR_AUTH_REQUIRED      1
@@ -94,6 +98,17 @@ typedef struct {
 typedef ngx_int_t (*ngx_taskmgr_arg_pt)(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 
+/* JSON text growing in the request's pool (ngx_taskmgr_text.c) */
+typedef struct {
+    u_char                    *data;
+    size_t                     len;
+    size_t                     size;
+} ngx_taskmgr_text_t;
+
+/* an item's API JSON into out: its length or TM_WRITE_* (tm_task.h) */
+typedef long (*ngx_taskmgr_write_pt)(const tm_ddb_item_t *item,
+    long long now, char *out, size_t size);
+
 /* a listing page (ngx_taskmgr_page.c) */
 typedef struct {
     json_t                    *query;      /* Query without Limit, ESK */
@@ -102,13 +117,14 @@ typedef struct {
     char                       listing[96]; /* sort and filters */
     ngx_uint_t                 limit;
     ngx_str_t                  cursor;
-    json_t                  *(*map)(const json_t *item, long long now);
+    ngx_taskmgr_write_pt       write;
     long long                  now;
     ngx_taskmgr_step_pt        done;
 
     ngx_uint_t                 calls;
-    json_t                    *items;
-    json_t                    *last_key;   /* of the last item kept */
+    ngx_uint_t                 count;      /* items kept */
+    ngx_taskmgr_text_t         text;       /* {"items":[ and the items */
+    tm_jstr_t                  last;       /* the last item kept */
     char                      *next_cursor;  /* NULL: the last page */
 } ngx_taskmgr_page_t;
 
@@ -203,6 +219,8 @@ ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
 /* ngx_taskmgr_reply.c: every reply the module writes */
 ngx_int_t ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status,
     json_t *obj);
+ngx_int_t ngx_taskmgr_send_text(ngx_http_request_t *r, ngx_uint_t status,
+    u_char *data, size_t len);
 ngx_int_t ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message, const char *field);
 ngx_int_t ngx_taskmgr_send_empty(ngx_http_request_t *r, ngx_uint_t status);
@@ -236,11 +254,27 @@ ngx_int_t ngx_taskmgr_body_patch(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
 
+/* ngx_taskmgr_text.c: API JSON written from items */
+ngx_int_t ngx_taskmgr_text_add(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
+    const char *s, size_t len);
+ngx_int_t ngx_taskmgr_text_reserve(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
+    size_t n);
+ngx_int_t ngx_taskmgr_text_item(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
+    ngx_taskmgr_write_pt write, const tm_ddb_item_t *item, long long now);
+ngx_int_t ngx_taskmgr_item_parse(ngx_http_request_t *r, const json_t *obj,
+    tm_ddb_item_t *item);
+ngx_int_t ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
+    const char *name, ngx_taskmgr_write_pt write, const tm_ddb_item_t *item);
+
 /* ngx_taskmgr_page.c: listings */
 ngx_int_t ngx_taskmgr_page_args(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_page_t *pg, ngx_taskmgr_arg_pt arg);
 ngx_int_t ngx_taskmgr_page_start(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_page_t *pg);
+/* {"items": [...], "nextCursor": ...<extra>}: extra is more members of the
+ * reply as JSON text (",\"unreadCount\":3"), or NULL */
+ngx_int_t ngx_taskmgr_page_send(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *extra);
 
 /* ngx_taskmgr_auth.c: who is calling */
 ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,

@@ -412,7 +412,11 @@ ngx_taskmgr_outcome(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ctx->reply = NULL;
     }
 
-    if (ctx->raw.len) {
+    /* a successful reply the caller reads as text needs no tree */
+    if (ctx->raw.len
+        && !(ctx->status == NGX_HTTP_OK
+             && (ctx->call_flags & NGX_TASKMGR_AWS_TEXT)))
+    {
         reply = json_loadb((char *) ctx->raw.data, ctx->raw.len, 0, NULL);
         if (json_is_object(reply)) {
             ctx->reply = reply;
@@ -435,7 +439,10 @@ ngx_taskmgr_outcome(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return NGX_DECLINED;
     }
 
-    if (ctx->aws_error || (ctx->status == NGX_HTTP_OK && ctx->reply)) {
+    if (ctx->aws_error
+        || (ctx->status == NGX_HTTP_OK
+            && (ctx->reply || (ctx->call_flags & NGX_TASKMGR_AWS_TEXT))))
+    {
         return NGX_DECLINED;
     }
 

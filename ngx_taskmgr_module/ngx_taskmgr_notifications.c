@@ -33,7 +33,8 @@ static ngx_int_t ngx_taskmgr_notifs_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
-static json_t *ngx_taskmgr_notifs_map(const json_t *item, long long now);
+static long ngx_taskmgr_notif_write(const tm_ddb_item_t *item,
+    long long now, char *out, size_t size);
 static ngx_int_t ngx_taskmgr_notifs_count(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_counted(ngx_http_request_t *r,
@@ -124,7 +125,7 @@ ngx_taskmgr_notifs_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     pg->pk = nt->pk;
     pg->sort_attr = "NotificationTimestamp";
-    pg->map = ngx_taskmgr_notifs_map;
+    pg->write = ngx_taskmgr_notif_write;
     pg->now = (long long) ngx_time();
     pg->done = ngx_taskmgr_notifs_count;
     ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
@@ -190,10 +191,11 @@ ngx_taskmgr_notifs_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
-static json_t *
-ngx_taskmgr_notifs_map(const json_t *item, long long now)
+static long
+ngx_taskmgr_notif_write(const tm_ddb_item_t *item, long long now, char *out,
+    size_t size)
 {
-    return tm_notification_json(item, now);
+    return tm_notification_write(item, now, out, size);
 }
 
 
@@ -246,8 +248,8 @@ ngx_taskmgr_notifs_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t               *obj, *lek;
-    ngx_taskmgr_page_t   *pg;
+    u_char                extra[32];
+    json_t               *lek;
     ngx_taskmgr_notif_t  *nt;
 
     if (ctx->aws_error) {
@@ -255,7 +257,6 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     nt = ctx->data;
-    pg = ctx->page;
 
     nt->count += (ngx_uint_t) json_integer_value(json_object_get(ctx->reply,
                                                                  "Count"));
@@ -267,13 +268,10 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_notifs_count(r, ctx);
     }
 
-    obj = json_pack("{s:O, s:o, s:I}", "items", pg->items,
-                    "nextCursor", pg->next_cursor
-                                  ? json_string(pg->next_cursor)
-                                  : json_null(),
-                    "unreadCount", (json_int_t) nt->count);
+    ngx_snprintf(extra, sizeof(extra) - 1, ",\"unreadCount\":%ui%Z",
+                 nt->count);
 
-    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+    return ngx_taskmgr_page_send(r, ctx, (char *) extra);
 }
 
 
@@ -460,7 +458,7 @@ ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t     *notif, *obj;
+    tm_ddb_item_t  item;
 
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
@@ -471,18 +469,15 @@ ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    notif = tm_notification_json(json_object_get(ctx->reply, "Attributes"),
-                                 (long long) ngx_time());
-    if (notif == NULL) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "taskmgr: malformed notification item");
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
-                                      "the stored notification is "
-                                      "malformed", NULL);
+    if (ngx_taskmgr_item_parse(r, json_object_get(ctx->reply, "Attributes"),
+                               &item)
+        != NGX_OK)
+    {
+        return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    obj = json_pack("{s:o}", "notification", notif);
-    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+    return ngx_taskmgr_send_item(r, NGX_HTTP_OK, "notification",
+                                 ngx_taskmgr_notif_write, &item);
 }
 
 

@@ -20,7 +20,8 @@ static ngx_int_t ngx_taskmgr_page_query(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_page_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static void ngx_taskmgr_page_cleanup(void *data);
+static ngx_int_t ngx_taskmgr_page_done(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, tm_jstr_t *lek, ngx_uint_t more);
 
 
 /*
@@ -111,36 +112,33 @@ ngx_taskmgr_page_args(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 /*
  * Runs the listing: pg->query is the Query request without Limit and
  * ExclusiveStartKey, pg->pk the caller's partition, pg->listing names the
- * sort and filters.  pg->done runs with pg->items and pg->next_cursor.
+ * sort and filters.  pg->done runs with pg->text holding the items and
+ * pg->next_cursor set; it answers with ngx_taskmgr_page_send().
  */
 
 ngx_int_t
 ngx_taskmgr_page_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_page_t *pg)
 {
-    json_t              *state, *key;
-    const char          *user, *listing, *pk;
-    ngx_pool_cleanup_t  *cln;
+    json_t      *state, *key;
+    const char  *user, *listing, *pk;
 
     ctx->page = pg;
 
-    pg->items = json_array();
-    if (pg->items == NULL || pg->query == NULL) {
-        json_decref(pg->items);
-        json_decref(pg->query);
+    if (pg->query == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_taskmgr_json_track(r, pg->items);
     ngx_taskmgr_json_track(r, pg->query);
 
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
+    /* a task's API JSON is some 300 bytes */
+    if (ngx_taskmgr_text_reserve(r->pool, &pg->text, pg->limit * 400 + 64)
+        != NGX_OK
+        || ngx_taskmgr_text_add(r->pool, &pg->text, "{\"items\":[", 10)
+           != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    cln->handler = ngx_taskmgr_page_cleanup;
-    cln->data = pg;
 
     if (pg->cursor.data == NULL) {
         return ngx_taskmgr_page_query(r, ctx);
@@ -185,7 +183,7 @@ ngx_taskmgr_page_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     /* one item more than the page needs: if it comes, the cursor is the
      * last kept item and a next page surely exists; a full page that
      * looks ahead finds out whether it was the last */
-    n = pg->limit + 1 - json_array_size(pg->items);
+    n = pg->limit + 1 - pg->count;
 
     /* a filter drops items after Limit counted them: read wider (a page
      * keeps what it needs and its cursor points after the last kept) */
@@ -195,17 +193,27 @@ ngx_taskmgr_page_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     json_object_set_new(pg->query, "Limit", json_integer((json_int_t) n));
 
-    return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(pg->query),
-                           ngx_taskmgr_page_got);
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "Query",
+                                json_incref(pg->query), NGX_TASKMGR_AWS_TEXT,
+                                ngx_taskmgr_page_got);
 }
 
+
+/*
+ * The reply's items, straight from its text into the page's.  The page
+ * ends at its limit (then its cursor is the last item kept), when
+ * DynamoDB has no more, or after NGX_TASKMGR_PAGE_CALLS calls.
+ */
 
 static ngx_int_t
 ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char                *cursor;
-    json_t              *item, *obj, *lek, *state;
-    size_t               i;
+    size_t               mark;
+    ngx_int_t            rc;
+    tm_jstr_t            lek;
+    tm_jscan_t           s;
+    tm_ddb_item_t        item;
+    tm_ddb_reply_t       reply;
     ngx_taskmgr_page_t  *pg;
 
     if (ctx->aws_error) {
@@ -213,80 +221,165 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     pg = ctx->page;
-    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
 
-    json_array_foreach(json_object_get(ctx->reply, "Items"), i, item) {
-        obj = pg->map(item, pg->now);
+    /* tests: a reply cut short, as a failing proxy might pass it on */
+    if (ngx_taskmgr_fault(r, ctx, "truncated-reply")) {
+        ctx->raw.len /= 2;
+    }
 
-        if (obj == NULL) {
+    if (tm_ddb_reply_read((char *) ctx->raw.data, ctx->raw.len, &reply) != 0
+        || reply.items.len == 0)
+    {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    lek = reply.last_key;
+
+    tm_jscan_init(&s, reply.items.data, reply.items.len);
+    (void) tm_jscan_array(&s);
+
+    while ((rc = tm_jscan_element(&s)) == 1) {
+
+        if (tm_ddb_item_read(&s, &item) != 0) {
+            return ngx_taskmgr_aws_fail(r, ctx);
+        }
+
+        mark = pg->text.len;
+
+        if (pg->count
+            && ngx_taskmgr_text_add(r->pool, &pg->text, ",", 1) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        rc = ngx_taskmgr_text_item(r->pool, &pg->text, pg->write, &item,
+                                   pg->now);
+
+        if (rc == NGX_DECLINED) {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "taskmgr: skipped an item of %s in a listing",
                           pg->pk);
+            pg->text.len = mark;
             continue;
         }
 
-        if (json_array_size(pg->items) == pg->limit) {
-            /* there is more: continue after the last item kept */
-            json_decref(obj);
-            lek = pg->last_key;
-            goto done;
-        }
-
-        json_array_append_new(pg->items, obj);
-
-        json_decref(pg->last_key);
-        pg->last_key = json_pack("{s:O, s:O, s:O}",
-                                 TM_PK, json_object_get(item, TM_PK),
-                                 TM_SK, json_object_get(item, TM_SK),
-                                 pg->sort_attr,
-                                 json_object_get(item, pg->sort_attr));
-        if (pg->last_key == NULL) {
+        if (rc != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+
+        if (pg->count == pg->limit) {
+            /* there is more: continue after the last item kept */
+            pg->text.len = mark;
+            return ngx_taskmgr_page_done(r, ctx, NULL, 1);
+        }
+
+        pg->count++;
+        pg->last = item.text;
     }
 
-    if (lek && pg->calls < NGX_TASKMGR_PAGE_CALLS) {
-        json_object_set(pg->query, "ExclusiveStartKey", lek);
+    if (rc != 0) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    if (lek.len && pg->calls < NGX_TASKMGR_PAGE_CALLS) {
+        if (json_object_set_new(pg->query, "ExclusiveStartKey",
+                                json_loadb(lek.data, lek.len, 0, NULL))
+            != 0)
+        {
+            return ngx_taskmgr_aws_fail(r, ctx);
+        }
+
         return ngx_taskmgr_page_query(r, ctx);
     }
 
     /* out of calls with a page not known to be the last: its cursor is
      * where DynamoDB stopped, and the next page may come back empty */
 
-done:
+    return ngx_taskmgr_page_done(r, ctx, lek.len ? &lek : NULL, 0);
+}
 
+
+/* the next page's cursor: after DynamoDB's last evaluated key lek, or
+ * after the page's last item when more items are known to follow */
+
+static ngx_int_t
+ngx_taskmgr_page_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    tm_jstr_t *lek, ngx_uint_t more)
+{
+    char                *cursor;
+    json_t              *key, *state;
+    tm_ddb_item_t        item;
+    ngx_taskmgr_page_t  *pg;
+    const char          *names[4];
+
+    pg = ctx->page;
     pg->next_cursor = NULL;
 
     if (lek) {
-        state = json_pack("{s:s, s:s, s:O}", "u", ctx->sub,
-                          "f", pg->listing, "k", lek);
-        cursor = state ? tm_cursor_encode(state, ctx->conf->cursor_key.data,
-                                          ctx->conf->cursor_key.len)
-                       : NULL;
-        json_decref(state);
+        key = json_loadb(lek->data, lek->len, 0, NULL);
 
-        if (cursor == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    } else if (more) {
+        names[0] = TM_PK;
+        names[1] = TM_SK;
+        names[2] = pg->sort_attr;
+        names[3] = NULL;
 
-        pg->next_cursor = ngx_taskmgr_cstr(r->pool, (u_char *) cursor,
-                                           ngx_strlen(cursor));
-        free(cursor);
+        key = tm_ddb_item_parse(pg->last.data, pg->last.len, &item) == 0
+              ? tm_ddb_item_key(&item, names) : NULL;
 
-        if (pg->next_cursor == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    } else {
+        return pg->done(r, ctx);
+    }
+
+    state = key ? json_pack("{s:s, s:s, s:o}", "u", ctx->sub,
+                            "f", pg->listing, "k", key)
+                : NULL;
+    cursor = state ? tm_cursor_encode(state, ctx->conf->cursor_key.data,
+                                      ctx->conf->cursor_key.len)
+                   : NULL;
+    json_decref(state);
+
+    if (cursor == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    pg->next_cursor = ngx_taskmgr_cstr(r->pool, (u_char *) cursor,
+                                       ngx_strlen(cursor));
+    free(cursor);
+
+    if (pg->next_cursor == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return pg->done(r, ctx);
 }
 
 
-static void
-ngx_taskmgr_page_cleanup(void *data)
+ngx_int_t
+ngx_taskmgr_page_send(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *extra)
 {
-    ngx_taskmgr_page_t *pg = data;
+    ngx_taskmgr_text_t  *t;
+    ngx_taskmgr_page_t  *pg;
 
-    json_decref(pg->last_key);
-    pg->last_key = NULL;
+    pg = ctx->page;
+    t = &pg->text;
+
+    /* the cursor is base64url: nothing to escape */
+    if (ngx_taskmgr_text_add(r->pool, t, "],\"nextCursor\":", 15) != NGX_OK
+        || (pg->next_cursor
+            ? ngx_taskmgr_text_add(r->pool, t, "\"", 1) != NGX_OK
+              || ngx_taskmgr_text_add(r->pool, t, pg->next_cursor,
+                                      ngx_strlen(pg->next_cursor)) != NGX_OK
+              || ngx_taskmgr_text_add(r->pool, t, "\"", 1) != NGX_OK
+            : ngx_taskmgr_text_add(r->pool, t, "null", 4) != NGX_OK)
+        || (extra
+            && ngx_taskmgr_text_add(r->pool, t, extra, ngx_strlen(extra))
+               != NGX_OK)
+        || ngx_taskmgr_text_add(r->pool, t, "}", 1) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_send_text(r, NGX_HTTP_OK, t->data, t->len);
 }

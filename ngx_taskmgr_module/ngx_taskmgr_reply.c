@@ -14,31 +14,60 @@ static void ngx_taskmgr_json_cleanup(void *data);
 ngx_int_t
 ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
 {
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    u_char  *p;
+    size_t   len, size;
 
     if (obj == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    len = json_dumpb(obj, NULL, 0, JSON_COMPACT);
+    /* one dump for most replies, a second only past the first guess */
+    size = 1024;
 
-    b = ngx_create_temp_buf(r->pool, len ? len : 1);
-    if (b == NULL) {
-        json_decref(obj);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    for ( ;; ) {
+        p = ngx_pnalloc(r->pool, size);
+        if (p == NULL) {
+            json_decref(obj);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
 
-    if (json_dumpb(obj, (char *) b->pos, len, JSON_COMPACT) != len) {
-        json_decref(obj);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        len = json_dumpb(obj, (char *) p, size, JSON_COMPACT);
+
+        if (len == 0 || len <= size) {
+            break;
+        }
+
+        size = len;
     }
 
     json_decref(obj);
 
-    b->last = b->pos + len;
+    if (len == 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_send_text(r, status, p, len);
+}
+
+
+/* data: JSON text in the request's pool */
+
+ngx_int_t
+ngx_taskmgr_send_text(ngx_http_request_t *r, ngx_uint_t status, u_char *data,
+    size_t len)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = data;
+    b->last = data + len;
+    b->memory = 1;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 

@@ -83,7 +83,8 @@ static ngx_int_t ngx_taskmgr_task_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_task_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
-static json_t *ngx_taskmgr_task_map(const json_t *item, long long now);
+static long ngx_taskmgr_task_write(const tm_ddb_item_t *item,
+    long long now, char *out, size_t size);
 static ngx_int_t ngx_taskmgr_task_listed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_task_reply(ngx_http_request_t *r,
@@ -831,7 +832,7 @@ ngx_taskmgr_task_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     pg->pk = t->pk;
     pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
-    pg->map = ngx_taskmgr_task_map;
+    pg->write = ngx_taskmgr_task_write;
     pg->done = ngx_taskmgr_task_listed;
     ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
                  "tasks|%s|%ui|%s|%s%Z", t->sort_due ? "due" : "updated",
@@ -996,64 +997,47 @@ ngx_taskmgr_task_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
-static json_t *
-ngx_taskmgr_task_map(const json_t *item, long long now)
+static long
+ngx_taskmgr_task_write(const tm_ddb_item_t *item, long long now, char *out,
+    size_t size)
 {
-    return tm_task_json(item);
+    return tm_task_write(item, out, size);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_task_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t              *obj;
-    ngx_taskmgr_page_t  *pg;
-
-    pg = ctx->page;
-
-    obj = json_pack("{s:O, s:o}", "items", pg->items,
-                    "nextCursor", pg->next_cursor
-                                  ? json_string(pg->next_cursor)
-                                  : json_null());
-
-    return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+    return ngx_taskmgr_page_send(r, ctx, NULL);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_task_reply(ngx_http_request_t *r, ngx_uint_t status,
-    json_t *item)
+    json_t *obj)
 {
-    json_t              *task, *obj;
-    ngx_str_t            etag;
+    ngx_str_t      etag;
+    tm_ddb_item_t  item;
 
-    task = tm_task_json(item);
-    if (task == NULL) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "taskmgr: malformed task item");
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
-                                      "the stored task is malformed", NULL);
+    if (ngx_taskmgr_item_parse(r, obj, &item) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     etag.data = ngx_pnalloc(r->pool, NGX_INT64_LEN + 2);
     if (etag.data == NULL) {
-        json_decref(task);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     etag.len = ngx_sprintf(etag.data, "\"%L\"",
-                           (int64_t) json_integer_value(
-                               json_object_get(task, "version")))
+                           (int64_t) tm_task_version(&item))
                - etag.data;
 
-    obj = json_pack("{s:o}", "task", task);
-
     if (ngx_taskmgr_add_header(r, "ETag", &etag) != NGX_OK) {
-        json_decref(obj);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_send_json(r, status, obj);
+    return ngx_taskmgr_send_item(r, status, "task", ngx_taskmgr_task_write,
+                                 &item);
 }
 
 

@@ -332,4 +332,12 @@ check_list('read, pages of 1', 'unread=false', [ @read[0 .. 39] ], 1, 80);
     is_deeply [ map { $_->{id} } @$items[-3 .. -1] ], \@want, 'they are the oldest of all';
 }
 
+# a DynamoDB reply cut short (test fault): 502, not 500 or junk
+my $cut = as($A, GET => '/api/notifications?limit=5', undef, { headers => { 'X-Taskmgr-Fault' => 'truncated-reply' } });
+if ($cut->{status} == 200) {
+    note 'taskmgr_test_faults is off on this stack';
+} else {
+    error_ok($cut, 502, 'bad_gateway', undef, 'a Query reply cut in half: 502 bad_gateway');
+}
+
 done_testing;

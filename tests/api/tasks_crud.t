@@ -142,6 +142,20 @@ isnt $f->{id}, $t->{id}, 'another id';
 is $r->{headers}{location}, "/api/tasks/$f->{id}", 'Location';
 item_matches($A->{uid}, $f, 'the full task in DynamoDB: reminder key on the UTC due day 2031-02-28');
 
+# the listing copies stored strings into its reply as DynamoDB escaped
+# them: every escape must come back as the single task reads it
+my %odd = (title => "q\" b\\ \\u0041 \x{2028} \x{1F4C5} </script>",
+           description => "tab\there\r\nline \"x\" \\ \x{e9}");
+$r = as($A, POST => '/api/tasks', \%odd);
+is $r->{status}, 201, 'POST with quotes, backslashes, U+2028 and an emoji: 201' or diag $r->{raw};
+my $odd = $r->{json}{task} || {};
+is $odd->{title}, $odd{title}, 'such a title round-trips';
+is $odd->{description}, $odd{description}, 'such a description round-trips';
+$r = as($A, GET => '/api/tasks?limit=100');
+my ($listed) = grep { ($_->{id} // '') eq ($odd->{id} // '-') } @{ $r->{json}{items} || [] };
+is_deeply $listed, $odd, 'the listing shows it exactly as POST answered' or diag explain $listed;
+is as($A, DELETE => "/api/tasks/$odd->{id}")->{status}, 204, '(deleted again: the counts below are of the others)';
+
 # a leap day is a date; created completed: completedAt set, no reminder key
 $r = as($A, POST => '/api/tasks', { title => 'leap', dueDate => '2032-02-29T10:00:00Z', status => 'completed' });
 is $r->{status}, 201, 'dueDate 2032-02-29 (a leap day) and status completed: 201' or diag $r->{raw};

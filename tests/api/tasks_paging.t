@@ -313,4 +313,14 @@ check_list('all tasks, sort=updated given', 'sort=updated', want());
     }
 }
 
+# a DynamoDB reply cut short (test fault, with taskmgr_test_faults on): the
+# listing reads DynamoDB's text itself, and must answer 502, not 500 or junk
+my $r = as($A, GET => '/api/tasks?limit=7', undef, { headers => { 'X-Taskmgr-Fault' => 'truncated-reply' } });
+if ($r->{status} == 200) {
+    note 'taskmgr_test_faults is off on this stack';
+} else {
+    error_ok($r, 502, 'bad_gateway', undef, 'a Query reply cut in half: 502 bad_gateway');
+    is as($A, GET => '/api/tasks?limit=7')->{status}, 200, '... and the next listing is fine';
+}
+
 done_testing;

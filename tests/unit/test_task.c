@@ -15,12 +15,59 @@
 #include <openssl/sha.h>
 
 #include "tm_ddb.h"
+#include "tm_ddb_item.h"
 #include "tm_task.h"
 
 
 #define TM_TEST_N(a)       (sizeof(a) / sizeof((a)[0]))
 #define TM_TEST_UUIDS      1000
 #define TM_TEST_TASK_ID    "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b"
+
+
+/*
+ * The task's API JSON as the module makes it: the item as DynamoDB's text,
+ * read with tm_ddb_item, written by tm_task_write; NULL when not a task.
+ * A buffer one byte short must be refused, never overrun.
+ */
+static json_t *
+tm_test_task_json(const json_t *item)
+{
+    char           *text, *out;
+    long            n;
+    json_t         *task;
+    tm_ddb_item_t   it;
+
+    if (item == NULL) {
+        return NULL;
+    }
+
+    text = json_dumps(item, JSON_COMPACT);
+    assert_non_null(text);
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &it), 0);
+
+    out = malloc(4096);
+    assert_non_null(out);
+
+    n = tm_task_write(&it, out, 4096);
+
+    if (n == TM_WRITE_NOT_ITEM) {
+        free(out);
+        free(text);
+        return NULL;
+    }
+
+    assert_true(n > 0);
+    assert_int_equal(tm_task_write(&it, out, (size_t) n - 1), TM_WRITE_FULL);
+    assert_int_equal(tm_task_write(&it, out, (size_t) n), n);
+
+    task = json_loadb(out, (size_t) n, JSON_REJECT_DUPLICATES, NULL);
+    assert_non_null(task);
+
+    free(out);
+    free(text);
+
+    return task;
+}
 
 
 static int
@@ -335,7 +382,7 @@ tm_test_task_json_full(void **state)
     };
 
     item = tm_test_full_item();
-    task = tm_task_json(item);
+    task = tm_test_task_json(item);
     assert_non_null(task);
 
     /* exactly these keys */
@@ -398,7 +445,7 @@ tm_test_task_json_minimal(void **state)
     json_object_del(item, "TaskDueSort");
     json_object_set_new(item, "Status", tm_ddb_s("pending"));
 
-    task = tm_task_json(item);
+    task = tm_test_task_json(item);
     assert_non_null(task);
 
     assert_int_equal(json_object_size(task), 10);
@@ -422,12 +469,40 @@ tm_test_task_json_minimal(void **state)
     json_object_set_new(item, "NotificationSent", tm_ddb_s("true"));
     json_object_set_new(item, "Version", tm_ddb_s("3"));
 
-    task = tm_task_json(item);
+    task = tm_test_task_json(item);
     assert_non_null(task);
     assert_true(json_is_null(json_object_get(task, "dueDate")));
     assert_true(json_is_null(json_object_get(task, "completedAt")));
     assert_true(json_is_false(json_object_get(task, "notificationSent")));
     assert_int_equal(json_integer_value(json_object_get(task, "version")), 1);
+
+    json_decref(task);
+    json_decref(item);
+}
+
+
+static void
+tm_test_task_json_escapes(void **state)
+{
+    json_t      *item, *task;
+    const char  *title;
+
+    /* quotes, backslash, control characters, non-ASCII and an astral
+     * character come back exactly as stored */
+    title = "say \"hi\" \\ tab\there\nnext \x01 caf\xc3\xa9 "
+            "\xf0\x9f\x93\x85 </script>";
+
+    item = tm_test_full_item();
+    json_object_set_new(item, "Title", tm_ddb_s(title));
+    json_object_set_new(item, "Description", tm_ddb_s("\\u0041 is not A"));
+
+    task = tm_test_task_json(item);
+    assert_non_null(task);
+    assert_string_equal(json_string_value(json_object_get(task, "title")),
+                        title);
+    assert_string_equal(
+        json_string_value(json_object_get(task, "description")),
+        "\\u0041 is not A");
 
     json_decref(task);
     json_decref(item);
@@ -446,44 +521,44 @@ tm_test_task_json_not_task(void **state)
                      "Email", "S", "a@example.com",
                      "CreatedAt", "S", "2026-11-20T08:30:00Z");
     assert_non_null(user);
-    assert_null(tm_task_json(user));
+    assert_null(tm_test_task_json(user));
 
     /* ... even with a title and a status */
     json_object_set_new(user, "Title", tm_ddb_s("x"));
     json_object_set_new(user, "Status", tm_ddb_s("pending"));
-    assert_null(tm_task_json(user));
+    assert_null(tm_test_task_json(user));
     json_decref(user);
 
     /* a notification item */
     item = tm_test_full_item();
     json_object_set_new(item, TM_SK, tm_ddb_s(TM_NOTIF_PREFIX "abc"));
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_decref(item);
 
     /* no sort key, or not a string */
     item = tm_test_full_item();
     json_object_del(item, TM_SK);
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_object_set_new(item, TM_SK, tm_ddb_n(1));
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_decref(item);
 
     /* no title, no status */
     item = tm_test_full_item();
     json_object_del(item, "Title");
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_decref(item);
 
     item = tm_test_full_item();
     json_object_del(item, "Status");
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_decref(item);
 
     item = json_object();
-    assert_null(tm_task_json(item));
+    assert_null(tm_test_task_json(item));
     json_decref(item);
 
-    assert_null(tm_task_json(NULL));
+    assert_null(tm_test_task_json(NULL));
 }
 
 
@@ -499,6 +574,7 @@ main(void)
         cmocka_unit_test(tm_test_time_seconds),
         cmocka_unit_test(tm_test_task_json_full),
         cmocka_unit_test(tm_test_task_json_minimal),
+        cmocka_unit_test(tm_test_task_json_escapes),
         cmocka_unit_test(tm_test_task_json_not_task),
     };
 

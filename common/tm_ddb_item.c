@@ -1,0 +1,242 @@
+/*
+ * DynamoDB items and Query replies read from text (tm_ddb_item.h).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tm_ddb_item.h"
+
+
+/* one attribute value: {"<type>": value} */
+static int
+tm_ddb_attr_read(tm_jscan_t *s, tm_ddb_attr_t *a)
+{
+    tm_jstr_t  type;
+
+    if (tm_jscan_object(s) != 0 || tm_jscan_member(s, &type) != 1) {
+        return -1;
+    }
+
+    a->type = 0;
+
+    if (tm_jstr_eq(&type, "S") || tm_jstr_eq(&type, "N")) {
+        a->type = type.data[0];
+
+        if (tm_jscan_string(s, &a->value) != 0) {
+            return -1;
+        }
+
+    } else {
+        if (tm_jscan_value(s, &a->value) != 0) {
+            return -1;
+        }
+
+        if (tm_jstr_eq(&type, "BOOL")) {
+            if (a->value.data[0] != 't' && a->value.data[0] != 'f') {
+                return -1;
+            }
+
+            a->type = 'B';
+        }
+    }
+
+    /* exactly one member */
+    return tm_jscan_member(s, &type) == 0 ? 0 : -1;
+}
+
+
+int
+tm_ddb_item_read(tm_jscan_t *s, tm_ddb_item_t *item)
+{
+    int             rc;
+    tm_jstr_t       name;
+    const char     *start;
+    tm_ddb_attr_t  *a, ignored;
+
+    tm_jscan_peek(s);
+    start = s->p;
+
+    if (tm_jscan_object(s) != 0) {
+        return -1;
+    }
+
+    item->n = 0;
+
+    while ((rc = tm_jscan_member(s, &name)) == 1) {
+        a = item->n < TM_DDB_ITEM_ATTRS ? &item->attr[item->n++] : &ignored;
+        a->name = name;
+
+        if (tm_ddb_attr_read(s, a) != 0) {
+            return -1;
+        }
+    }
+
+    if (rc != 0) {
+        return -1;
+    }
+
+    item->text.data = start;
+    item->text.len = s->p - start;
+    item->text.escaped = 0;
+
+    return 0;
+}
+
+
+int
+tm_ddb_item_parse(const char *text, size_t len, tm_ddb_item_t *item)
+{
+    tm_jscan_t  s;
+
+    tm_jscan_init(&s, text, len);
+
+    if (tm_ddb_item_read(&s, item) != 0) {
+        return -1;
+    }
+
+    return tm_jscan_end(&s);
+}
+
+
+/* the attribute of type t unescaped into out: its length, or -1 */
+static long
+tm_ddb_item_copy(const tm_ddb_item_t *item, const char *name, char t,
+    char *out, size_t size)
+{
+    const tm_jstr_t  *v;
+
+    v = tm_ddb_item_get(item, name, t);
+
+    return v ? tm_jstr_copy(v, out, size) : -1;
+}
+
+
+const tm_jstr_t *
+tm_ddb_item_get(const tm_ddb_item_t *item, const char *name, char t)
+{
+    size_t  i;
+
+    for (i = 0; i < item->n; i++) {
+        if (tm_jstr_eq(&item->attr[i].name, name)) {
+            return item->attr[i].type == t ? &item->attr[i].value : NULL;
+        }
+    }
+
+    return NULL;
+}
+
+
+int
+tm_ddb_item_n(const tm_ddb_item_t *item, const char *name, long long *n)
+{
+    char  buf[32], *end;
+
+    if (tm_ddb_item_copy(item, name, 'N', buf, sizeof(buf)) <= 0) {
+        return -1;
+    }
+
+    *n = strtoll(buf, &end, 10);
+
+    /* as tm_ddb_get_n: an integer, or the integer part of a decimal */
+    return (*end == '\0' || *end == '.') && end != buf ? 0 : -1;
+}
+
+
+int
+tm_ddb_item_bool(const tm_ddb_item_t *item, const char *name, int dflt)
+{
+    const tm_jstr_t  *v;
+
+    v = tm_ddb_item_get(item, name, 'B');
+
+    return v ? v->data[0] == 't' : dflt;
+}
+
+
+long
+tm_ddb_item_s(const tm_ddb_item_t *item, const char *name, char *out,
+    size_t size)
+{
+    return tm_ddb_item_copy(item, name, 'S', out, size);
+}
+
+
+int
+tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
+{
+    int         rc;
+    char        buf[32];
+    tm_jstr_t   name, v;
+    tm_jscan_t  s;
+
+    memset(reply, 0, sizeof(tm_ddb_reply_t));
+    tm_jscan_init(&s, text, len);
+
+    if (tm_jscan_object(&s) != 0) {
+        return -1;
+    }
+
+    while ((rc = tm_jscan_member(&s, &name)) == 1) {
+
+        if (tm_jscan_value(&s, &v) != 0) {
+            return -1;
+        }
+
+        if (tm_jstr_eq(&name, "Items")) {
+            if (v.data[0] != '[') {
+                return -1;
+            }
+
+            reply->items = v;
+
+        } else if (tm_jstr_eq(&name, "LastEvaluatedKey")) {
+            if (v.data[0] != '{') {
+                return -1;
+            }
+
+            reply->last_key = v;
+
+        } else if (tm_jstr_eq(&name, "Count")) {
+            if (v.len >= sizeof(buf) || v.data[0] < '0' || v.data[0] > '9') {
+                return -1;
+            }
+
+            memcpy(buf, v.data, v.len);
+            buf[v.len] = '\0';
+            reply->count = strtoll(buf, NULL, 10);
+        }
+    }
+
+    return rc == 0 ? tm_jscan_end(&s) : -1;
+}
+
+
+json_t *
+tm_ddb_item_key(const tm_ddb_item_t *item, const char **names)
+{
+    /* DynamoDB's key values are at most 2048 bytes */
+    char     buf[2049];
+    json_t  *key, *v;
+
+    key = json_object();
+    if (key == NULL) {
+        return NULL;
+    }
+
+    for ( /* void */ ; *names; names++) {
+        if (tm_ddb_item_s(item, *names, buf, sizeof(buf)) < 0) {
+            json_decref(key);
+            return NULL;
+        }
+
+        v = json_pack("{s:s}", "S", buf);
+
+        if (v == NULL || json_object_set_new(key, *names, v) != 0) {
+            json_decref(key);
+            return NULL;
+        }
+    }
+
+    return key;
+}

@@ -1,0 +1,73 @@
+/*
+ * DynamoDB items read from reply text with tm_jscan, without a jansson
+ * tree: the attributes as slices of the text.  Listings map their items to
+ * API JSON from these (tm_task_write, tm_notification_write).
+ * nginx-free, shared by the module and the unit tests.
+ */
+
+#ifndef TM_DDB_ITEM_H
+#define TM_DDB_ITEM_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#include "tm_jscan.h"
+
+
+/* more attributes than this are read and ignored: our items have fewer */
+#define TM_DDB_ITEM_ATTRS  40
+
+typedef struct {
+    tm_jstr_t            name;
+    char                 type;     /* 'S', 'N', 'B' (BOOL), 0: another */
+    tm_jstr_t            value;    /* S and N: the string; BOOL: the
+                                    * literal; another: its JSON text */
+} tm_ddb_attr_t;
+
+typedef struct {
+    tm_ddb_attr_t        attr[TM_DDB_ITEM_ATTRS];
+    size_t               n;
+    tm_jstr_t            text;     /* the whole item */
+} tm_ddb_item_t;
+
+/* a Query reply: the text of its Items array and LastEvaluatedKey
+ * (len 0 when absent), Count */
+typedef struct {
+    tm_jstr_t            items;
+    tm_jstr_t            last_key;
+    long long            count;
+} tm_ddb_reply_t;
+
+
+/* the item at s: 0, or -1 if it is no well-formed item */
+int tm_ddb_item_read(tm_jscan_t *s, tm_ddb_item_t *item);
+
+/* the whole text is one item */
+int tm_ddb_item_parse(const char *text, size_t len, tm_ddb_item_t *item);
+
+/* the value of the attribute if it has type t, else NULL */
+const tm_jstr_t *tm_ddb_item_get(const tm_ddb_item_t *item,
+    const char *name, char t);
+
+/* 0 and *n, or -1 if absent, of another type or not an integer */
+int tm_ddb_item_n(const tm_ddb_item_t *item, const char *name,
+    long long *n);
+
+/* the BOOL attribute, dflt when absent */
+int tm_ddb_item_bool(const tm_ddb_item_t *item, const char *name,
+    int dflt);
+
+/* the S attribute unescaped into out (NUL-terminated): its length, or -1
+ * when absent, of another type or longer than size - 1 */
+long tm_ddb_item_s(const tm_ddb_item_t *item, const char *name, char *out,
+    size_t size);
+
+/* a Query or Scan reply; -1 if malformed */
+int tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply);
+
+/* the named S attributes of the item as a new DynamoDB item
+ * ({"name": {"S": ...}, ...}), e.g. a key for ExclusiveStartKey; NULL if
+ * one is missing */
+json_t *tm_ddb_item_key(const tm_ddb_item_t *item, const char **names);
+
+#endif /* TM_DDB_ITEM_H */

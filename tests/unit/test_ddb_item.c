@@ -1,0 +1,284 @@
+/*
+ * DynamoDB items and Query replies read from text (tm_ddb_item), and the
+ * notification's API JSON written from them.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "tm_ddb.h"
+#include "tm_ddb_item.h"
+#include "tm_jout.h"
+#include "tm_notification.h"
+
+
+static void
+tm_test_reply(void **state)
+{
+    size_t           n;
+    tm_jscan_t       s;
+    tm_ddb_item_t    item;
+    tm_ddb_reply_t   reply;
+    char             buf[64];
+    const char      *text;
+
+    text = "{\"Count\":2,\"Items\":["
+           "{\"EntitySort\":{\"S\":\"TASK_a\"},\"Version\":{\"N\":\"7\"},"
+           "\"Done\":{\"BOOL\":true},\"Gone\":{\"NULL\":true},"
+           "\"Tags\":{\"L\":[{\"S\":\"x\"}]},\"Box\":{\"M\":{}}},"
+           "{\"EntitySort\":{\"S\":\"TASK_b\"}}],"
+           "\"ScannedCount\":2,"
+           "\"LastEvaluatedKey\":{\"EntitySort\":{\"S\":\"TASK_b\"}}}";
+
+    assert_int_equal(tm_ddb_reply_read(text, strlen(text), &reply), 0);
+    assert_int_equal(reply.count, 2);
+    assert_int_equal(reply.last_key.len,
+                     strlen("{\"EntitySort\":{\"S\":\"TASK_b\"}}"));
+
+    tm_jscan_init(&s, reply.items.data, reply.items.len);
+    assert_int_equal(tm_jscan_array(&s), 0);
+
+    n = 0;
+    while (tm_jscan_element(&s) == 1) {
+        assert_int_equal(tm_ddb_item_read(&s, &item), 0);
+        n++;
+
+        if (n == 1) {
+            long long  v;
+
+            assert_int_equal(item.n, 6);
+            assert_int_equal(tm_ddb_item_s(&item, "EntitySort", buf,
+                                           sizeof(buf)), 6);
+            assert_string_equal(buf, "TASK_a");
+            assert_int_equal(tm_ddb_item_n(&item, "Version", &v), 0);
+            assert_int_equal(v, 7);
+            assert_int_equal(tm_ddb_item_bool(&item, "Done", 0), 1);
+            assert_int_equal(tm_ddb_item_bool(&item, "Absent", 1), 1);
+
+            /* of another type than asked: absent */
+            assert_null(tm_ddb_item_get(&item, "Version", 'S'));
+            assert_int_equal(tm_ddb_item_n(&item, "EntitySort", &v), -1);
+            assert_null(tm_ddb_item_get(&item, "Gone", 'S'));
+            assert_null(tm_ddb_item_get(&item, "Tags", 'S'));
+        }
+    }
+
+    assert_int_equal(n, 2);
+    assert_int_equal(tm_jscan_end(&s), 0);
+
+    /* no LastEvaluatedKey: the last page */
+    text = "{\"Items\":[],\"Count\":0}";
+    assert_int_equal(tm_ddb_reply_read(text, strlen(text), &reply), 0);
+    assert_int_equal(reply.last_key.len, 0);
+    assert_int_equal(reply.items.len, 2);
+}
+
+
+static void
+tm_test_reply_malformed(void **state)
+{
+    size_t  i;
+
+    static const char  *bad[] = {
+        "", "[]", "{\"Items\":{}}", "{\"Items\":[]", "{\"Items\":[]}x",
+        "{\"LastEvaluatedKey\":[]}", "{\"Count\":\"2\"}",
+        "{\"Count\":-1}", "{\"Items\":[1,]}",
+    };
+
+    tm_ddb_reply_t  reply;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (tm_ddb_reply_read(bad[i], strlen(bad[i]), &reply) == 0) {
+            fail_msg("accepted <%s>", bad[i]);
+        }
+    }
+}
+
+
+static void
+tm_test_item_malformed(void **state)
+{
+    size_t         i;
+    tm_ddb_item_t  item;
+
+    static const char  *bad[] = {
+        "[]", "{\"A\":\"x\"}", "{\"A\":{}}", "{\"A\":{\"S\":\"x\",\"N\":\"1\"}}",
+        "{\"A\":{\"S\":1}}", "{\"A\":{\"N\":true}}", "{\"A\":{\"BOOL\":\"t\"}}",
+        "{\"A\":{\"S\":\"x\"}", "{\"A\":{\"S\":\"x\"}} {}",
+    };
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (tm_ddb_item_parse(bad[i], strlen(bad[i]), &item) == 0) {
+            fail_msg("accepted <%s>", bad[i]);
+        }
+    }
+}
+
+
+static void
+tm_test_item_many_attrs(void **state)
+{
+    char           text[8192], *p;
+    size_t         i;
+    tm_ddb_item_t  item;
+
+    /* more attributes than kept: read, the first ones kept */
+    p = text;
+    p += sprintf(p, "{");
+
+    for (i = 0; i < 2 * TM_DDB_ITEM_ATTRS; i++) {
+        p += sprintf(p, "%s\"A%zu\":{\"S\":\"v%zu\"}", i ? "," : "", i, i);
+    }
+
+    sprintf(p, "}");
+
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &item), 0);
+    assert_int_equal(item.n, TM_DDB_ITEM_ATTRS);
+    assert_non_null(tm_ddb_item_get(&item, "A0", 'S'));
+    assert_null(tm_ddb_item_get(&item, "A79", 'S'));
+}
+
+
+static void
+tm_test_item_key(void **state)
+{
+    char           *s;
+    json_t         *key;
+    tm_ddb_item_t   item;
+    const char     *text;
+
+    static const char  *names[] = { TM_PK, TM_SK, "TaskUpdatedAt", NULL };
+    static const char  *missing[] = { TM_PK, "Nope", NULL };
+
+    text = "{\"EntityPartition\":{\"S\":\"USER_\\u00e9\"},"
+           "\"EntitySort\":{\"S\":\"TASK_1\"},"
+           "\"TaskUpdatedAt\":{\"S\":\"2026-11-25T17:00:00.123Z\"},"
+           "\"Title\":{\"S\":\"not in the key\"}}";
+
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &item), 0);
+
+    key = tm_ddb_item_key(&item, names);
+    assert_non_null(key);
+    s = json_dumps(key, JSON_COMPACT | JSON_SORT_KEYS);
+    assert_string_equal(s, "{\"EntityPartition\":{\"S\":\"USER_\xc3\xa9\"},"
+                           "\"EntitySort\":{\"S\":\"TASK_1\"},"
+                           "\"TaskUpdatedAt\":{\"S\":"
+                           "\"2026-11-25T17:00:00.123Z\"}}");
+    free(s);
+    json_decref(key);
+
+    assert_null(tm_ddb_item_key(&item, missing));
+}
+
+
+/* the notification's API JSON as the module writes it, NULL if refused */
+static json_t *
+tm_test_notification_json(const json_t *obj, long long now)
+{
+    char           *text, out[2048];
+    long            n;
+    json_t         *v;
+    tm_ddb_item_t   item;
+
+    text = json_dumps(obj, JSON_COMPACT);
+    assert_non_null(text);
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &item), 0);
+
+    n = tm_notification_write(&item, now, out, sizeof(out));
+
+    if (n == TM_WRITE_NOT_ITEM) {
+        free(text);
+        return NULL;
+    }
+
+    assert_true(n > 0);
+    assert_int_equal(tm_notification_write(&item, now, out, (size_t) n - 1),
+                     TM_WRITE_FULL);
+    free(text);
+
+    v = json_loadb(out, (size_t) n, JSON_REJECT_DUPLICATES, NULL);
+    assert_non_null(v);
+
+    return v;
+}
+
+
+static void
+tm_test_notification_write(void **state)
+{
+    json_t             *item, *v;
+    tm_notification_t   n;
+
+    memset(&n, 0, sizeof(n));
+    n.pk = "USER_abc";
+    n.type = "task_completed";
+    n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
+    n.task_title = "Say \"done\"";
+    n.event = "2026-11-25T17:00:00.123Z";
+    n.timestamp = "2026-11-25T17:00:00.123Z";
+    n.expiry = 1800000000;
+    n.shards = 4;
+
+    item = tm_notification_item(&n);
+    assert_non_null(item);
+
+    v = tm_test_notification_json(item, 1790000000);
+    assert_non_null(v);
+    assert_int_equal(json_object_size(v), 8);
+    assert_int_equal(strlen(json_string_value(json_object_get(v, "id"))),
+                     TM_NOTIF_ID_LEN);
+    assert_string_equal(json_string_value(json_object_get(v, "type")),
+                        "task_completed");
+    assert_string_equal(json_string_value(json_object_get(v, "taskId")),
+                        n.task_id);
+    assert_string_equal(json_string_value(json_object_get(v, "taskTitle")),
+                        "Say \"done\"");
+    assert_true(json_is_string(json_object_get(v, "message")));
+    assert_string_equal(json_string_value(json_object_get(v, "createdAt")),
+                        "2026-11-25T17:00:00Z");
+    assert_true(json_is_false(json_object_get(v, "read")));
+    assert_string_equal(json_string_value(json_object_get(v, "expiresAt")),
+                        "2027-01-15T08:00:00Z");
+    json_decref(v);
+
+    /* expired at now: not listed */
+    assert_null(tm_test_notification_json(item, 1800000000));
+
+    /* no task: null, not absent */
+    json_object_del(item, "TaskId");
+    json_object_set_new(item, "Notif_isRead", tm_ddb_bool(1));
+    v = tm_test_notification_json(item, 1790000000);
+    assert_non_null(v);
+    assert_true(json_is_null(json_object_get(v, "taskId")));
+    assert_true(json_is_true(json_object_get(v, "read")));
+    json_decref(v);
+
+    /* a task item is no notification */
+    json_object_set_new(item, TM_SK, tm_ddb_s("TASK_x"));
+    assert_null(tm_test_notification_json(item, 1790000000));
+
+    json_decref(item);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(tm_test_reply),
+        cmocka_unit_test(tm_test_reply_malformed),
+        cmocka_unit_test(tm_test_item_malformed),
+        cmocka_unit_test(tm_test_item_many_attrs),
+        cmocka_unit_test(tm_test_item_key),
+        cmocka_unit_test(tm_test_notification_write),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
