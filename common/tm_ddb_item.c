@@ -115,11 +115,20 @@ tm_ddb_item_copy(const tm_ddb_item_t *item, const char *name, char t,
 const tm_jstr_t *
 tm_ddb_item_get(const tm_ddb_item_t *item, const char *name, char t)
 {
-    size_t  i;
+    size_t                i, n;
+    const tm_ddb_attr_t  *a;
+
+    n = strlen(name);
 
     for (i = 0; i < item->n; i++) {
-        if (tm_jstr_eq(&item->attr[i].name, name)) {
-            return item->attr[i].type == t ? &item->attr[i].value : NULL;
+        a = &item->attr[i];
+
+        /* names are plain text but for the odd escaped one */
+        if (a->name.escaped ? tm_jstr_eq(&a->name, name)
+                            : a->name.len == n
+                              && memcmp(a->name.data, name, n) == 0)
+        {
+            return a->type == t ? &a->value : NULL;
         }
     }
 

@@ -157,6 +157,13 @@ tm_jscan_string(tm_jscan_t *s, tm_jstr_t *str)
 
     while (p < end && *p != '"') {
 
+        /* the common case first: printable ASCII but the quote and the
+         * backslash */
+        if (*p >= 0x20 && *p < 0x80 && *p != '\\') {
+            p++;
+            continue;
+        }
+
         if (*p < 0x20) {
             return -1;
         }

@@ -130,9 +130,28 @@ tm_time_seconds(const char *t, char *out)
 void
 tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item, const char *name)
 {
-    char  t[40], s[21];
+    size_t            i;
+    char              t[40], s[21];
+    const tm_jstr_t  *v;
 
-    if (tm_ddb_item_s(item, name, t, sizeof(t)) < 19) {
+    v = tm_ddb_item_get(item, name, 'S');
+
+    /* our own times, "YYYY-MM-DDTHH:MM:SS...": unescaped ASCII text of a
+     * JSON string needs no escaping, so its first 19 bytes go as they are */
+    if (v && !v->escaped && v->len >= 19) {
+        for (i = 0; i < 19 && (unsigned char) v->data[i] < 0x80; i++) {
+            /* void */
+        }
+
+        if (i == 19) {
+            tm_jout_lit(o, "\"");
+            tm_jout_raw(o, v->data, 19);
+            tm_jout_lit(o, "Z\"");
+            return;
+        }
+    }
+
+    if (v == NULL || tm_jstr_copy(v, t, sizeof(t)) < 19) {
         tm_jout_lit(o, "null");
         return;
     }
