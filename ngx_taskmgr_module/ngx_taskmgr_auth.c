@@ -6,6 +6,12 @@
  * The JWKS is fetched through a subrequest and kept per worker; an unknown
  * kid refetches it once per request, and at most once per
  * taskmgr_jwks_refresh per worker, so forged kids cannot flood Cognito.
+ *
+ * Access tokens that verified are remembered per worker (the whole token,
+ * compared byte for byte, until its exp; forgotten when the JWKS changes):
+ * a client sends the same token with every request, and the RSA check and
+ * claims parsing were a fifth of a listing's CPU.  Revocation is checked
+ * on every request all the same.
  */
 
 #include "ngx_taskmgr.h"
@@ -13,6 +19,15 @@
 
 
 #define NGX_TASKMGR_JWT_LEEWAY  30
+#define NGX_TASKMGR_VERIFIED    64      /* tokens remembered per worker */
+
+
+typedef struct {
+    u_char                    *token;   /* ngx_alloc'ed copy, or NULL */
+    size_t                     len;
+    json_t                    *claims;
+    time_t                     exp;
+} ngx_taskmgr_verified_t;
 
 
 static ngx_int_t ngx_taskmgr_auth_verified(ngx_http_request_t *r,
@@ -24,8 +39,17 @@ static ngx_int_t ngx_taskmgr_jwks_done(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_bearer(ngx_http_request_t *r, ngx_str_t *token);
 
 
+static ngx_int_t ngx_taskmgr_verified_get(ngx_taskmgr_ctx_t *ctx);
+static void ngx_taskmgr_verified_put(ngx_taskmgr_ctx_t *ctx,
+    json_t *claims);
+static void ngx_taskmgr_verified_flush(void);
+static ngx_int_t ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims);
+
+
 static tm_jwks_t  *ngx_taskmgr_jwks;
 static time_t      ngx_taskmgr_jwks_time;
+
+static ngx_taskmgr_verified_t  ngx_taskmgr_verified[NGX_TASKMGR_VERIFIED];
 
 
 ngx_int_t
@@ -127,6 +151,7 @@ ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     } else {
         tm_jwks_free(ngx_taskmgr_jwks);
         ngx_taskmgr_jwks = keys;
+        ngx_taskmgr_verified_flush();
     }
 
     (void) ngx_taskmgr_verify_now(r, ctx);
@@ -138,9 +163,13 @@ ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t           *claims, *jti;
-    json_int_t        exp;
+    json_t           *claims;
     tm_jwt_expect_t   expect;
+
+    if (ngx_taskmgr_verified_get(ctx) == NGX_OK) {
+        ctx->jwt_rc = TM_JWT_OK;
+        return NGX_OK;
+    }
 
     expect.issuer = (const char *) ctx->conf->issuer.data;
     expect.client_id = (const char *) ctx->conf->client_id.data;
@@ -160,12 +189,29 @@ ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return NGX_DECLINED;
     }
 
+    if (ngx_taskmgr_claims(ctx, claims) != NGX_OK) {
+        ctx->jwt_rc = TM_JWT_MALFORMED;
+        return NGX_DECLINED;
+    }
+
+    ngx_taskmgr_verified_put(ctx, claims);
+
+    return NGX_OK;
+}
+
+
+/* ctx takes the claims (one reference) and what it needs of them */
+
+static ngx_int_t
+ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims)
+{
+    json_t  *jti;
+
     json_decref(ctx->claims);
     ctx->claims = claims;
-
     ctx->sub = json_string_value(json_object_get(claims, "sub"));
-    exp = json_integer_value(json_object_get(claims, "exp"));
-    ctx->token_exp = (time_t) exp;
+    ctx->token_exp = (time_t) json_integer_value(json_object_get(claims,
+                                                                 "exp"));
 
     /* Cognito gives every token of one sign-in the same origin_jti, so
      * revoking it at logout also refuses the session's earlier access
@@ -177,12 +223,87 @@ ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ctx->jti = json_string_value(jti);
 
-    if (ctx->sub == NULL || *ctx->sub == '\0') {
-        ctx->jwt_rc = TM_JWT_MALFORMED;
+    return ctx->sub && *ctx->sub ? NGX_OK : NGX_DECLINED;
+}
+
+
+static ngx_uint_t
+ngx_taskmgr_verified_slot(ngx_str_t *token)
+{
+    return ngx_hash_key(token->data, token->len) % NGX_TASKMGR_VERIFIED;
+}
+
+
+static ngx_int_t
+ngx_taskmgr_verified_get(ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_verified_t  *v;
+
+    if (ngx_strcmp(ctx->verify_use, "access") != 0) {
         return NGX_DECLINED;
     }
 
-    return NGX_OK;
+    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->token)];
+
+    if (v->token == NULL || v->len != ctx->token.len
+        || ngx_memcmp(v->token, ctx->token.data, v->len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (v->exp <= ngx_time()) {
+        /* verified afresh, which says "expired" in its own words */
+        return NGX_DECLINED;
+    }
+
+    return ngx_taskmgr_claims(ctx, json_incref(v->claims));
+}
+
+
+static void
+ngx_taskmgr_verified_put(ngx_taskmgr_ctx_t *ctx, json_t *claims)
+{
+    u_char                  *copy;
+    ngx_taskmgr_verified_t  *v;
+
+    if (ngx_strcmp(ctx->verify_use, "access") != 0) {
+        return;
+    }
+
+    copy = ngx_alloc(ctx->token.len, ngx_cycle->log);
+    if (copy == NULL) {
+        return;
+    }
+
+    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->token)];
+
+    if (v->token) {
+        ngx_free(v->token);
+        json_decref(v->claims);
+    }
+
+    ngx_memcpy(copy, ctx->token.data, ctx->token.len);
+
+    v->token = copy;
+    v->len = ctx->token.len;
+    v->claims = json_incref(claims);
+    v->exp = ctx->token_exp;
+}
+
+
+static void
+ngx_taskmgr_verified_flush(void)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_TASKMGR_VERIFIED; i++) {
+        if (ngx_taskmgr_verified[i].token) {
+            ngx_free(ngx_taskmgr_verified[i].token);
+            json_decref(ngx_taskmgr_verified[i].claims);
+            ngx_taskmgr_verified[i].token = NULL;
+            ngx_taskmgr_verified[i].claims = NULL;
+        }
+    }
 }
 
 

@@ -9,20 +9,20 @@
 # median of the rounds' ratios: whatever else loads the machine meanwhile
 # weighs on both sides of a pair alike.
 #
-# With two or more CPUs, dynalite runs pinned to CPU 0 and nginx and wrk to
-# the others (PIN=1, the default), as DynamoDB runs on machines of its own:
-# otherwise the module's CPU time is taken from the database's, and the
-# ratio measures the machine more than the module.  PIN=0 shares them.
+# By default dynalite, nginx and wrk share the machine's CPUs, so the
+# module's CPU time is taken from the database's.  PIN=1 (two or more CPUs)
+# runs dynalite pinned to CPU 0 and nginx and wrk to the others, as
+# DynamoDB runs on machines of its own.
 #
 # usage: tests/bench/api_vs_dynamodb.sh   (make bench; env DURATION=5s,
-#        ROUNDS=5, PIN=1)
+#        ROUNDS=5, PIN=0)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 duration=${DURATION:-5s}
 rounds=${ROUNDS:-5}
-pin=${PIN:-1}
+pin=${PIN:-0}
 
 read -r ddb_port cognito_port port smtp_port mail_port <<< "$(perl -MIO::Socket::INET -e '
     my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
