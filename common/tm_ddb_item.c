@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm_ddb.h"
 #include "tm_ddb_item.h"
 
 
@@ -168,6 +169,27 @@ tm_ddb_item_s(const tm_ddb_item_t *item, const char *name, char *out,
     size_t size)
 {
     return tm_ddb_item_copy(item, name, 'S', out, size);
+}
+
+
+int
+tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix, tm_jstr_t *id)
+{
+    size_t            n;
+    const tm_jstr_t  *sk;
+
+    n = strlen(prefix);
+    sk = tm_ddb_item_get(item, TM_SK, 'S');
+
+    if (sk == NULL || sk->len <= n || memcmp(sk->data, prefix, n) != 0) {
+        return -1;
+    }
+
+    id->data = sk->data + n;
+    id->len = sk->len - n;
+    id->escaped = sk->escaped;
+
+    return 0;
 }
 
 

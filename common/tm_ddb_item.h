@@ -62,6 +62,12 @@ int tm_ddb_item_bool(const tm_ddb_item_t *item, const char *name,
 long tm_ddb_item_s(const tm_ddb_item_t *item, const char *name, char *out,
     size_t size);
 
+/* the id in the item's sort key "<prefix><id>" (as a slice of the text:
+ * what follows a literal prefix in an escaped string is escaped text too);
+ * -1 if the sort key has another prefix or nothing after it */
+int tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix,
+    tm_jstr_t *id);
+
 /* a Query or Scan reply; -1 if malformed */
 int tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply);
 

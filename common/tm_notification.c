@@ -69,17 +69,14 @@ tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
     size_t size)
 {
     char              expires[24], ts[40];
-    size_t            n;
     long long         expiry;
     tm_jstr_t         id;
     tm_jout_t         o;
-    const tm_jstr_t  *sk, *type;
+    const tm_jstr_t  *type;
 
-    n = sizeof(TM_NOTIF_PREFIX) - 1;
-    sk = tm_ddb_item_get(item, TM_SK, 'S');
     type = tm_ddb_item_get(item, "Type", 'S');
 
-    if (sk == NULL || sk->len <= n || memcmp(sk->data, TM_NOTIF_PREFIX, n)
+    if (tm_ddb_item_id(item, TM_NOTIF_PREFIX, &id) != 0
         || type == NULL
         || tm_ddb_item_s(item, "NotificationTimestamp", ts, sizeof(ts)) < 19
         || tm_ddb_item_n(item, "NotificationExpiry", &expiry) != 0
@@ -87,10 +84,6 @@ tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
     {
         return TM_WRITE_NOT_ITEM;
     }
-
-    id.data = sk->data + n;
-    id.len = sk->len - n;
-    id.escaped = sk->escaped;
 
     tm_format_rfc3339(expiry, expires);
 

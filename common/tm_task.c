@@ -173,27 +173,18 @@ tm_task_version(const tm_ddb_item_t *item)
 long
 tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
 {
-    size_t            n;
     tm_jstr_t         id;
     tm_jout_t         o;
-    const tm_jstr_t  *sk, *title, *desc, *status;
+    const tm_jstr_t  *title, *desc, *status;
 
-    n = sizeof(TM_TASK_PREFIX) - 1;
-    sk = tm_ddb_item_get(item, TM_SK, 'S');
     title = tm_ddb_item_get(item, "Title", 'S');
     status = tm_ddb_item_get(item, "Status", 'S');
 
-    if (sk == NULL || sk->len <= n || memcmp(sk->data, TM_TASK_PREFIX, n)
+    if (tm_ddb_item_id(item, TM_TASK_PREFIX, &id) != 0
         || title == NULL || status == NULL)
     {
         return TM_WRITE_NOT_ITEM;
     }
-
-    /* the rest of an escaped string after a literal prefix is escaped
-     * text too: copied as it is */
-    id.data = sk->data + n;
-    id.len = sk->len - n;
-    id.escaped = sk->escaped;
 
     desc = tm_ddb_item_get(item, "Description", 'S');
 
