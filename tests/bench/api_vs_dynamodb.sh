@@ -24,17 +24,9 @@ duration=${DURATION:-5s}
 rounds=${ROUNDS:-5}
 pin=${PIN:-0}
 
-read -r ddb_port cognito_port port smtp_port mail_port <<< "$(perl -MIO::Socket::INET -e '
-    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 5;
-    print join(" ", map { $_->sockport } @s), "\n";')"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-bench.XXXXXX")
-chmod 755 "$tmp"
-export DATA_DIR=$tmp/data DDB_PORT=$ddb_port COGNITO_PORT=$cognito_port \
-       MAIL_SMTP_PORT=$smtp_port MAIL_WEB_PORT=$mail_port STACK_NO_SCHEDULER=1 \
-       PORT=$port TASKMGR_LOG_LEVEL=warn
-trap 'scripts/stack.sh stop > /dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-scripts/stack.sh start > /dev/null
+export STACK_NO_SCHEDULER=1 TASKMGR_LOG_LEVEL=warn
+# shellcheck source=tests/bench/bench_stack.sh
+. tests/bench/bench_stack.sh
 
 wrk=(wrk)
 cpus=$(nproc)

@@ -16,17 +16,9 @@ due=${BENCH_DUE:-1000}
 small=${BENCH_SMALL:-10000}
 large=${BENCH_LARGE:-200000}
 
-read -r ddb_port cognito_port port smtp_port web_port <<< "$(perl -MIO::Socket::INET -e '
-    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 5;
-    print join(" ", map { $_->sockport } @s), "\n";')"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-bench.XXXXXX")
-chmod 755 "$tmp"
-export DATA_DIR=$tmp/data DDB_PORT=$ddb_port COGNITO_PORT=$cognito_port \
-       PORT=$port MAIL_SMTP_PORT=$smtp_port MAIL_WEB_PORT=$web_port \
-       STACK_NO_NGINX=1 STACK_NO_SCHEDULER=1
-trap 'scripts/stack.sh stop > /dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-scripts/stack.sh start > /dev/null
+export STACK_NO_NGINX=1 STACK_NO_SCHEDULER=1
+# shellcheck source=tests/bench/bench_stack.sh
+. tests/bench/bench_stack.sh
 set -a
 # shellcheck disable=SC1091
 . "$DATA_DIR/run/stack.env"
