@@ -9,6 +9,25 @@
 
 #include "tm_ddb.h"
 #include "tm_task.h"
+#include "tm_validate.h"
+
+
+const tm_field_t  tm_task_body[] = {
+    { "title", TM_FIELD_STRING, TM_FIELD_REQUIRED,
+      offsetof(tm_task_fields_t, title), tm_valid_title, NULL, NULL, 0, 0,
+      NULL, NULL },
+    { "description", TM_FIELD_STRING, TM_FIELD_NULLABLE,
+      offsetof(tm_task_fields_t, description), tm_valid_description, NULL,
+      NULL, 0, 0, NULL, NULL },
+    { "dueDate", TM_FIELD_DATETIME, TM_FIELD_NULLABLE,
+      offsetof(tm_task_fields_t, due), NULL, NULL, NULL, 0, 0, NULL, NULL },
+    { "status", TM_FIELD_STRING, 0, offsetof(tm_task_fields_t, status),
+      tm_valid_status, NULL, NULL, 0, 0, NULL, NULL },
+    tm_field_null
+};
+
+
+static int tm_task_is(const char *status, const char *s);
 
 
 int
@@ -221,4 +240,155 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     tm_jout_lit(&o, "}");
 
     return o.full ? TM_WRITE_FULL : tm_jout_len(&o);
+}
+
+
+static int
+tm_task_is(const char *status, const char *s)
+{
+    return status && strcmp(status, s) == 0;
+}
+
+
+json_t *
+tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
+    const char *now, unsigned shards)
+{
+    char         sk[48], key[48];
+    json_t      *item;
+    const char  *status;
+
+    status = f->status ? f->status : "pending";
+    snprintf(sk, sizeof(sk), TM_TASK_PREFIX "%s", task_id);
+
+    item = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:b},"
+                     " s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
+                     TM_PK, "S", pk,
+                     TM_SK, "S", sk,
+                     "Title", "S", f->title,
+                     "Status", "S", status,
+                     "NotificationSent", "BOOL", 0,
+                     "CreatedAt", "S", now,
+                     "TaskUpdatedAt", "S", now,
+                     "Version", "N", "1",
+                     "TaskDueSort", "S",
+                     (f->due && *f->due) ? f->due : TM_DUE_SORT_NONE);
+    if (item == NULL) {
+        return NULL;
+    }
+
+    if (f->description && *f->description) {
+        json_object_set_new(item, "Description", tm_ddb_s(f->description));
+    }
+
+    if (tm_task_is(status, "completed")) {
+        json_object_set_new(item, "TaskCompletedAt", tm_ddb_s(now));
+    }
+
+    if (f->due && *f->due) {
+        json_object_set_new(item, "DueDate", tm_ddb_s(f->due));
+
+        if (!tm_task_is(status, "completed")) {
+            tm_task_reminder_key(f->due, task_id, shards, key, sizeof(key));
+            json_object_set_new(item, "DueDate_NotificationSent",
+                                tm_ddb_s(key));
+        }
+    }
+
+    return item;
+}
+
+
+int
+tm_task_patch(const json_t *old, const tm_task_fields_t *f,
+    const char *task_id, const char *now, unsigned shards, tm_update_t *u,
+    tm_task_effects_t *fx)
+{
+    char         key[48], version[24];
+    long long    v;
+    const char  *old_status, *old_due;
+    int          sent;
+
+    memset(fx, 0, sizeof(tm_task_effects_t));
+
+    old_status = tm_ddb_get_s(old, "Status");
+    old_due = tm_ddb_get_s(old, "DueDate");
+
+    if (old_status == NULL || tm_ddb_get_n(old, "Version", &v) != 0) {
+        return -1;
+    }
+
+    fx->status = f->status ? f->status : old_status;
+    fx->due = f->due ? (*f->due ? f->due : NULL) : old_due;
+    fx->due_changed = f->due
+                      && !((fx->due == NULL && old_due == NULL)
+                           || (fx->due && old_due
+                               && strcmp(fx->due, old_due) == 0));
+    fx->completing = tm_task_is(fx->status, "completed")
+                     && !tm_task_is(old_status, "completed");
+    fx->reopening = !tm_task_is(fx->status, "completed")
+                    && tm_task_is(old_status, "completed");
+
+    sent = fx->due_changed ? 0 : tm_ddb_get_bool(old, "NotificationSent", 0);
+    fx->reminder_owed = fx->due && !sent
+                        && !tm_task_is(fx->status, "completed");
+
+    /* the write holds only if nobody wrote since the read */
+    snprintf(version, sizeof(version), "%lld", v);
+    tm_update_cond(u, "Version = :v");
+    tm_update_value(u, ":v", json_pack("{s:s}", "N", version));
+
+    tm_update_set_value(u, "TaskUpdatedAt", ":now", tm_ddb_s(now));
+    tm_update_set(u, "Version = Version + :one");
+    tm_update_value(u, ":one", json_pack("{s:s}", "N", "1"));
+    tm_update_set_value(u, "#st", ":st", tm_ddb_s(fx->status));
+    tm_update_name(u, "#st", "Status");
+
+    if (f->title) {
+        tm_update_set_value(u, "Title", ":ti", tm_ddb_s(f->title));
+    }
+
+    if (f->description && *f->description) {
+        tm_update_set_value(u, "Description", ":de",
+                            tm_ddb_s(f->description));
+
+    } else if (f->description) {
+        tm_update_remove(u, "Description");
+    }
+
+    if (fx->due_changed) {
+        tm_update_set_value(u, "NotificationSent", ":f", tm_ddb_bool(0));
+        tm_update_set_value(u, "TaskDueSort", ":ds",
+                            tm_ddb_s(fx->due ? fx->due : TM_DUE_SORT_NONE));
+
+        if (fx->due) {
+            tm_update_set_value(u, "DueDate", ":du", tm_ddb_s(fx->due));
+
+        } else {
+            tm_update_remove(u, "DueDate");
+        }
+    }
+
+    if (fx->completing) {
+        /* the first write of the completion chain: its outbox marker */
+        tm_update_set(u, "TaskCompletedAt = :now");
+        tm_outbox_shard(task_id, shards, key, sizeof(key));
+        tm_update_set_value(u, "OutboxShard", ":os", tm_ddb_s(key));
+        tm_update_set(u, "OutboxAt = :now");
+
+    } else if (fx->reopening) {
+        tm_update_remove(u, "TaskCompletedAt");
+    }
+
+    /* the reminder index holds the task while a reminder is owed */
+    if (fx->reminder_owed) {
+        tm_task_reminder_key(fx->due, task_id, shards, key, sizeof(key));
+        tm_update_set_value(u, "DueDate_NotificationSent", ":rk",
+                            tm_ddb_s(key));
+
+    } else {
+        tm_update_remove(u, "DueDate_NotificationSent");
+    }
+
+    return u->failed ? -1 : 0;
 }

@@ -11,7 +11,9 @@
 #include <jansson.h>
 
 #include "tm_ddb_item.h"
+#include "tm_fields.h"
 #include "tm_jout.h"
+#include "tm_update.h"
 
 
 #define TM_TASK_PREFIX        "TASK_"
@@ -21,6 +23,50 @@
 /* TaskDueSort of a task without a due date: after every date */
 #define TM_DUE_SORT_NONE      "~"
 
+
+/* the task fields of a POST or PATCH body (NULL: absent or unchanged, "":
+ * cleared); dueDate is UTC seconds */
+typedef struct {
+    const char  *title;
+    const char  *description;
+    const char  *due;
+    const char  *status;
+} tm_task_fields_t;
+
+/* what a write does beyond its fields */
+typedef struct {
+    const char  *status;         /* after the write */
+    const char  *due;            /* after the write, NULL: none */
+    int          completing;     /* a task_completed notification owed */
+    int          reopening;
+    int          due_changed;
+    int          reminder_owed;  /* in NotificationSentIndex afterwards */
+} tm_task_effects_t;
+
+/* the body of POST and PATCH /api/tasks: {title, description, dueDate,
+ * status}, into a tm_task_fields_t (tm_fields.h) */
+extern const tm_field_t  tm_task_body[];
+
+
+/*
+ * A new task item for PutItem (Version 1, not notified, in the reminder
+ * index when it has a due date and is not completed); now is the
+ * millisecond time.  NULL when out of memory.
+ */
+json_t *tm_task_item(const tm_task_fields_t *f, const char *pk,
+    const char *task_id, const char *now, unsigned shards);
+
+/*
+ * A PATCH: from the stored item and the fields asked, the UpdateItem's
+ * changes into u (tm_update_init'ed by the caller: SET, REMOVE, the
+ * condition on the Version read, values and names) and the effects into
+ * fx.  Completing leaves the task's outbox marker (OutboxShard, OutboxAt
+ * = now); reopening clears TaskCompletedAt; a moved due date re-arms the
+ * reminder.  -1 when the stored item is malformed (no Status, Version).
+ */
+int tm_task_patch(const json_t *old, const tm_task_fields_t *f,
+    const char *task_id, const char *now, unsigned shards, tm_update_t *u,
+    tm_task_effects_t *fx);
 
 /* a random (v4) UUID, lower-case; out holds >= 37 bytes; -1 on failure */
 int tm_uuid_v4(char *out);

@@ -7,6 +7,76 @@
 
 #include "tm_ddb.h"
 #include "tm_user.h"
+#include "tm_validate.h"
+
+
+#define tm_user_row(name, kind, flags, member, valid, code)                   \
+    { name, kind, flags, offsetof(tm_user_fields_t, member), valid, code,      \
+      NULL, 0, 0, NULL, NULL }
+
+
+static const tm_field_t  tm_user_prefs[] = {
+    tm_user_row("email", TM_FIELD_BOOL, 0, pref_email, NULL, NULL),
+    tm_user_row("sms", TM_FIELD_BOOL, 0, pref_sms, NULL, NULL),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_register_body[] = {
+    tm_user_row("email", TM_FIELD_STRING,
+                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
+                NULL),
+    tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
+                tm_valid_password, "weak_password"),
+    tm_user_row("firstName", TM_FIELD_STRING, TM_FIELD_REQUIRED,
+                first_name, tm_valid_name, NULL),
+    tm_user_row("lastName", TM_FIELD_STRING, TM_FIELD_REQUIRED, last_name,
+                tm_valid_name, NULL),
+    tm_user_row("phoneNumber", TM_FIELD_STRING, TM_FIELD_NULLABLE, phone,
+                tm_valid_phone, NULL),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_confirm_body[] = {
+    tm_user_row("email", TM_FIELD_STRING,
+                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
+                NULL),
+    tm_user_row("code", TM_FIELD_STRING, TM_FIELD_REQUIRED, code,
+                tm_valid_code, NULL),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_login_body[] = {
+    tm_user_row("email", TM_FIELD_STRING,
+                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
+                NULL),
+    tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
+                tm_valid_present, NULL),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_refresh_body[] = {
+    tm_user_row("refreshToken", TM_FIELD_STRING, 0, refresh_token,
+                tm_valid_present, NULL),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_patch_body[] = {
+    tm_user_row("firstName", TM_FIELD_STRING, 0, first_name, tm_valid_name,
+                NULL),
+    tm_user_row("lastName", TM_FIELD_STRING, 0, last_name, tm_valid_name,
+                NULL),
+    tm_user_row("phoneNumber", TM_FIELD_STRING, TM_FIELD_NULLABLE, phone,
+                tm_valid_phone, NULL),
+    { "notificationPreferences", TM_FIELD_OBJECT, 0,
+      offsetof(tm_user_fields_t, prefs), NULL, NULL, NULL, 0, 0,
+      tm_user_prefs, "must be an object with email and/or sms" },
+    tm_field_null
+};
+
+/* routes that take no fields */
+const tm_field_t  tm_no_body[] = {
+    tm_field_null
+};
 
 
 void
@@ -92,4 +162,65 @@ tm_user_json(const json_t *item)
                                       tm_ddb_get_s(item, "UpdatedAt")),
                      "lastLogin", tm_json_string_or_null(
                                       tm_ddb_get_s(item, "LastLogin")));
+}
+
+
+const char *
+tm_user_patch_check(const tm_user_fields_t *f, const char **field)
+{
+    if (f->pref_sms == 1 && f->phone && *f->phone == '\0') {
+        *field = "notificationPreferences.sms";
+        return "SMS notifications need a phone number";
+    }
+
+    return NULL;
+}
+
+
+int
+tm_user_patch(const tm_user_fields_t *f, const char *now, tm_update_t *u,
+    int *sms_cond)
+{
+    *sms_cond = 0;
+
+    tm_update_cond(u, "attribute_exists(EntityPartition)");
+    tm_update_set_value(u, "UpdatedAt", ":now", tm_ddb_s(now));
+
+    if (f->first_name) {
+        tm_update_set_value(u, "FirstName", ":fn", tm_ddb_s(f->first_name));
+    }
+
+    if (f->last_name) {
+        tm_update_set_value(u, "LastName", ":ln", tm_ddb_s(f->last_name));
+    }
+
+    if (f->phone && *f->phone) {
+        tm_update_set_value(u, "PhoneNumber", ":ph", tm_ddb_s(f->phone));
+
+    } else if (f->phone) {
+        tm_update_remove(u, "PhoneNumber");
+    }
+
+    if (f->pref_email != -1) {
+        tm_update_set_value(u, "NotificationPreferences.email", ":pe",
+                            tm_ddb_bool(f->pref_email));
+    }
+
+    if (f->pref_sms != -1) {
+        tm_update_set_value(u, "NotificationPreferences.sms", ":ps",
+                            tm_ddb_bool(f->pref_sms));
+    }
+
+    if (f->pref_sms == 1 && f->phone == NULL) {
+        tm_update_cond(u, "attribute_exists(PhoneNumber)");
+        *sms_cond = 1;
+    }
+
+    if (f->phone && *f->phone == '\0' && f->pref_sms != 0) {
+        tm_update_cond(u, "NotificationPreferences.sms = :false");
+        tm_update_value(u, ":false", tm_ddb_bool(0));
+        *sms_cond = 1;
+    }
+
+    return u->failed ? -1 : 0;
 }

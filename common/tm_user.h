@@ -8,6 +8,9 @@
 
 #include <jansson.h>
 
+#include "tm_fields.h"
+#include "tm_update.h"
+
 
 #define TM_USER_PREFIX  "USER_"
 
@@ -22,6 +25,44 @@ typedef struct {
     const char  *last_login;    /* NULL: never */
 } tm_user_t;
 
+
+/* the fields of the users service's bodies; each body's table reads its
+ * own subset (NULL: absent, "": cleared; booleans -1 absent) */
+typedef struct {
+    const char  *email;
+    const char  *password;
+    const char  *first_name;
+    const char  *last_name;
+    const char  *phone;
+    const char  *code;
+    const char  *refresh_token;
+    int          prefs;          /* notificationPreferences sent */
+    int          pref_email;
+    int          pref_sms;
+} tm_user_fields_t;
+
+/* the bodies' tables (tm_fields.h) */
+extern const tm_field_t  tm_user_register_body[];
+extern const tm_field_t  tm_user_confirm_body[];
+extern const tm_field_t  tm_user_login_body[];
+extern const tm_field_t  tm_user_refresh_body[];
+extern const tm_field_t  tm_user_patch_body[];
+extern const tm_field_t  tm_no_body[];
+
+/* what a PATCH of the profile may not ask, whatever is stored: NULL, or
+ * the reason with *field set */
+const char *tm_user_patch_check(const tm_user_fields_t *f,
+    const char **field);
+
+/*
+ * A PATCH of the profile into u (tm_update_init'ed): SET and REMOVE of the
+ * fields asked, UpdatedAt = now, the condition that the user exists.  SMS
+ * needs a phone number: enabling it needs one on the item, clearing the
+ * number needs SMS off; *sms_cond says such a condition was added (its
+ * failure is then the caller's "needs a phone number").  -1 on failure.
+ */
+int tm_user_patch(const tm_user_fields_t *f, const char *now,
+    tm_update_t *u, int *sms_cond);
 
 /* "USER_<sub>" into out (>= 5 + strlen(sub) + 1 bytes) */
 void tm_user_key(const char *sub, char *out, size_t size);
