@@ -13,6 +13,11 @@
 #include "tm_validate.h"
 
 
+const tm_field_t  tm_no_body[] = {
+    tm_field_null
+};
+
+
 static int tm_fields_object(const json_t *obj, const tm_field_t *table,
     const char *path, unsigned mode, void *target, tm_field_alloc_pt alloc,
     void *alloc_data, tm_field_error_t *err);

@@ -74,13 +74,17 @@ typedef struct {
 } tm_field_error_t;
 
 
+/* the table of routes that take no fields */
+extern const tm_field_t  tm_no_body[];
+
+
 /*
  * Reads body (an object, or NULL when none was sent) into target by the
  * table.  Absent fields are left as the kind's "absent" (NULL strings, -1
- * booleans, TM_FIELD_NO_INT numbers, 0 objects), so target needs no initialising.  alloc (e.g. the
- * request's pool) provides copies for LOWER and DATETIME values; strings
- * otherwise point into body.  0 on success, -1 with err filled (the status
- * is always 400).
+ * booleans, TM_FIELD_NO_INT numbers, 0 objects), so target needs no
+ * initialising.  alloc (e.g. the request's pool) provides copies for
+ * LOWER and DATETIME values; strings otherwise point into body.  0 on
+ * success, -1 with err filled (the status is always 400).
  */
 int tm_fields_read(const json_t *body, const tm_field_t *table,
     unsigned mode, void *target, tm_field_alloc_pt alloc, void *alloc_data,

@@ -73,11 +73,6 @@ const tm_field_t  tm_user_patch_body[] = {
     tm_field_null
 };
 
-/* routes that take no fields */
-const tm_field_t  tm_no_body[] = {
-    tm_field_null
-};
-
 
 void
 tm_user_key(const char *sub, char *out, size_t size)
@@ -223,4 +218,33 @@ tm_user_patch(const tm_user_fields_t *f, const char *now, tm_update_t *u,
     }
 
     return u->failed ? -1 : 0;
+}
+
+
+static const char *
+tm_user_claim(const json_t *claims, const char *name)
+{
+    const char  *s;
+
+    s = json_string_value(json_object_get(claims, name));
+
+    return s ? s : "";
+}
+
+
+void
+tm_user_from_claims(const json_t *claims, const char *sub, const char *now,
+    tm_user_t *u)
+{
+    u->sub = sub;
+    u->email = tm_user_claim(claims, "email");
+    u->first_name = tm_user_claim(claims, "given_name");
+    u->last_name = tm_user_claim(claims, "family_name");
+    u->phone = NULL;
+    u->now = now;
+    u->last_login = now;
+
+    if (*u->email == '\0') {
+        u->email = tm_user_claim(claims, "cognito:username");
+    }
 }

@@ -47,7 +47,6 @@ extern const tm_field_t  tm_user_confirm_body[];
 extern const tm_field_t  tm_user_login_body[];
 extern const tm_field_t  tm_user_refresh_body[];
 extern const tm_field_t  tm_user_patch_body[];
-extern const tm_field_t  tm_no_body[];
 
 /* what a PATCH of the profile may not ask, whatever is stored: NULL, or
  * the reason with *field set */
@@ -66,6 +65,11 @@ int tm_user_patch(const tm_user_fields_t *f, const char *now,
 
 /* "USER_<sub>" into out (>= 5 + strlen(sub) + 1 bytes) */
 void tm_user_key(const char *sub, char *out, size_t size);
+
+/* the user an id token describes (email, given_name, family_name; ""
+ * for what it lacks), for an account whose item is missing */
+void tm_user_from_claims(const json_t *claims, const char *sub,
+    const char *now, tm_user_t *u);
 
 /* a new user item for PutItem, preferences off */
 json_t *tm_user_item(const tm_user_t *u);

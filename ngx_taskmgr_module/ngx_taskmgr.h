@@ -14,14 +14,10 @@
 #include <jansson.h>
 
 #include "tm_ddb_item.h"
+#include "tm_fields.h"
+#include "tm_sigv4.h"
+#include "tm_update.h"
 
-
-#define NGX_TASKMGR_SVC_NONE           0
-#define NGX_TASKMGR_SVC_USERS          1
-#define NGX_TASKMGR_SVC_HEALTH         2
-#define NGX_TASKMGR_SVC_REJECT         3
-#define NGX_TASKMGR_SVC_TASKS          4
-#define NGX_TASKMGR_SVC_NOTIFICATIONS  5
 
 #define NGX_TASKMGR_DYNAMODB           0
 #define NGX_TASKMGR_COGNITO            1
@@ -82,17 +78,19 @@ typedef struct {
 
 
 typedef struct {
-    ngx_uint_t                 service;
-    ngx_uint_t                 reject_status;
-} ngx_taskmgr_loc_conf_t;
-
-
-typedef struct {
     ngx_str_t                  path;       /* exact, or a prefix ending '/' */
     ngx_uint_t                 methods;    /* NGX_HTTP_GET|NGX_HTTP_POST... */
     ngx_uint_t                 auth;
     ngx_taskmgr_step_pt        handler;
 } ngx_taskmgr_route_t;
+
+
+/* a service location's routes (from its directive's cmd->post), or the
+ * status a taskmgr_reject location answers */
+typedef struct {
+    const ngx_taskmgr_route_t *routes;
+    ngx_uint_t                 reject_status;
+} ngx_taskmgr_loc_conf_t;
 
 
 typedef ngx_int_t (*ngx_taskmgr_arg_pt)(ngx_http_request_t *r,
@@ -129,88 +127,106 @@ typedef struct {
 } ngx_taskmgr_page_t;
 
 
+/* the authenticated caller (ngx_taskmgr_auth.c, ngx_taskmgr_revoke.c) */
+typedef struct {
+    ngx_str_t                  token;
+    json_t                    *claims;
+    const char                *sub;
+    const char                *jti;
+    time_t                     exp;
+    ngx_uint_t                 mode;       /* NGX_TASKMGR_AUTH_* */
+    ngx_int_t                  jwt_rc;     /* tm_jwt_rc_e */
+    const char                *use;        /* token_use being verified */
+    unsigned                   jwks_fetched:1;  /* once per request */
+    unsigned                   revoked:1;  /* the revocation check's word */
+    ngx_taskmgr_step_pt        verify_next;
+    ngx_taskmgr_step_pt        revoke_next;
+    ngx_taskmgr_step_pt        next;       /* the route's handler */
+} ngx_taskmgr_auth_t;
+
+
+/* the backend call in flight and its outcome (ngx_taskmgr_call.c) */
+typedef struct {
+    const char                *op;
+    ngx_uint_t                 backend;
+    ngx_uint_t                 flags;      /* NGX_TASKMGR_AWS_* */
+    ngx_taskmgr_step_pt        next;
+    ngx_msec_t                 start;
+    unsigned                   done:1;
+    unsigned                   malformed:1;  /* a 200 without what the
+                                                caller needs */
+    ngx_uint_t                 status;     /* backend HTTP status, 0: none */
+    ngx_str_t                  raw;        /* backend reply body */
+    json_t                    *reply;      /* parsed reply, or NULL */
+    const char                *error;      /* __type after '#', or NULL */
+    const char                *message;
+} ngx_taskmgr_call_t;
+
+
+/* a signed call waiting for credentials (ngx_taskmgr_aws.c) */
+typedef struct {
+    json_t                    *body;
+    ngx_uint_t                 backend;
+    const char                *op;
+    ngx_uint_t                 flags;
+    ngx_taskmgr_step_pt        next;
+} ngx_taskmgr_held_t;
+
+
+/* the credentials fetch of this request (ngx_taskmgr_creds.c) */
+typedef struct {
+    unsigned                   fetched:1;  /* once per request */
+    unsigned                   failed:1;   /* nothing usable came */
+    ngx_taskmgr_step_pt        next;
+} ngx_taskmgr_creds_state_t;
+
+
 struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_main_conf_t   *conf;
     const ngx_taskmgr_route_t *route;
     json_t                    *body;       /* the client's JSON object */
     ngx_str_t                  path_arg;   /* what follows a prefix route */
 
-    /* the authenticated caller */
-    ngx_str_t                  token;
-    json_t                    *claims;
-    const char                *sub;
-    const char                *jti;
-    time_t                     token_exp;
-    ngx_uint_t                 auth_mode;
-    ngx_uint_t                 jwks_fetched;  /* once per request */
-    ngx_int_t                  jwt_rc;        /* tm_jwt_rc_e */
-    const char                *verify_use;
-    ngx_taskmgr_step_pt        verify_next;
-    ngx_taskmgr_step_pt        auth_next;
-    ngx_taskmgr_step_pt        revoke_next;
+    ngx_taskmgr_auth_t         auth;
+    ngx_taskmgr_call_t         call;
+    ngx_taskmgr_held_t         held;
+    ngx_taskmgr_creds_state_t  creds;
 
-    /* the call in flight and its outcome */
-    const char                *op;
-    struct {                               /* waiting for credentials */
-        json_t                *body;
-        ngx_uint_t             backend;
-        const char            *op;
-        ngx_uint_t             flags;
-        ngx_taskmgr_step_pt    next;
-    }                          held;
-    ngx_uint_t                 creds_fetched;
-    ngx_taskmgr_step_pt        creds_next;
-    ngx_uint_t                 backend;
-    ngx_uint_t                 call_flags;
-    ngx_taskmgr_step_pt        next;
-    unsigned                   call_done:1;
-    ngx_uint_t                 status;     /* backend HTTP status, 0: none */
-    ngx_str_t                  raw;        /* backend reply body */
-    json_t                    *reply;      /* parsed reply, or NULL */
-    const char                *aws_error;  /* __type after '#', or NULL */
-    const char                *aws_message;
-
-    /* the handler's own state */
-    ngx_taskmgr_page_t        *page;
-    void                      *data;
-    json_t                    *obj;
-    json_t                    *obj2;
-    ngx_uint_t                 flags;
+    ngx_taskmgr_page_t        *page;       /* a listing (ngx_taskmgr_page.c) */
+    void                      *data;       /* the service's own state */
 };
 
 
 extern ngx_module_t  ngx_taskmgr_module;
 
 
-/* ngx_taskmgr_module.c: routing */
-ngx_int_t ngx_taskmgr_dispatch(ngx_http_request_t *r,
-    const ngx_taskmgr_route_t *routes);
+/* ngx_taskmgr_dispatch.c: the content handlers of service locations */
+ngx_int_t ngx_taskmgr_dispatch(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_reject_handler(ngx_http_request_t *r);
 
-/* with taskmgr_test_faults on, a request header "X-Taskmgr-Fault: <name>"
- * asks for the named failure (tests of crash recovery) */
-ngx_int_t ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    const char *name);
-
-/* NUL-terminated copy; bounded append (truncates, never overflows) */
-char *ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len);
-void ngx_taskmgr_strcat(char *dst, size_t size, const char *src);
-
-/* ngx_taskmgr_aws.c: one async call, then ctx->next */
-ngx_int_t ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_uint_t backend, const char *op, json_t *body, ngx_uint_t flags,
-    ngx_taskmgr_step_pt next);
+/* ngx_taskmgr_call.c: one subrequest to a backend, then ctx->call.next */
+ngx_int_t ngx_taskmgr_subrequest(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *uri, tm_sigv4_header_t *headers,
+    ngx_uint_t nheaders, ngx_str_t *body);
 ngx_int_t ngx_taskmgr_http_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *uri, const char *host, const char *authorization,
     const char *op, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_aws_malformed(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
 
 /* ngx_taskmgr_creds.c: what SigV4 signs with */
 ngx_int_t ngx_taskmgr_creds_get(ngx_taskmgr_ctx_t *ctx, const char **key,
     const char **secret, const char **token);
 ngx_int_t ngx_taskmgr_creds_fetch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
-ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
-ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
+
+/* ngx_taskmgr_aws.c: one signed AWS call (takes body), then next */
+ngx_int_t ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t backend, const char *op, json_t *body, ngx_uint_t flags,
+    ngx_taskmgr_step_pt next);
 #define ngx_taskmgr_ddb(r, ctx, op, body, next)                               \
     ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, op, body, 0, next)
 #define ngx_taskmgr_cognito(r, ctx, op, body, next)                           \
@@ -224,6 +240,8 @@ ngx_int_t ngx_taskmgr_send_text(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message, const char *field);
 ngx_int_t ngx_taskmgr_send_empty(ngx_http_request_t *r, ngx_uint_t status);
+ngx_int_t ngx_taskmgr_unauthorized(ngx_http_request_t *r,
+    const char *message);
 ngx_int_t ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
 ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
@@ -231,30 +249,26 @@ ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
 void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);
 
 /*
- * ngx_taskmgr_body.c: the client's JSON body.  Checks return NGX_DECLINED
- * when nothing was sent and the handler goes on, else the rc of the error
- * reply they sent.
+ * ngx_taskmgr_body.c: the client's request.  Checks return NGX_DECLINED
+ * when the handler goes on, else the rc of the error reply they sent.
  */
 ngx_int_t ngx_taskmgr_body_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_body_parse(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-ngx_int_t ngx_taskmgr_body_fields(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, const char **allowed, const char **required);
-typedef const char *(*ngx_taskmgr_valid_pt)(const char *s, size_t len);
-#define NGX_TASKMGR_NULLABLE           1
-#define NGX_TASKMGR_LOWER              2
-ngx_int_t ngx_taskmgr_field_str(ngx_http_request_t *r, json_t *obj,
-    const char *name, ngx_taskmgr_valid_pt valid, ngx_uint_t flags,
-    const char **value);
-ngx_int_t ngx_taskmgr_field_bool(ngx_http_request_t *r, json_t *obj,
-    const char *name, const char *field, ngx_int_t *value);
-ngx_int_t ngx_taskmgr_body_patch(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, const char **allowed);
+/* the body into target by a field table (tm_fields.h), mode TM_BODY_* */
+ngx_int_t ngx_taskmgr_body_read(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const tm_field_t *table, ngx_uint_t mode,
+    void *target);
 ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
+/* with taskmgr_test_faults on, a request header "X-Taskmgr-Fault: <name>"
+ * asks for the named failure (tests of crash recovery) */
+ngx_int_t ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *name);
 
-/* ngx_taskmgr_text.c: API JSON written from items */
+/* ngx_taskmgr_text.c: strings and API JSON written from items */
+char *ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len);
 ngx_int_t ngx_taskmgr_text_add(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
     const char *s, size_t len);
 ngx_int_t ngx_taskmgr_text_reserve(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
@@ -265,6 +279,8 @@ ngx_int_t ngx_taskmgr_item_parse(ngx_http_request_t *r, const json_t *obj,
     tm_ddb_item_t *item);
 ngx_int_t ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
     const char *name, ngx_taskmgr_write_pt write, const tm_ddb_item_t *item);
+/* "2026-11-25T17:00:00.123Z", the millisecond time; out >= 25 bytes */
+void ngx_taskmgr_now_ms(char *out);
 
 /* ngx_taskmgr_page.c: listings */
 ngx_int_t ngx_taskmgr_page_args(ngx_http_request_t *r,
@@ -282,10 +298,9 @@ ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 ngx_int_t ngx_taskmgr_auth_verify(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *token, const char *token_use,
     ngx_taskmgr_step_pt next);
-ngx_int_t ngx_taskmgr_unauthorized(ngx_http_request_t *r,
-    const char *message);
 
-/* ngx_taskmgr_revoke.c: logged-out access tokens */
+/* ngx_taskmgr_revoke.c: logged-out access tokens; next runs with
+ * ctx->auth.revoked set */
 ngx_shm_zone_t *ngx_taskmgr_revoke_zone_add(ngx_conf_t *cf, ngx_str_t *name,
     size_t size);
 ngx_int_t ngx_taskmgr_revoke_check(ngx_http_request_t *r,
@@ -293,11 +308,11 @@ ngx_int_t ngx_taskmgr_revoke_check(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_revoke_record(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 
-/* services */
-ngx_int_t ngx_taskmgr_users_handler(ngx_http_request_t *r);
-ngx_int_t ngx_taskmgr_health_handler(ngx_http_request_t *r);
-ngx_int_t ngx_taskmgr_tasks_handler(ngx_http_request_t *r);
-ngx_int_t ngx_taskmgr_notifications_handler(ngx_http_request_t *r);
+/* the services' routes, named by their directives (ngx_taskmgr_module.c) */
+extern const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[];
+extern const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[];
+extern const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[];
+extern const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[];
 
 
 #endif /* _NGX_TASKMGR_H_INCLUDED_ */

@@ -32,6 +32,8 @@ typedef struct {
 
 static ngx_int_t ngx_taskmgr_auth_verified(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_auth_checked(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_verify_now(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_jwks_done(ngx_http_request_t *r,
@@ -58,8 +60,8 @@ ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 {
     ngx_str_t  token;
 
-    ctx->auth_mode = mode;
-    ctx->auth_next = next;
+    ctx->auth.mode = mode;
+    ctx->auth.next = next;
 
     if (ngx_taskmgr_bearer(r, &token) != NGX_OK
         && ngx_taskmgr_get_cookie(r, "tm_access", &token) != NGX_OK)
@@ -79,37 +81,60 @@ ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 static ngx_int_t
 ngx_taskmgr_auth_verified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    if (ctx->jwt_rc != TM_JWT_OK) {
-        if (ctx->auth_mode == NGX_TASKMGR_AUTH_OPTIONAL) {
-            return ctx->auth_next(r, ctx);
+    if (ctx->auth.jwt_rc != TM_JWT_OK) {
+        if (ctx->auth.mode == NGX_TASKMGR_AUTH_OPTIONAL) {
+            return ctx->auth.next(r, ctx);
         }
 
         return ngx_taskmgr_unauthorized(r,
-                   ctx->jwt_rc == TM_JWT_EXPIRED ? "the token has expired"
+                   ctx->auth.jwt_rc == TM_JWT_EXPIRED ? "the token has expired"
                                                  : "the token is not valid");
     }
 
-    return ngx_taskmgr_revoke_check(r, ctx, ctx->auth_next);
+    return ngx_taskmgr_revoke_check(r, ctx, ngx_taskmgr_auth_checked);
+}
+
+
+/* a revoked token is refused; where a session is optional (logout) it is
+ * no session */
+
+static ngx_int_t
+ngx_taskmgr_auth_checked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (!ctx->auth.revoked) {
+        return ctx->auth.next(r, ctx);
+    }
+
+    if (ctx->auth.mode != NGX_TASKMGR_AUTH_OPTIONAL) {
+        return ngx_taskmgr_unauthorized(r, "the token was revoked");
+    }
+
+    json_decref(ctx->auth.claims);
+    ctx->auth.claims = NULL;
+    ctx->auth.sub = NULL;
+    ctx->auth.jwt_rc = TM_JWT_EXPIRED;
+
+    return ctx->auth.next(r, ctx);
 }
 
 
 /*
- * Verifies a token and runs next with ctx->jwt_rc set; on TM_JWT_OK also
- * ctx->claims, sub, jti and token_exp.  Used for callers' access tokens and
- * for the tokens Cognito hands out at login.
+ * Verifies a token and runs next with ctx->auth.jwt_rc set; on TM_JWT_OK
+ * also the claims, sub, jti and exp of ctx->auth.  Used for callers' access
+ * tokens and for the tokens Cognito hands out at login.
  */
 
 ngx_int_t
 ngx_taskmgr_auth_verify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *token, const char *token_use, ngx_taskmgr_step_pt next)
 {
-    ctx->token = *token;
-    ctx->verify_use = token_use;
-    ctx->verify_next = next;
+    ctx->auth.token = *token;
+    ctx->auth.use = token_use;
+    ctx->auth.verify_next = next;
 
     if (ngx_taskmgr_verify_now(r, ctx) == NGX_OK
-        || ctx->jwt_rc != TM_JWT_UNKNOWN_KID
-        || ctx->jwks_fetched
+        || ctx->auth.jwt_rc != TM_JWT_UNKNOWN_KID
+        || ctx->auth.jwks_fetched
         || (ngx_taskmgr_jwks
             && ngx_time() - ngx_taskmgr_jwks_time
                < ctx->conf->jwks_refresh))
@@ -117,7 +142,7 @@ ngx_taskmgr_auth_verify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return next(r, ctx);
     }
 
-    ctx->jwks_fetched = 1;
+    ctx->auth.jwks_fetched = 1;
     ngx_taskmgr_jwks_time = ngx_time();
 
     return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
@@ -133,9 +158,9 @@ ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     keys = NULL;
 
-    if (ctx->status == NGX_HTTP_OK && ctx->raw.len) {
-        keys = tm_jwks_parse((char *) ctx->raw.data, ctx->raw.len, err,
-                             sizeof(err));
+    if (ctx->call.status == NGX_HTTP_OK && ctx->call.raw.len) {
+        keys = tm_jwks_parse((char *) ctx->call.raw.data, ctx->call.raw.len,
+                             err, sizeof(err));
         if (keys == NULL) {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "taskmgr cognito GetJwks: %s", err);
@@ -156,7 +181,7 @@ ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     (void) ngx_taskmgr_verify_now(r, ctx);
 
-    return ctx->verify_next(r, ctx);
+    return ctx->auth.verify_next(r, ctx);
 }
 
 
@@ -167,30 +192,30 @@ ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     tm_jwt_expect_t   expect;
 
     if (ngx_taskmgr_verified_get(ctx) == NGX_OK) {
-        ctx->jwt_rc = TM_JWT_OK;
+        ctx->auth.jwt_rc = TM_JWT_OK;
         return NGX_OK;
     }
 
     expect.issuer = (const char *) ctx->conf->issuer.data;
     expect.client_id = (const char *) ctx->conf->client_id.data;
-    expect.token_use = ctx->verify_use;
+    expect.token_use = ctx->auth.use;
     expect.now = (long long) ngx_time();
     expect.leeway = NGX_TASKMGR_JWT_LEEWAY;
 
     claims = NULL;
-    ctx->jwt_rc = tm_jwt_verify((const char *) ctx->token.data,
-                                ctx->token.len, ngx_taskmgr_jwks, &expect,
+    ctx->auth.jwt_rc = tm_jwt_verify((const char *) ctx->auth.token.data,
+                                ctx->auth.token.len, ngx_taskmgr_jwks, &expect,
                                 &claims);
 
-    if (ctx->jwt_rc != TM_JWT_OK) {
+    if (ctx->auth.jwt_rc != TM_JWT_OK) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "taskmgr: %s token refused: %s", ctx->verify_use,
-                      tm_jwt_strerror(ctx->jwt_rc));
+                      "taskmgr: %s token refused: %s", ctx->auth.use,
+                      tm_jwt_strerror(ctx->auth.jwt_rc));
         return NGX_DECLINED;
     }
 
     if (ngx_taskmgr_claims(ctx, claims) != NGX_OK) {
-        ctx->jwt_rc = TM_JWT_MALFORMED;
+        ctx->auth.jwt_rc = TM_JWT_MALFORMED;
         return NGX_DECLINED;
     }
 
@@ -207,10 +232,10 @@ ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims)
 {
     json_t  *jti;
 
-    json_decref(ctx->claims);
-    ctx->claims = claims;
-    ctx->sub = json_string_value(json_object_get(claims, "sub"));
-    ctx->token_exp = (time_t) json_integer_value(json_object_get(claims,
+    json_decref(ctx->auth.claims);
+    ctx->auth.claims = claims;
+    ctx->auth.sub = json_string_value(json_object_get(claims, "sub"));
+    ctx->auth.exp = (time_t) json_integer_value(json_object_get(claims,
                                                                  "exp"));
 
     /* Cognito gives every token of one sign-in the same origin_jti, so
@@ -221,9 +246,9 @@ ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims)
         jti = json_object_get(claims, "jti");
     }
 
-    ctx->jti = json_string_value(jti);
+    ctx->auth.jti = json_string_value(jti);
 
-    return ctx->sub && *ctx->sub ? NGX_OK : NGX_DECLINED;
+    return ctx->auth.sub && *ctx->auth.sub ? NGX_OK : NGX_DECLINED;
 }
 
 
@@ -239,14 +264,14 @@ ngx_taskmgr_verified_get(ngx_taskmgr_ctx_t *ctx)
 {
     ngx_taskmgr_verified_t  *v;
 
-    if (ngx_strcmp(ctx->verify_use, "access") != 0) {
+    if (ngx_strcmp(ctx->auth.use, "access") != 0) {
         return NGX_DECLINED;
     }
 
-    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->token)];
+    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->auth.token)];
 
-    if (v->token == NULL || v->len != ctx->token.len
-        || ngx_memcmp(v->token, ctx->token.data, v->len) != 0)
+    if (v->token == NULL || v->len != ctx->auth.token.len
+        || ngx_memcmp(v->token, ctx->auth.token.data, v->len) != 0)
     {
         return NGX_DECLINED;
     }
@@ -266,28 +291,28 @@ ngx_taskmgr_verified_put(ngx_taskmgr_ctx_t *ctx, json_t *claims)
     u_char                  *copy;
     ngx_taskmgr_verified_t  *v;
 
-    if (ngx_strcmp(ctx->verify_use, "access") != 0) {
+    if (ngx_strcmp(ctx->auth.use, "access") != 0) {
         return;
     }
 
-    copy = ngx_alloc(ctx->token.len, ngx_cycle->log);
+    copy = ngx_alloc(ctx->auth.token.len, ngx_cycle->log);
     if (copy == NULL) {
         return;
     }
 
-    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->token)];
+    v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->auth.token)];
 
     if (v->token) {
         ngx_free(v->token);
         json_decref(v->claims);
     }
 
-    ngx_memcpy(copy, ctx->token.data, ctx->token.len);
+    ngx_memcpy(copy, ctx->auth.token.data, ctx->auth.token.len);
 
     v->token = copy;
-    v->len = ctx->token.len;
+    v->len = ctx->auth.token.len;
     v->claims = json_incref(claims);
-    v->exp = ctx->token_exp;
+    v->exp = ctx->auth.exp;
 }
 
 
@@ -304,20 +329,6 @@ ngx_taskmgr_verified_flush(void)
             ngx_taskmgr_verified[i].claims = NULL;
         }
     }
-}
-
-
-ngx_int_t
-ngx_taskmgr_unauthorized(ngx_http_request_t *r, const char *message)
-{
-    ngx_str_t  v = ngx_string("Bearer");
-
-    if (ngx_taskmgr_add_header(r, "WWW-Authenticate", &v) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_taskmgr_send_error(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
-                                  message, NULL);
 }
 
 

@@ -1,10 +1,9 @@
 /*
- * The client's request: its JSON body (size, media type, syntax, the set of
- * fields) and its cookies.
+ * The client's request: its JSON body (size, media type, syntax, then its
+ * fields read by a table), its cookies, the test-fault header.
  */
 
 #include "ngx_taskmgr.h"
-#include "tm_validate.h"
 
 
 static ngx_int_t ngx_taskmgr_is_json(ngx_http_request_t *r);
@@ -111,78 +110,31 @@ ngx_taskmgr_body_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/*
- * The body must be an object whose keys are all in allowed (NULL-ended)
- * and which has every key in required (NULL allowed: no body needed).
- */
-
-ngx_int_t
-ngx_taskmgr_body_fields(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    const char **allowed, const char **required)
+static void *
+ngx_taskmgr_body_alloc(void *pool, size_t size)
 {
-    void         *it;
-    const char   *key, **a;
-
-    if (ctx->body == NULL) {
-        if (required == NULL) {
-            return NGX_DECLINED;
-        }
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, "invalid_json",
-                                      "a JSON object body is required", NULL);
-    }
-
-    for (it = json_object_iter(ctx->body); it;
-         it = json_object_iter_next(ctx->body, it))
-    {
-        key = json_object_iter_key(it);
-
-        for (a = allowed; *a; a++) {
-            if (ngx_strcmp(*a, key) == 0) {
-                break;
-            }
-        }
-
-        if (*a == NULL) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "unknown_field",
-                                          "this field is not accepted here",
-                                          key);
-        }
-    }
-
-    for (a = required; a && *a; a++) {
-        if (json_object_get(ctx->body, *a) == NULL) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "missing_field",
-                                          "this field is required", *a);
-        }
-    }
-
-    return NGX_DECLINED;
+    return ngx_pnalloc(pool, size);
 }
 
 
-/* a PATCH body: an object of allowed fields, at least one of them */
+/* the body into target by its field table (common/tm_fields.h) */
 
 ngx_int_t
-ngx_taskmgr_body_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    const char **allowed)
+ngx_taskmgr_body_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const tm_field_t *table, ngx_uint_t mode, void *target)
 {
-    static const char  *none[] = { NULL };
-    ngx_int_t           rc;
+    tm_field_error_t  err;
 
-    rc = ngx_taskmgr_body_fields(r, ctx, allowed, none);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    if (tm_fields_read(ctx->body, table, (unsigned) mode, target,
+                       ngx_taskmgr_body_alloc, r->pool, &err)
+        == 0)
+    {
+        return NGX_DECLINED;
     }
 
-    if (json_object_size(ctx->body) == 0) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, "empty_patch",
-                                      "nothing to change", NULL);
-    }
-
-    return NGX_DECLINED;
+    return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST, err.code,
+                                  err.message,
+                                  *err.field ? err.field : NULL);
 }
 
 
@@ -251,98 +203,42 @@ ngx_taskmgr_reply_too_large(ngx_http_request_t *r)
 }
 
 
-/*
- * A string field of obj (the body, or an object inside it).  Absent: *value
- * NULL.  JSON null with NGX_TASKMGR_NULLABLE: *value "" (validators refuse
- * empty strings, so "" only ever means "clear it").  NGX_TASKMGR_LOWER
- * lower-cases a copy first.  Then valid() decides.
- */
-
 ngx_int_t
-ngx_taskmgr_field_str(ngx_http_request_t *r, json_t *obj, const char *name,
-    ngx_taskmgr_valid_pt valid, ngx_uint_t flags, const char **value)
+ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *name)
 {
-    u_char      *copy;
-    size_t       len;
-    json_t      *v;
-    const char  *s, *why;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
 
-    *value = NULL;
-
-    v = json_object_get(obj, name);
-    if (v == NULL) {
-        return NGX_DECLINED;
+    if (!ctx->conf->test_faults) {
+        return 0;
     }
 
-    if (json_is_null(v) && (flags & NGX_TASKMGR_NULLABLE)) {
-        *value = "";
-        return NGX_DECLINED;
-    }
+    part = &r->headers_in.headers.part;
+    h = part->elts;
 
-    if (!json_is_string(v)) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field", "must be a string",
-                                      name);
-    }
+    for (i = 0; /* void */; i++) {
 
-    s = json_string_value(v);
-    len = json_string_length(v);
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
 
-    if (ngx_strlen(s) != len) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field",
-                                      "must not contain NUL characters",
-                                      name);
-    }
-
-    if (flags & NGX_TASKMGR_LOWER) {
-        copy = ngx_pnalloc(r->pool, len + 1);
-        if (copy == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            part = part->next;
+            h = part->elts;
+            i = 0;
         }
 
-        ngx_memcpy(copy, s, len + 1);
-        tm_ascii_lower((char *) copy, len);
-        s = (const char *) copy;
+        if (h[i].key.len == sizeof("X-Taskmgr-Fault") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Taskmgr-Fault",
+                               h[i].key.len) == 0
+            && h[i].value.len == ngx_strlen(name)
+            && ngx_strncmp(h[i].value.data, name, h[i].value.len) == 0)
+        {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "taskmgr: test fault \"%s\"", name);
+            return 1;
+        }
     }
-
-    why = valid ? valid(s, len) : NULL;
-
-    if (why) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      valid == tm_valid_password
-                                      ? "weak_password" : "invalid_field",
-                                      why, name);
-    }
-
-    *value = s;
-
-    return NGX_DECLINED;
-}
-
-
-/* a boolean field of obj: *value -1 when absent */
-
-ngx_int_t
-ngx_taskmgr_field_bool(ngx_http_request_t *r, json_t *obj, const char *name,
-    const char *field, ngx_int_t *value)
-{
-    json_t  *v;
-
-    *value = -1;
-
-    v = json_object_get(obj, name);
-    if (v == NULL) {
-        return NGX_DECLINED;
-    }
-
-    if (!json_is_boolean(v)) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field", "must be true or false",
-                                      field);
-    }
-
-    *value = json_is_true(v);
-
-    return NGX_DECLINED;
 }

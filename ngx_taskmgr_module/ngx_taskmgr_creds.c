@@ -54,7 +54,7 @@ ngx_taskmgr_creds_get(ngx_taskmgr_ctx_t *ctx, const char **key,
     now = ngx_time();
 
     if (ngx_taskmgr_creds.expires - NGX_TASKMGR_CREDS_EARLY <= now
-        && !(ctx->creds_fetched && ngx_taskmgr_creds.expires > now))
+        && !(ctx->creds.fetched && ngx_taskmgr_creds.expires > now))
     {
         return NGX_AGAIN;
     }
@@ -75,8 +75,8 @@ ngx_taskmgr_creds_fetch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     mcf = ctx->conf;
 
-    ctx->creds_fetched = 1;
-    ctx->creds_next = next;
+    ctx->creds.fetched = 1;
+    ctx->creds.next = next;
 
     return ngx_taskmgr_http_get(r, ctx, &mcf->credentials_endpoint, NULL,
                                 mcf->credentials_token.len
@@ -91,15 +91,14 @@ ngx_taskmgr_creds_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     long long     expires;
     const char   *key, *secret, *token, *exp;
-    ngx_str_t     retry = ngx_string("5");
 
-    key = json_string_value(json_object_get(ctx->reply, "AccessKeyId"));
-    secret = json_string_value(json_object_get(ctx->reply,
+    key = json_string_value(json_object_get(ctx->call.reply, "AccessKeyId"));
+    secret = json_string_value(json_object_get(ctx->call.reply,
                                                "SecretAccessKey"));
-    token = json_string_value(json_object_get(ctx->reply, "Token"));
-    exp = json_string_value(json_object_get(ctx->reply, "Expiration"));
+    token = json_string_value(json_object_get(ctx->call.reply, "Token"));
+    exp = json_string_value(json_object_get(ctx->call.reply, "Expiration"));
 
-    if (ctx->status == NGX_HTTP_OK && key && secret && exp
+    if (ctx->call.status == NGX_HTTP_OK && key && secret && exp
         && ngx_strlen(key) < sizeof(ngx_taskmgr_creds.key)
         && ngx_strlen(secret) < sizeof(ngx_taskmgr_creds.secret)
         && (token == NULL
@@ -119,33 +118,16 @@ ngx_taskmgr_creds_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "taskmgr: credentials %s until %s", key, exp);
 
-        return ctx->creds_next(r, ctx);
+        return ctx->creds.next(r, ctx);
     }
 
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "taskmgr GetCredentials: no usable credentials "
-                  "(status %ui, %uz bytes)", ctx->status, ctx->raw.len);
+                  "(status %ui, %uz bytes)", ctx->call.status,
+                  ctx->call.raw.len);
 
     /* the ones in hand still work until they expire */
-    if (ngx_taskmgr_creds.expires > ngx_time()) {
-        return ctx->creds_next(r, ctx);
-    }
+    ctx->creds.failed = ngx_taskmgr_creds.expires <= ngx_time();
 
-    /* a caller that takes the raw outcome (health) hears "unavailable" */
-    if (ctx->held.flags & NGX_TASKMGR_AWS_RAW) {
-        ctx->status = 0;
-        ctx->raw.len = 0;
-        ctx->aws_error = NULL;
-        json_decref(ctx->reply);
-        ctx->reply = NULL;
-        return ctx->held.next(r, ctx);
-    }
-
-    if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_taskmgr_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                  "unavailable",
-                                  "no AWS credentials at the moment", NULL);
+    return ctx->creds.next(r, ctx);
 }

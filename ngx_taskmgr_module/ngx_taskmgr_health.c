@@ -19,23 +19,27 @@ static ngx_int_t ngx_taskmgr_health_cognito(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
-static const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[] = {
+/* what answered */
+typedef struct {
+    ngx_uint_t                 up;
+} ngx_taskmgr_health_t;
+
+
+const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[] = {
     { ngx_string("/api/health"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_NONE,
       ngx_taskmgr_health_start },
     { ngx_null_string, 0, 0, NULL }
 };
 
 
-ngx_int_t
-ngx_taskmgr_health_handler(ngx_http_request_t *r)
-{
-    return ngx_taskmgr_dispatch(r, ngx_taskmgr_health_routes);
-}
-
-
 static ngx_int_t
 ngx_taskmgr_health_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    ctx->data = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_health_t));
+    if (ctx->data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "DescribeTable",
                                 json_pack("{s:s}", "TableName",
                                           ctx->conf->table.data),
@@ -46,8 +50,10 @@ ngx_taskmgr_health_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_health_ddb(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    if (ctx->status == NGX_HTTP_OK && ctx->reply) {
-        ctx->flags |= NGX_TASKMGR_DDB_OK;
+    ngx_taskmgr_health_t  *h = ctx->data;
+
+    if (ctx->call.status == NGX_HTTP_OK && ctx->call.reply) {
+        h->up |= NGX_TASKMGR_DDB_OK;
     }
 
     return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
@@ -58,21 +64,22 @@ ngx_taskmgr_health_ddb(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t      *obj;
-    ngx_uint_t   ok;
+    json_t                *obj;
+    ngx_uint_t             ok;
+    ngx_taskmgr_health_t  *h = ctx->data;
 
-    if (ctx->status == NGX_HTTP_OK && ctx->reply) {
-        ctx->flags |= NGX_TASKMGR_COGNITO_OK;
+    if (ctx->call.status == NGX_HTTP_OK && ctx->call.reply) {
+        h->up |= NGX_TASKMGR_COGNITO_OK;
     }
 
-    ok = (ctx->flags & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
+    ok = (h->up & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
          == (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK);
 
     obj = json_pack("{s:s, s:s, s:s}",
                     "status", ok ? "ok" : "degraded",
-                    "dynamodb", (ctx->flags & NGX_TASKMGR_DDB_OK)
+                    "dynamodb", (h->up & NGX_TASKMGR_DDB_OK)
                                 ? "ok" : "unavailable",
-                    "cognito", (ctx->flags & NGX_TASKMGR_COGNITO_OK)
+                    "cognito", (h->up & NGX_TASKMGR_COGNITO_OK)
                                ? "ok" : "unavailable");
 
     return ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK

@@ -1,20 +1,15 @@
 /*
- * taskmgr: directives, configuration and request routing.  Each service is
- * a location directive (taskmgr_users, taskmgr_health, ...); the endpoints,
- * names and credentials they share are http-level directives.
+ * taskmgr: directives and configuration.  Each service is a location
+ * directive (taskmgr_users, taskmgr_health, ...) whose cmd->post is the
+ * service's route table; the location's content handler dispatches on it
+ * (ngx_taskmgr_dispatch.c).  The endpoints, names and credentials the
+ * services share are http-level directives.
  */
 
 #include "ngx_taskmgr.h"
 #include <openssl/rand.h>
 
 
-static ngx_int_t ngx_taskmgr_content_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_taskmgr_reject_handler(ngx_http_request_t *r);
-static void ngx_taskmgr_body_ready(ngx_http_request_t *r);
-static void ngx_taskmgr_ctx_cleanup(void *data);
-static ngx_int_t ngx_taskmgr_method_allowed(ngx_http_request_t *r,
-    ngx_uint_t methods);
-static ngx_int_t ngx_taskmgr_csrf_ok(ngx_http_request_t *r);
 static ngx_int_t ngx_taskmgr_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_taskmgr_host_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -182,28 +177,28 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       ngx_taskmgr_service,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      (void *) NGX_TASKMGR_SVC_USERS },
+      (void *) ngx_taskmgr_users_routes },
 
     { ngx_string("taskmgr_tasks"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      (void *) NGX_TASKMGR_SVC_TASKS },
+      (void *) ngx_taskmgr_tasks_routes },
 
     { ngx_string("taskmgr_notifications"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      (void *) NGX_TASKMGR_SVC_NOTIFICATIONS },
+      (void *) ngx_taskmgr_notifs_routes },
 
     { ngx_string("taskmgr_health"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_taskmgr_service,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
-      (void *) NGX_TASKMGR_SVC_HEALTH },
+      (void *) ngx_taskmgr_health_routes },
 
     { ngx_string("taskmgr_reject"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -245,371 +240,6 @@ ngx_module_t  ngx_taskmgr_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
-
-
-static ngx_int_t
-ngx_taskmgr_content_handler(ngx_http_request_t *r)
-{
-    ngx_taskmgr_loc_conf_t  *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_taskmgr_module);
-
-    switch (lcf->service) {
-
-    case NGX_TASKMGR_SVC_USERS:
-        return ngx_taskmgr_users_handler(r);
-
-    case NGX_TASKMGR_SVC_TASKS:
-        return ngx_taskmgr_tasks_handler(r);
-
-    case NGX_TASKMGR_SVC_NOTIFICATIONS:
-        return ngx_taskmgr_notifications_handler(r);
-
-    case NGX_TASKMGR_SVC_HEALTH:
-        return ngx_taskmgr_health_handler(r);
-
-    default:
-        return ngx_taskmgr_reject_handler(r);
-    }
-}
-
-
-static ngx_int_t
-ngx_taskmgr_reject_handler(ngx_http_request_t *r)
-{
-    ngx_str_t                retry = ngx_string("1");
-    ngx_taskmgr_loc_conf_t  *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_taskmgr_module);
-
-    if (ngx_http_discard_request_body(r) != NGX_OK) {
-        r->keepalive = 0;
-    }
-
-    switch (lcf->reject_status) {
-
-    case NGX_HTTP_REQUEST_ENTITY_TOO_LARGE:
-        r->keepalive = 0;
-        return ngx_taskmgr_send_error(r, lcf->reject_status,
-                                      "payload_too_large",
-                                      "the request body is too large", NULL);
-
-    case NGX_HTTP_TOO_MANY_REQUESTS:
-        if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_taskmgr_send_error(r, lcf->reject_status, "rate_limited",
-                                      "too many requests, retry later", NULL);
-
-    default:
-        return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                      "no such route", NULL);
-    }
-}
-
-
-/*
- * Finds the route, checks method, CSRF header and declared size, then reads
- * the body; the route's handler runs once it is in memory.
- */
-
-ngx_int_t
-ngx_taskmgr_dispatch(ngx_http_request_t *r, const ngx_taskmgr_route_t *routes)
-{
-    ngx_int_t                   rc;
-    ngx_str_t                   allow;
-    ngx_taskmgr_ctx_t          *ctx;
-    ngx_pool_cleanup_t         *cln;
-    const ngx_taskmgr_route_t  *rt;
-    ngx_taskmgr_main_conf_t    *mcf;
-
-    mcf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
-
-    for (rt = routes; rt->path.len; rt++) {
-
-        if (rt->path.data[rt->path.len - 1] == '/') {
-            if (r->uri.len > rt->path.len
-                && ngx_strncmp(r->uri.data, rt->path.data, rt->path.len) == 0
-                && ngx_strlchr(r->uri.data + rt->path.len,
-                               r->uri.data + r->uri.len, '/') == NULL)
-            {
-                break;
-            }
-
-            continue;
-        }
-
-        if (r->uri.len == rt->path.len
-            && ngx_strncmp(r->uri.data, rt->path.data, rt->path.len) == 0)
-        {
-            break;
-        }
-    }
-
-    if (rt->path.len == 0 || ngx_taskmgr_method_allowed(r, rt->methods)
-                             != NGX_OK)
-    {
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            r->keepalive = 0;
-        }
-
-        if (rt->path.len == 0) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                          "no such route", NULL);
-        }
-
-        allow.data = ngx_pnalloc(r->pool, sizeof("GET, POST, PATCH, DELETE"));
-        if (allow.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        allow.len = 0;
-        if (rt->methods & NGX_HTTP_GET) {
-            allow.len = ngx_sprintf(allow.data, "GET") - allow.data;
-        }
-
-        if (rt->methods & NGX_HTTP_POST) {
-            allow.len = ngx_sprintf(allow.data + allow.len, "%sPOST",
-                                    allow.len ? ", " : "") - allow.data;
-        }
-
-        if (rt->methods & NGX_HTTP_PATCH) {
-            allow.len = ngx_sprintf(allow.data + allow.len, "%sPATCH",
-                                    allow.len ? ", " : "") - allow.data;
-        }
-
-        if (rt->methods & NGX_HTTP_DELETE) {
-            allow.len = ngx_sprintf(allow.data + allow.len, "%sDELETE",
-                                    allow.len ? ", " : "") - allow.data;
-        }
-
-        if (ngx_taskmgr_add_header(r, "Allow", &allow) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_ALLOWED,
-                                      "method_not_allowed",
-                                      "method not allowed on this route",
-                                      NULL);
-    }
-
-    if (!ngx_taskmgr_csrf_ok(r)) {
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            r->keepalive = 0;
-        }
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_FORBIDDEN, "csrf",
-                                      "the X-Requested-With header is "
-                                      "required", NULL);
-    }
-
-    ctx = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_ctx_t));
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ctx->conf = mcf;
-    ctx->route = rt;
-
-    if (rt->path.data[rt->path.len - 1] == '/') {
-        ctx->path_arg.data = r->uri.data + rt->path.len;
-        ctx->path_arg.len = r->uri.len - rt->path.len;
-    }
-
-    cln = ngx_pool_cleanup_add(r->pool, 0);
-    if (cln == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    cln->handler = ngx_taskmgr_ctx_cleanup;
-    cln->data = ctx;
-
-    ngx_http_set_ctx(r, ctx, ngx_taskmgr_module);
-
-    rc = ngx_taskmgr_body_check(r, ctx);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    rc = ngx_http_read_client_request_body(r, ngx_taskmgr_body_ready);
-
-    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
-        return rc;
-    }
-
-    return NGX_DONE;
-}
-
-
-static void
-ngx_taskmgr_body_ready(ngx_http_request_t *r)
-{
-    ngx_int_t           rc;
-    ngx_taskmgr_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_taskmgr_module);
-
-    rc = ngx_taskmgr_body_parse(r, ctx);
-
-    if (rc == NGX_DECLINED) {
-        if (ctx->route->auth != NGX_TASKMGR_AUTH_NONE) {
-            rc = ngx_taskmgr_auth(r, ctx, ctx->route->auth,
-                                  ctx->route->handler);
-
-        } else {
-            rc = ctx->route->handler(r, ctx);
-        }
-    }
-
-    if (rc != NGX_DONE) {
-        ngx_http_finalize_request(r, rc);
-    }
-}
-
-
-char *
-ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len)
-{
-    u_char  *p;
-
-    p = ngx_pnalloc(pool, len + 1);
-    if (p == NULL) {
-        return NULL;
-    }
-
-    ngx_memcpy(p, data, len);
-    p[len] = '\0';
-
-    return (char *) p;
-}
-
-
-void
-ngx_taskmgr_strcat(char *dst, size_t size, const char *src)
-{
-    size_t  len;
-
-    len = ngx_strlen(dst);
-
-    if (len + 1 < size) {
-        ngx_cpystrn((u_char *) dst + len, (u_char *) src, size - len);
-    }
-}
-
-
-ngx_int_t
-ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    const char *name)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    if (!ctx->conf->test_faults) {
-        return 0;
-    }
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return 0;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("X-Taskmgr-Fault") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Taskmgr-Fault",
-                               h[i].key.len) == 0
-            && h[i].value.len == ngx_strlen(name)
-            && ngx_strncmp(h[i].value.data, name, h[i].value.len) == 0)
-        {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "taskmgr: test fault \"%s\"", name);
-            return 1;
-        }
-    }
-}
-
-
-/* the jansson values a ctx holds across calls */
-
-static void
-ngx_taskmgr_ctx_cleanup(void *data)
-{
-    ngx_taskmgr_ctx_t *ctx = data;
-
-    json_decref(ctx->reply);
-    json_decref(ctx->claims);
-    ctx->reply = NULL;
-    ctx->claims = NULL;
-}
-
-
-static ngx_int_t
-ngx_taskmgr_method_allowed(ngx_http_request_t *r, ngx_uint_t methods)
-{
-    return (r->method & methods) ? NGX_OK : NGX_DECLINED;
-}
-
-
-/*
- * Cookie-carried sessions need a header that a cross-site form cannot set;
- * bearer-token clients are not exposed to CSRF.
- */
-
-static ngx_int_t
-ngx_taskmgr_csrf_ok(ngx_http_request_t *r)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
-        return 1;
-    }
-
-    if (r->headers_in.authorization
-        && r->headers_in.authorization->value.len > 7
-        && ngx_strncasecmp(r->headers_in.authorization->value.data,
-                           (u_char *) "Bearer ", 7) == 0)
-    {
-        return 1;
-    }
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("X-Requested-With") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Requested-With",
-                               h[i].key.len) == 0
-            && h[i].value.len > 0)
-        {
-            return 1;
-        }
-    }
-
-    return 0;
-}
 
 
 /*
@@ -815,33 +445,22 @@ ngx_taskmgr_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
 
 static char *
-ngx_taskmgr_set_handler(ngx_conf_t *cf)
-{
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_taskmgr_content_handler;
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
 ngx_taskmgr_service(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_taskmgr_loc_conf_t *lcf = conf;
 
-    ngx_taskmgr_main_conf_t  *mcf;
+    ngx_taskmgr_main_conf_t   *mcf;
+    ngx_http_core_loc_conf_t  *clcf;
 
-    if (lcf->service != NGX_TASKMGR_SVC_NONE) {
+    if (lcf->routes || lcf->reject_status) {
         return "is duplicate";
     }
 
-    lcf->service = (ngx_uint_t) cmd->post;
+    lcf->routes = cmd->post;
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_taskmgr_module);
 
-    if (lcf->service != NGX_TASKMGR_SVC_HEALTH
+    if (lcf->routes != ngx_taskmgr_health_routes
         && (mcf->user_pool.len == 0 || mcf->client_id.len == 0
             || mcf->cognito.url.len == 0 || mcf->dynamodb.url.len == 0))
     {
@@ -850,7 +469,10 @@ ngx_taskmgr_service(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                "before it";
     }
 
-    return ngx_taskmgr_set_handler(cf);
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_taskmgr_dispatch;
+
+    return NGX_CONF_OK;
 }
 
 
@@ -859,10 +481,11 @@ ngx_taskmgr_reject(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_taskmgr_loc_conf_t *lcf = conf;
 
-    ngx_int_t   n;
-    ngx_str_t  *value;
+    ngx_int_t                  n;
+    ngx_str_t                 *value;
+    ngx_http_core_loc_conf_t  *clcf;
 
-    if (lcf->service != NGX_TASKMGR_SVC_NONE) {
+    if (lcf->routes || lcf->reject_status) {
         return "is duplicate";
     }
 
@@ -875,10 +498,12 @@ ngx_taskmgr_reject(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "takes 404, 413 or 429";
     }
 
-    lcf->service = NGX_TASKMGR_SVC_REJECT;
     lcf->reject_status = n;
 
-    return ngx_taskmgr_set_handler(cf);
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_taskmgr_reject_handler;
+
+    return NGX_CONF_OK;
 }
 
 

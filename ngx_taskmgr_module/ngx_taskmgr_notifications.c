@@ -26,14 +26,25 @@ typedef struct {
     json_t                    *count_key;  /* where counting goes on */
     json_t                    *todo;       /* read-all: keys left */
     size_t                     next;
-} ngx_taskmgr_notif_t;
+    json_t                    *query;      /* read-all: the unread Query */
+    ngx_uint_t                 last;       /* read-all: its last page */
+    int                        read;       /* PATCH {read} */
+} ngx_taskmgr_notifs_t;
+
+
+static const tm_field_t  ngx_taskmgr_notifs_body[] = {
+    { "read", TM_FIELD_BOOL, TM_FIELD_REQUIRED,
+      offsetof(ngx_taskmgr_notifs_t, read), NULL, NULL, NULL, 0, 0, NULL,
+      NULL },
+    tm_field_null
+};
 
 
 static ngx_int_t ngx_taskmgr_notifs_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
-static long ngx_taskmgr_notif_write(const tm_ddb_item_t *item,
+static long ngx_taskmgr_notifs_write(const tm_ddb_item_t *item,
     long long now, char *out, size_t size);
 static ngx_int_t ngx_taskmgr_notifs_count(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -45,51 +56,40 @@ static ngx_int_t ngx_taskmgr_notifs_unread_page(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_notif_item(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_notifs_item(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_notif_updated(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_notifs_updated(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_notif_deleted(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_notifs_deleted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_taskmgr_notif_t *ngx_taskmgr_notif_state(ngx_http_request_t *r,
+static ngx_taskmgr_notifs_t *ngx_taskmgr_notifs_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static json_t *ngx_taskmgr_unread_query(ngx_taskmgr_ctx_t *ctx,
-    ngx_taskmgr_notif_t *nt);
+static json_t *ngx_taskmgr_notifs_unread_query(ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_notifs_t *nt);
 
 
-static const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[] = {
+const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[] = {
     { ngx_string("/api/notifications"), NGX_HTTP_GET,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_list },
     { ngx_string("/api/notifications/read-all"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_read_all },
     { ngx_string("/api/notifications/"), NGX_HTTP_PATCH|NGX_HTTP_DELETE,
-      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notif_item },
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_item },
     { ngx_null_string, 0, 0, NULL }
 };
 
 
-static const char  *ngx_taskmgr_notif_fields[] = { "read", NULL };
-static const char  *ngx_taskmgr_notif_none[] = { NULL };
-
-
-ngx_int_t
-ngx_taskmgr_notifications_handler(ngx_http_request_t *r)
+static ngx_taskmgr_notifs_t *
+ngx_taskmgr_notifs_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    return ngx_taskmgr_dispatch(r, ngx_taskmgr_notifs_routes);
-}
+    ngx_taskmgr_notifs_t  *nt;
 
-
-static ngx_taskmgr_notif_t *
-ngx_taskmgr_notif_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    ngx_taskmgr_notif_t  *nt;
-
-    nt = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_notif_t));
+    nt = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_notifs_t));
     if (nt == NULL) {
         return NULL;
     }
 
-    tm_user_key(ctx->sub, nt->pk, sizeof(nt->pk));
+    tm_user_key(ctx->auth.sub, nt->pk, sizeof(nt->pk));
     ngx_sprintf((u_char *) nt->now, "%T%Z", ngx_time());
     nt->unread = -1;
     ctx->data = nt;
@@ -105,17 +105,17 @@ ngx_taskmgr_notifs_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t             rc;
     ngx_taskmgr_page_t   *pg;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
-    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    nt = ngx_taskmgr_notif_state(r, ctx);
+    nt = ngx_taskmgr_notifs_state(r, ctx);
     pg = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_page_t));
     if (nt == NULL || pg == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_taskmgr_body_read(r, ctx, tm_no_body, TM_BODY_OPTIONAL, nt);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     rc = ngx_taskmgr_page_args(r, ctx, pg, ngx_taskmgr_notifs_arg);
@@ -125,14 +125,14 @@ ngx_taskmgr_notifs_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     pg->pk = nt->pk;
     pg->sort_attr = "NotificationTimestamp";
-    pg->write = ngx_taskmgr_notif_write;
+    pg->write = ngx_taskmgr_notifs_write;
     pg->now = (long long) ngx_time();
     pg->done = ngx_taskmgr_notifs_count;
     ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
                  "notifications|%i%Z", nt->unread);
 
     if (nt->unread == 1) {
-        pg->query = ngx_taskmgr_unread_query(ctx, nt);
+        pg->query = ngx_taskmgr_notifs_unread_query(ctx, nt);
 
     } else {
         pg->query = json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}},"
@@ -167,7 +167,7 @@ static ngx_int_t
 ngx_taskmgr_notifs_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *name, ngx_str_t *value)
 {
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
     nt = ctx->data;
 
@@ -192,7 +192,7 @@ ngx_taskmgr_notifs_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
 
 static long
-ngx_taskmgr_notif_write(const tm_ddb_item_t *item, long long now, char *out,
+ngx_taskmgr_notifs_write(const tm_ddb_item_t *item, long long now, char *out,
     size_t size)
 {
     return tm_notification_write(item, now, out, size);
@@ -202,7 +202,8 @@ ngx_taskmgr_notif_write(const tm_ddb_item_t *item, long long now, char *out,
 /* the caller's unread, unexpired notifications, newest first */
 
 static json_t *
-ngx_taskmgr_unread_query(ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_notif_t *nt)
+ngx_taskmgr_notifs_unread_query(ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_notifs_t *nt)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:b}},"
                      " s:b}",
@@ -224,11 +225,11 @@ static ngx_int_t
 ngx_taskmgr_notifs_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t               *q;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
     nt = ctx->data;
 
-    q = ngx_taskmgr_unread_query(ctx, nt);
+    q = ngx_taskmgr_notifs_unread_query(ctx, nt);
     if (q == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -250,17 +251,17 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     u_char                extra[32];
     json_t               *lek;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
     nt = ctx->data;
 
-    nt->count += (ngx_uint_t) json_integer_value(json_object_get(ctx->reply,
-                                                                 "Count"));
-    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
+    nt->count += (ngx_uint_t) json_integer_value(
+                                  json_object_get(ctx->call.reply, "Count"));
+    lek = json_object_get(ctx->call.reply, "LastEvaluatedKey");
 
     if (lek && nt->calls < NGX_TASKMGR_COUNT_CALLS) {
         nt->count_key = json_incref(lek);
@@ -281,29 +282,29 @@ static ngx_int_t
 ngx_taskmgr_notifs_read_all(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t             rc;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
-    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    nt = ngx_taskmgr_notif_state(r, ctx);
+    nt = ngx_taskmgr_notifs_state(r, ctx);
     if (nt == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->obj = ngx_taskmgr_unread_query(ctx, nt);
-    if (ctx->obj == NULL) {
+    rc = ngx_taskmgr_body_read(r, ctx, tm_no_body, TM_BODY_OPTIONAL, nt);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    nt->query = ngx_taskmgr_notifs_unread_query(ctx, nt);
+    if (nt->query == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_taskmgr_json_track(r, ctx->obj);
-    json_object_set_new(ctx->obj, "ProjectionExpression",
+    ngx_taskmgr_json_track(r, nt->query);
+    json_object_set_new(nt->query, "ProjectionExpression",
                         json_string("EntitySort"));
-    json_object_set_new(ctx->obj, "Limit", json_integer(200));
+    json_object_set_new(nt->query, "Limit", json_integer(200));
 
-    return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(ctx->obj),
+    return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(nt->query),
                            ngx_taskmgr_notifs_unread_page);
 }
 
@@ -313,26 +314,26 @@ ngx_taskmgr_notifs_unread_page(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
 {
     json_t               *lek;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
     nt = ctx->data;
 
-    nt->todo = json_incref(json_object_get(ctx->reply, "Items"));
+    nt->todo = json_incref(json_object_get(ctx->call.reply, "Items"));
     ngx_taskmgr_json_track(r, nt->todo);
     nt->next = 0;
 
-    lek = json_object_get(ctx->reply, "LastEvaluatedKey");
+    lek = json_object_get(ctx->call.reply, "LastEvaluatedKey");
 
     if (lek) {
-        json_object_set(ctx->obj, "ExclusiveStartKey", lek);
+        json_object_set(nt->query, "ExclusiveStartKey", lek);
 
     } else {
-        json_object_del(ctx->obj, "ExclusiveStartKey");
-        ctx->flags = 1;     /* the last page */
+        json_object_del(nt->query, "ExclusiveStartKey");
+        nt->last = 1;
     }
 
     return ngx_taskmgr_notifs_mark_next(r, ctx);
@@ -343,12 +344,12 @@ static ngx_int_t
 ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     const char           *sk;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_taskmgr_notifs_t  *nt;
 
     nt = ctx->data;
 
     /* an item that went meanwhile (deleted) is no failure */
-    if (ctx->aws_error
+    if (ctx->call.error
         && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
     {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -373,8 +374,8 @@ ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                ngx_taskmgr_notifs_mark_next);
     }
 
-    if (!ctx->flags) {
-        return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(ctx->obj),
+    if (!nt->last) {
+        return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(nt->query),
                                ngx_taskmgr_notifs_unread_page);
     }
 
@@ -385,12 +386,12 @@ ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 /* PATCH /api/notifications/{id} {read}, DELETE /api/notifications/{id} */
 
 static ngx_int_t
-ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_notifs_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    ngx_int_t             rc, read;
-    ngx_taskmgr_notif_t  *nt;
+    ngx_int_t              rc;
+    ngx_taskmgr_notifs_t  *nt;
 
-    nt = ngx_taskmgr_notif_state(r, ctx);
+    nt = ngx_taskmgr_notifs_state(r, ctx);
     if (nt == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -409,7 +410,7 @@ ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_sprintf((u_char *) nt->sk, TM_NOTIF_PREFIX "%V%Z", &ctx->path_arg);
 
     if (r->method == NGX_HTTP_DELETE) {
-        rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_none, NULL);
+        rc = ngx_taskmgr_body_read(r, ctx, tm_no_body, TM_BODY_OPTIONAL, nt);
         if (rc != NGX_DECLINED) {
             return rc;
         }
@@ -423,16 +424,11 @@ ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                          "NotificationExpiry > :now",
                                          "ExpressionAttributeValues",
                                          ":now", "N", nt->now),
-                               ngx_taskmgr_notif_deleted);
+                               ngx_taskmgr_notifs_deleted);
     }
 
-    rc = ngx_taskmgr_body_fields(r, ctx, ngx_taskmgr_notif_fields,
-                                 ngx_taskmgr_notif_fields);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    rc = ngx_taskmgr_field_bool(r, ctx->body, "read", "read", &read);
+    rc = ngx_taskmgr_body_read(r, ctx, ngx_taskmgr_notifs_body,
+                               TM_BODY_REQUIRED, nt);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -448,15 +444,15 @@ ngx_taskmgr_notif_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                      "attribute_exists(EntitySort) AND "
                                      "NotificationExpiry > :now",
                                      "ExpressionAttributeValues",
-                                     ":r", "BOOL", (int) read,
+                                     ":r", "BOOL", nt->read,
                                      ":now", "N", nt->now,
                                      "ReturnValues", "ALL_NEW"),
-                           ngx_taskmgr_notif_updated);
+                           ngx_taskmgr_notifs_updated);
 }
 
 
 static ngx_int_t
-ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     tm_ddb_item_t  item;
 
@@ -465,11 +461,12 @@ ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                       "no such notification", NULL);
     }
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    if (ngx_taskmgr_item_parse(r, json_object_get(ctx->reply, "Attributes"),
+    if (ngx_taskmgr_item_parse(r,
+                               json_object_get(ctx->call.reply, "Attributes"),
                                &item)
         != NGX_OK)
     {
@@ -477,19 +474,19 @@ ngx_taskmgr_notif_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     return ngx_taskmgr_send_item(r, NGX_HTTP_OK, "notification",
-                                 ngx_taskmgr_notif_write, &item);
+                                 ngx_taskmgr_notifs_write, &item);
 }
 
 
 static ngx_int_t
-ngx_taskmgr_notif_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
                                       "no such notification", NULL);
     }
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 

@@ -155,7 +155,7 @@ ngx_taskmgr_page_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     pk = json_is_object(key) ? tm_ddb_get_s(key, TM_PK) : NULL;
 
     if (user == NULL || listing == NULL || pk == NULL
-        || ngx_strcmp(user, ctx->sub) != 0
+        || ngx_strcmp(user, ctx->auth.sub) != 0
         || ngx_strcmp(listing, pg->listing) != 0
         || ngx_strcmp(pk, pg->pk) != 0)
     {
@@ -216,7 +216,7 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     tm_ddb_reply_t       reply;
     ngx_taskmgr_page_t  *pg;
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
@@ -224,10 +224,12 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     /* tests: a reply cut short, as a failing proxy might pass it on */
     if (ngx_taskmgr_fault(r, ctx, "truncated-reply")) {
-        ctx->raw.len /= 2;
+        ctx->call.raw.len /= 2;
     }
 
-    if (tm_ddb_reply_read((char *) ctx->raw.data, ctx->raw.len, &reply) != 0
+    if (tm_ddb_reply_read((char *) ctx->call.raw.data, ctx->call.raw.len,
+                          &reply)
+        != 0
         || reply.items.len == 0)
     {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -331,7 +333,7 @@ ngx_taskmgr_page_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return pg->done(r, ctx);
     }
 
-    state = key ? json_pack("{s:s, s:s, s:o}", "u", ctx->sub,
+    state = key ? json_pack("{s:s, s:s, s:o}", "u", ctx->auth.sub,
                             "f", pg->listing, "k", key)
                 : NULL;
     cursor = state ? tm_cursor_encode(state, ctx->conf->cursor_key.data,

@@ -225,3 +225,17 @@ ngx_taskmgr_json_cleanup(void *data)
 {
     json_decref(data);
 }
+
+
+ngx_int_t
+ngx_taskmgr_unauthorized(ngx_http_request_t *r, const char *message)
+{
+    ngx_str_t  v = ngx_string("Bearer");
+
+    if (ngx_taskmgr_add_header(r, "WWW-Authenticate", &v) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_send_error(r, NGX_HTTP_UNAUTHORIZED, "unauthorized",
+                                  message, NULL);
+}

@@ -31,6 +31,7 @@ typedef struct {
     ngx_rbtree_t               rbtree;
     ngx_rbtree_node_t          sentinel;
     ngx_queue_t                queue;      /* most recently used first */
+    ngx_uint_t                 full_logged;  /* said once per zone */
 } ngx_taskmgr_revoke_sh_t;
 
 
@@ -42,8 +43,6 @@ typedef struct {
 
 static ngx_int_t ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone,
     void *data);
-static ngx_int_t ngx_taskmgr_revoked(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_revoke_checked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_revoke_recorded(ngx_http_request_t *r,
@@ -54,6 +53,8 @@ static ngx_taskmgr_revoke_node_t *ngx_taskmgr_revoke_lookup(
     ngx_taskmgr_revoke_zone_t *z, ngx_str_t *jti, uint32_t hash);
 static void ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t revoked, time_t fresh);
+static void ngx_taskmgr_revoke_full(ngx_taskmgr_revoke_zone_t *z,
+    ngx_uint_t full);
 static void ngx_taskmgr_revoke_expire(ngx_taskmgr_revoke_zone_t *z,
     ngx_uint_t all);
 static void ngx_taskmgr_revoke_insert_value(ngx_rbtree_node_t *temp,
@@ -121,14 +122,18 @@ ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone, void *data)
     ngx_rbtree_init(&z->sh->rbtree, &z->sh->sentinel,
                     ngx_taskmgr_revoke_insert_value);
     ngx_queue_init(&z->sh->queue);
+    z->sh->full_logged = 0;
 
+    /* a full zone is said once (ngx_taskmgr_revoke_full), not per try */
+    z->shpool->log_nomem = 0;
     z->shpool->log_ctx = (u_char *) " in taskmgr revocation zone";
 
     return NGX_OK;
 }
 
 
-/* runs next if the caller's token was not logged out, else answers 401 */
+/* runs next with ctx->auth.revoked: was the caller's token logged out?  The
+ * verdict is auth.c's to act on */
 
 ngx_int_t
 ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
@@ -162,10 +167,11 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     ngx_shmtx_unlock(&z->shpool->mutex);
 
-    ctx->revoke_next = next;
+    ctx->auth.revoke_next = next;
 
     if (known) {
-        return revoked ? ngx_taskmgr_revoked(r, ctx) : next(r, ctx);
+        ctx->auth.revoked = revoked;
+        return next(r, ctx);
     }
 
     return ngx_taskmgr_ddb(r, ctx, "GetItem",
@@ -182,39 +188,22 @@ ngx_taskmgr_revoke_checked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t  *item;
 
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    item = json_object_get(ctx->reply, "Item");
+    item = json_object_get(ctx->call.reply, "Item");
 
     if (item) {
         ngx_taskmgr_revoke_store(ctx, 1, 0);
-        return ngx_taskmgr_revoked(r, ctx);
+        ctx->auth.revoked = 1;
+        return ctx->auth.revoke_next(r, ctx);
     }
 
     ngx_taskmgr_revoke_store(ctx, 0,
                              ngx_time() + ctx->conf->revocation_cache);
 
-    return ctx->revoke_next(r, ctx);
-}
-
-
-/* where a session is optional (logout), a revoked token is no session */
-
-static ngx_int_t
-ngx_taskmgr_revoked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    if (ctx->auth_mode != NGX_TASKMGR_AUTH_OPTIONAL) {
-        return ngx_taskmgr_unauthorized(r, "the token was revoked");
-    }
-
-    json_decref(ctx->claims);
-    ctx->claims = NULL;
-    ctx->sub = NULL;
-    ctx->jwt_rc = TM_JWT_EXPIRED;
-
-    return ctx->revoke_next(r, ctx);
+    return ctx->auth.revoke_next(r, ctx);
 }
 
 
@@ -232,11 +221,11 @@ ngx_taskmgr_revoke_record(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     item = ngx_taskmgr_revoke_key(ctx);
     if (item) {
         json_object_set_new(item, "NotificationExpiry",
-                            tm_ddb_n((long long) ctx->token_exp));
-        json_object_set_new(item, "Sub", tm_ddb_s(ctx->sub));
+                            tm_ddb_n((long long) ctx->auth.exp));
+        json_object_set_new(item, "Sub", tm_ddb_s(ctx->auth.sub));
     }
 
-    ctx->revoke_next = next;
+    ctx->auth.revoke_next = next;
 
     return ngx_taskmgr_ddb(r, ctx, "PutItem",
                            item ? json_pack("{s:s, s:o}",
@@ -251,11 +240,11 @@ ngx_taskmgr_revoke_record(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 static ngx_int_t
 ngx_taskmgr_revoke_recorded(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    if (ctx->aws_error) {
+    if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    return ctx->revoke_next(r, ctx);
+    return ctx->auth.revoke_next(r, ctx);
 }
 
 
@@ -281,18 +270,18 @@ ngx_taskmgr_revoke_id(ngx_taskmgr_ctx_t *ctx)
     u_char     *dot;
     ngx_str_t   id;
 
-    if (ctx->jti && *ctx->jti) {
-        id.data = (u_char *) ctx->jti;
-        id.len = ngx_strlen(ctx->jti);
+    if (ctx->auth.jti && *ctx->auth.jti) {
+        id.data = (u_char *) ctx->auth.jti;
+        id.len = ngx_strlen(ctx->auth.jti);
 
     } else {
-        dot = ctx->token.data + ctx->token.len;
-        while (dot > ctx->token.data && dot[-1] != '.') {
+        dot = ctx->auth.token.data + ctx->auth.token.len;
+        while (dot > ctx->auth.token.data && dot[-1] != '.') {
             dot--;
         }
 
         id.data = dot;
-        id.len = ctx->token.data + ctx->token.len - dot;
+        id.len = ctx->auth.token.data + ctx->auth.token.len - dot;
     }
 
     if (id.len > NGX_TASKMGR_JTI_MAX) {
@@ -348,7 +337,7 @@ ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx, ngx_uint_t revoked,
     size_t                      size;
     uint32_t                    hash;
     ngx_str_t                   jti;
-    ngx_uint_t                  tries;
+    ngx_uint_t                  tries, full;
     ngx_rbtree_node_t          *node;
     ngx_taskmgr_revoke_node_t  *rn;
     ngx_taskmgr_revoke_zone_t  *z;
@@ -356,6 +345,7 @@ ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx, ngx_uint_t revoked,
     z = ctx->conf->revocation_zone->data;
     jti = ngx_taskmgr_revoke_id(ctx);
     hash = ngx_crc32_short(jti.data, jti.len);
+    full = 0;
 
     ngx_shmtx_lock(&z->shpool->mutex);
 
@@ -377,8 +367,16 @@ ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx, ngx_uint_t revoked,
             ngx_taskmgr_revoke_expire(z, 1);
         }
 
+        /* an operator should size the zone for the tokens alive at once:
+         * say so the first time it overflows */
+        full = tries && !z->sh->full_logged;
+        if (full) {
+            z->sh->full_logged = 1;
+        }
+
         if (node == NULL) {
             ngx_shmtx_unlock(&z->shpool->mutex);
+            ngx_taskmgr_revoke_full(z, full);
             return;
         }
 
@@ -396,10 +394,24 @@ ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx, ngx_uint_t revoked,
     ngx_queue_insert_head(&z->sh->queue, &rn->queue);
 
     rn->revoked = rn->revoked || revoked;
-    rn->expires = ctx->token_exp;
+    rn->expires = ctx->auth.exp;
     rn->fresh = fresh;
 
     ngx_shmtx_unlock(&z->shpool->mutex);
+
+    ngx_taskmgr_revoke_full(z, full);
+}
+
+
+static void
+ngx_taskmgr_revoke_full(ngx_taskmgr_revoke_zone_t *z, ngx_uint_t full)
+{
+    if (full) {
+        ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                      "taskmgr: the revocation zone is full, entries are "
+                      "dropped least recently used first (a larger "
+                      "taskmgr_revocation_zone keeps more)");
+    }
 }
 
 

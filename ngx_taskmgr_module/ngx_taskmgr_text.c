@@ -6,6 +6,7 @@
 
 #include "ngx_taskmgr.h"
 #include "tm_jout.h"
+#include "tm_validate.h"
 
 
 ngx_int_t
@@ -151,4 +152,37 @@ ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     return ngx_taskmgr_send_text(r, status, t.data, t.len);
+}
+
+
+char *
+ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(pool, len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, data, len);
+    p[len] = '\0';
+
+    return (char *) p;
+}
+
+
+/* "2026-11-25T17:00:00.123Z": millisecond order for the update index */
+
+void
+ngx_taskmgr_now_ms(char *out)
+{
+    ngx_time_t  *tp;
+
+    tp = ngx_timeofday();
+
+    tm_format_rfc3339((long long) tp->sec, out);
+    ngx_sprintf((u_char *) out + 19, ".%03M%Z", tp->msec);
+    out[23] = 'Z';
+    out[24] = '\0';
 }

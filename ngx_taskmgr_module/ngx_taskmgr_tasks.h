@@ -1,0 +1,50 @@
+/*
+ * The task service's own state and the steps its files share: single
+ * tasks (ngx_taskmgr_tasks.c), PATCH and the completion chain
+ * (ngx_taskmgr_tasks_patch.c), listings (ngx_taskmgr_tasks_list.c).
+ */
+
+#ifndef _NGX_TASKMGR_TASKS_H_INCLUDED_
+#define _NGX_TASKMGR_TASKS_H_INCLUDED_
+
+
+#include "ngx_taskmgr.h"
+#include "tm_task.h"
+
+
+typedef struct {
+    char                       pk[160];
+    char                       sk[48];
+    const char                *id;
+    ngx_int_t                  if_match;      /* -1: no If-Match */
+
+    tm_task_fields_t           fields;        /* what the body asks */
+    tm_task_effects_t          effects;       /* what the PATCH does */
+    ngx_uint_t                 tries;
+    char                       now[32];
+    json_t                    *task;          /* the item after the write */
+
+    /* GET list */
+    ngx_uint_t                 sort_due;
+    ngx_uint_t                 statuses;
+    char                       due_from[24];
+    char                       due_to[24];
+} ngx_taskmgr_tasks_t;
+
+
+ngx_int_t ngx_taskmgr_tasks_read(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *item);
+long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,
+    char *out, size_t size);
+ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
+
+ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_list(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+
+#endif /* _NGX_TASKMGR_TASKS_H_INCLUDED_ */

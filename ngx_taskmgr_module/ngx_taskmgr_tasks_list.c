@@ -1,0 +1,250 @@
+/*
+ * GET /api/tasks: the caller's partition through UpdatedAtIndex (newest
+ * update first) or DueDateIndex (soonest first, undated last); due ranges
+ * are key conditions on DueDateIndex, filters elsewhere.  Paged by
+ * ngx_taskmgr_page.c.
+ */
+
+#include "ngx_taskmgr_tasks.h"
+#include "tm_ddb.h"
+#include "tm_validate.h"
+
+
+#define NGX_TASKMGR_DUE_MAX       "9999-12-31T23:59:59Z"
+
+
+static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
+    tm_update_t *q);
+static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+
+static const char  *ngx_taskmgr_tasks_statuses[] = {
+    "pending", "in_progress", "completed"
+};
+
+
+ngx_int_t
+ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t             rc;
+    tm_update_t           q;
+    ngx_taskmgr_page_t   *pg;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    rc = ngx_taskmgr_body_read(r, ctx, tm_no_body, TM_BODY_OPTIONAL, t);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    pg = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_page_t));
+    if (pg == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_taskmgr_page_args(r, ctx, pg, ngx_taskmgr_tasks_arg);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (t->due_from[0] && t->due_to[0]
+        && ngx_strcmp(t->due_from, t->due_to) > 0)
+    {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "must not be after dueTo", "dueFrom");
+    }
+
+    pg->pk = t->pk;
+    pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
+    pg->write = ngx_taskmgr_tasks_write;
+    pg->done = ngx_taskmgr_tasks_listed;
+    ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
+                 "tasks|%s|%ui|%s|%s%Z", t->sort_due ? "due" : "updated",
+                 t->statuses, t->due_from, t->due_to);
+
+    /* the filter is built as an update's condition: same placeholders,
+     * same failure on a build error */
+    tm_update_init(&q);
+    tm_update_value(&q, ":pk", tm_ddb_s(t->pk));
+    ngx_taskmgr_tasks_filter(t, &q);
+
+    pg->query = q.failed ? NULL
+                : json_pack("{s:s, s:s, s:s, s:O, s:b}",
+                            "TableName", ctx->conf->table.data,
+                            "IndexName", t->sort_due ? "DueDateIndex"
+                                                     : "UpdatedAtIndex",
+                            "KeyConditionExpression",
+                            (t->sort_due && (t->due_from[0] || t->due_to[0]))
+                            ? "EntityPartition = :pk"
+                              " AND TaskDueSort BETWEEN :df AND :dt"
+                            : "EntityPartition = :pk",
+                            "ExpressionAttributeValues", q.values,
+                            "ScanIndexForward", t->sort_due ? 1 : 0);
+
+    if (pg->query && q.cond.len) {
+        json_object_set_new(pg->query, "FilterExpression",
+                            json_string(q.cond.data));
+    }
+
+    if (pg->query && json_object_size(q.names)) {
+        json_object_set(pg->query, "ExpressionAttributeNames", q.names);
+    }
+
+    tm_update_free(&q);
+
+    return ngx_taskmgr_page_start(r, ctx, pg);
+}
+
+
+/* the due range (a key condition on DueDateIndex, else a filter) and the
+ * statuses */
+
+static void
+ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
+{
+    u_char      in[64], *p;
+    char        name[8];
+    ngx_uint_t  i;
+
+    if (t->sort_due && (t->due_from[0] || t->due_to[0])) {
+        tm_update_value(q, ":df",
+                        tm_ddb_s(t->due_from[0] ? t->due_from : "0000"));
+        tm_update_value(q, ":dt",
+                        tm_ddb_s(t->due_to[0] ? t->due_to
+                                              : NGX_TASKMGR_DUE_MAX));
+
+    } else if (t->due_from[0] && t->due_to[0]) {
+        tm_update_cond(q, "DueDate BETWEEN :df AND :dt");
+        tm_update_value(q, ":df", tm_ddb_s(t->due_from));
+        tm_update_value(q, ":dt", tm_ddb_s(t->due_to));
+
+    } else if (t->due_from[0]) {
+        tm_update_cond(q, "DueDate >= :df");
+        tm_update_value(q, ":df", tm_ddb_s(t->due_from));
+
+    } else if (t->due_to[0]) {
+        tm_update_cond(q, "DueDate <= :dt");
+        tm_update_value(q, ":dt", tm_ddb_s(t->due_to));
+    }
+
+    if (t->statuses == 0) {
+        return;
+    }
+
+    /* at most "#st IN (:s0, :s1, :s2)" */
+    p = ngx_cpymem(in, "#st IN (", sizeof("#st IN (") - 1);
+
+    for (i = 0; i < 3; i++) {
+        if (t->statuses & (1 << i)) {
+            ngx_sprintf((u_char *) name, ":s%ui%Z", i);
+            p = ngx_sprintf(p, "%s%s", p[-1] == '(' ? "" : ", ", name);
+            tm_update_value(q, name,
+                            tm_ddb_s(ngx_taskmgr_tasks_statuses[i]));
+        }
+    }
+
+    *p++ = ')';
+    *p = '\0';
+
+    tm_update_cond(q, (const char *) in);
+    tm_update_name(q, "#st", "Status");
+}
+
+
+/* status=a,b  dueFrom=  dueTo=  sort=updated|due */
+
+static ngx_int_t
+ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_str_t *name, ngx_str_t *value)
+{
+    u_char              *s, *e, *end;
+    long long            epoch;
+    ngx_uint_t           i;
+    const char          *field, *why;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    why = NULL;
+
+    if (name->len == 6 && ngx_strncmp(name->data, "status", 6) == 0) {
+        field = "status";
+        end = value->data + value->len;
+
+        for (s = value->data; why == NULL; s = e + 1) {
+            e = ngx_strlchr(s, end, ',');
+            if (e == NULL) {
+                e = end;
+            }
+
+            for (i = 0; i < 3; i++) {
+                if ((size_t) (e - s)
+                    == ngx_strlen(ngx_taskmgr_tasks_statuses[i])
+                    && ngx_strncmp(s, ngx_taskmgr_tasks_statuses[i], e - s)
+                       == 0)
+                {
+                    t->statuses |= 1 << i;
+                    break;
+                }
+            }
+
+            if (i == 3) {
+                why = "must be pending, in_progress or completed, or a "
+                      "comma list of them";
+            }
+
+            if (e == end) {
+                break;
+            }
+        }
+
+    } else if ((name->len == 7 && ngx_strncmp(name->data, "dueFrom", 7) == 0)
+               || (name->len == 5
+                   && ngx_strncmp(name->data, "dueTo", 5) == 0))
+    {
+        field = (name->len == 7) ? "dueFrom" : "dueTo";
+
+        if (tm_parse_rfc3339((const char *) value->data, value->len, &epoch)
+            != 0)
+        {
+            why = "must be an RFC 3339 date-time like 2026-11-25T17:00:00Z";
+
+        } else {
+            tm_format_rfc3339(epoch, name->len == 7 ? t->due_from
+                                                    : t->due_to);
+        }
+
+    } else if (name->len == 4 && ngx_strncmp(name->data, "sort", 4) == 0) {
+        field = "sort";
+
+        if (value->len == 3 && ngx_strncmp(value->data, "due", 3) == 0) {
+            t->sort_due = 1;
+
+        } else if (!(value->len == 7
+                     && ngx_strncmp(value->data, "updated", 7) == 0))
+        {
+            why = "must be updated or due";
+        }
+
+    } else {
+        return NGX_ABORT;
+    }
+
+    if (why) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter", why, field);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_page_send(r, ctx, NULL);
+}

@@ -1,0 +1,265 @@
+/*
+ * PATCH /api/tasks/{id}: read, then one write conditional on the version
+ * read (the rules are common/tm_task.c's tm_task_patch); a lost race
+ * re-reads, or answers 412 when the client named the version with
+ * If-Match.  Completing a task records its task_completed notification by
+ * a replay-safe chain of single-item writes with an outbox marker (the
+ * local DynamoDB has no transactions; docs/architecture.md, "The
+ * completion chain"): (1) the task with its marker, (2) the notification
+ * under its deterministic id, (3) the marker removed.
+ */
+
+#include "ngx_taskmgr_tasks.h"
+#include "tm_ddb.h"
+#include "tm_notification.h"
+
+
+#define NGX_TASKMGR_PATCH_TRIES   3
+
+
+static ngx_int_t ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *old);
+static ngx_int_t ngx_taskmgr_tasks_patched(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_notified(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+
+ngx_int_t
+ngx_taskmgr_tasks_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t             rc;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_PATCH,
+                               &t->fields);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_taskmgr_tasks_read(r, ctx, ngx_taskmgr_tasks_patch_read);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t               *old;
+    long long             version;
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    old = json_object_get(ctx->call.reply, "Item");
+    if (old == NULL) {
+        return ngx_taskmgr_tasks_not_found(r);
+    }
+
+    if (tm_ddb_get_n(old, "Version", &version) != 0) {
+        version = 1;
+    }
+
+    if (t->if_match >= 0 && t->if_match != version) {
+        return ngx_taskmgr_tasks_stale(r);
+    }
+
+    return ngx_taskmgr_tasks_patch_write(r, ctx, old);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *old)
+{
+    json_t               *req;
+    ngx_int_t             rc;
+    tm_update_t           u;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    ngx_taskmgr_now_ms(t->now);
+    tm_update_init(&u);
+
+    rc = tm_task_patch(old, &t->fields, t->id, t->now,
+                       (unsigned) ctx->conf->reminder_shards, &u,
+                       &t->effects);
+
+    if (rc != 0 && !u.failed) {
+        tm_update_free(&u);
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "taskmgr: malformed task item %s %s", t->pk, t->sk);
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
+                                      "the stored task is malformed", NULL);
+    }
+
+    req = tm_update_request(&u, (const char *) ctx->conf->table.data,
+                            tm_ddb_key(t->pk, t->sk), "ALL_NEW");
+    tm_update_free(&u);
+
+    return ngx_taskmgr_ddb(r, ctx, "UpdateItem", req,
+                           ngx_taskmgr_tasks_patched);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
+
+        /* someone wrote in between (or deleted the task) */
+        if (t->if_match >= 0) {
+            return ngx_taskmgr_tasks_stale(r);
+        }
+
+        if (++t->tries < NGX_TASKMGR_PATCH_TRIES) {
+            return ngx_taskmgr_tasks_read(r, ctx,
+                                          ngx_taskmgr_tasks_patch_read);
+        }
+
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t->task = json_object_get(ctx->call.reply, "Attributes");
+    if (t->task == NULL) {
+        return ngx_taskmgr_aws_malformed(r, ctx);
+    }
+
+    json_incref(t->task);
+    ngx_taskmgr_json_track(r, t->task);
+
+    if (!t->effects.completing) {
+        return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+    }
+
+    if (ngx_taskmgr_fault(r, ctx, "after-first-write")) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "fault_injected",
+                                      "the chain stopped after its first "
+                                      "write (test fault)", NULL);
+    }
+
+    /* completed: (2) the notification, with delivery owed per the user's
+     * preferences, (3) the task's outbox marker removed */
+
+    return ngx_taskmgr_ddb(r, ctx, "GetItem",
+                           json_pack("{s:s, s:o, s:s}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(t->pk, t->pk),
+                                     "ProjectionExpression",
+                                     "NotificationPreferences"),
+                           ngx_taskmgr_tasks_notify_prefs);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx)
+{
+    const json_t          *prefs;
+    tm_notification_t      n;
+    ngx_taskmgr_tasks_t   *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    prefs = tm_ddb_get_m(json_object_get(ctx->call.reply, "Item"),
+                         "NotificationPreferences");
+
+    n.pk = t->pk;
+    n.type = "task_completed";
+    n.task_id = t->id;
+    n.task_title = tm_ddb_get_s(t->task, "Title");
+    n.event = t->now;
+    n.timestamp = t->now;
+    n.expiry = (long long) ngx_time() + ctx->conf->notification_ttl;
+    n.email = tm_ddb_get_bool(prefs, "email", 0);
+    n.sms = tm_ddb_get_bool(prefs, "sms", 0);
+    n.shards = (unsigned) ctx->conf->reminder_shards;
+
+    if (n.task_title == NULL) {
+        n.task_title = "";
+    }
+
+    return ngx_taskmgr_ddb(r, ctx, "PutItem",
+                           json_pack("{s:s, s:o, s:s}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Item", tm_notification_item(&n),
+                                     "ConditionExpression",
+                                     "attribute_not_exists(EntitySort)"),
+                           ngx_taskmgr_tasks_notified);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    /* already there: a replay, which is what the deterministic id is for */
+    if (ctx->call.error
+        && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
+    {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    return ngx_taskmgr_ddb(r, ctx, "UpdateItem",
+                           json_pack("{s:s, s:o, s:s, s:s, s:{s:{s:s}}}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(t->pk, t->sk),
+                                     "UpdateExpression",
+                                     "REMOVE OutboxShard, OutboxAt",
+                                     "ConditionExpression",
+                                     "OutboxAt = :at",
+                                     "ExpressionAttributeValues",
+                                     ":at", "S", t->now),
+                           ngx_taskmgr_tasks_unmarked);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    /* a failed condition: the task moved on (deleted, completed again) and
+     * its marker is no longer ours to remove */
+    if (ctx->call.error
+        && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
+    {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    json_object_del(t->task, "OutboxShard");
+    json_object_del(t->task, "OutboxAt");
+
+    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+}
