@@ -18,6 +18,8 @@
 
 static ngx_int_t ngx_taskmgr_page_query(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_page_keep(ngx_http_request_t *r,
+    ngx_taskmgr_page_t *pg, tm_ddb_item_t *item);
 static ngx_int_t ngx_taskmgr_page_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_page_done(ngx_http_request_t *r,
@@ -205,10 +207,52 @@ ngx_taskmgr_page_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
  * DynamoDB has no more, or after NGX_TASKMGR_PAGE_CALLS calls.
  */
 
+/* one item of a reply into the page: NGX_OK kept, NGX_DECLINED skipped (not
+ * an item of this listing), NGX_DONE the page is full before it */
+
+static ngx_int_t
+ngx_taskmgr_page_keep(ngx_http_request_t *r, ngx_taskmgr_page_t *pg,
+    tm_ddb_item_t *item)
+{
+    size_t     mark;
+    ngx_int_t  rc;
+
+    mark = pg->text.len;
+
+    if (pg->count
+        && ngx_taskmgr_text_add(r->pool, &pg->text, ",", 1) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    rc = ngx_taskmgr_text_item(r->pool, &pg->text, pg->write, item, pg->now);
+
+    if (rc == NGX_DECLINED) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "taskmgr: skipped an item of %s in a listing", pg->pk);
+        pg->text.len = mark;
+        return NGX_DECLINED;
+    }
+
+    if (rc != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (pg->count == pg->limit) {
+        pg->text.len = mark;
+        return NGX_DONE;
+    }
+
+    pg->count++;
+    pg->last = item->text;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    size_t               mark;
     ngx_int_t            rc;
     tm_jstr_t            lek;
     tm_jscan_t           s;
@@ -246,37 +290,16 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             return ngx_taskmgr_aws_fail(r, ctx);
         }
 
-        mark = pg->text.len;
+        rc = ngx_taskmgr_page_keep(r, pg, &item);
 
-        if (pg->count
-            && ngx_taskmgr_text_add(r->pool, &pg->text, ",", 1) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        rc = ngx_taskmgr_text_item(r->pool, &pg->text, pg->write, &item,
-                                   pg->now);
-
-        if (rc == NGX_DECLINED) {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "taskmgr: skipped an item of %s in a listing",
-                          pg->pk);
-            pg->text.len = mark;
-            continue;
-        }
-
-        if (rc != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (pg->count == pg->limit) {
+        if (rc == NGX_DONE) {
             /* there is more: continue after the last item kept */
-            pg->text.len = mark;
             return ngx_taskmgr_page_done(r, ctx, NULL, 1);
         }
 
-        pg->count++;
-        pg->last = item.text;
+        if (rc != NGX_OK && rc != NGX_DECLINED) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
     if (rc != 0) {
