@@ -12,6 +12,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "tm_aws.h"
+
 
 #define SCHED_OK           0
 #define SCHED_CONDITION    1    /* a conditional write's condition failed */
@@ -75,13 +77,11 @@ typedef struct {
 
 /* temporary credentials from the endpoint, cached; real time, not --now */
 typedef struct {
-    char          *key;
-    char          *secret;
-    char          *token;
-    long long      expires_ms;       /* Expiration */
-    long long      refresh_ms;       /* fetch again from then on */
-    long long      next_try_ms;      /* after a failed fetch, not before */
-    long long      wait_ms;          /* the backoff of failed fetches */
+    tm_aws_creds_t  aws;             /* aws.key "": none fetched yet */
+    long long       expires_ms;      /* Expiration */
+    long long       refresh_ms;      /* fetch again from then on */
+    long long       next_try_ms;     /* after a failed fetch, not before */
+    long long       wait_ms;         /* the backoff of failed fetches */
 } sched_creds_t;
 
 
@@ -136,7 +136,6 @@ void sched_log(int level, const char *event, json_t *fields);
 
 /* sched_time.c */
 long long sched_now_ms(const sched_t *s);
-void sched_format_ms(long long ms, char *out);      /* >= 25 bytes */
 void sched_sleep_ms(long long ms);                  /* ends early on stop */
 long long sched_backoff(const sched_conf_t *conf, long long attempts);
 

@@ -1,7 +1,8 @@
 /*
  * A SigV4-signed POST to an AWS endpoint (DynamoDB's JSON protocol, SNS's
- * query protocol), signed by common/tm_sigv4.c as the module signs, with
- * the credentials of sched_creds.c (and their session token).
+ * query protocol), with the module's headers (common/tm_aws.c) signed by
+ * common/tm_sigv4.c as the module signs, with the credentials of
+ * sched_creds.c (and their session token).
  */
 
 #include <stdio.h>
@@ -10,10 +11,8 @@
 #include <time.h>
 
 #include "sched.h"
+#include "tm_aws.h"
 #include "tm_sigv4.h"
-
-
-#define SCHED_AWS_HEADERS  6
 
 
 int
@@ -22,12 +21,12 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
     const char *body, size_t len, long *status, sched_buf_t *out,
     char *err, size_t errlen)
 {
-    int                  rc;
+    int                  rc, w;
     char                 host[256], date[20], auth[1024], url[512];
-    char                 line[4096];
+    char                 line[TM_AWS_TOKEN_SIZE + 64];
     size_t               i, n;
     struct curl_slist   *list, *l;
-    tm_sigv4_header_t    hd[SCHED_AWS_HEADERS];
+    tm_sigv4_header_t    hd[TM_AWS_HEADERS];
     tm_sigv4_request_t   sig;
     const char          *key, *secret, *token;
     const sched_conf_t  *conf;
@@ -46,23 +45,8 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
     /* signed with the real time: AWS refuses a skewed signature */
     tm_sigv4_amz_date((long long) time(NULL), date);
 
-    n = 0;
-    hd[n].name = "Host";
-    hd[n++].value = host;
-    hd[n].name = "Content-Type";
-    hd[n++].value = content_type;
-    hd[n].name = "X-Amz-Date";
-    hd[n++].value = date;
-
-    if (target) {
-        hd[n].name = "X-Amz-Target";
-        hd[n++].value = target;
-    }
-
-    if (token) {
-        hd[n].name = "X-Amz-Security-Token";
-        hd[n++].value = token;
-    }
+    n = tm_aws_headers(hd, TM_AWS_HEADERS, host, content_type, date, target,
+                       token);
 
     memset(&sig, 0, sizeof(sig));
     sig.method = "POST";
@@ -87,10 +71,19 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
 
     for (i = 0; i <= n; i++) {
         if (i < n) {
-            snprintf(line, sizeof(line), "%s: %s", hd[i].name, hd[i].value);
+            w = snprintf(line, sizeof(line), "%s: %s", hd[i].name,
+                         hd[i].value);
 
         } else {
-            snprintf(line, sizeof(line), "Authorization: %s", auth);
+            w = snprintf(line, sizeof(line), "Authorization: %s", auth);
+        }
+
+        /* a cut header would be signed as a whole and sent cut */
+        if (w < 0 || (size_t) w >= sizeof(line)) {
+            curl_slist_free_all(list);
+            snprintf(err, errlen, "the %s header is too long",
+                     i < n ? hd[i].name : "Authorization");
+            return -1;
         }
 
         l = curl_slist_append(list, line);

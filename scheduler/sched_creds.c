@@ -5,7 +5,8 @@
  * endpoint (credentials_endpoint, else
  * http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
  * $AWS_CONTAINER_CREDENTIALS_FULL_URI, with its Authorization token),
- * as the module gets them (ngx_taskmgr_creds.c).
+ * as the module gets them (ngx_taskmgr_creds.c); the endpoint's reply is
+ * read by common/tm_aws.c for both.
  *
  * Temporary ones are kept and fetched again 5 minutes before their
  * Expiration; never signed with in their last SCHED_CREDS_MARGIN_MS.  If
@@ -20,7 +21,8 @@
 #include <string.h>
 
 #include "sched.h"
-#include "tm_validate.h"
+#include "tm_aws.h"
+#include "tm_time.h"
 
 
 #define SCHED_CREDS_EARLY_MS    300000LL    /* refresh before Expiration */
@@ -32,7 +34,7 @@
 
 static void sched_creds_fetch(sched_t *s, long long now);
 static int sched_creds_request(sched_t *s, long long now,
-    sched_creds_t *fresh, char *err, size_t errlen);
+    tm_aws_creds_t *fresh, char *err, size_t errlen);
 static int sched_creds_token(const sched_conf_t *conf, char **line,
     char *err, size_t errlen);
 static int sched_creds_url_ok(const char *url);
@@ -180,26 +182,27 @@ sched_creds_get(sched_t *s, const char **key, const char **secret,
         now = sched_now_ms(s) - s->clock_offset_ms;
     }
 
-    if (c->key == NULL || now >= c->expires_ms - SCHED_CREDS_MARGIN_MS) {
+    if (c->aws.key[0] == '\0'
+        || now >= c->expires_ms - SCHED_CREDS_MARGIN_MS)
+    {
         snprintf(err, errlen, "no valid AWS credentials (%s)",
-                 c->key ? "the last ones expired" : "none fetched");
+                 c->aws.key[0] ? "the last ones expired" : "none fetched");
         return -1;
     }
 
-    *key = c->key;
-    *secret = c->secret;
-    *token = c->token;
+    *key = c->aws.key;
+    *secret = c->aws.secret;
+    *token = c->aws.token[0] ? c->aws.token : NULL;
 
     return 0;
 }
 
 
+/* forgets them, the secret wiped */
+
 void
 sched_creds_free(sched_t *s)
 {
-    free(s->creds.key);
-    free(s->creds.secret);
-    free(s->creds.token);
     memset(&s->creds, 0, sizeof(sched_creds_t));
 }
 
@@ -207,10 +210,11 @@ sched_creds_free(sched_t *s)
 static void
 sched_creds_fetch(sched_t *s, long long now)
 {
-    int             rc, usable;
-    char            err[256], t[32], e[32];
-    long long       end;
-    sched_creds_t  *c, fresh;
+    int              rc, usable;
+    char             err[256], t[TM_TIME_MS_SIZE], e[TM_TIME_MS_SIZE];
+    long long        end;
+    sched_creds_t   *c;
+    tm_aws_creds_t   fresh;
 
     c = &s->creds;
 
@@ -221,7 +225,8 @@ sched_creds_fetch(sched_t *s, long long now)
 
     if (rc == 0) {
         sched_creds_free(s);
-        *c = fresh;
+        c->aws = fresh;
+        c->expires_ms = fresh.expires * 1000;
 
         /* short-lived ones: again halfway through what is left of them */
         end = c->expires_ms - SCHED_CREDS_MARGIN_MS;
@@ -230,10 +235,10 @@ sched_creds_fetch(sched_t *s, long long now)
             c->refresh_ms = now + (end - now) / 2;
         }
 
-        sched_format_ms(c->expires_ms, e);
-        sched_format_ms(c->refresh_ms, t);
+        tm_time_ms(c->expires_ms, e);
+        tm_time_ms(c->refresh_ms, t);
         sched_log(SCHED_LOG_INFO, "credentials",
-                  json_pack("{s:s, s:s, s:s}", "access_key_id", c->key,
+                  json_pack("{s:s, s:s, s:s}", "access_key_id", c->aws.key,
                             "expiration", e, "refresh_at", t));
         return;
     }
@@ -246,7 +251,7 @@ sched_creds_fetch(sched_t *s, long long now)
     c->next_try_ms = now + c->wait_ms;
 
     end = c->expires_ms - SCHED_CREDS_MARGIN_MS;
-    usable = (c->key != NULL && now < end);
+    usable = (c->aws.key[0] != '\0' && now < end);
 
     /* the ones in hand expiring: asked again then, not later */
     if (usable && c->next_try_ms > end) {
@@ -254,38 +259,34 @@ sched_creds_fetch(sched_t *s, long long now)
     }
 
     if (usable) {
-        sched_format_ms(c->expires_ms, e);
+        tm_time_ms(c->expires_ms, e);
     }
 
     sched_log(usable ? SCHED_LOG_WARN : SCHED_LOG_ERROR, "credentials_error",
               json_pack("{s:s, s:s, s:s*, s:s*, s:I}",
                         "endpoint", s->conf->credentials_endpoint,
                         "error", err,
-                        "using", usable ? c->key : NULL,
+                        "using", usable ? c->aws.key : NULL,
                         "valid_until", usable ? e : NULL,
                         "retry_in_ms", (json_int_t) (c->next_try_ms - now)));
 }
 
 
-/* one GET of the endpoint; 0 and *fresh (its strings malloc'd) if it
- * served credentials that are still good for a while */
+/* one GET of the endpoint; 0 and *fresh if it served credentials that
+ * are still good for a while */
 
 static int
-sched_creds_request(sched_t *s, long long now, sched_creds_t *fresh,
+sched_creds_request(sched_t *s, long long now, tm_aws_creds_t *fresh,
     char *err, size_t errlen)
 {
     int                  rc;
     long                 status;
     char                *line;
-    json_t              *j;
-    long long            exp;
     sched_buf_t          out;
-    const char          *key, *secret, *session, *expiration;
     struct curl_slist   *list, *l;
     const sched_conf_t  *conf;
 
     conf = s->conf;
-    memset(fresh, 0, sizeof(sched_creds_t));
 
     /* "Authorization: <token>", or NULL: no token */
     if (sched_creds_token(conf, &line, err, errlen) != 0) {
@@ -319,53 +320,23 @@ sched_creds_request(sched_t *s, long long now, sched_creds_t *fresh,
         return -1;
     }
 
-    j = (status == 200) ? json_loadb(out.data, out.len, 0, NULL) : NULL;
-    free(out.data);
-
     if (status != 200) {
+        free(out.data);
         snprintf(err, errlen, "HTTP %ld", status);
         return -1;
     }
 
-    key = json_string_value(json_object_get(j, "AccessKeyId"));
-    secret = json_string_value(json_object_get(j, "SecretAccessKey"));
-    session = json_string_value(json_object_get(j, "Token"));
-    expiration = json_string_value(json_object_get(j, "Expiration"));
+    /*
+     * refused if they expire within the margin: an Expiration of exp
+     * seconds is at or before now + margin (in ms) exactly when exp is at
+     * or before (now + margin) / 1000, rounded down
+     */
+    rc = tm_aws_creds_parse(out.data, out.len,
+                            (now + SCHED_CREDS_MARGIN_MS) / 1000, fresh, err,
+                            errlen);
+    free(out.data);
 
-    if (key == NULL || secret == NULL || expiration == NULL
-        || *key == '\0' || *secret == '\0'
-        || tm_parse_rfc3339(expiration, strlen(expiration), &exp) != 0)
-    {
-        json_decref(j);
-        snprintf(err, errlen, "not AccessKeyId, SecretAccessKey and an RFC "
-                 "3339 Expiration");
-        return -1;
-    }
-
-    if (exp * 1000 - SCHED_CREDS_MARGIN_MS <= now) {
-        snprintf(err, errlen, "served credentials that expire at %.32s",
-                 expiration);
-        json_decref(j);
-        return -1;
-    }
-
-    fresh->key = strdup(key);
-    fresh->secret = strdup(secret);
-    fresh->token = (session && *session) ? strdup(session) : NULL;
-    fresh->expires_ms = exp * 1000;
-    rc = (fresh->key == NULL || fresh->secret == NULL
-          || (session && *session && fresh->token == NULL));
-    json_decref(j);
-
-    if (rc) {
-        free(fresh->key);
-        free(fresh->secret);
-        free(fresh->token);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-
-    return 0;
+    return rc;
 }
 
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sched.h"
+#include "tm_aws.h"
 #include "tm_ddb.h"
 
 
@@ -18,7 +19,6 @@
 
 static int sched_ddb_once(sched_t *s, const char *op, const char *body,
     size_t len, json_t **reply, char *err, size_t errlen);
-static int sched_ddb_retryable(const char *type);
 
 
 int
@@ -131,6 +131,7 @@ static int
 sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
     json_t **reply, char *err, size_t errlen)
 {
+    int           class;
     long          status;
     char          target[64];
     json_t       *j;
@@ -174,34 +175,14 @@ sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
     snprintf(err, errlen, "HTTP %ld %s: %s", status, type ? type : "?",
              msg ? msg : "");
 
-    if (type && strcmp(type, "ConditionalCheckFailedException") == 0) {
-        json_decref(j);
+    class = tm_aws_error_class(type);
+    json_decref(j);
+
+    if (class == TM_AWS_CONDITION) {
         return SCHED_CONDITION;
     }
 
-    json_decref(j);
-
-    return (status >= 500 || sched_ddb_retryable(type)) ? SCHED_EUNAVAIL
-                                                        : SCHED_EFAIL;
+    return (status >= 500 || class == TM_AWS_THROTTLED
+            || class == TM_AWS_TRANSIENT) ? SCHED_EUNAVAIL : SCHED_EFAIL;
 }
 
-
-static int
-sched_ddb_retryable(const char *type)
-{
-    static const char  *types[] = {
-        "ProvisionedThroughputExceededException", "ThrottlingException",
-        "RequestLimitExceeded", "InternalServerError",
-        "ServiceUnavailable", "LimitExceededException",
-        "ExpiredTokenException", NULL
-    };
-    int                 i;
-
-    for (i = 0; type && types[i]; i++) {
-        if (strcmp(type, types[i]) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}

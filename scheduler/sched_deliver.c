@@ -22,6 +22,7 @@
 #include "sched.h"
 #include "tm_ddb.h"
 #include "tm_task.h"
+#include "tm_time.h"
 #include "tm_user.h"
 
 
@@ -115,7 +116,7 @@ sched_deliver_channel(sched_t *s, json_t **cur, const sched_channel_t *c,
     const char  *state;
 
     now_ms = sched_now_ms(s);
-    sched_format_ms(now_ms, now);
+    tm_time_ms(now_ms, now);
 
     state = sched_owed(*cur, c, now);
     if (state == NULL) {
@@ -134,7 +135,7 @@ sched_deliver_channel(sched_t *s, json_t **cur, const sched_channel_t *c,
                  c->state, c->attempts);
     }
 
-    sched_format_ms(now_ms + s->conf->send_lease * 1000, lease);
+    tm_time_ms(now_ms + s->conf->send_lease * 1000, lease);
 
     values = json_pack("{s:{s:s}, s:{s:s}, s:o, s:o, s:{s:s}}",
                        ":prev", "S", state, ":sending", "S", "sending",
@@ -237,9 +238,9 @@ sched_deliver_record(sched_t *s, json_t **cur, const sched_channel_t *c,
     const char  *sk;
 
     now_ms = sched_now_ms(s);
-    sched_format_ms(now_ms, now);
+    tm_time_ms(now_ms, now);
     retry = (sent == SCHED_EUNAVAIL && attempt < s->conf->max_attempts);
-    sched_format_ms(now_ms + sched_backoff(s->conf, attempt) * 1000, next);
+    tm_time_ms(now_ms + sched_backoff(s->conf, attempt) * 1000, next);
 
     if (sent == SCHED_OK) {
         snprintf(expr, sizeof(expr), "SET %s = :st, %s = :now REMOVE %s, %s",
@@ -310,7 +311,7 @@ sched_deliver_marker(sched_t *s, const json_t *cur)
     long long    n;
     const char  *soonest, *state, *t, *at, *sk;
 
-    sched_format_ms(sched_now_ms(s), now);
+    tm_time_ms(sched_now_ms(s), now);
 
     values = json_object();
     if (values == NULL) {

@@ -20,6 +20,7 @@
 #include "sched.h"
 #include "tm_ddb.h"
 #include "tm_task.h"
+#include "tm_time.h"
 #include "tm_user.h"
 #include "tm_validate.h"
 
@@ -58,7 +59,7 @@ sched_due_pass(sched_t *s)
 
     memset(&d, 0, sizeof(d));
     d.now_ms = sched_now_ms(s);
-    sched_format_ms(d.now_ms, d.now);
+    tm_time_ms(d.now_ms, d.now);
     start = d.now_ms - s->clock_offset_ms;
 
     lo = d.now_ms / 1000 - s->conf->overdue_window;

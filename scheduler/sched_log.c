@@ -8,6 +8,7 @@
 #include <sys/time.h>
 
 #include "sched.h"
+#include "tm_time.h"
 
 
 static int  sched_level = SCHED_LOG_INFO;
@@ -37,7 +38,7 @@ sched_log(int level, const char *event, json_t *fields)
 
     /* the real time, not --now: logs are about this process */
     gettimeofday(&tv, NULL);
-    sched_format_ms((long long) tv.tv_sec * 1000 + tv.tv_usec / 1000, t);
+    tm_time_ms((long long) tv.tv_sec * 1000 + tv.tv_usec / 1000, t);
 
     o = json_pack("{s:s, s:s, s:s}", "time", t,
                   "level", sched_level_names[level], "event", event);

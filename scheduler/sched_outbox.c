@@ -13,6 +13,7 @@
 #include "sched.h"
 #include "tm_ddb.h"
 #include "tm_task.h"
+#include "tm_time.h"
 
 
 #define SCHED_OUTBOX_ROUNDS  3
@@ -47,7 +48,7 @@ sched_outbox_drain(sched_t *s)
     rc = SCHED_OK;
 
     for (round = 0; round < SCHED_OUTBOX_ROUNDS; round++) {
-        sched_format_ms(sched_now_ms(s), o.now);
+        tm_time_ms(sched_now_ms(s), o.now);
         chains = o.chains;
 
         for (n = 0; n < (unsigned) s->conf->shards; n++) {

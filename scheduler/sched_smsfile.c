@@ -13,6 +13,7 @@
 #include <sys/file.h>
 
 #include "sched.h"
+#include "tm_time.h"
 
 
 static int sched_smsfile_has(int fd, const char *key);
@@ -29,7 +30,7 @@ sched_smsfile_append(sched_t *s, const sched_msg_t *m, char *err,
     json_t   *o;
 
     text = sched_text_sms(s->conf, m);
-    sched_format_ms(sched_now_ms(s), at);
+    tm_time_ms(sched_now_ms(s), at);
 
     o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
                   "key", m->key, "to", m->to, "text", text ? text : "",

@@ -9,7 +9,6 @@
 #include <sys/time.h>
 
 #include "sched.h"
-#include "tm_validate.h"
 
 
 long long
@@ -21,27 +20,6 @@ sched_now_ms(const sched_t *s)
 
     return (long long) tv.tv_sec * 1000 + tv.tv_usec / 1000
            + s->clock_offset_ms;
-}
-
-
-/* "2026-11-25T17:00:00.123Z", as the module writes its times */
-
-void
-sched_format_ms(long long ms, char *out)
-{
-    tm_format_rfc3339(ms / 1000, out);
-
-    if (out[0] == '\0') {
-        return;
-    }
-
-    ms %= 1000;
-    out[19] = '.';
-    out[20] = (char) ('0' + ms / 100);
-    out[21] = (char) ('0' + ms / 10 % 10);
-    out[22] = (char) ('0' + ms % 10);
-    out[23] = 'Z';
-    out[24] = '\0';
 }
 
 
