@@ -6,11 +6,12 @@
  */
 
 #include "ngx_taskmgr.h"
-#include "tm_sigv4.h"
+#include "tm_aws.h"
 #include "tm_ddb.h"
+#include "tm_sigv4.h"
 
 
-#define NGX_TASKMGR_HEADERS_MAX  6
+#define NGX_TASKMGR_HEADERS_MAX  (TM_AWS_HEADERS + 1)   /* Authorization */
 
 
 typedef struct {
@@ -96,20 +97,8 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     tm_sigv4_amz_date((long long) ngx_time(), date);
     ngx_sprintf((u_char *) target, "%s%s%Z", be->target_prefix, op);
 
-    n = 0;
-    h[n].name = "Host";
-    h[n++].value = (const char *) ep->host.data;
-    h[n].name = "Content-Type";
-    h[n++].value = be->content_type;
-    h[n].name = "X-Amz-Date";
-    h[n++].value = date;
-    h[n].name = "X-Amz-Target";
-    h[n++].value = target;
-
-    if (token) {
-        h[n].name = "X-Amz-Security-Token";
-        h[n++].value = token;
-    }
+    n = tm_aws_headers(h, TM_AWS_HEADERS, (const char *) ep->host.data,
+                       be->content_type, date, target, token);
 
     auth = ngx_taskmgr_aws_sign(r, ctx, be, &payload, h, n, key, secret);
     if (auth == NULL) {

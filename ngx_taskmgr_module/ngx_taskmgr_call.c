@@ -7,28 +7,25 @@
  */
 
 #include "ngx_taskmgr.h"
+#include "tm_aws.h"
 #include "tm_ddb.h"
 
 
+static ngx_int_t ngx_taskmgr_subrequest_headers(ngx_http_request_t *r,
+    ngx_http_request_t *sr, tm_sigv4_header_t *headers,
+    ngx_uint_t nheaders);
+static ngx_int_t ngx_taskmgr_subrequest_body(ngx_http_request_t *r,
+    ngx_http_request_t *sr, ngx_str_t *body);
 static ngx_int_t ngx_taskmgr_subrequest_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_taskmgr_resume(ngx_http_request_t *r);
+static ngx_int_t ngx_taskmgr_aws_refused(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_outcome(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
 static const char  *ngx_taskmgr_backend_names[] = { "dynamodb", "cognito" };
-
-/* the names AWS uses for "slow down" across DynamoDB and Cognito */
-static const char  *ngx_taskmgr_throttles[] = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TooManyRequestsException",
-    "LimitExceededException",
-    NULL
-};
-
 
 /*
  * An unsigned GET through an internal location (the pool's JWKS, the
@@ -67,12 +64,7 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *uri, tm_sigv4_header_t *headers, ngx_uint_t nheaders,
     ngx_str_t *body)
 {
-    ngx_buf_t                   *b;
-    ngx_uint_t                   i;
-    ngx_chain_t                 *cl;
-    ngx_table_elt_t             *h;
     ngx_http_request_t          *sr;
-    ngx_http_request_body_t     *rb;
     ngx_http_post_subrequest_t  *ps;
 
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
@@ -100,8 +92,30 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* the subrequest starts with a shallow copy of the client's headers:
-     * none of them (cookies, authorization) may reach AWS */
+    if (ngx_taskmgr_subrequest_headers(r, sr, headers, nheaders) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_taskmgr_subrequest_body(r, sr, body) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    return NGX_DONE;
+}
+
+
+/* the subrequest starts with a shallow copy of the client's headers: none
+ * of them (cookies, authorization) may reach AWS, only the call's own */
+
+static ngx_int_t
+ngx_taskmgr_subrequest_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
+    tm_sigv4_header_t *headers, ngx_uint_t nheaders)
+{
+    ngx_uint_t        i;
+    ngx_table_elt_t  *h;
 
     ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
     sr->headers_in.content_length_n = -1;
@@ -114,14 +128,14 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
                           sizeof(ngx_table_elt_t *))
            != NGX_OK)
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     for (i = 0; i < nheaders; i++) {
         h = (i == 0) ? ngx_pcalloc(r->pool, sizeof(ngx_table_elt_t))
                      : ngx_list_push(&sr->headers_in.headers);
         if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_ERROR;
         }
 
         h->key.data = (u_char *) headers[i].name;
@@ -131,7 +145,7 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
         h->lowcase_key = ngx_pnalloc(r->pool, h->key.len);
         if (h->lowcase_key == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_ERROR;
         }
 
         h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, h->key.len);
@@ -150,6 +164,20 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         }
     }
 
+    return NGX_OK;
+}
+
+
+/* a POST's body, one in-memory buffer; no body: a GET */
+
+static ngx_int_t
+ngx_taskmgr_subrequest_body(ngx_http_request_t *r, ngx_http_request_t *sr,
+    ngx_str_t *body)
+{
+    ngx_buf_t                *b;
+    ngx_chain_t              *cl;
+    ngx_http_request_body_t  *rb;
+
     if (body == NULL) {
         sr->method = NGX_HTTP_GET;
         ngx_str_set(&sr->method_name, "GET");
@@ -164,7 +192,7 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         b = ngx_calloc_buf(r->pool);
         cl = ngx_alloc_chain_link(r->pool);
         if (rb == NULL || b == NULL || cl == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_ERROR;
         }
 
         b->start = body->data;
@@ -185,9 +213,7 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         sr->headers_in.content_length_n = body->len;
     }
 
-    r->write_event_handler = ngx_http_request_empty_handler;
-
-    return NGX_DONE;
+    return NGX_OK;
 }
 
 
@@ -338,50 +364,16 @@ ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type)
 ngx_int_t
 ngx_taskmgr_aws_fail(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    const char   *name, **t;
+    const char   *name;
     ngx_str_t     retry = ngx_string("1");
     ngx_log_t    *log;
 
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_refused(r, ctx);
+    }
+
     log = r->connection->log;
     name = ngx_taskmgr_backend_names[ctx->call.backend];
-
-    if (ctx->call.error) {
-
-        if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
-            return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "conflict",
-                                          "the item changed meanwhile",
-                                          NULL);
-        }
-
-        for (t = ngx_taskmgr_throttles; *t; t++) {
-            if (ngx_taskmgr_aws_is(ctx, *t)) {
-                ngx_log_error(NGX_LOG_WARN, log, 0,
-                              "taskmgr %s %s: throttled: %s", name,
-                              ctx->call.op, ctx->call.error);
-
-                if (ngx_taskmgr_add_header(r, "Retry-After", &retry)
-                    != NGX_OK)
-                {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                return ngx_taskmgr_send_error(r,
-                                       NGX_HTTP_SERVICE_UNAVAILABLE,
-                                       "throttled",
-                                       "the service is busy, retry shortly",
-                                       NULL);
-            }
-        }
-
-        ngx_log_error(NGX_LOG_ERR, log, 0,
-                      "taskmgr %s %s: %s: %s", name, ctx->call.op,
-                      ctx->call.error,
-                      ctx->call.message ? ctx->call.message : "");
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
-                                      "the backend refused the request",
-                                      NULL);
-    }
 
     if (!ctx->call.malformed
         && (ctx->call.status == 0
@@ -411,4 +403,48 @@ ngx_taskmgr_aws_fail(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
                                   "the backend sent a malformed reply", NULL);
+}
+
+
+/* an AWS error reply: a failed condition is 409, throttling 503 with
+ * Retry-After, anything else 502 */
+
+static ngx_int_t
+ngx_taskmgr_aws_refused(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_str_t    retry = ngx_string("1");
+    const char  *name;
+
+    name = ngx_taskmgr_backend_names[ctx->call.backend];
+
+    switch (tm_aws_error_class(ctx->call.error)) {
+
+    case TM_AWS_CONDITION:
+        return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "conflict",
+                                      "the item changed meanwhile", NULL);
+
+    case TM_AWS_THROTTLED:
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "taskmgr %s %s: throttled: %s", name, ctx->call.op,
+                      ctx->call.error);
+
+        if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "throttled",
+                                      "the service is busy, retry shortly",
+                                      NULL);
+
+    default:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "taskmgr %s %s: %s: %s", name, ctx->call.op,
+                      ctx->call.error,
+                      ctx->call.message ? ctx->call.message : "");
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_GATEWAY, "bad_gateway",
+                                      "the backend refused the request",
+                                      NULL);
+    }
 }

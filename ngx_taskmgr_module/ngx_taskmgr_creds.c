@@ -8,25 +8,17 @@
  */
 
 #include "ngx_taskmgr.h"
-#include "tm_validate.h"
+#include "tm_aws.h"
 
 
 #define NGX_TASKMGR_CREDS_EARLY  300    /* refresh this long before expiry */
-
-
-typedef struct {
-    char                       key[128];
-    char                       secret[128];
-    char                       token[4096];
-    time_t                     expires;
-} ngx_taskmgr_creds_t;
 
 
 static ngx_int_t ngx_taskmgr_creds_fetched(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
-static ngx_taskmgr_creds_t  ngx_taskmgr_creds;
+static tm_aws_creds_t  ngx_taskmgr_creds;
 
 
 /*
@@ -89,45 +81,32 @@ ngx_taskmgr_creds_fetch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 static ngx_int_t
 ngx_taskmgr_creds_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    long long     expires;
-    const char   *key, *secret, *token, *exp;
+    char            err[128];
+    tm_aws_creds_t  creds;
 
-    key = json_string_value(json_object_get(ctx->call.reply, "AccessKeyId"));
-    secret = json_string_value(json_object_get(ctx->call.reply,
-                                               "SecretAccessKey"));
-    token = json_string_value(json_object_get(ctx->call.reply, "Token"));
-    exp = json_string_value(json_object_get(ctx->call.reply, "Expiration"));
-
-    if (ctx->call.status == NGX_HTTP_OK && key && secret && exp
-        && ngx_strlen(key) < sizeof(ngx_taskmgr_creds.key)
-        && ngx_strlen(secret) < sizeof(ngx_taskmgr_creds.secret)
-        && (token == NULL
-            || ngx_strlen(token) < sizeof(ngx_taskmgr_creds.token))
-        && tm_parse_rfc3339(exp, ngx_strlen(exp), &expires) == 0
-        && expires > (long long) ngx_time())
+    if (ctx->call.status == NGX_HTTP_OK
+        && tm_aws_creds_parse((const char *) ctx->call.raw.data,
+                              ctx->call.raw.len, (long long) ngx_time(),
+                              &creds, err, sizeof(err))
+           == 0)
     {
-        ngx_cpystrn((u_char *) ngx_taskmgr_creds.key, (u_char *) key,
-                    sizeof(ngx_taskmgr_creds.key));
-        ngx_cpystrn((u_char *) ngx_taskmgr_creds.secret, (u_char *) secret,
-                    sizeof(ngx_taskmgr_creds.secret));
-        ngx_cpystrn((u_char *) ngx_taskmgr_creds.token,
-                    (u_char *) (token ? token : ""),
-                    sizeof(ngx_taskmgr_creds.token));
-        ngx_taskmgr_creds.expires = (time_t) expires;
+        ngx_taskmgr_creds = creds;
+        ctx->creds.failed = 0;
 
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "taskmgr: credentials %s until %s", key, exp);
+                      "taskmgr: credentials %s until %T", creds.key,
+                      (time_t) creds.expires);
 
         return ctx->creds.next(r, ctx);
     }
 
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "taskmgr GetCredentials: no usable credentials "
-                  "(status %ui, %uz bytes)", ctx->call.status,
-                  ctx->call.raw.len);
+                  "(status %ui): %s", ctx->call.status,
+                  ctx->call.status == NGX_HTTP_OK ? err : "no reply");
 
     /* the ones in hand still work until they expire */
-    ctx->creds.failed = ngx_taskmgr_creds.expires <= ngx_time();
+    ctx->creds.failed = ngx_taskmgr_creds.expires <= (long long) ngx_time();
 
     return ctx->creds.next(r, ctx);
 }

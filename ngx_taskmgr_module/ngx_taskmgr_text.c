@@ -6,7 +6,7 @@
 
 #include "ngx_taskmgr.h"
 #include "tm_jout.h"
-#include "tm_validate.h"
+#include "tm_time.h"
 
 
 ngx_int_t
@@ -172,7 +172,8 @@ ngx_taskmgr_cstr(ngx_pool_t *pool, u_char *data, size_t len)
 }
 
 
-/* "2026-11-25T17:00:00.123Z": millisecond order for the update index */
+/* "2026-11-25T17:00:00.123Z" by nginx's cached clock: millisecond order
+ * for the update index */
 
 void
 ngx_taskmgr_now_ms(char *out)
@@ -181,8 +182,5 @@ ngx_taskmgr_now_ms(char *out)
 
     tp = ngx_timeofday();
 
-    tm_format_rfc3339((long long) tp->sec, out);
-    ngx_sprintf((u_char *) out + 19, ".%03M%Z", tp->msec);
-    out[23] = 'Z';
-    out[24] = '\0';
+    tm_time_ms((long long) tp->sec * 1000 + (long long) tp->msec, out);
 }
