@@ -10,6 +10,7 @@
  */
 
 import * as path from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export type ServiceName = 'users' | 'tasks' | 'notifications';
 
@@ -30,7 +31,11 @@ export interface HttpServiceConfig {
 }
 
 export interface TaskmgrConfig {
-  /** prefix of every physical name */
+  /**
+   * The one setting every physical name and stack id derives from (see
+   * physicalNames): `taskmgr` for the default stage, `taskmgr-<stage>` for
+   * another, so that stages can share an account.
+   */
   readonly prefix: string;
   readonly account: string;
   readonly region: string;
@@ -93,7 +98,11 @@ export interface TaskmgrConfig {
 
   readonly image: {
     readonly repositoryName: string;
-    /** the tag the task definitions start from; the pipeline moves it on */
+    /**
+     * the tag the task definitions start from: the commit tag the pipeline
+     * pushes (infra/ci/build-image.sh), never a moving one like `latest`;
+     * the pipeline moves the services on from there
+     */
     readonly tag: string;
     readonly keepImages: number;
   };
@@ -137,7 +146,7 @@ export interface TaskmgrConfig {
   };
 
   readonly observability: {
-    readonly logRetentionDays: number;
+    readonly logRetentionDays: RetentionDays;
     readonly opsTopicName: string;
     /** subscribed to the ops topic when set */
     readonly opsEmail?: string;
@@ -163,8 +172,51 @@ export interface TaskmgrConfig {
 /** the repository root (infra/ is one level down) */
 export const repoRoot = path.resolve(__dirname, '..');
 
+/** the default stage's prefix: the names the deployed stacks have today */
+export const PROJECT = 'taskmgr';
+
+/** a stage's prefix: `taskmgr` for the default stage, `taskmgr-dev` for stage `dev` */
+export function stagePrefix(stage?: string): string {
+  if (stage === undefined || stage === '') return PROJECT;
+  if (!/^[a-z][a-z0-9]{0,9}$/.test(stage)) {
+    throw new Error(`config: a stage is 1 to 10 lower-case letters or digits, starting with a letter: "${stage}"`);
+  }
+  return `${PROJECT}-${stage}`;
+}
+
+/**
+ * A name that carries no prefix in the default stage (the table's name in
+ * conf/dynamodb-table.json, the topic names the scheduler and the local
+ * stack know): kept as it is there, `<prefix>-<name>` in another stage.
+ */
+export function scopedName(prefix: string, name: string): string {
+  return prefix === PROJECT ? name : `${prefix}-${name}`;
+}
+
+/** every physical name the config holds, from the prefix (and the account and region the web bucket names) */
+function physicalNames(prefix: string, account: string, region: string) {
+  return {
+    userPoolName: `${prefix}-users`,
+    clientName: `${prefix}-web`,
+    taskDueEmailTopic: scopedName(prefix, 'TaskDueNotificationsEmailTopic'),
+    taskDueSmsTopic: scopedName(prefix, 'TaskDueNotificationsSMSTopic'),
+    taskCompletedEmailTopic: scopedName(prefix, 'TaskCompletedNotificationsEmailTopic'),
+    taskCompletedSmsTopic: scopedName(prefix, 'TaskCompletedNotificationsSMSTopic'),
+    cursorKeyName: `${prefix}/cursor-key`,
+    smtpName: `${prefix}/smtp`,
+    repositoryName: prefix,
+    clusterName: prefix,
+    bucketName: `${prefix}-web-${account}-${region}`,
+    opsTopicName: `${prefix}-ops`,
+    dashboardName: prefix,
+    pipelineName: prefix,
+  };
+}
+
+const defaultNames = physicalNames(PROJECT, '111111111111', 'us-east-1');
+
 export const defaultConfig: TaskmgrConfig = {
-  prefix: 'taskmgr',
+  prefix: PROJECT,
   account: '111111111111',
   region: 'us-east-1',
   tags: { project: 'taskmgr' },
@@ -182,8 +234,8 @@ export const defaultConfig: TaskmgrConfig = {
   },
 
   auth: {
-    userPoolName: 'taskmgr-users',
-    clientName: 'taskmgr-web',
+    userPoolName: defaultNames.userPoolName,
+    clientName: defaultNames.clientName,
     passwordMinLength: 12,
     accessTokenMinutes: 60,
     idTokenMinutes: 60,
@@ -193,16 +245,16 @@ export const defaultConfig: TaskmgrConfig = {
   },
 
   messaging: {
-    taskDueEmailTopic: 'TaskDueNotificationsEmailTopic',
-    taskDueSmsTopic: 'TaskDueNotificationsSMSTopic',
-    taskCompletedEmailTopic: 'TaskCompletedNotificationsEmailTopic',
-    taskCompletedSmsTopic: 'TaskCompletedNotificationsSMSTopic',
+    taskDueEmailTopic: defaultNames.taskDueEmailTopic,
+    taskDueSmsTopic: defaultNames.taskDueSmsTopic,
+    taskCompletedEmailTopic: defaultNames.taskCompletedEmailTopic,
+    taskCompletedSmsTopic: defaultNames.taskCompletedSmsTopic,
   },
 
   secrets: {
-    cursorKeyName: 'taskmgr/cursor-key',
+    cursorKeyName: defaultNames.cursorKeyName,
     cursorKeyLength: 64,
-    smtpName: 'taskmgr/smtp',
+    smtpName: defaultNames.smtpName,
     smtpHost: 'email-smtp.us-east-1.amazonaws.com',
     smtpPort: 587,
     mailFrom: 'no-reply@example.com',
@@ -216,13 +268,14 @@ export const defaultConfig: TaskmgrConfig = {
   },
 
   image: {
-    repositoryName: 'taskmgr',
-    tag: 'latest',
+    repositoryName: defaultNames.repositoryName,
+    // no default: makeConfig needs the commit tag (ConfigOverrides.imageTag)
+    tag: '',
     keepImages: 30,
   },
 
   compute: {
-    clusterName: 'taskmgr',
+    clusterName: defaultNames.clusterName,
     containerPort: 8080,
     albListenerPort: 80,
     albTestListenerPort: 8081,
@@ -263,14 +316,14 @@ export const defaultConfig: TaskmgrConfig = {
   },
 
   web: {
-    bucketName: 'taskmgr-web-111111111111-us-east-1',
+    bucketName: defaultNames.bucketName,
     priceClass: 'PriceClass_100',
   },
 
   observability: {
-    logRetentionDays: 30,
-    opsTopicName: 'taskmgr-ops',
-    dashboardName: 'taskmgr',
+    logRetentionDays: RetentionDays.ONE_MONTH,
+    opsTopicName: defaultNames.opsTopicName,
+    dashboardName: defaultNames.dashboardName,
     alb5xxPerMinute: 5,
     p99LatencySeconds: 1,
     schedulerErrorsPer5Minutes: 1,
@@ -278,7 +331,7 @@ export const defaultConfig: TaskmgrConfig = {
   },
 
   cicd: {
-    pipelineName: 'taskmgr',
+    pipelineName: defaultNames.pipelineName,
     connectionArn:
       'arn:aws:codeconnections:us-east-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
     repositoryOwner: 'taskmgr',
@@ -291,6 +344,8 @@ export const defaultConfig: TaskmgrConfig = {
 
 /** context keys that override defaultConfig (strings on the command line) */
 export interface ConfigOverrides {
+  /** another stage beside the default one in the same account: every name gets `taskmgr-<stage>` */
+  stage?: string;
   account?: string;
   region?: string;
   zoneName?: string;
@@ -302,17 +357,24 @@ export interface ConfigOverrides {
   repositoryName?: string;
   branch?: string;
   opsEmail?: string;
+  /** the image the task definitions start from: the pipeline's commit tag (bin/taskmgr.ts: default git HEAD) */
   imageTag?: string;
 }
 
 /**
  * defaultConfig with the per-account values replaced.  Names that embed
- * the account or region (the web bucket, the AZs, the SMTP host) follow.
+ * the account or region (the web bucket, the AZs, the SMTP host) follow;
+ * every physical name follows the stage's prefix.
  */
 export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaultConfig): TaskmgrConfig {
   const account = o.account ?? base.account;
   const region = o.region ?? base.region;
   const zoneName = o.zoneName ?? base.domain.zoneName;
+  const prefix = o.stage === undefined ? base.prefix : stagePrefix(o.stage);
+  const n = physicalNames(prefix, account, region);
+  // another stage gets its own host names in the zone: api.<stage>.<zone>
+  const host = (h: string) => (o.stage ? `${h}.${o.stage}.${zoneName}` : `${h}.${zoneName}`);
+  const hostsFollow = o.zoneName !== undefined || o.stage !== undefined;
 
   if (!/^\d{12}$/.test(account)) {
     throw new Error(`config: account must be 12 digits, got "${account}"`);
@@ -324,28 +386,45 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
   const sameRegion = region === base.region;
   const cfg: TaskmgrConfig = {
     ...base,
+    prefix,
     account,
     region,
     network: {
       ...base.network,
       availabilityZones: sameRegion ? base.network.availabilityZones : [`${region}a`, `${region}b`],
     },
+    auth: { ...base.auth, userPoolName: n.userPoolName, clientName: n.clientName },
+    messaging: {
+      taskDueEmailTopic: n.taskDueEmailTopic,
+      taskDueSmsTopic: n.taskDueSmsTopic,
+      taskCompletedEmailTopic: n.taskCompletedEmailTopic,
+      taskCompletedSmsTopic: n.taskCompletedSmsTopic,
+    },
     secrets: {
       ...base.secrets,
+      cursorKeyName: n.cursorKeyName,
+      smtpName: n.smtpName,
       smtpHost: sameRegion ? base.secrets.smtpHost : `email-smtp.${region}.amazonaws.com`,
       mailFrom: o.zoneName ? `no-reply@${zoneName}` : base.secrets.mailFrom,
     },
     domain: {
       zoneName,
       hostedZoneId: o.hostedZoneId ?? base.domain.hostedZoneId,
-      apiDomain: o.apiDomain ?? (o.zoneName ? `api.${zoneName}` : base.domain.apiDomain),
-      webDomain: o.webDomain ?? (o.zoneName ? `app.${zoneName}` : base.domain.webDomain),
+      apiDomain: o.apiDomain ?? (hostsFollow ? host('api') : base.domain.apiDomain),
+      webDomain: o.webDomain ?? (hostsFollow ? host('app') : base.domain.webDomain),
     },
-    image: { ...base.image, tag: o.imageTag ?? base.image.tag },
-    web: { ...base.web, bucketName: `${base.prefix}-web-${account}-${region}` },
-    observability: { ...base.observability, opsEmail: o.opsEmail ?? base.observability.opsEmail },
+    image: { ...base.image, repositoryName: n.repositoryName, tag: o.imageTag ?? base.image.tag },
+    compute: { ...base.compute, clusterName: n.clusterName },
+    web: { ...base.web, bucketName: n.bucketName },
+    observability: {
+      ...base.observability,
+      opsTopicName: n.opsTopicName,
+      dashboardName: n.dashboardName,
+      opsEmail: o.opsEmail ?? base.observability.opsEmail,
+    },
     cicd: {
       ...base.cicd,
+      pipelineName: n.pipelineName,
       connectionArn: o.connectionArn ?? base.cicd.connectionArn,
       repositoryOwner: o.repositoryOwner ?? base.cicd.repositoryOwner,
       repositoryName: o.repositoryName ?? base.cicd.repositoryName,
@@ -375,4 +454,10 @@ export function validateConfig(c: TaskmgrConfig): void {
   }
   if (c.compute.albListenerPort === c.compute.albTestListenerPort) fail('test listener needs its own port');
   if (c.secrets.cursorKeyLength < 16) fail('taskmgr_cursor_key needs at least 16 characters');
+  // an immutable tag: what a task definition names is what runs, after any restart
+  if (c.image.tag === '') {
+    fail('no image tag: pass the commit tag the pipeline pushed (-c imageTag=<git rev-parse --short=12 HEAD>)');
+  }
+  if (c.image.tag === 'latest') fail('image tag "latest" moves: name the commit tag the pipeline pushed');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(c.image.tag)) fail(`not an image tag: "${c.image.tag}"`);
 }

@@ -27,9 +27,8 @@ docker build "${registry_args[@]}" -t "$image" .
 
 aws ecr get-login-password | docker login --username AWS --password-stdin "${REPOSITORY_URI%%/*}"
 docker push "$image"
-# latest: the tag the CDK task definitions name (config.ts image.tag)
-docker tag "$image" "$REPOSITORY_URI:latest"
-docker push "$REPOSITORY_URI:latest"
+# only the commit tag: the CDK task definitions name it too (bin/taskmgr.ts:
+# -c imageTag, IMAGE_TAG or git HEAD, 12 characters), never a moving tag
 
 rm -rf web-out
 cid=$(docker create "$image")

@@ -8,7 +8,7 @@ import { App, Environment, Tags } from 'aws-cdk-lib';
 import { TaskmgrConfig } from '../config';
 import { AuthStack } from './auth-stack';
 import { CicdStack } from './cicd-stack';
-import { ComputeStack } from './compute-stack';
+import { ComputeStack, SERVICE_NAMES } from './compute-stack';
 import { DataStack } from './data-stack';
 import { MessagingStack } from './messaging-stack';
 import { NetworkStack } from './network-stack';
@@ -17,6 +17,7 @@ import { RegistryStack } from './registry-stack';
 import { SecretsStack } from './secrets-stack';
 import { TableDefinition } from './table-definition';
 import { EdgeCertificateStack, WebStack } from './web-stack';
+import { stackIdPrefix } from './names';
 
 export interface TaskmgrStacks {
   network: NetworkStack;
@@ -40,7 +41,8 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   const edgeEnv: Environment = { account: config.account, region: EDGE_REGION };
   // the web stack reads a certificate from us-east-1 when the app lives elsewhere
   const crossRegionReferences = config.region !== EDGE_REGION;
-  const p = 'Taskmgr';
+  // TaskmgrNetwork..., TaskmgrDevNetwork... for stage dev
+  const p = stackIdPrefix(config.prefix);
   const base = { env, config };
 
   const network = new NetworkStack(app, `${p}Network`, { ...base, description: 'taskmgr: VPC, subnets, NAT, security groups' });
@@ -54,7 +56,17 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   const compute = new ComputeStack(app, `${p}Compute`, {
     ...base,
     description: 'taskmgr: ECS services, internal ALB, API Gateway',
-    network, data, auth, messaging, secrets,
+    vpc: network.vpc,
+    securityGroups: {
+      alb: network.albSg, services: network.serviceSg, scheduler: network.schedulerSg, vpcLink: network.vpcLinkSg,
+    },
+    table: data.table,
+    indexNames: data.indexNames,
+    userPool: auth.userPool,
+    userPoolClient: auth.client,
+    topics: messaging,
+    cursorKey: secrets.cursorKey,
+    smtp: secrets.smtp,
     repository: registry.repository,
   });
   const edgeCertificate = new EdgeCertificateStack(app, `${p}EdgeCertificate`, {
@@ -66,15 +78,27 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   });
   web.addStackDependency(compute, 'CloudFront sends /api/* to the API domain');
   const observability = new ObservabilityStack(app, `${p}Observability`, {
-    ...base, compute, data, description: 'taskmgr: alarms, ops topic, dashboard',
+    ...base,
+    description: 'taskmgr: alarms, ops topic, dashboard',
+    alb: compute.alb,
+    services: SERVICE_NAMES.map((n) => compute.services[n].service),
+    schedulerLogGroup: compute.schedulerLogGroup,
+    table: data.table,
+    globalIndexNames: (data.definition.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName),
   });
   const cicd = new CicdStack(app, `${p}Cicd`, {
     ...base,
     description: 'taskmgr: CodePipeline, CodeBuild, CodeDeploy blue/green',
     repository: registry.repository,
-    compute,
-    web,
-    rollbackAlarms: observability.alarms.filter((a) => a.node.id === 'Alb5xx'),
+    cluster: compute.cluster,
+    services: compute.services,
+    listener: compute.listener,
+    testListener: compute.testListener,
+    scheduler: compute.scheduler,
+    webBucket: web.bucket,
+    distribution: web.distribution,
+    headersStore: web.headersStore,
+    rollbackAlarms: observability.rollbackAlarms,
   });
 
   for (const [k, v] of Object.entries(config.tags)) {

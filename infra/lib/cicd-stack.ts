@@ -19,19 +19,39 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { TaskmgrConfig } from '../config';
-import { ComputeStack, CONTAINER_NAME, SERVICE_NAMES } from './compute-stack';
-import { WebStack } from './web-stack';
+import { ServiceName, TaskmgrConfig } from '../config';
+import { CONTAINER_NAME, SERVICE_NAMES } from './compute-stack';
+import { capitalize } from './names';
+
+/** what a blue/green deployment group needs of one API service */
+export interface BlueGreenService {
+  readonly service: ecs.IBaseService;
+  readonly blue: elbv2.IApplicationTargetGroup;
+  readonly green: elbv2.IApplicationTargetGroup;
+}
 
 export interface CicdStackProps extends StackProps {
   readonly config: TaskmgrConfig;
   readonly repository: ecr.IRepository;
-  readonly compute: ComputeStack;
-  readonly web: WebStack;
+  readonly cluster: ecs.ICluster;
+  readonly services: Record<ServiceName, BlueGreenService>;
+  /** production and CodeDeploy's test listener */
+  readonly listener: elbv2.IApplicationListener;
+  readonly testListener: elbv2.IApplicationListener;
+  /** deployed rolling */
+  readonly scheduler: ecs.IBaseService;
+  readonly webBucket: s3.IBucket;
+  readonly distribution: cloudfront.IDistribution;
+  /** the CSP's script-src (infra/ci/publish-web.sh) */
+  readonly headersStore: cloudfront.IKeyValueStore;
   /** a deployment in alarm rolls back */
   readonly rollbackAlarms: cloudwatch.IAlarm[];
 }
@@ -43,7 +63,6 @@ export class CicdStack extends Stack {
   constructor(scope: Construct, id: string, props: CicdStackProps) {
     super(scope, id, props);
     const c = props.config;
-    const compute = props.compute;
 
     const application = new codedeploy.EcsApplication(this, 'Application', { applicationName: c.prefix });
     const deploymentConfig = {
@@ -54,9 +73,8 @@ export class CicdStack extends Stack {
 
     const groups: Record<string, codedeploy.EcsDeploymentGroup> = {};
     for (const name of SERVICE_NAMES) {
-      const s = compute.services[name];
-      const Name = name[0].toUpperCase() + name.slice(1);
-      const group = new codedeploy.EcsDeploymentGroup(this, `${Name}DeploymentGroup`, {
+      const s = props.services[name];
+      const group = new codedeploy.EcsDeploymentGroup(this, `${capitalize(name)}DeploymentGroup`, {
         application,
         deploymentGroupName: `${c.prefix}-${name}`,
         service: s.service,
@@ -64,8 +82,8 @@ export class CicdStack extends Stack {
         blueGreenDeploymentConfig: {
           blueTargetGroup: s.blue,
           greenTargetGroup: s.green,
-          listener: compute.listener,
-          testListener: compute.testListener,
+          listener: props.listener,
+          testListener: props.testListener,
           terminationWaitTime: Duration.minutes(c.cicd.terminationWaitMinutes),
         },
         alarms: props.rollbackAlarms,
@@ -77,7 +95,7 @@ export class CicdStack extends Stack {
 
     const buildLogs = new logs.LogGroup(this, 'BuildLogs', {
       logGroupName: `/${c.prefix}/codebuild`,
-      retention: c.observability.logRetentionDays as logs.RetentionDays,
+      retention: c.observability.logRetentionDays,
     });
 
     const build = new codebuild.PipelineProject(this, 'Build', {
@@ -94,7 +112,7 @@ export class CicdStack extends Stack {
         REPOSITORY_URI: { value: props.repository.repositoryUri },
         TASKMGR_PREFIX: { value: c.prefix },
         TASKMGR_SERVICES: { value: SERVICE_NAMES.join(' ') },
-        TASKMGR_CLUSTER: { value: compute.cluster.clusterName },
+        TASKMGR_CLUSTER: { value: props.cluster.clusterName },
         TASKMGR_CONTAINER: { value: CONTAINER_NAME },
       },
       timeout: Duration.minutes(120),
@@ -118,19 +136,19 @@ export class CicdStack extends Stack {
       }),
       environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.SMALL },
       environmentVariables: {
-        WEB_BUCKET: { value: props.web.bucket.bucketName },
-        WEB_DISTRIBUTION_ID: { value: props.web.distribution.distributionId },
-        WEB_KVS_ARN: { value: props.web.headersStore.keyValueStoreArn },
+        WEB_BUCKET: { value: props.webBucket.bucketName },
+        WEB_DISTRIBUTION_ID: { value: props.distribution.distributionId },
+        WEB_KVS_ARN: { value: props.headersStore.keyValueStoreArn },
       },
       timeout: Duration.minutes(20),
       logging: { cloudWatch: { logGroup: buildLogs } },
     });
-    props.web.bucket.grantReadWrite(publish);
-    props.web.distribution.grantCreateInvalidation(publish);
+    props.webBucket.grantReadWrite(publish);
+    props.distribution.grantCreateInvalidation(publish);
     publish.addToRolePolicy(new iam.PolicyStatement({
       sid: 'CspStore',
       actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:UpdateKeys'],
-      resources: [props.web.headersStore.keyValueStoreArn],
+      resources: [props.headersStore.keyValueStoreArn],
     }));
 
     const source = new codepipeline.Artifact('Source');
@@ -176,7 +194,7 @@ export class CicdStack extends Stack {
         })),
         new actions.EcsDeployAction({
           actionName: 'Rolling-scheduler',
-          service: compute.scheduler,
+          service: props.scheduler,
           imageFile: deployArtifacts.atPath('imagedefinitions.json'),
           deploymentTimeout: Duration.minutes(30),
         }),

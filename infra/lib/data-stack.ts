@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { repoRoot, TaskmgrConfig } from '../config';
+import { repoRoot, scopedName, TaskmgrConfig } from '../config';
 import { attribute, projection, readTableDefinition, TableDefinition } from './table-definition';
 
 export interface DataStackProps extends StackProps {
@@ -36,7 +36,8 @@ export class DataStack extends Stack {
     }
 
     this.table = new dynamodb.Table(this, 'Table', {
-      tableName: def.TableName,
+      // TaskManager (the name the local stack uses too) in the default stage
+      tableName: scopedName(c.prefix, def.TableName),
       partitionKey: attribute(def, hash.AttributeName),
       sortKey: range ? attribute(def, range.AttributeName) : undefined,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,

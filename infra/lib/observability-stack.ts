@@ -9,32 +9,45 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { TaskmgrConfig } from '../config';
-import { ComputeStack, SERVICE_NAMES } from './compute-stack';
-import { DataStack } from './data-stack';
+import { stackIdPrefix } from './names';
+
+/** the service metrics the dashboard shows (an ecs.BaseService has them) */
+export type ServiceMetrics = Pick<ecs.BaseService, 'metricCpuUtilization' | 'metricMemoryUtilization'>;
 
 export interface ObservabilityStackProps extends StackProps {
   readonly config: TaskmgrConfig;
-  readonly compute: ComputeStack;
-  readonly data: DataStack;
+  readonly alb: elbv2.IApplicationLoadBalancer;
+  /** the API services, in the dashboard's order */
+  readonly services: ServiceMetrics[];
+  /** the scheduler's JSON log, where its errors are counted */
+  readonly schedulerLogGroup: logs.ILogGroup;
+  readonly table: dynamodb.ITable;
+  /** a throttled GSI throttles the table's writes: each is watched */
+  readonly globalIndexNames: string[];
 }
 
-export const METRIC_NAMESPACE = 'Taskmgr';
+/** the namespace of the metrics the log filters make: Taskmgr, TaskmgrDev for stage dev */
+export const metricNamespace = (prefix: string): string => stackIdPrefix(prefix);
 
 export class ObservabilityStack extends Stack {
   readonly opsTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
+  /** ALB 5xx: a blue/green deployment in alarm rolls back (the cicd stack) */
+  readonly rollbackAlarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
     const o = props.config.observability;
-    const alb = props.compute.alb;
-    const table = props.data.table;
+    const alb = props.alb;
+    const table = props.table;
     const tableName = table.tableName;
 
     this.opsTopic = new sns.Topic(this, 'Ops', { topicName: o.opsTopicName, displayName: 'taskmgr ops alarms' });
@@ -60,7 +73,7 @@ export class ObservabilityStack extends Stack {
       },
       period: Duration.minutes(1),
     });
-    alarm('Alb5xx', {
+    const alb5xxAlarm = alarm('Alb5xx', {
       alarmName: `${props.config.prefix}-alb-5xx`,
       alarmDescription: `more than ${o.alb5xxPerMinute} 5xx a minute, 3 minutes out of 5`,
       metric: alb5xx,
@@ -70,6 +83,8 @@ export class ObservabilityStack extends Stack {
       datapointsToAlarm: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    this.rollbackAlarms = [alb5xxAlarm];
 
     const p99 = alb.metrics.targetResponseTime({ statistic: 'p99', period: Duration.minutes(5) });
     alarm('LatencyP99', {
@@ -84,9 +99,9 @@ export class ObservabilityStack extends Stack {
 
     // the scheduler logs one JSON object per line: {"time", "level", "event", ...}
     const filter = new logs.MetricFilter(this, 'SchedulerErrorFilter', {
-      logGroup: props.compute.schedulerLogGroup,
+      logGroup: props.schedulerLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'error'),
-      metricNamespace: METRIC_NAMESPACE,
+      metricNamespace: metricNamespace(props.config.prefix),
       metricName: 'SchedulerErrors',
       metricValue: '1',
       defaultValue: 0,
@@ -116,9 +131,9 @@ export class ObservabilityStack extends Stack {
       r: ddb('ReadThrottleEvents'),
       w: ddb('WriteThrottleEvents'),
     };
-    (props.data.definition.GlobalSecondaryIndexes ?? []).forEach((g, i) => {
-      throttleMetrics[`gr${i}`] = ddb('ReadThrottleEvents', { GlobalSecondaryIndexName: g.IndexName });
-      throttleMetrics[`gw${i}`] = ddb('WriteThrottleEvents', { GlobalSecondaryIndexName: g.IndexName });
+    props.globalIndexNames.forEach((g, i) => {
+      throttleMetrics[`gr${i}`] = ddb('ReadThrottleEvents', { GlobalSecondaryIndexName: g });
+      throttleMetrics[`gw${i}`] = ddb('WriteThrottleEvents', { GlobalSecondaryIndexName: g });
     });
     const throttles = new cloudwatch.MathExpression({
       label: 'DynamoDB throttle events',
@@ -159,12 +174,12 @@ export class ObservabilityStack extends Stack {
     dash.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Service CPU %',
-        left: SERVICE_NAMES.map((n) => props.compute.services[n].service.metricCpuUtilization()),
+        left: props.services.map((s) => s.metricCpuUtilization()),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Service memory %',
-        left: SERVICE_NAMES.map((n) => props.compute.services[n].service.metricMemoryUtilization()),
+        left: props.services.map((s) => s.metricMemoryUtilization()),
         width: 12,
       }),
     );

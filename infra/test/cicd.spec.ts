@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { CONTAINER_NAME, SERVICE_NAMES } from '../lib/compute-stack';
+import { capitalize } from '../lib/names';
 import { CSP_TEMPLATE } from '../lib/web-stack';
 import { repoRoot, resources, show, synth } from './helpers';
 import { cspHandler } from './web.spec';
@@ -65,7 +66,7 @@ describe('CI/CD: CodePipeline, CodeBuild, CodeDeploy, Jenkins', () => {
       const pair = g.LoadBalancerInfo.TargetGroupPairInfoList[0];
       assert.equal(pair.TargetGroups.length, 2);
       const svc = g.DeploymentGroupName.replace(`${c.prefix}-`, '');
-      const Name = svc[0].toUpperCase() + svc.slice(1);
+      const Name = capitalize(svc);
       assert.match(show(pair.TargetGroups[0]), new RegExp(`${Name}Blue`));
       assert.match(show(pair.TargetGroups[1]), new RegExp(`${Name}Green`));
       assert.match(show(pair.ProdTrafficRoute), /AlbHttp/);

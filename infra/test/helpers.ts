@@ -30,12 +30,15 @@ export interface Synth {
 
 const cache = new Map<string, Synth>();
 
+/** the commit tag the tests' task definitions name (bin/taskmgr.ts takes git HEAD's) */
+export const TEST_IMAGE_TAG = '0123456789ab';
+
 export function synth(overrides: ConfigOverrides = {}, tableDefinition?: TableDefinition): Synth {
   const key = JSON.stringify([overrides, tableDefinition ?? null]);
   const hit = cache.get(key);
   if (hit) return hit;
 
-  const config = makeConfig(overrides);
+  const config = makeConfig({ imageTag: TEST_IMAGE_TAG, ...overrides });
   const app = new App({ context: cdkContext });
   const stacks = buildApp(app, config, { tableDefinition });
   const assembly = app.synth();

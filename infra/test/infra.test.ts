@@ -4,12 +4,14 @@
  */
 
 import './config.spec';
+import './stages.spec';
 import './network.spec';
 import './data.spec';
 import './auth.spec';
 import './messaging.spec';
 import './secrets.spec';
 import './compute.spec';
+import './constructs.spec';
 import './ecs-env.spec';
 import './iam.spec';
 import './web.spec';

@@ -1,0 +1,74 @@
+/*
+ * The scheduler: its task role (Query on its two indexes only, writes on
+ * the table, publish on the notification topics), log group, task
+ * definition and a Fargate service of one task that deploys rolling, the
+ * old task stopped before the new one starts.  No load balancer, no
+ * inbound traffic.
+ */
+
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { TaskmgrConfig } from '../../config';
+import { tableStatements, TaskmgrContainerOptions, taskmgrTask, taskRole } from './taskmgr-task';
+
+export interface SchedulerServiceProps {
+  readonly sizing: Pick<TaskmgrConfig['compute']['scheduler'], 'cpu' | 'memoryMiB' | 'desiredCount'>;
+  readonly cluster: ecs.ICluster;
+  readonly subnets: ec2.SubnetSelection;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly container: TaskmgrContainerOptions;
+  readonly table: dynamodb.ITable;
+  readonly indexNames: string[];
+  /** the topics it publishes deliveries to */
+  readonly topics: sns.ITopic[];
+}
+
+export class SchedulerService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly taskRole: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SchedulerServiceProps) {
+    super(scope, id);
+    this.taskRole = taskRole(this, 'TaskRole',
+      'taskmgr scheduler: query the reminder and outbox indexes, write items, publish the four topics', [
+        // the scheduler reads through its two indexes only, never the table's keys
+        ...tableStatements('scheduler', props.table.tableArn, props.indexNames, false),
+        new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: props.topics.map((t) => t.topicArn) }),
+      ]);
+    const task = taskmgrTask(this, {
+      service: 'scheduler',
+      cpu: props.sizing.cpu,
+      memoryMiB: props.sizing.memoryMiB,
+      role: this.taskRole,
+      container: { ...props.container, environment: { TASKMGR_SERVICE: 'scheduler', ...props.container.environment } },
+      healthCheckInterval: Duration.seconds(60),
+      stopTimeout: Duration.seconds(60),
+    });
+    this.taskDefinition = task.taskDefinition;
+    this.logGroup = task.logGroup;
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      serviceName: `${props.container.prefix}-scheduler`,
+      taskDefinition: this.taskDefinition,
+      desiredCount: props.sizing.desiredCount,
+      securityGroups: [props.securityGroup],
+      vpcSubnets: props.subnets,
+      assignPublicIp: false,
+      // stop the old task before starting the new: never two schedulers
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      circuitBreaker: { enable: true, rollback: true },
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+    });
+  }
+}
