@@ -15,6 +15,8 @@ static ngx_int_t ngx_taskmgr_host_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static void *ngx_taskmgr_create_main_conf(ngx_conf_t *cf);
 static char *ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf);
+static char *ngx_taskmgr_init_issuer(ngx_conf_t *cf,
+    ngx_taskmgr_main_conf_t *mcf);
 static void *ngx_taskmgr_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_taskmgr_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -315,7 +317,6 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_taskmgr_main_conf_t *mcf = conf;
 
     ngx_str_t   zone = ngx_string("taskmgr_revoked");
-    u_char     *p;
 
     ngx_conf_init_value(mcf->cookie_secure, 1);
     ngx_conf_init_value(mcf->require_confirmation, 0);
@@ -393,9 +394,16 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
-    /* Cognito's issuer is its endpoint plus the pool id; the keys are at
-     * <issuer>/.well-known/jwks.json, reached through the cognito location */
+    return ngx_taskmgr_init_issuer(cf, mcf);
+}
 
+
+/* Cognito's issuer is its endpoint plus the pool id; the keys are at
+ * <issuer>/.well-known/jwks.json, reached through the cognito location */
+
+static char *
+ngx_taskmgr_init_issuer(ngx_conf_t *cf, ngx_taskmgr_main_conf_t *mcf)
+{
     if (mcf->cognito.url.len && mcf->user_pool.len) {
         mcf->issuer.len = mcf->cognito.url.len + 1 + mcf->user_pool.len;
         mcf->issuer.data = ngx_pnalloc(cf->pool, mcf->issuer.len + 1);
@@ -403,9 +411,8 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        p = ngx_sprintf(mcf->issuer.data, "%V/%V%Z", &mcf->cognito.url,
-                        &mcf->user_pool);
-        (void) p;
+        ngx_sprintf(mcf->issuer.data, "%V/%V%Z", &mcf->cognito.url,
+                    &mcf->user_pool);
 
         mcf->jwks_uri.len = sizeof("/_taskmgr/cognito/") - 1
                             + mcf->user_pool.len

@@ -1,7 +1,8 @@
 /*
- * The task service's own state and the steps its files share: single
- * tasks (ngx_taskmgr_tasks.c), PATCH and the completion chain
- * (ngx_taskmgr_tasks_patch.c), listings (ngx_taskmgr_tasks_list.c).
+ * The task service's own state and the steps its files share: routes and
+ * single tasks (ngx_taskmgr_tasks.c), PATCH and the completion chain
+ * (ngx_taskmgr_tasks_patch.c), listings (ngx_taskmgr_tasks_list.c), all
+ * using ngx_taskmgr_tasks_reply.c.
  */
 
 #ifndef _NGX_TASKMGR_TASKS_H_INCLUDED_

@@ -15,6 +15,8 @@
 
 static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static const char *ngx_taskmgr_tasks_arg_status(ngx_taskmgr_tasks_t *t,
+    ngx_str_t *value);
 static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
 static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
@@ -156,16 +158,57 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
 }
 
 
+/* status=a,b: a comma list of statuses, each exactly one of them */
+
+static const char *
+ngx_taskmgr_tasks_arg_status(ngx_taskmgr_tasks_t *t, ngx_str_t *value)
+{
+    u_char      *s, *e, *end;
+    ngx_uint_t   i;
+    const char  *why;
+
+    why = NULL;
+    end = value->data + value->len;
+
+    for (s = value->data; why == NULL; s = e + 1) {
+        e = ngx_strlchr(s, end, ',');
+        if (e == NULL) {
+            e = end;
+        }
+
+        for (i = 0; i < 3; i++) {
+            if ((size_t) (e - s)
+                == ngx_strlen(ngx_taskmgr_tasks_statuses[i])
+                && ngx_strncmp(s, ngx_taskmgr_tasks_statuses[i], e - s)
+                   == 0)
+            {
+                t->statuses |= 1 << i;
+                break;
+            }
+        }
+
+        if (i == 3) {
+            why = "must be pending, in_progress or completed, or a "
+                  "comma list of them";
+        }
+
+        if (e == end) {
+            break;
+        }
+    }
+
+    return why;
+}
+
+
 /* status=a,b  dueFrom=  dueTo=  sort=updated|due */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *name, ngx_str_t *value)
 {
-    u_char              *s, *e, *end;
-    long long            epoch;
-    ngx_uint_t           i;
-    const char          *field, *why;
+    long long             epoch;
+    const char           *field, *why;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -173,34 +216,7 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     if (name->len == 6 && ngx_strncmp(name->data, "status", 6) == 0) {
         field = "status";
-        end = value->data + value->len;
-
-        for (s = value->data; why == NULL; s = e + 1) {
-            e = ngx_strlchr(s, end, ',');
-            if (e == NULL) {
-                e = end;
-            }
-
-            for (i = 0; i < 3; i++) {
-                if ((size_t) (e - s)
-                    == ngx_strlen(ngx_taskmgr_tasks_statuses[i])
-                    && ngx_strncmp(s, ngx_taskmgr_tasks_statuses[i], e - s)
-                       == 0)
-                {
-                    t->statuses |= 1 << i;
-                    break;
-                }
-            }
-
-            if (i == 3) {
-                why = "must be pending, in_progress or completed, or a "
-                      "comma list of them";
-            }
-
-            if (e == end) {
-                break;
-            }
-        }
+        why = ngx_taskmgr_tasks_arg_status(t, value);
 
     } else if ((name->len == 7 && ngx_strncmp(name->data, "dueFrom", 7) == 0)
                || (name->len == 5

@@ -1,0 +1,83 @@
+/*
+ * What the task service's steps share: reading the task, answering with
+ * it (its version as ETag), and the task's own errors.
+ */
+
+#include "ngx_taskmgr_tasks.h"
+#include "tm_ddb.h"
+
+
+ngx_int_t
+ngx_taskmgr_tasks_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_step_pt next)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    return ngx_taskmgr_ddb(r, ctx, "GetItem",
+                           json_pack("{s:s, s:o, s:b}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(t->pk, t->sk),
+                                     "ConsistentRead", 1),
+                           next);
+}
+
+
+/* {"task": ...} with its version as ETag */
+
+ngx_int_t
+ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_uint_t status,
+    json_t *obj)
+{
+    ngx_str_t      etag;
+    tm_ddb_item_t  item;
+
+    if (ngx_taskmgr_item_parse(r, obj, &item) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag.data = ngx_pnalloc(r->pool, NGX_INT64_LEN + 2);
+    if (etag.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag.len = ngx_sprintf(etag.data, "\"%L\"",
+                           (int64_t) tm_task_version(&item))
+               - etag.data;
+
+    if (ngx_taskmgr_add_header(r, "ETag", &etag) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_send_item(r, status, "task", ngx_taskmgr_tasks_write,
+                                 &item);
+}
+
+
+/* a task's API JSON, for ngx_taskmgr_send_item and listings */
+
+long
+ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now, char *out,
+    size_t size)
+{
+    return tm_task_write(item, out, size);
+}
+
+
+ngx_int_t
+ngx_taskmgr_tasks_stale(ngx_http_request_t *r)
+{
+    return ngx_taskmgr_send_error(r, NGX_HTTP_PRECONDITION_FAILED,
+                                  "precondition_failed",
+                                  "the task has changed since that version",
+                                  NULL);
+}
+
+
+ngx_int_t
+ngx_taskmgr_tasks_not_found(ngx_http_request_t *r)
+{
+    return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                  "no such task", NULL);
+}
