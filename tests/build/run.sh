@@ -29,8 +29,8 @@ STUB
 rel() { sed "s|^$repo/||" | sort; }
 awk '$1 == "src" { print $2 }' "$tmp/config.out" | rel > "$tmp/config.srcs"
 awk '$1 == "dep" { print $2 }' "$tmp/config.out" | rel > "$tmp/config.deps"
-ls ngx_taskmgr_module/*.c common/*.c | sort > "$tmp/disk.srcs"
-ls ngx_taskmgr_module/*.h common/*.h | sort > "$tmp/disk.deps"
+printf "%s\n" ngx_taskmgr_module/*.c common/*.c | sort > "$tmp/disk.srcs"
+printf "%s\n" ngx_taskmgr_module/*.h common/*.h | sort > "$tmp/disk.deps"
 # shellcheck disable=SC2016
 make --no-print-directory -s --eval 'taskmgr-print-srcs: ; @printf "%s\n" $(MODULE_C)' \
     taskmgr-print-srcs | sort > "$tmp/make.srcs"
