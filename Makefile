@@ -40,15 +40,26 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench clean
+.PHONY: all module unit deps run stop test test-unit test-api bench clean FORCE
 
 all: module unit
+
+# the module's sources are every .c of ngx_taskmgr_module/ and common/:
+# config globs the same two directories when configure sources it.  This
+# file holds the list configure last saw, rewritten only when a file is
+# added or removed, so that configure runs again then (and only then)
+MODULE_C    := $(sort $(wildcard ngx_taskmgr_module/*.c common/*.c))
+
+$(OBJS).srcs: FORCE
+	@echo '$(MODULE_C)' | cmp -s - $@ 2> /dev/null || echo '$(MODULE_C)' > $@
+
+FORCE:
 
 # configure runs once per build directory (about 20 s), from nginx's
 # source dir, writing only into $(OBJS)
 # flock: two makes (a developer's and a test's) must not configure or
 # build the same directory at once, or its config header gets both outputs
-$(OBJS)/Makefile: config
+$(OBJS)/Makefile: config $(OBJS).srcs
 	cd $(NGX_SRC) && flock $(OBJS).lock ./configure --with-compat \
 	    --with-cc-opt="$(WARN) $(SAN_FLAGS)" \
 	    --with-ld-opt="$(SAN_FLAGS)" \
@@ -97,4 +108,4 @@ bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 
 clean:
-	rm -rf objs objs-san build build-san objs*.configure.log
+	rm -rf objs objs-san build build-san objs*.configure.log objs*.srcs

@@ -15,6 +15,10 @@
 #      SANITIZE=1 (module from objs-san/, nginx under ASan/UBSan),
 #      STACK_NO_NGINX=1 (only the stand-ins), STACK_WAIT_S (30),
 #      MAIL_SMTP_PORT (1025), MAIL_WEB_PORT (1080),
+#      STACK_FREE_PORTS=1 (start: every one of those ports is a free
+#      loopback port instead, whatever is set (make exports PORT): the
+#      tests' stacks, which must run next to a `make run` stack;
+#      stack.env says which were taken),
 #      STACK_NO_SCHEDULER=1 (no scheduler daemon: its conf is still
 #      rendered, for tests that run it with --once),
 #      TASKMGR_SCAN_INTERVAL (the scheduler's scan_interval, 1m here),
@@ -26,6 +30,20 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 DATA_DIR=${DATA_DIR:-$repo/.data}
 mkdir -p "$DATA_DIR"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
+
+# n distinct free loopback ports: bind them all at once, then let them go
+free_ports() {
+    perl -MIO::Socket::INET -e '
+        my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
+                                             Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. $ARGV[0];
+        print join(" ", map { $_->sockport } @s), "\n";' "$1"
+}
+
+# every service's port here, in one place: a service added to the stack
+# gets its free port with the others
+if [[ -n ${STACK_FREE_PORTS:-} && ( ${1:-} == start || ${1:-} == run ) ]]; then
+    read -r DDB_PORT COGNITO_PORT PORT MAIL_SMTP_PORT MAIL_WEB_PORT <<< "$(free_ports 5)"
+fi
 DDB_PORT=${DDB_PORT:-8000}
 COGNITO_PORT=${COGNITO_PORT:-9229}
 PORT=${PORT:-8080}

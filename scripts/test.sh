@@ -36,14 +36,6 @@ suite_unit() {
     return $rc
 }
 
-# n distinct free loopback ports: bind them all at once, then let them go
-free_ports() {
-    perl -MIO::Socket::INET -e '
-        my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
-                                             Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. $ARGV[0];
-        print join(" ", map { $_->sockport } @s), "\n";' "$1"
-}
-
 suite_api() {
     local tests
     tests=$(find tests/api -name '*.t' 2> /dev/null | head -n 1)
@@ -52,22 +44,22 @@ suite_api() {
         return 1
     fi
 
-    local tmp rc=0 ddb_port cognito_port port mail_smtp_port mail_web_port
+    local tmp rc=0
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-api.XXXXXX")
     # nginx workers run as nobody when started by root: let them in
     chmod 755 "$tmp"
-    read -r ddb_port cognito_port port mail_smtp_port mail_web_port <<< "$(free_ports 5)"
-    # no scheduler daemon: tests that need it run it with --once
-    local -a stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port"
-                        COGNITO_PORT="$cognito_port" PORT="$port"
-                        MAIL_SMTP_PORT="$mail_smtp_port" MAIL_WEB_PORT="$mail_web_port"
+    # every service on a free port (a `make run` stack may be up); no
+    # scheduler daemon: tests that need it run it with --once
+    local -a stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
                         STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on)
 
     # shellcheck disable=SC2064
     trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true" EXIT
 
-    echo "=== api: stack on 127.0.0.1 ports nginx $port, dynalite $ddb_port, cognito-local $cognito_port ($tmp)"
+    echo "=== api: stack on free loopback ports ($tmp)"
     if env "${stack_env[@]}" scripts/stack.sh start; then
+        sed -n 's/^export TASKMGR_\(URL\|DDB_URL\|COGNITO_URL\|MAIL_URL\|MAIL_SMTP_PORT\)=/  \1 /p' \
+            "$tmp/data/run/stack.env"
         # the TASKMGR_* the tests read (TaskmgrStack.pm)
         if ! (
             set -a

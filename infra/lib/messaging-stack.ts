@@ -1,6 +1,6 @@
 /*
  * Messaging: the four SNS topics the scheduler publishes deliveries to
- * (DESIGN: Scheduler daemon).  Subscribers (an email sender, SMS) attach
+ * (docs/architecture.md, "4. The scheduler").  Subscribers (an email sender, SMS) attach
  * to them; the scheduler only publishes.
  */
 

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
-# Completing a task is a chain of single-item writes (DESIGN.md, "Writes
-# that must not be lost or doubled"): (1) the task, completed, with an
+# Completing a task is a chain of single-item writes (docs/architecture.md,
+# "3. The completion chain"): (1) the task, completed, with an
 # outbox marker; (2) the task_completed notification under its
 # deterministic id; (3) the marker removed.  Here the chain is cut after
 # (1) with the test fault hook (taskmgr_test_faults on, which

@@ -45,8 +45,8 @@ else
     placement="$cpus CPUs shared by dynalite, nginx and wrk"
 fi
 
-api=http://127.0.0.1:$port
-ddb=http://127.0.0.1:$ddb_port
+api=$(. "$DATA_DIR/run/stack.env" && echo "$TASKMGR_URL")
+ddb=$(. "$DATA_DIR/run/stack.env" && echo "$TASKMGR_DDB_URL")
 json=(-H 'Content-Type: application/json' -H 'X-Requested-With: bench')
 
 session=$(curl -sf -X POST "$api/api/users/register" "${json[@]}" \

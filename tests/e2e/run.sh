@@ -32,27 +32,19 @@ out=$repo/test-output/e2e
 rm -rf "$out"
 mkdir -p "$out"
 
-free_ports() {
-    perl -MIO::Socket::INET -e '
-        my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
-                                             Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. $ARGV[0];
-        print join(" ", map { $_->sockport } @s), "\n";' "$1"
-}
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-e2e.XXXXXX")
 # nginx workers run as nobody when started by root: let them in
 chmod 755 "$tmp"
-read -r ddb_port cognito_port port mail_smtp_port mail_web_port <<< "$(free_ports 5)"
 # registration asks for the emailed code here, so the confirmation step is
-# tested too; the scheduler runs only when the test says (--once)
-stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port" COGNITO_PORT="$cognito_port"
-           PORT="$port" MAIL_SMTP_PORT="$mail_smtp_port" MAIL_WEB_PORT="$mail_web_port"
+# tested too; the scheduler runs only when the test says (--once); every
+# service on a free port (a `make run` stack may be up)
+stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
            STACK_NO_SCHEDULER=1 TASKMGR_REQUIRE_CONFIRMATION=on)
 
 # shellcheck disable=SC2064
 trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true; rm -rf '$tmp'" EXIT
 
-say "stack on 127.0.0.1 ports nginx $port, dynalite $ddb_port, cognito-local $cognito_port ($tmp)"
+say "stack on free loopback ports ($tmp)"
 rc=0
 if env "${stack_env[@]}" scripts/stack.sh start > "$tmp/stack-start.log" 2>&1; then
     if ! (

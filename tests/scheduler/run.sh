@@ -14,20 +14,15 @@ san=; [[ ${SANITIZE:-} == 1 ]] && san=-san
 bin=$repo/build$san/taskmgr-scheduler
 [[ -x $bin ]] || { echo "scheduler: $bin not built (make${san:+ SANITIZE=1})" >&2; exit 1; }
 
-read -r ddb_port cognito_port port mail_smtp_port mail_web_port <<< "$(perl -MIO::Socket::INET -e '
-    my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0,
-                                         Listen => 1, ReuseAddr => 1) or die "bind: $!\n" } 1 .. 5;
-    print join(" ", map { $_->sockport } @s), "\n";')"
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-sched.XXXXXX")
 chmod 755 "$tmp"
-stack_env=(DATA_DIR="$tmp/data" DDB_PORT="$ddb_port" COGNITO_PORT="$cognito_port"
-           PORT="$port" MAIL_SMTP_PORT="$mail_smtp_port" MAIL_WEB_PORT="$mail_web_port"
+# every service on a free port (a `make run` stack may be up)
+stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
            STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on TASKMGR_SCHEDULER_BIN="$bin")
 # shellcheck disable=SC2064
 trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true; rm -rf '$tmp'" EXIT
 
-echo "=== scheduler: stack on 127.0.0.1 ports nginx $port, dynalite $ddb_port, cognito-local $cognito_port, maildev $mail_smtp_port/$mail_web_port ($tmp)"
+echo "=== scheduler: stack on free loopback ports ($tmp)"
 rc=0
 run=$tmp/data/run
 san_dir=$run/sanitizer
