@@ -1,7 +1,7 @@
 /*
  * taskmgr-scheduler: the due-date reminders and the outbox drain (see
- * DESIGN.md, "Scheduler daemon").  One thread, blocking libcurl calls:
- * the daemon owns its time, unlike an nginx worker.
+ * docs/architecture.md, "4. The scheduler").  One thread, blocking libcurl
+ * calls: the daemon owns its time, unlike an nginx worker.
  */
 
 #ifndef SCHED_H

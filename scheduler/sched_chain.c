@@ -1,6 +1,7 @@
 /*
- * Completion chains the task service could not finish (DESIGN.md): a task
- * still carrying its outbox marker had (1) written, and maybe (2).  Do (2)
+ * Completion chains the task service could not finish (docs/architecture.md,
+ * "3. The completion chain"): a task still carrying its outbox marker had
+ * (1) written, and maybe (2).  Do (2)
  * the task_completed notification, the same item as the module's, under
  * the id derived from the completion time (OutboxAt), so that a chain the
  * module did finish meanwhile is a no-op; then (3) remove the marker, on

@@ -77,7 +77,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
 };
 
 
-/* the topic names of DESIGN.md, after sns_topic_arn_prefix */
+/* the topic names of docs/architecture.md, after sns_topic_arn_prefix */
 static const char  *sched_topic_names[4] = {
     "TaskDueNotificationsEmailTopic",
     "TaskDueNotificationsSMSTopic",

@@ -8,6 +8,8 @@
 # and that the configured build directory (objs/, objs-san/ with
 # SANITIZE=1) compiles exactly those sources: a file missing there would
 # show only at nginx -t, as an undefined symbol when the .so is loaded.
+# Then the module's shape (tests/build/shape.pl): no cycle between its
+# files, C lines within 80 columns.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -56,6 +58,8 @@ if [[ -f $objs_mk ]]; then
     grep -oE "$repo/(ngx_taskmgr_module|common)/[A-Za-z0-9_]+\.c" "$objs_mk" \
         | rel | uniq > "$tmp/objs.srcs"
     same "$objs_mk's sources" "$tmp/disk.srcs" "$tmp/objs.srcs"
+    # no cycle between the module's files, 80 columns (tests/build/shape.pl)
+    perl tests/build/shape.pl "objs$san" || rc=1
 else
     echo "build: $objs_mk not there (make module${san:+ SANITIZE=1} configures it)" >&2
     rc=1

@@ -35,7 +35,7 @@ export const TABLE_ACTIONS: Record<TaskmgrService, string[]> = {
 /** the Cognito calls that need IAM (SignUp, InitiateAuth, RevokeToken... are public) */
 export const COGNITO_ADMIN_ACTIONS = ['cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminDeleteUser'];
 
-/** the indexes each one queries (DESIGN: Data; the module's IndexName uses) */
+/** the indexes each one queries (docs/architecture.md, "2. The table"; the module's IndexName uses) */
 export const SERVICE_INDEXES: Record<TaskmgrService, string[]> = {
   users: ['EmailIndex'],
   tasks: ['UpdatedAtIndex', 'DueDateIndex'],
