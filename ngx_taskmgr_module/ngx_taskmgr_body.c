@@ -207,14 +207,32 @@ ngx_int_t
 ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     const char *name)
 {
+    if (!ctx->conf->test_faults
+        || !ngx_taskmgr_header_has(r, "X-Taskmgr-Fault", name))
+    {
+        return 0;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "taskmgr: test fault \"%s\"", name);
+
+    return 1;
+}
+
+
+/* 1 if a request header name (any case) has exactly value, or with value
+ * NULL any value but an empty one */
+
+ngx_int_t
+ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
+    const char *value)
+{
+    size_t            len;
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    if (!ctx->conf->test_faults) {
-        return 0;
-    }
-
+    len = ngx_strlen(name);
     part = &r->headers_in.headers.part;
     h = part->elts;
 
@@ -230,14 +248,17 @@ ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
             i = 0;
         }
 
-        if (h[i].key.len == sizeof("X-Taskmgr-Fault") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Taskmgr-Fault",
-                               h[i].key.len) == 0
-            && h[i].value.len == ngx_strlen(name)
-            && ngx_strncmp(h[i].value.data, name, h[i].value.len) == 0)
+        if (h[i].key.len != len
+            || ngx_strncasecmp(h[i].key.data, (u_char *) name, len) != 0)
         {
-            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                          "taskmgr: test fault \"%s\"", name);
+            continue;
+        }
+
+        if (value == NULL ? h[i].value.len > 0
+                          : (h[i].value.len == ngx_strlen(value)
+                             && ngx_strncmp(h[i].value.data, value,
+                                            h[i].value.len) == 0))
+        {
             return 1;
         }
     }

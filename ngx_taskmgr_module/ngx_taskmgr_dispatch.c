@@ -265,10 +265,6 @@ ngx_taskmgr_ctx_cleanup(void *data)
 static ngx_int_t
 ngx_taskmgr_csrf_ok(ngx_http_request_t *r)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
     if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
         return 1;
     }
@@ -281,29 +277,5 @@ ngx_taskmgr_csrf_ok(ngx_http_request_t *r)
         return 1;
     }
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == sizeof("X-Requested-With") - 1
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Requested-With",
-                               h[i].key.len) == 0
-            && h[i].value.len > 0)
-        {
-            return 1;
-        }
-    }
-
-    return 0;
+    return ngx_taskmgr_header_has(r, "X-Requested-With", NULL);
 }

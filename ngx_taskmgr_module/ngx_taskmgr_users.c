@@ -69,6 +69,8 @@ static ngx_int_t ngx_taskmgr_users_me_patch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_me_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_users_put(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, tm_user_t *user, ngx_taskmgr_step_pt next);
 static json_t *ngx_taskmgr_users_user_key(ngx_http_request_t *r,
     const char *sub);
 static void ngx_taskmgr_users_now(char *out);
@@ -235,20 +237,8 @@ ngx_taskmgr_users_register_put(ngx_http_request_t *r,
     user.now = u->now;
     user.last_login = ctx->conf->require_confirmation ? NULL : u->now;
 
-    u->item = tm_user_item(&user);
-    if (u->item == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_taskmgr_json_track(r, u->item);
-
-    return ngx_taskmgr_ddb(r, ctx, "PutItem",
-                           json_pack("{s:s, s:O, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Item", u->item,
-                                     "ConditionExpression",
-                                     "attribute_not_exists(EntityPartition)"),
-                           ngx_taskmgr_users_register_stored);
+    return ngx_taskmgr_users_put(r, ctx, &user,
+                                 ngx_taskmgr_users_register_stored);
 }
 
 
@@ -533,20 +523,8 @@ ngx_taskmgr_users_login_updated(ngx_http_request_t *r,
 
     tm_user_from_claims(ctx->auth.claims, ctx->auth.sub, now, &user);
 
-    u->item = tm_user_item(&user);
-    if (u->item == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_taskmgr_json_track(r, u->item);
-
-    return ngx_taskmgr_ddb(r, ctx, "PutItem",
-                           json_pack("{s:s, s:O, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Item", u->item,
-                                     "ConditionExpression",
-                                     "attribute_not_exists(EntityPartition)"),
-                           ngx_taskmgr_users_login_repaired);
+    return ngx_taskmgr_users_put(r, ctx, &user,
+                                 ngx_taskmgr_users_login_repaired);
 }
 
 
@@ -878,6 +856,33 @@ ngx_taskmgr_users_me_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     obj = json_pack("{s:o}", "user", tm_user_json(item));
 
     return ngx_taskmgr_send_json(r, NGX_HTTP_OK, obj);
+}
+
+
+/* a new user item, written only if there is none */
+
+static ngx_int_t
+ngx_taskmgr_users_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    tm_user_t *user, ngx_taskmgr_step_pt next)
+{
+    ngx_taskmgr_users_t  *u;
+
+    u = ctx->data;
+
+    u->item = tm_user_item(user);
+    if (u->item == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_taskmgr_json_track(r, u->item);
+
+    return ngx_taskmgr_ddb(r, ctx, "PutItem",
+                           json_pack("{s:s, s:O, s:s}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Item", u->item,
+                                     "ConditionExpression",
+                                     "attribute_not_exists(EntityPartition)"),
+                           next);
 }
 
 
