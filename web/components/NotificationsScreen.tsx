@@ -2,9 +2,10 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { api, ApiError, errorText, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
+import { useState } from 'react';
+import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
 import { ago, formatDateTime } from '@/lib/dates';
+import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
 import Protected from './Protected';
 import { useToast } from './Toast';
@@ -27,62 +28,20 @@ export default function NotificationsScreen() {
 
 function Notifications() {
   const unreadOnly = useSearchParams().get('unread') === '1';
-  const [items, setItems] = useState<Notification[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [unread, setUnread] = useState(0);
-  const [state, setState] = useState<'loading' | 'ready' | 'error' | 'absent'>('loading');
-  const [error, setError] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
+  const [now, setNow] = useState(() => new Date());
+  const list = usePagedList<Notification, List>(`/api/notifications?limit=${PAGE}${unreadOnly ? '&unread=true' : ''}`, {
+    absentOn404: true,
+    onPage: (p, first) => {
+      setUnread(p.unreadCount);
+      if (first) setNow(new Date());
+    },
+  });
+  const { items, setItems, cursor, setCursor, state } = list;
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [allBusy, setAllBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [toast, announce] = useToast();
-  const [reloads, setReloads] = useState(0);
-  const [now, setNow] = useState(() => new Date());
-
-  const query = `/api/notifications?limit=${PAGE}${unreadOnly ? '&unread=true' : ''}`;
-
-  useEffect(() => {
-    const ac = new AbortController();
-    setState('loading');
-    setError(null);
-    api<List>(query, { signal: ac.signal })
-      .then((d) => {
-        setItems(d.items);
-        setCursor(d.nextCursor);
-        setUnread(d.unreadCount);
-        setNow(new Date());
-        setState('ready');
-      })
-      .catch((e) => {
-        if (ac.signal.aborted || (e instanceof ApiError && e.status === 401)) return;
-        if (e instanceof ApiError && e.status === 404) {
-          setState('absent');
-          return;
-        }
-        setError(errorText(e));
-        setState('error');
-      });
-    return () => ac.abort();
-  }, [query, reloads]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMore(true);
-    try {
-      const d = await api<List>(query + '&cursor=' + encodeURIComponent(cursor));
-      setItems((old) => {
-        const seen = new Set(old.map((n) => n.id));
-        return old.concat(d.items.filter((n) => !seen.has(n.id)));
-      });
-      setCursor(d.nextCursor);
-      setUnread(d.unreadCount);
-    } catch (e) {
-      setActionError(errorText(e));
-    } finally {
-      setMore(false);
-    }
-  };
 
   const act = async (n: Notification, what: 'read' | 'unread' | 'delete') => {
     setBusy((b) => ({ ...b, [n.id]: true }));
@@ -105,9 +64,13 @@ function Notifications() {
       if (e instanceof ApiError && e.status === 404) {
         setItems((old) => old.filter((o) => o.id !== n.id));
         announce('That notification is gone.');
-      } else if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+      } else if (!isSessionRedirect(e)) setActionError(errorText(e));
     } finally {
-      setBusy(({ [n.id]: _, ...rest }) => rest);
+      setBusy((b) => {
+        const next = { ...b };
+        delete next[n.id];
+        return next;
+      });
     }
   };
 
@@ -117,12 +80,12 @@ function Notifications() {
     try {
       await api('/api/notifications/read-all', { method: 'POST' });
       setItems((old) => (unreadOnly ? [] : old.map((o) => ({ ...o, read: true }))));
-      setCursor(unreadOnly ? null : cursor);
+      if (unreadOnly) setCursor(null);
       setUnread(0);
       notificationsChanged();
       announce('All notifications marked as read.');
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+      if (!isSessionRedirect(e)) setActionError(errorText(e));
     } finally {
       setAllBusy(false);
     }
@@ -157,9 +120,9 @@ function Notifications() {
           </button>
         </div>
       </div>
-      {actionError && (
+      {(actionError || list.moreError) && (
         <p className="banner error" role="alert">
-          {actionError}
+          {actionError || list.moreError}
         </p>
       )}
       {state === 'loading' && (
@@ -176,8 +139,8 @@ function Notifications() {
       )}
       {state === 'error' && (
         <div className="panel" role="alert">
-          <p>Could not load notifications: {error}</p>
-          <button type="button" className="btn" onClick={() => setReloads((n) => n + 1)}>
+          <p>Could not load notifications: {list.error}</p>
+          <button type="button" className="btn" onClick={list.reload}>
             Try again
           </button>
         </div>
@@ -232,8 +195,8 @@ function Notifications() {
       )}
       {state === 'ready' && cursor && (
         <div className="more">
-          <button type="button" className="btn" onClick={loadMore} disabled={more}>
-            {more ? 'Loading…' : 'Load more'}
+          <button type="button" className="btn" onClick={list.loadMore} disabled={list.more}>
+            {list.more ? 'Loading…' : 'Load more'}
           </button>
         </div>
       )}
