@@ -5,7 +5,7 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { api, ApiError, NOTIFICATIONS_CHANGED } from '@/lib/api';
+import { api, isSessionRedirect, NOTIFICATIONS_CHANGED } from '@/lib/api';
 import { BellIcon } from './Icons';
 
 const POLL_MS = 30_000;
@@ -23,7 +23,7 @@ export default function Bell({ current }: { current: boolean }) {
         const d = await api<{ unreadCount: number }>('/api/notifications?unread=true&limit=1');
         if (alive) setCount(typeof d.unreadCount === 'number' ? d.unreadCount : null);
       } catch (e) {
-        if (alive && !(e instanceof ApiError && e.status === 401)) setCount(null);
+        if (alive && !isSessionRedirect(e)) setCount(null);
       } finally {
         busy = false;
       }
