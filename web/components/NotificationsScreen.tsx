@@ -7,6 +7,8 @@ import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTI
 import { ago, formatDateTime } from '@/lib/dates';
 import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
+import listStyles from './List.module.css';
+import styles from './Notifications.module.css';
 import Protected from './Protected';
 import { useToast } from './Toast';
 import { setQuery } from './query';
@@ -110,8 +112,8 @@ function Notifications() {
           </button>
         )}
       </div>
-      <div className="filters" role="group" aria-label="Show">
-        <div className="segmented">
+      <div className={styles.show} role="group" aria-label="Show">
+        <div className={styles.segmented}>
           <button type="button" className="btn small" aria-pressed={!unreadOnly} onClick={() => setQuery({ unread: null })}>
             All
           </button>
@@ -156,31 +158,31 @@ function Notifications() {
         </div>
       )}
       {state === 'ready' && items.length > 0 && (
-        <ul className="notifications" aria-label="Notifications, newest first">
+        <ul className={listStyles.list} aria-label="Notifications, newest first">
           {items.map((n) => (
-            <li key={n.id} className={'notification' + (n.read ? '' : ' unread')} data-type={n.type} data-read={String(n.read)}>
-              <span className={'ntype ' + n.type}>
+            <li key={n.id} className={`notification ${styles.notification}${n.read ? '' : ` unread ${styles.unread}`}`} data-type={n.type} data-read={String(n.read)}>
+              <span className={`${styles.type} ${styles[n.type]}`}>
                 {n.type === 'task_due' ? <ClockIcon /> : <CheckIcon />}
                 {n.type === 'task_due' ? 'Reminder' : 'Completed'}
               </span>
-              <div className="nbody">
-                <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className="ntitle">
+              <div className={styles.body}>
+                <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className={`ntitle ${styles.title}`}>
                   {!n.read && <span className="sr-only">Unread: </span>}
                   {n.taskTitle || 'Task'}
                 </Link>
-                <p className="nmsg">{localTimes(n.message)}</p>
+                <p className={styles.message}>{localTimes(n.message)}</p>
                 <p className="hint">
                   <time dateTime={n.createdAt} title={formatDateTime(n.createdAt)}>
                     {ago(n.createdAt, now)}
                   </time>
                   {!n.read && (
-                    <span className="unread-mark">
+                    <span className={styles.unreadMark}>
                       <span aria-hidden="true"> · ● </span>Unread
                     </span>
                   )}
                 </p>
               </div>
-              <div className="task-actions">
+              <div className={listStyles.actions}>
                 <button type="button" className="btn small ghost" disabled={!!busy[n.id]} onClick={() => act(n, n.read ? 'unread' : 'read')}>
                   {n.read ? 'Mark unread' : 'Mark read'}
                   <span className="sr-only"> “{n.taskTitle}”</span>
@@ -194,7 +196,7 @@ function Notifications() {
         </ul>
       )}
       {state === 'ready' && cursor && (
-        <div className="more">
+        <div className={listStyles.more}>
           <button type="button" className="btn" onClick={list.loadMore} disabled={list.more}>
             {list.more ? 'Loading…' : 'Load more'}
           </button>

@@ -44,7 +44,7 @@ export default function DeleteDialog({
     }
   };
   return (
-    <Dialog title="Delete task?" onClose={onClose} className="narrow">
+    <Dialog title="Delete task?" onClose={onClose} narrow>
       <p>
         Delete <strong>“{task.title}”</strong>? This cannot be undone.
       </p>

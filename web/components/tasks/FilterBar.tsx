@@ -3,13 +3,14 @@
 // the query string, which the list reads.
 
 import { setQuery } from '../query';
+import styles from './FilterBar.module.css';
 import { filterPatch, type Filters } from './filters';
 
 export default function FilterBar({ filters }: { filters: Filters }) {
   const change = (name: keyof Filters) => (e: React.ChangeEvent<HTMLSelectElement | HTMLInputElement>) =>
     setQuery(filterPatch(name, e.target.value));
   return (
-    <form className="filters" aria-label="Filter and sort tasks" onSubmit={(e) => e.preventDefault()}>
+    <form className={styles.bar} aria-label="Filter and sort tasks" onSubmit={(e) => e.preventDefault()}>
       <div className="field">
         <label htmlFor="f-status">Status</label>
         <select id="f-status" value={filters.status} onChange={change('status')}>

@@ -5,6 +5,7 @@
 
 import type { Task, TaskStatus } from '@/lib/api';
 import type { PagedList } from '@/lib/usePagedList';
+import listStyles from '../List.module.css';
 import { setQuery } from '../query';
 import TaskRow from './TaskRow';
 import { CLEAR_FILTERS, isFiltered, type Filters } from './filters';
@@ -45,14 +46,14 @@ export default function TaskList({
       )}
       {state === 'ready' && items.length === 0 && <NoTasks filtered={isFiltered(filters)} />}
       {state === 'ready' && items.length > 0 && (
-        <ul className="tasks" aria-label="Your tasks">
+        <ul className={listStyles.list} aria-label="Your tasks">
           {items.map((t) => (
             <TaskRow key={t.id} task={t} now={now} busy={!!busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
           ))}
         </ul>
       )}
       {state === 'ready' && list.cursor && (
-        <div className="more">
+        <div className={listStyles.more}>
           <button type="button" className="btn" onClick={list.loadMore} disabled={list.more}>
             {list.more ? 'Loading…' : 'Load more'}
           </button>

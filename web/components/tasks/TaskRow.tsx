@@ -4,7 +4,9 @@
 
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
+import listStyles from '../List.module.css';
 import { setQuery } from '../query';
+import styles from './TaskRow.module.css';
 
 export function preview(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
@@ -29,10 +31,13 @@ export default function TaskRow({
   const done = t.status === 'completed';
   const title = <span className="sr-only"> “{t.title}”</span>;
   const open = () => setQuery({ task: t.id, new: null }, true);
+  // the plain class names (task, done, task-title, task-desc) name the parts
+  // for the e2e tests and the list's focus handling; the styles are the
+  // module's
   return (
-    <li id={'task-' + t.id} className={'task' + (done ? ' done' : '')} data-task-id={t.id} data-status={t.status}>
-      <div className="task-main">
-        <h2 className="task-title">
+    <li id={'task-' + t.id} className={`task ${styles.task}${done ? ` done ${styles.done}` : ''}`} data-task-id={t.id} data-status={t.status}>
+      <div className={styles.main}>
+        <h2 className={`task-title ${styles.title}`}>
           <a
             href={'?task=' + encodeURIComponent(t.id)}
             onClick={(e) => {
@@ -43,18 +48,18 @@ export default function TaskRow({
             {t.title}
           </a>
         </h2>
-        <div className="task-meta">
+        <div className={styles.meta}>
           <StatusBadge status={t.status} />
           <DueChip due={t.dueDate} completed={done} now={now} />
         </div>
-        {t.description && <p className="task-desc">{preview(t.description)}</p>}
+        {t.description && <p className={`task-desc ${styles.desc}`}>{preview(t.description)}</p>}
         {error && (
           <p className="field-error" role="alert">
             {error}
           </p>
         )}
       </div>
-      <div className="task-actions">
+      <div className={listStyles.actions}>
         {t.status === 'pending' && (
           <button type="button" className="btn small" disabled={busy} onClick={() => onStatus(t, 'in_progress')}>
             Start{title}
