@@ -680,6 +680,45 @@ describe('a second user sees none of the first user’s tasks or notifications',
     assert.equal(new Set(titles).size, 23, 'each task once');
     assertNoProblems(page);
   });
+
+  test('a filter change cancels a slow "Load more": only the new filter’s tasks', async () => {
+    // two of the 23 completed, through the API
+    const some = (await apiGet(page, '/api/tasks')).json.items.slice(0, 2);
+    for (const t of some) {
+      const r = await page.request.patch(BASE + '/api/tasks/' + t.id, {
+        headers: { 'X-Requested-With': 'fetch', 'Content-Type': 'application/json', 'If-Match': `"${t.version}"` },
+        data: { status: 'completed' },
+      });
+      assert.equal(r.status(), 200);
+    }
+    // the next page of the unfiltered list waits until the test lets it go
+    const nextPage = /\/api\/tasks\?.*\bcursor=/;
+    let held;
+    const holding = new Promise((r) => (held = r));
+    let release;
+    const released = new Promise((r) => (release = r));
+    await page.route(nextPage, async (route) => {
+      held();
+      await released;
+      // the page may have cancelled it meanwhile
+      await route.continue().catch(() => undefined);
+    });
+    await page.goto(BASE + '/tasks');
+    await waitFor(async () => (await page.locator('li.task').count()) === 20, 'first page of 20');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await holding;
+    await page.getByLabel('Status').selectOption('completed');
+    const onlyCompleted = async () =>
+      (await page.locator('li.task').count()) === 2 && (await page.locator('li.task[data-status="completed"]').count()) === 2;
+    await waitFor(onlyCompleted, 'the two completed tasks');
+    release();
+    // the old filter's page, had it come through, would be in the list by now
+    await sleep(1500);
+    assert.ok(await onlyCompleted(), 'the list shows only the completed tasks');
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'no more pages of completed tasks');
+    await page.unroute(nextPage);
+    assertNoProblems(page);
+  });
 });
 
 // ---- what nginx serves -----------------------------------------------------

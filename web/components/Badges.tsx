@@ -1,5 +1,6 @@
 import type { TaskStatus } from '@/lib/api';
 import { dueState, formatDateTime, formatTime } from '@/lib/dates';
+import styles from './Badges.module.css';
 import { AlertIcon, CalendarIcon, CheckIcon, CircleIcon, ClockIcon, DashIcon, HalfIcon } from './Icons';
 
 export const STATUS_LABEL: Record<TaskStatus, string> = {
@@ -11,7 +12,7 @@ export const STATUS_LABEL: Record<TaskStatus, string> = {
 export function StatusBadge({ status }: { status: TaskStatus }) {
   const Icon = status === 'completed' ? CheckIcon : status === 'in_progress' ? HalfIcon : CircleIcon;
   return (
-    <span className={`badge status-${status}`} data-status={status}>
+    <span className={`badge ${styles.badge} ${styles[status]}`} data-status={status}>
       <Icon />
       <span className="sr-only">Status: </span>
       {STATUS_LABEL[status]}
@@ -48,7 +49,7 @@ export function DueChip({ due, completed, now }: { due: string | null; completed
       text = `Due ${formatDateTime(due!)}`;
   }
   return (
-    <span className={`chip due-${state}`} data-due={state}>
+    <span className={`chip ${styles.chip} ${styles[state]}`} data-due={state}>
       {icon}
       {due ? <time dateTime={due}>{text}</time> : text}
     </span>

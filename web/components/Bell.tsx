@@ -5,7 +5,8 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { api, ApiError, NOTIFICATIONS_CHANGED } from '@/lib/api';
+import { api, isSessionRedirect, NOTIFICATIONS_CHANGED } from '@/lib/api';
+import styles from './Header.module.css';
 import { BellIcon } from './Icons';
 
 const POLL_MS = 30_000;
@@ -23,7 +24,7 @@ export default function Bell({ current }: { current: boolean }) {
         const d = await api<{ unreadCount: number }>('/api/notifications?unread=true&limit=1');
         if (alive) setCount(typeof d.unreadCount === 'number' ? d.unreadCount : null);
       } catch (e) {
-        if (alive && !(e instanceof ApiError && e.status === 401)) setCount(null);
+        if (alive && !isSessionRedirect(e)) setCount(null);
       } finally {
         busy = false;
       }
@@ -45,14 +46,15 @@ export default function Bell({ current }: { current: boolean }) {
     };
   }, []);
 
+  // (bell: a name for tests and tools, not styled)
   // the name is the visible text: "Notifications 3 unread" (the words are
   // only visually hidden on phones)
   return (
-    <Link href="/notifications" className="nav-link bell" aria-current={current ? 'page' : undefined} data-unread={count || ''}>
+    <Link href="/notifications" className={styles.link + ' bell'} aria-current={current ? 'page' : undefined} data-unread={count || ''}>
       <BellIcon />
-      <span className="nav-text">Notifications</span>
+      <span className={styles.navText}>Notifications</span>
       {count ? (
-        <span className="count">
+        <span className={styles.count}>
           {count > 99 ? '99+' : count}
           <span className="sr-only"> unread</span>
         </span>

@@ -3,17 +3,19 @@
 // page behind is inert; focus goes back where it was on close.
 
 import { useEffect, useRef } from 'react';
+import styles from './Dialog.module.css';
 
 export default function Dialog({
   title,
   onClose,
   children,
-  className,
+  narrow,
 }: {
   title: string;
   onClose: () => void;
   children: React.ReactNode;
-  className?: string;
+  // a short question rather than a form
+  narrow?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const close = useRef(onClose);
@@ -38,10 +40,10 @@ export default function Dialog({
   }, []);
 
   return (
-    <dialog ref={ref} className={'dialog ' + (className ?? '')} aria-labelledby="dialog-title">
-      <div className="dialog-head">
+    <dialog ref={ref} className={narrow ? `${styles.dialog} ${styles.narrow}` : styles.dialog} aria-labelledby="dialog-title">
+      <div className={styles.head}>
         <h2 id="dialog-title">{title}</h2>
-        <button type="button" className="icon-btn" onClick={() => close.current()} aria-label="Close">
+        <button type="button" className={styles.close} onClick={() => close.current()} aria-label="Close">
           <span aria-hidden="true">×</span>
         </button>
       </div>

@@ -1,6 +1,4 @@
-import { ApiError, errorText } from '@/lib/api';
-
-export type Errors = Record<string, string>;
+export type { Errors } from '@/lib/formErrors';
 
 export interface FieldAria {
   id: string;
@@ -42,24 +40,6 @@ export function Field({
       )}
     </div>
   );
-}
-
-// an API error goes beside its field when the form has that field,
-// otherwise above the form
-export function splitError(e: unknown, fields: Record<string, string>): { fields: Errors; form: string | null } {
-  if (e instanceof ApiError && e.field && fields[e.field]) {
-    // the API's messages are phrases ("must be at least ..."): a sentence here
-    const m = e.message.charAt(0).toUpperCase() + e.message.slice(1);
-    return { fields: { [fields[e.field]]: /[.!?]$/.test(m) ? m : m + '.' }, form: null };
-  }
-  return { fields: {}, form: errorText(e) };
-}
-
-// after a failed submit: the first field in error gets the focus
-export function focusFirstError(form: HTMLFormElement | null) {
-  const el = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
-  if (el) el.focus();
-  else form?.querySelector<HTMLElement>('.form-error')?.focus();
 }
 
 export function FormError({ message }: { message: string | null }) {

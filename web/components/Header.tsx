@@ -7,6 +7,7 @@ import { api, errorText, markSession } from '@/lib/api';
 import { clearAllDrafts } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
 import Bell from './Bell';
+import styles from './Header.module.css';
 
 // pages for people who are not logged in; elsewhere the nav waits for the user
 const PUBLIC = ['/', '/login', '/register'];
@@ -34,35 +35,35 @@ export default function Header() {
   };
 
   const link = (href: string, text: string) => (
-    <Link href={href} className="nav-link" aria-current={path === href ? 'page' : undefined}>
+    <Link href={href} className={styles.link} aria-current={path === href ? 'page' : undefined}>
       {text}
     </Link>
   );
 
   return (
-    <header className="site-header">
-      <a className="skip" href="#main">
+    <header className={styles.header}>
+      <a className={styles.skip} href="#main">
         Skip to content
       </a>
-      <div className="bar">
-        <Link href={user ? '/tasks' : '/'} className="brand">
+      <div className={styles.bar}>
+        <Link href={user ? '/tasks' : '/'} className={styles.brand}>
           <svg width="22" height="22" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
             <rect x="1" y="1" width="14" height="14" rx="3.5" fill="var(--accent)" />
             <path d="M4.5 8.3l2.3 2.2 4.7-5" fill="none" stroke="var(--on-accent)" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
           </svg>
-          <span className="brand-text">taskmgr</span>
+          <span className={styles.brandText}>taskmgr</span>
         </Link>
         {user ? (
-          <nav aria-label="Main" className="nav">
+          <nav aria-label="Main" className={styles.nav}>
             {link('/tasks', 'Tasks')}
             <Bell current={path === '/notifications'} />
             {link('/profile', 'Profile')}
-            <button type="button" className="nav-link as-link" onClick={logout} disabled={busy}>
+            <button type="button" className={styles.link} onClick={logout} disabled={busy}>
               {busy ? 'Logging out…' : 'Log out'}
             </button>
           </nav>
         ) : PUBLIC.includes(path) ? (
-          <nav aria-label="Account" className="nav">
+          <nav aria-label="Account" className={styles.nav}>
             {link('/login', 'Log in')}
             {link('/register', 'Register')}
           </nav>

@@ -2,11 +2,12 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
-import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import { Field, FormError, type Errors } from './Field';
+import { useFormSubmit } from './useFormSubmit';
 import { safeNext } from './nextPath';
 
 const REASONS: Record<string, { text: string; kind: 'info' | 'warn' }> = {
@@ -24,10 +25,8 @@ export default function LoginScreen() {
   const [next, setNext] = useState('/tasks');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useFormSubmit();
+  const { errors, formError, busy } = form;
 
   useEffect(() => {
     const q = new URLSearchParams(location.search);
@@ -36,22 +35,16 @@ export default function LoginScreen() {
     const d = loadDraft<{ email: string }>('login');
     const e = q.get('email') || d?.email;
     if (e) setEmail(e);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const errs: Errors = {};
-    if (!email.trim()) errs.email = 'Enter your email address.';
-    if (!password) errs.password = 'Enter your password.';
-    setErrors(errs);
-    setFormError(null);
-    if (Object.keys(errs).length) {
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.submit({
+    validate: () => {
+      const errs: Errors = {};
+      if (!email.trim()) errs.email = 'Enter your email address.';
+      if (!password) errs.password = 'Enter your password.';
+      return errs;
+    },
+    send: async () => {
       const d = await api<{ user: User }>('/api/users/login', {
         method: 'POST',
         body: { email: email.trim(), password },
@@ -60,14 +53,10 @@ export default function LoginScreen() {
       clearDraft('login');
       setUser(d.user);
       router.replace(next);
-    } catch (err) {
-      setBusy(false);
-      const s = splitError(err, { email: 'email', password: 'password' });
-      setErrors(s.fields);
-      setFormError(s.form);
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-    }
-  };
+      return 'leaving';
+    },
+    fields: { email: 'email', password: 'password' },
+  });
 
   return (
     <div className="auth">
@@ -77,7 +66,7 @@ export default function LoginScreen() {
           {reason.text}
         </p>
       )}
-      <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+      <form ref={form.formRef} className="form card" onSubmit={submit} noValidate>
         <FormError message={formError} />
         <Field id="login-email" label="Email" error={errors.email}>
           {(a) => (

@@ -2,10 +2,13 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { api, ApiError, errorText, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
+import { useState } from 'react';
+import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
 import { ago, formatDateTime } from '@/lib/dates';
+import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
+import listStyles from './List.module.css';
+import styles from './Notifications.module.css';
 import Protected from './Protected';
 import { useToast } from './Toast';
 import { setQuery } from './query';
@@ -27,62 +30,20 @@ export default function NotificationsScreen() {
 
 function Notifications() {
   const unreadOnly = useSearchParams().get('unread') === '1';
-  const [items, setItems] = useState<Notification[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [unread, setUnread] = useState(0);
-  const [state, setState] = useState<'loading' | 'ready' | 'error' | 'absent'>('loading');
-  const [error, setError] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
+  const [now, setNow] = useState(() => new Date());
+  const list = usePagedList<Notification, List>(`/api/notifications?limit=${PAGE}${unreadOnly ? '&unread=true' : ''}`, {
+    absentOn404: true,
+    onPage: (p, first) => {
+      setUnread(p.unreadCount);
+      if (first) setNow(new Date());
+    },
+  });
+  const { items, setItems, cursor, setCursor, state } = list;
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [allBusy, setAllBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [toast, announce] = useToast();
-  const [reloads, setReloads] = useState(0);
-  const [now, setNow] = useState(() => new Date());
-
-  const query = `/api/notifications?limit=${PAGE}${unreadOnly ? '&unread=true' : ''}`;
-
-  useEffect(() => {
-    const ac = new AbortController();
-    setState('loading');
-    setError(null);
-    api<List>(query, { signal: ac.signal })
-      .then((d) => {
-        setItems(d.items);
-        setCursor(d.nextCursor);
-        setUnread(d.unreadCount);
-        setNow(new Date());
-        setState('ready');
-      })
-      .catch((e) => {
-        if (ac.signal.aborted || (e instanceof ApiError && e.status === 401)) return;
-        if (e instanceof ApiError && e.status === 404) {
-          setState('absent');
-          return;
-        }
-        setError(errorText(e));
-        setState('error');
-      });
-    return () => ac.abort();
-  }, [query, reloads]);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    setMore(true);
-    try {
-      const d = await api<List>(query + '&cursor=' + encodeURIComponent(cursor));
-      setItems((old) => {
-        const seen = new Set(old.map((n) => n.id));
-        return old.concat(d.items.filter((n) => !seen.has(n.id)));
-      });
-      setCursor(d.nextCursor);
-      setUnread(d.unreadCount);
-    } catch (e) {
-      setActionError(errorText(e));
-    } finally {
-      setMore(false);
-    }
-  };
 
   const act = async (n: Notification, what: 'read' | 'unread' | 'delete') => {
     setBusy((b) => ({ ...b, [n.id]: true }));
@@ -105,9 +66,13 @@ function Notifications() {
       if (e instanceof ApiError && e.status === 404) {
         setItems((old) => old.filter((o) => o.id !== n.id));
         announce('That notification is gone.');
-      } else if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+      } else if (!isSessionRedirect(e)) setActionError(errorText(e));
     } finally {
-      setBusy(({ [n.id]: _, ...rest }) => rest);
+      setBusy((b) => {
+        const next = { ...b };
+        delete next[n.id];
+        return next;
+      });
     }
   };
 
@@ -117,12 +82,12 @@ function Notifications() {
     try {
       await api('/api/notifications/read-all', { method: 'POST' });
       setItems((old) => (unreadOnly ? [] : old.map((o) => ({ ...o, read: true }))));
-      setCursor(unreadOnly ? null : cursor);
+      if (unreadOnly) setCursor(null);
       setUnread(0);
       notificationsChanged();
       announce('All notifications marked as read.');
     } catch (e) {
-      if (!(e instanceof ApiError && e.status === 401)) setActionError(errorText(e));
+      if (!isSessionRedirect(e)) setActionError(errorText(e));
     } finally {
       setAllBusy(false);
     }
@@ -147,8 +112,8 @@ function Notifications() {
           </button>
         )}
       </div>
-      <div className="filters" role="group" aria-label="Show">
-        <div className="segmented">
+      <div className={styles.show} role="group" aria-label="Show">
+        <div className={styles.segmented}>
           <button type="button" className="btn small" aria-pressed={!unreadOnly} onClick={() => setQuery({ unread: null })}>
             All
           </button>
@@ -157,9 +122,9 @@ function Notifications() {
           </button>
         </div>
       </div>
-      {actionError && (
+      {(actionError || list.moreError) && (
         <p className="banner error" role="alert">
-          {actionError}
+          {actionError || list.moreError}
         </p>
       )}
       {state === 'loading' && (
@@ -176,8 +141,8 @@ function Notifications() {
       )}
       {state === 'error' && (
         <div className="panel" role="alert">
-          <p>Could not load notifications: {error}</p>
-          <button type="button" className="btn" onClick={() => setReloads((n) => n + 1)}>
+          <p>Could not load notifications: {list.error}</p>
+          <button type="button" className="btn" onClick={list.reload}>
             Try again
           </button>
         </div>
@@ -193,31 +158,31 @@ function Notifications() {
         </div>
       )}
       {state === 'ready' && items.length > 0 && (
-        <ul className="notifications" aria-label="Notifications, newest first">
+        <ul className={listStyles.list} aria-label="Notifications, newest first">
           {items.map((n) => (
-            <li key={n.id} className={'notification' + (n.read ? '' : ' unread')} data-type={n.type} data-read={String(n.read)}>
-              <span className={'ntype ' + n.type}>
+            <li key={n.id} className={`notification ${styles.notification}${n.read ? '' : ` unread ${styles.unread}`}`} data-type={n.type} data-read={String(n.read)}>
+              <span className={`${styles.type} ${styles[n.type]}`}>
                 {n.type === 'task_due' ? <ClockIcon /> : <CheckIcon />}
                 {n.type === 'task_due' ? 'Reminder' : 'Completed'}
               </span>
-              <div className="nbody">
-                <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className="ntitle">
+              <div className={styles.body}>
+                <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className={`ntitle ${styles.title}`}>
                   {!n.read && <span className="sr-only">Unread: </span>}
                   {n.taskTitle || 'Task'}
                 </Link>
-                <p className="nmsg">{localTimes(n.message)}</p>
+                <p className={styles.message}>{localTimes(n.message)}</p>
                 <p className="hint">
                   <time dateTime={n.createdAt} title={formatDateTime(n.createdAt)}>
                     {ago(n.createdAt, now)}
                   </time>
                   {!n.read && (
-                    <span className="unread-mark">
+                    <span className={styles.unreadMark}>
                       <span aria-hidden="true"> · ● </span>Unread
                     </span>
                   )}
                 </p>
               </div>
-              <div className="task-actions">
+              <div className={listStyles.actions}>
                 <button type="button" className="btn small ghost" disabled={!!busy[n.id]} onClick={() => act(n, n.read ? 'unread' : 'read')}>
                   {n.read ? 'Mark unread' : 'Mark read'}
                   <span className="sr-only"> “{n.taskTitle}”</span>
@@ -231,9 +196,9 @@ function Notifications() {
         </ul>
       )}
       {state === 'ready' && cursor && (
-        <div className="more">
-          <button type="button" className="btn" onClick={loadMore} disabled={more}>
-            {more ? 'Loading…' : 'Load more'}
+        <div className={listStyles.more}>
+          <button type="button" className="btn" onClick={list.loadMore} disabled={list.more}>
+            {list.more ? 'Loading…' : 'Load more'}
           </button>
         </div>
       )}

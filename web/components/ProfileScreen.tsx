@@ -1,10 +1,11 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type User } from '@/lib/api';
+import { useEffect, useState } from 'react';
+import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
-import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import { Field, FormError, type Errors } from './Field';
+import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
 
 interface Values {
@@ -42,21 +43,21 @@ function Profile({ user }: { user: User }) {
   const { setUser } = useSession();
   const initial = valuesOf(user);
   const [values, setValues] = useState<Values>(initial);
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useFormSubmit();
+  const { errors, formError, busy } = form;
   const [saved, setSaved] = useState('');
   const [restored, setRestored] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
 
+  // a draft from before an expiry or a reload: after hydration, since the
+  // exported HTML has no sessionStorage (a saved profile clears the draft,
+  // so the new user object finds none)
   useEffect(() => {
     const d = loadDraft<Values>('profile');
-    if (d && !same(d, initial)) {
+    if (d && !same(d, valuesOf(user))) {
       setValues(d);
       setRestored(true);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [user]);
 
   const update = (next: Values) => {
     // SMS needs a phone number: no number, no SMS
@@ -67,22 +68,16 @@ function Profile({ user }: { user: User }) {
     else saveDraft('profile', next);
   };
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const errs: Errors = {};
-    if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
-    if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
-    // the number's format is the API's to judge (its error shows beside it)
-    const phone = values.phoneNumber.replace(/[\s()-]/g, '');
-    setErrors(errs);
-    setFormError(null);
-    setSaved('');
-    if (Object.keys(errs).length) {
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.submit({
+    validate: () => {
+      const errs: Errors = {};
+      if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
+      if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
+      // the number's format is the API's to judge (its error shows beside it)
+      return errs;
+    },
+    send: async () => {
+      const phone = values.phoneNumber.replace(/[\s()-]/g, '');
       const d = await api<{ user: User }>('/api/users/me', {
         method: 'PATCH',
         body: {
@@ -98,16 +93,9 @@ function Profile({ user }: { user: User }) {
       setSaved('Your profile is saved.');
       // the rest of the app sees the new profile too
       setUser(d.user);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return;
-      const s = splitError(err, FIELDS);
-      setErrors(s.fields);
-      setFormError(s.form);
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    fields: FIELDS,
+  });
 
   const noPhone = !values.phoneNumber.trim();
   return (
@@ -115,7 +103,15 @@ function Profile({ user }: { user: User }) {
       <div className="page-head">
         <h1>Profile</h1>
       </div>
-      <form ref={formRef} className="form card" onSubmit={submit} noValidate>
+      <form
+        ref={form.formRef}
+        className="form card"
+        onSubmit={(e) => {
+          setSaved('');
+          return submit(e);
+        }}
+        noValidate
+      >
         {restored && (
           <p className="notice" role="status">
             Your unsaved changes were restored; save them or change them back.

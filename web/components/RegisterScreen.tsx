@@ -8,7 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
-import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import { Field, FormError, type Errors } from './Field';
+import { useFormSubmit } from './useFormSubmit';
 
 interface Values {
   firstName: string;
@@ -27,10 +28,8 @@ export default function RegisterScreen() {
   const [password, setPassword] = useState('');
   const [step, setStep] = useState<'details' | 'confirm'>('details');
   const [code, setCode] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useFormSubmit();
+  const { errors, setErrors, formError, setFormError, busy } = form;
   const headRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -47,36 +46,23 @@ export default function RegisterScreen() {
     saveDraft('register', next);
   };
 
-  const fail = (err: unknown) => {
-    setBusy(false);
-    const s = splitError(err, step === 'confirm' ? { code: 'code' } : FIELDS);
-    setErrors(s.fields);
-    setFormError(s.form);
-    requestAnimationFrame(() => focusFirstError(formRef.current));
-  };
-
   const loggedIn = (u: User) => {
     clearDraft('register');
     setUser(u);
     router.replace('/tasks');
   };
 
-  const register = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const errs: Errors = {};
-    if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
-    if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
-    if (!values.email.trim()) errs.email = 'Enter your email address.';
-    if (!password) errs.password = 'Choose a password.';
-    setErrors(errs);
-    setFormError(null);
-    if (Object.keys(errs).length) {
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-      return;
-    }
-    setBusy(true);
-    const phone = values.phoneNumber.replace(/[\s()-]/g, '');
-    try {
+  const register = form.submit({
+    validate: () => {
+      const errs: Errors = {};
+      if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
+      if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
+      if (!values.email.trim()) errs.email = 'Enter your email address.';
+      if (!password) errs.password = 'Choose a password.';
+      return errs;
+    },
+    send: async () => {
+      const phone = values.phoneNumber.replace(/[\s()-]/g, '');
       const d = await api<{ user: User; confirmationRequired?: true }>('/api/users/register', {
         method: 'POST',
         anonymous: true,
@@ -88,50 +74,38 @@ export default function RegisterScreen() {
           ...(phone ? { phoneNumber: phone } : {}),
         },
       });
-      if (d.confirmationRequired) {
-        saveDraft('register', { ...values, step: 'confirm' });
-        setStep('confirm');
-        setBusy(false);
-        requestAnimationFrame(() => headRef.current?.focus());
-      } else {
+      if (!d.confirmationRequired) {
         loggedIn(d.user);
+        return 'leaving';
       }
-    } catch (err) {
-      fail(err);
-    }
-  };
+      saveDraft('register', { ...values, step: 'confirm' });
+      setStep('confirm');
+      requestAnimationFrame(() => headRef.current?.focus());
+    },
+    fields: FIELDS,
+  });
 
-  const confirm = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setFormError(null);
-    if (!code.trim()) {
-      setErrors({ code: 'Enter the code from the email.' });
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    const email = values.email.trim();
-    try {
+  const confirm = form.submit({
+    validate: (): Errors => (code.trim() ? {} : { code: 'Enter the code from the email.' }),
+    send: async () => {
+      const email = values.email.trim();
       await api('/api/users/confirm', { method: 'POST', anonymous: true, body: { email, code: code.trim() } });
-    } catch (err) {
-      fail(err);
-      return;
-    }
-    if (!password) {
-      // the page was reloaded in between: the password is not kept anywhere
-      clearDraft('register');
-      router.replace('/login?reason=confirmed&email=' + encodeURIComponent(email));
-      return;
-    }
-    try {
-      const d = await api<{ user: User }>('/api/users/login', { method: 'POST', anonymous: true, body: { email, password } });
-      loggedIn(d.user);
-    } catch {
-      clearDraft('register');
-      router.replace('/login?reason=confirmed&email=' + encodeURIComponent(email));
-    }
-  };
+      // then log in with the password still in memory; after a reload in
+      // between (the password is not kept anywhere) or a failed log in:
+      // the log-in page, with the email filled in
+      const d = password
+        ? await api<{ user: User }>('/api/users/login', { method: 'POST', anonymous: true, body: { email, password } }).catch(() => null)
+        : null;
+      if (d) {
+        loggedIn(d.user);
+      } else {
+        clearDraft('register');
+        router.replace('/login?reason=confirmed&email=' + encodeURIComponent(email));
+      }
+      return 'leaving';
+    },
+    fields: { code: 'code' },
+  });
 
   if (step === 'confirm') {
     return (
@@ -142,7 +116,7 @@ export default function RegisterScreen() {
         <p>
           We sent a confirmation code to <strong>{values.email}</strong>. Enter it here to finish creating your account.
         </p>
-        <form ref={formRef} className="form card" onSubmit={confirm} noValidate>
+        <form ref={form.formRef} className="form card" onSubmit={confirm} noValidate>
           <FormError message={formError} />
           <Field id="reg-code" label="Confirmation code" error={errors.code}>
             {(a) => <input {...a} name="code" inputMode="numeric" autoComplete="one-time-code" value={code} maxLength={16} onChange={(e) => setCode(e.target.value)} />}
@@ -172,7 +146,7 @@ export default function RegisterScreen() {
   return (
     <div className="auth">
       <h1>Create your account</h1>
-      <form ref={formRef} className="form card" onSubmit={register} noValidate>
+      <form ref={form.formRef} className="form card" onSubmit={register} noValidate>
         <FormError message={formError} />
         <div className="two">
           <Field id="reg-first" label="First name" error={errors.firstName}>

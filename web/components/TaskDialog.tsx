@@ -3,12 +3,13 @@
 // until it is saved or discarded, so an expired session or a reload loses
 // nothing; a restored draft says so.
 
-import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type Task, type TaskStatus } from '@/lib/api';
+import { useEffect, useState } from 'react';
+import { api, ApiError, errorText, type Task, type TaskStatus } from '@/lib/api';
 import { fromLocal, timeZone, toLocalParts } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import Dialog from './Dialog';
-import { Field, FormError, focusFirstError, splitError, type Errors } from './Field';
+import { Field, FormError, type Errors } from './Field';
+import { useFormSubmit } from './useFormSubmit';
 
 interface Values {
   title: string;
@@ -35,6 +36,20 @@ function valuesOf(t: Task | null): Values {
   };
 }
 
+// the form's checks, and the due instant its date and time stand for
+function check(v: Values): { due: string | null; errors: Errors } {
+  const errors: Errors = {};
+  if (!v.title.trim()) errors.title = 'Enter a title.';
+  let due: string | null = null;
+  if (v.date) {
+    due = fromLocal(v.date, v.time);
+    if (!due) errors.date = 'Enter a valid date.';
+  } else if (v.time) {
+    errors.date = 'Enter a date for this time.';
+  }
+  return { due, errors };
+}
+
 const same = (a: Values, b: Values) =>
   a.title === b.title && a.description === b.description && a.date === b.date && a.time === b.time && a.status === b.status;
 
@@ -51,10 +66,8 @@ export default function TaskDialog({
   const initial = valuesOf(task);
   const [values, setValues] = useState<Values>(initial);
   const [restored, setRestored] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  const form = useFormSubmit();
+  const { errors, formError, busy } = form;
   const [tz, setTz] = useState('');
   // the version the edits are based on: a restored draft keeps its own,
   // so a task changed since then is a 412, not a silent overwrite
@@ -63,13 +76,12 @@ export default function TaskDialog({
   useEffect(() => {
     setTz(timeZone());
     const d = loadDraft<Draft>(key);
-    if (d && !same(d, initial)) {
+    if (d && !same(d, valuesOf(task))) {
       setValues({ title: d.title, description: d.description, date: d.date, time: d.time, status: d.status });
       if (task && d.version) setBase(d.version);
       setRestored(true);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, task]);
 
   const set = (k: keyof Values) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => {
     const next = { ...values, [k]: e.target.value };
@@ -91,25 +103,10 @@ export default function TaskDialog({
     onClose();
   };
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const errs: Errors = {};
-    if (!values.title.trim()) errs.title = 'Enter a title.';
-    let due: string | null = null;
-    if (values.date) {
-      due = fromLocal(values.date, values.time);
-      if (!due) errs.date = 'Enter a valid date.';
-    } else if (values.time) {
-      errs.date = 'Enter a date for this time.';
-    }
-    setErrors(errs);
-    setFormError(null);
-    if (Object.keys(errs).length) {
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = form.submit({
+    validate: () => check(values).errors,
+    send: async () => {
+      const { due } = check(values);
       let saved: Task;
       if (task) {
         const patch: Record<string, unknown> = {};
@@ -120,7 +117,7 @@ export default function TaskDialog({
         if (Object.keys(patch).length === 0) {
           clearDraft(key);
           onClose();
-          return;
+          return 'leaving';
         }
         saved = (
           await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(task.id)}`, {
@@ -137,32 +134,28 @@ export default function TaskDialog({
       }
       clearDraft(key);
       onSaved(saved, !task);
-    } catch (err) {
-      setBusy(false);
-      if (err instanceof ApiError && err.status === 401) return; // on the way to log in, draft kept
-      if (err instanceof ApiError && err.status === 412 && task) {
-        try {
-          const latest = (await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(task.id)}`)).task;
-          setBase(latest.version);
-          saveDraft(key, { ...values, version: latest.version });
-          setFormError('This task was changed somewhere else since you opened it. Save again to replace that version with yours, or Cancel to keep it.');
-        } catch (e2) {
-          setFormError(splitError(e2, {}).form);
-        }
-      } else if (err instanceof ApiError && err.status === 404 && task) {
-        setFormError('This task no longer exists.');
-      } else {
-        const s = splitError(err, FIELDS);
-        setErrors(s.fields);
-        setFormError(s.form);
+      return 'leaving';
+    },
+    fields: FIELDS,
+    // an expired session never gets here: the draft is kept for after log in
+    explain: async (err) => {
+      if (!(err instanceof ApiError) || !task) return undefined;
+      if (err.status === 404) return 'This task no longer exists.';
+      if (err.status !== 412) return undefined;
+      try {
+        const latest = (await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(task.id)}`)).task;
+        setBase(latest.version);
+        saveDraft(key, { ...values, version: latest.version });
+        return 'This task was changed somewhere else since you opened it. Save again to replace that version with yours, or Cancel to keep it.';
+      } catch (e2) {
+        return errorText(e2);
       }
-      requestAnimationFrame(() => focusFirstError(formRef.current));
-    }
-  };
+    },
+  });
 
   return (
     <Dialog title={task ? 'Edit task' : 'New task'} onClose={close}>
-      <form ref={formRef} onSubmit={submit} noValidate className="form">
+      <form ref={form.formRef} onSubmit={submit} noValidate className="form">
         {restored && (
           <div className="notice" role="status">
             <span>Your unsaved changes were restored.</span>

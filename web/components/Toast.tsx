@@ -3,6 +3,7 @@
 // readers (a polite live region that is always in the page).
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import styles from './Toast.module.css';
 
 export function useToast(): [React.ReactNode, (s: string) => void] {
   const [text, setText] = useState('');
@@ -15,7 +16,7 @@ export function useToast(): [React.ReactNode, (s: string) => void] {
   }, []);
   useEffect(() => () => clearTimeout(timer.current), []);
   const node = (
-    <p className="toast" role="status" aria-live="polite">
+    <p className={styles.toast} role="status" aria-live="polite">
       {text}
     </p>
   );

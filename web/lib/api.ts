@@ -22,6 +22,19 @@ export class ApiError extends Error {
   }
 }
 
+// what request() throws once a session could not be renewed: the page is
+// already on its way to log in, so it shows no error of its own (a 401 of
+// an anonymous request, a wrong password, is a plain ApiError: an answer)
+export class SessionExpired extends ApiError {
+  constructor() {
+    super(401, { code: 'session_expired', message: 'Your session has expired. Please log in again.' });
+  }
+}
+
+export function isSessionRedirect(e: unknown): e is SessionExpired {
+  return e instanceof SessionExpired;
+}
+
 export interface User {
   id: string;
   email: string;
@@ -155,7 +168,7 @@ export async function request<T = unknown>(path: string, o: Options = {}): Promi
     if (await refresh()) res = await send(path, o);
     if (res.status === 401) {
       toLogin('expired');
-      throw new ApiError(401, { code: 'session_expired', message: 'Your session has expired. Please log in again.' });
+      throw new SessionExpired();
     }
   }
   const text = res.status === 204 ? '' : await res.text();

@@ -4,7 +4,7 @@
 // through api.ts: one refresh, then log in).
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, errorText, markSession, type User } from './api';
+import { api, errorText, isSessionRedirect, markSession, type User } from './api';
 
 type Status = 'unknown' | 'loading' | 'in' | 'error';
 
@@ -36,8 +36,8 @@ export function SessionProvider({ children }: { children: React.ReactNode }) {
     api<{ user: User }>('/api/users/me')
       .then((d) => setUser(d.user))
       .catch((e) => {
-        // 401: api.ts is already on its way to the log-in page
-        if (e instanceof ApiError && e.status === 401) return;
+        // the session ended: api.ts is already on its way to the log-in page
+        if (isSessionRedirect(e)) return;
         setStatus('error');
         setError(errorText(e));
       });

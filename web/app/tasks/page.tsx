@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import TasksScreen from '@/components/TasksScreen';
+import TasksScreen from '@/components/tasks/TasksScreen';
 
 export const metadata: Metadata = { title: 'Tasks' };
 

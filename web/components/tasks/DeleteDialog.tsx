@@ -1,0 +1,66 @@
+'use client';
+// "Delete task?": the DELETE carries the version shown; when the task was
+// changed elsewhere meanwhile (412) the dialog shows the latest version and
+// asks again.
+
+import { useState } from 'react';
+import { api, ApiError, errorText, isSessionRedirect, type Task } from '@/lib/api';
+import Dialog from '../Dialog';
+import { taskPath } from './useTaskMutations';
+
+export default function DeleteDialog({
+  task,
+  onDeleted,
+  onClose,
+  onChanged,
+}: {
+  task: Task;
+  onDeleted: (t: Task) => void;
+  onClose: () => void;
+  onChanged: (t: Task) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(task.version);
+  const del = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(taskPath(task.id), { method: 'DELETE', headers: { 'If-Match': `"${version}"` } });
+      onDeleted(task);
+    } catch (e) {
+      setBusy(false);
+      if (e instanceof ApiError && e.status === 404) onDeleted(task);
+      else if (e instanceof ApiError && e.status === 412) {
+        try {
+          const latest = (await api<{ task: Task }>(taskPath(task.id))).task;
+          onChanged(latest);
+          setVersion(latest.version);
+          setError('This task was changed somewhere else in the meantime. Delete it anyway?');
+        } catch (e2) {
+          setError(errorText(e2));
+        }
+      } else if (!isSessionRedirect(e)) setError(errorText(e));
+    }
+  };
+  return (
+    <Dialog title="Delete task?" onClose={onClose} narrow>
+      <p>
+        Delete <strong>“{task.title}”</strong>? This cannot be undone.
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="btn danger-solid" onClick={del} disabled={busy}>
+          {busy ? 'Deleting…' : 'Delete'}
+        </button>
+        <button type="button" className="btn" onClick={onClose} disabled={busy} data-autofocus>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
+  );
+}
