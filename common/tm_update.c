@@ -73,9 +73,14 @@ tm_update_cond(tm_update_t *u, const char *expr)
 void
 tm_update_value(tm_update_t *u, const char *ph, json_t *value)
 {
-    if (value == NULL || ph[0] != ':'
-        || json_object_set_new(u->values, ph, value) != 0)
-    {
+    if (value == NULL || ph[0] != ':') {
+        json_decref(value);
+        u->failed = 1;
+        return;
+    }
+
+    /* json_object_set_new takes the reference even when it fails */
+    if (json_object_set_new(u->values, ph, value) != 0) {
         u->failed = 1;
     }
 }
