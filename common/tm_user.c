@@ -15,6 +15,12 @@
       NULL, 0, 0, NULL, NULL }
 
 
+/* the account's email, as every body that names one takes it */
+#define tm_user_email_row                                                     \
+    tm_user_row("email", TM_FIELD_STRING, TM_FIELD_REQUIRED|TM_FIELD_LOWER,    \
+                email, tm_valid_email, NULL)
+
+
 static const tm_field_t  tm_user_prefs[] = {
     tm_user_row("email", TM_FIELD_BOOL, 0, pref_email, NULL, NULL),
     tm_user_row("sms", TM_FIELD_BOOL, 0, pref_sms, NULL, NULL),
@@ -22,9 +28,7 @@ static const tm_field_t  tm_user_prefs[] = {
 };
 
 const tm_field_t  tm_user_register_body[] = {
-    tm_user_row("email", TM_FIELD_STRING,
-                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
-                NULL),
+    tm_user_email_row,
     tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
                 tm_valid_password, "weak_password"),
     tm_user_row("firstName", TM_FIELD_STRING, TM_FIELD_REQUIRED,
@@ -37,18 +41,14 @@ const tm_field_t  tm_user_register_body[] = {
 };
 
 const tm_field_t  tm_user_confirm_body[] = {
-    tm_user_row("email", TM_FIELD_STRING,
-                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
-                NULL),
+    tm_user_email_row,
     tm_user_row("code", TM_FIELD_STRING, TM_FIELD_REQUIRED, code,
                 tm_valid_code, NULL),
     tm_field_null
 };
 
 const tm_field_t  tm_user_login_body[] = {
-    tm_user_row("email", TM_FIELD_STRING,
-                TM_FIELD_REQUIRED|TM_FIELD_LOWER, email, tm_valid_email,
-                NULL),
+    tm_user_email_row,
     tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
                 tm_valid_present, NULL),
     tm_field_null

@@ -227,6 +227,8 @@ ngx_int_t ngx_taskmgr_creds_fetch(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t backend, const char *op, json_t *body, ngx_uint_t flags,
     ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_ddb_put_new(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *item, ngx_taskmgr_step_pt next);
 #define ngx_taskmgr_ddb(r, ctx, op, body, next)                               \
     ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, op, body, 0, next)
 #define ngx_taskmgr_cognito(r, ctx, op, body, next)                           \

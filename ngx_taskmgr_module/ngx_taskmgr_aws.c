@@ -112,6 +112,26 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
+/* PutItem of a new item (takes it): a replay or a clash with an item of
+ * that key fails the condition instead of overwriting */
+
+ngx_int_t
+ngx_taskmgr_ddb_put_new(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *item, ngx_taskmgr_step_pt next)
+{
+    return ngx_taskmgr_ddb(r, ctx, "PutItem",
+                           item ? json_pack("{s:s, s:o, s:s}",
+                                            "TableName",
+                                            ctx->conf->table.data,
+                                            "Item", item,
+                                            "ConditionExpression",
+                                            "attribute_not_exists("
+                                            "EntityPartition)")
+                                : NULL,
+                           next);
+}
+
+
 /* the Authorization header of the call (h[0] is Host, h[2] X-Amz-Date) */
 
 static char *

@@ -158,13 +158,8 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ngx_taskmgr_json_track(r, t->task);
 
-    return ngx_taskmgr_ddb(r, ctx, "PutItem",
-                           json_pack("{s:s, s:O, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Item", t->task,
-                                     "ConditionExpression",
-                                     "attribute_not_exists(EntitySort)"),
-                           ngx_taskmgr_tasks_created);
+    return ngx_taskmgr_ddb_put_new(r, ctx, json_incref(t->task),
+                                   ngx_taskmgr_tasks_created);
 }
 
 

@@ -205,13 +205,8 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
         n.task_title = "";
     }
 
-    return ngx_taskmgr_ddb(r, ctx, "PutItem",
-                           json_pack("{s:s, s:o, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Item", tm_notification_item(&n),
-                                     "ConditionExpression",
-                                     "attribute_not_exists(EntitySort)"),
-                           ngx_taskmgr_tasks_notified);
+    return ngx_taskmgr_ddb_put_new(r, ctx, tm_notification_item(&n),
+                                   ngx_taskmgr_tasks_notified);
 }
 
 

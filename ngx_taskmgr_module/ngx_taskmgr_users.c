@@ -876,13 +876,7 @@ ngx_taskmgr_users_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     ngx_taskmgr_json_track(r, u->item);
 
-    return ngx_taskmgr_ddb(r, ctx, "PutItem",
-                           json_pack("{s:s, s:O, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Item", u->item,
-                                     "ConditionExpression",
-                                     "attribute_not_exists(EntityPartition)"),
-                           next);
+    return ngx_taskmgr_ddb_put_new(r, ctx, json_incref(u->item), next);
 }
 
 
