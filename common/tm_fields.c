@@ -239,7 +239,6 @@ tm_fields_string(const json_t *v, const tm_field_t *f, const char *path,
     char                *copy;
     size_t               len;
     const char          *s, *why;
-    const char *const   *e;
 
     if (!json_is_string(v)) {
         return tm_fields_fail(err, "invalid_field", "must be a string", path,
@@ -268,13 +267,7 @@ tm_fields_string(const json_t *v, const tm_field_t *f, const char *path,
     }
 
     if (f->kind == TM_FIELD_ENUM) {
-        for (e = f->values; *e; e++) {
-            if (strcmp(*e, s) == 0) {
-                break;
-            }
-        }
-
-        if (*e == NULL) {
+        if (tm_enum_index(f->values, s, len) < 0) {
             return tm_fields_fail(err, "invalid_field",
                                   f->message ? f->message
                                              : "is not one of the values "

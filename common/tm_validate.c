@@ -386,20 +386,65 @@ tm_valid_description(const char *s, size_t len)
 }
 
 
-const char *
-tm_valid_status(const char *s, size_t len)
-{
-    static const char  *statuses[] = { "pending", "in_progress", "completed",
-                                       NULL };
-    const char        **st;
+/* in the order of the bits of tm_valid_status_list's mask */
+const char *const  tm_task_statuses[] = {
+    "pending", "in_progress", "completed", NULL
+};
 
-    for (st = statuses; *st; st++) {
-        if (strlen(*st) == len && memcmp(*st, s, len) == 0) {
-            return NULL;
+
+long
+tm_enum_index(const char *const *values, const char *s, size_t len)
+{
+    long  i;
+
+    for (i = 0; values[i]; i++) {
+        if (strlen(values[i]) == len && memcmp(values[i], s, len) == 0) {
+            return i;
         }
     }
 
-    return "must be pending, in_progress or completed";
+    return -1;
+}
+
+
+const char *
+tm_valid_status(const char *s, size_t len)
+{
+    return tm_enum_index(tm_task_statuses, s, len) >= 0
+           ? NULL : "must be pending, in_progress or completed";
+}
+
+
+const char *
+tm_valid_status_list(const char *s, size_t len, unsigned *mask)
+{
+    long         i;
+    const char  *e, *end;
+
+    *mask = 0;
+    end = s + len;
+
+    for ( ;; ) {
+        e = memchr(s, ',', (size_t) (end - s));
+        if (e == NULL) {
+            e = end;
+        }
+
+        i = tm_enum_index(tm_task_statuses, s, (size_t) (e - s));
+        if (i < 0) {
+            *mask = 0;
+            return "must be pending, in_progress or completed, or a "
+                   "comma list of them";
+        }
+
+        *mask |= 1u << i;
+
+        if (e == end) {
+            return NULL;
+        }
+
+        s = e + 1;
+    }
 }
 
 

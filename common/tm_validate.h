@@ -44,6 +44,17 @@ const char *tm_valid_description(const char *s, size_t len); /* 0..5000 */
 const char *tm_valid_status(const char *s, size_t len);     /* task status */
 const char *tm_valid_datetime(const char *s, size_t len);   /* RFC 3339 */
 
+/* the task statuses, NULL-terminated */
+extern const char *const  tm_task_statuses[];
+
+/* the index of s (len bytes, exact, case-sensitive) in the NULL-terminated
+ * values, or -1 */
+long tm_enum_index(const char *const *values, const char *s, size_t len);
+
+/* "pending,completed": *mask gets bit i for tm_task_statuses[i]; NULL, or
+ * the reason (and *mask 0) when an item is not a status */
+const char *tm_valid_status_list(const char *s, size_t len, unsigned *mask);
+
 /* lower-cases ASCII letters in place */
 void tm_ascii_lower(char *s, size_t len);
 

@@ -15,17 +15,10 @@
 
 static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
-static const char *ngx_taskmgr_tasks_arg_status(ngx_taskmgr_tasks_t *t,
-    ngx_str_t *value);
 static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
 static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-
-
-static const char  *ngx_taskmgr_tasks_statuses[] = {
-    "pending", "in_progress", "completed"
-};
 
 
 ngx_int_t
@@ -141,12 +134,12 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
     /* at most "#st IN (:s0, :s1, :s2)" */
     p = ngx_cpymem(in, "#st IN (", sizeof("#st IN (") - 1);
 
-    for (i = 0; i < 3; i++) {
+    for (i = 0; tm_task_statuses[i]; i++) {
         if (t->statuses & (1 << i)) {
             ngx_sprintf((u_char *) name, ":s%ui%Z", i);
             p = ngx_sprintf(p, "%s%s", p[-1] == '(' ? "" : ", ", name);
             tm_update_value(q, name,
-                            tm_ddb_s(ngx_taskmgr_tasks_statuses[i]));
+                            tm_ddb_s(tm_task_statuses[i]));
         }
     }
 
@@ -158,55 +151,13 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
 }
 
 
-/* status=a,b: a comma list of statuses, each exactly one of them */
-
-static const char *
-ngx_taskmgr_tasks_arg_status(ngx_taskmgr_tasks_t *t, ngx_str_t *value)
-{
-    u_char      *s, *e, *end;
-    ngx_uint_t   i;
-    const char  *why;
-
-    why = NULL;
-    end = value->data + value->len;
-
-    for (s = value->data; why == NULL; s = e + 1) {
-        e = ngx_strlchr(s, end, ',');
-        if (e == NULL) {
-            e = end;
-        }
-
-        for (i = 0; i < 3; i++) {
-            if ((size_t) (e - s)
-                == ngx_strlen(ngx_taskmgr_tasks_statuses[i])
-                && ngx_strncmp(s, ngx_taskmgr_tasks_statuses[i], e - s)
-                   == 0)
-            {
-                t->statuses |= 1 << i;
-                break;
-            }
-        }
-
-        if (i == 3) {
-            why = "must be pending, in_progress or completed, or a "
-                  "comma list of them";
-        }
-
-        if (e == end) {
-            break;
-        }
-    }
-
-    return why;
-}
-
-
 /* status=a,b  dueFrom=  dueTo=  sort=updated|due */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *name, ngx_str_t *value)
 {
+    unsigned              mask;
     long long             epoch;
     const char           *field, *why;
     ngx_taskmgr_tasks_t  *t;
@@ -216,7 +167,9 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     if (name->len == 6 && ngx_strncmp(name->data, "status", 6) == 0) {
         field = "status";
-        why = ngx_taskmgr_tasks_arg_status(t, value);
+        why = tm_valid_status_list((const char *) value->data, value->len,
+                                   &mask);
+        t->statuses |= mask;
 
     } else if ((name->len == 7 && ngx_strncmp(name->data, "dueFrom", 7) == 0)
                || (name->len == 5

@@ -210,6 +210,107 @@ tm_test_notification_json(const json_t *obj, long long now)
 }
 
 
+static const char *
+tm_test_attr(const json_t *item, const char *name, const char *type)
+{
+    return json_string_value(json_object_get(json_object_get(item, name),
+                                             type));
+}
+
+
+static void
+tm_test_notification_item(void **state)
+{
+    char                sk[64];
+    json_t             *a, *b, *c;
+    tm_notification_t   n;
+
+    memset(&n, 0, sizeof(n));
+    n.pk = "USER_abc";
+    n.type = "task_due";
+    n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
+    n.task_title = "Pay rent";
+    n.event = "2026-12-01T17:00:00.000Z";
+    n.timestamp = "2026-11-30T17:00:00.250Z";
+    n.expiry = 1800000000;
+    n.email = 1;
+    n.shards = 8;
+
+    a = tm_notification_item(&n);
+    assert_non_null(a);
+
+    assert_string_equal(tm_test_attr(a, "EntityPartition", "S"),
+                        "USER_abc");
+    assert_int_equal(strlen(tm_test_attr(a, "EntitySort", "S")),
+                     sizeof("NOTIF_") - 1 + TM_NOTIF_ID_LEN);
+    assert_memory_equal(tm_test_attr(a, "EntitySort", "S"), "NOTIF_", 6);
+    assert_true(tm_notification_id_valid(tm_test_attr(a, "EntitySort", "S")
+                                         + 6, TM_NOTIF_ID_LEN));
+    assert_string_equal(tm_test_attr(a, "Type", "S"), "task_due");
+    assert_string_equal(tm_test_attr(a, "TaskId", "S"), n.task_id);
+    assert_string_equal(tm_test_attr(a, "TaskTitle", "S"), "Pay rent");
+    assert_string_equal(tm_test_attr(a, "Message", "S"),
+                        "Task \"Pay rent\" is due at 2026-12-01T17:00:00Z");
+    assert_string_equal(tm_test_attr(a, "NotificationTimestamp", "S"),
+                        n.timestamp);
+    assert_true(json_is_false(json_object_get(json_object_get(a,
+                                              "Notif_isRead"), "BOOL")));
+    assert_string_equal(tm_test_attr(a, "NotificationExpiry", "N"),
+                        "1800000000");
+
+    /* email owed, SMS not: the outbox marker at the event's timestamp */
+    assert_string_equal(tm_test_attr(a, "DeliveryEmail", "S"), "pending");
+    assert_null(json_object_get(a, "DeliverySms"));
+    assert_non_null(tm_test_attr(a, "OutboxShard", "S"));
+    assert_string_equal(tm_test_attr(a, "OutboxAt", "S"), n.timestamp);
+
+    /* the id is the task, type and event's: written twice, one item */
+    b = tm_notification_item(&n);
+    assert_non_null(b);
+    assert_string_equal(tm_test_attr(a, "EntitySort", "S"),
+                        tm_test_attr(b, "EntitySort", "S"));
+    snprintf(sk, sizeof(sk), "%s", tm_test_attr(a, "EntitySort", "S"));
+    json_decref(b);
+
+    /* another event, type or task: another id */
+    n.event = "2026-12-08T17:00:00.000Z";
+    b = tm_notification_item(&n);
+    assert_string_not_equal(tm_test_attr(b, "EntitySort", "S"), sk);
+    json_decref(b);
+
+    n.event = "2026-12-01T17:00:00.000Z";
+    n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c";
+    b = tm_notification_item(&n);
+    assert_string_not_equal(tm_test_attr(b, "EntitySort", "S"), sk);
+    json_decref(b);
+
+    /* a completion, SMS only; nothing owed: no outbox marker */
+    n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
+    n.type = "task_completed";
+    n.email = 0;
+    n.sms = 1;
+    c = tm_notification_item(&n);
+    assert_non_null(c);
+    assert_string_not_equal(tm_test_attr(c, "EntitySort", "S"), sk);
+    assert_string_equal(tm_test_attr(c, "Message", "S"),
+                        "Task \"Pay rent\" was completed");
+    assert_null(json_object_get(c, "DeliveryEmail"));
+    assert_string_equal(tm_test_attr(c, "DeliverySms", "S"), "pending");
+    assert_non_null(json_object_get(c, "OutboxShard"));
+    json_decref(c);
+
+    n.sms = 0;
+    c = tm_notification_item(&n);
+    assert_null(json_object_get(c, "DeliveryEmail"));
+    assert_null(json_object_get(c, "DeliverySms"));
+    assert_null(json_object_get(c, "OutboxShard"));
+    assert_null(json_object_get(c, "OutboxAt"));
+    json_decref(c);
+
+    json_decref(a);
+}
+
+
 static void
 tm_test_notification_write(void **state)
 {
@@ -277,6 +378,7 @@ main(void)
         cmocka_unit_test(tm_test_item_malformed),
         cmocka_unit_test(tm_test_item_many_attrs),
         cmocka_unit_test(tm_test_item_key),
+        cmocka_unit_test(tm_test_notification_item),
         cmocka_unit_test(tm_test_notification_write),
     };
 

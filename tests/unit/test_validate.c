@@ -511,6 +511,196 @@ tm_test_format_rfc3339(void **state)
 }
 
 
+/* what a one-character slip in a list of values would let through */
+static const char  *tm_test_status_misses[] = {
+    "", "cancelled", "canceled", "done", "Completed", "COMPLETED",
+    "completed ", " completed", "complete", "completedx", "Pending",
+    "pending\n", "in-progress", "in progress", "inprogress", "In_Progress",
+    "in_progres", "in_progress_", "pend", "p", "null", "true", "0",
+    "pending,completed"
+};
+
+
+static void
+tm_test_valid_status(void **state)
+{
+    size_t  i, n;
+
+    /* exactly these three, in this order */
+    for (n = 0; tm_task_statuses[n]; n++) { /* count */ }
+    assert_int_equal(n, 3);
+    assert_string_equal(tm_task_statuses[0], "pending");
+    assert_string_equal(tm_task_statuses[1], "in_progress");
+    assert_string_equal(tm_task_statuses[2], "completed");
+
+    for (i = 0; i < n; i++) {
+        assert_null(tm_valid_status(tm_task_statuses[i],
+                                    strlen(tm_task_statuses[i])));
+        assert_int_equal(tm_enum_index(tm_task_statuses, tm_task_statuses[i],
+                                       strlen(tm_task_statuses[i])), i);
+    }
+
+    for (i = 0; i < TM_TEST_N(tm_test_status_misses); i++) {
+        if (tm_valid_status(tm_test_status_misses[i],
+                            strlen(tm_test_status_misses[i])) == NULL)
+        {
+            fail_msg("status \"%s\" accepted", tm_test_status_misses[i]);
+        }
+    }
+
+    /* the length counts, not a NUL: "completed\0" and a prefix */
+    assert_non_null(tm_valid_status("completed\0", 10));
+    assert_non_null(tm_valid_status("completed", 8));
+    assert_string_equal(tm_valid_status("done", 4),
+                        "must be pending, in_progress or completed");
+}
+
+
+static void
+tm_test_valid_status_list(void **state)
+{
+    size_t    i;
+    unsigned  mask;
+
+    static const struct {
+        const char  *s;
+        unsigned     mask;          /* 0: refused */
+    } cases[] = {
+        { "pending", 1 },
+        { "in_progress", 2 },
+        { "completed", 4 },
+        { "pending,completed", 5 },
+        { "completed,pending", 5 },
+        { "pending,in_progress,completed", 7 },
+        { "pending,pending", 1 },
+        { "", 0 },
+        { ",", 0 },
+        { "pending,", 0 },
+        { ",pending", 0 },
+        { "pending,,completed", 0 },
+        { "pending, completed", 0 },
+        { "pending,cancelled", 0 },
+        { "Completed", 0 },
+        { "completed ", 0 },
+        { "pending;completed", 0 },
+    };
+
+    for (i = 0; i < TM_TEST_N(cases); i++) {
+        mask = 99;
+
+        if ((tm_valid_status_list(cases[i].s, strlen(cases[i].s), &mask)
+             == NULL) != (cases[i].mask != 0)
+            || mask != cases[i].mask)
+        {
+            fail_msg("\"%s\": mask %u, want %u", cases[i].s, mask,
+                     cases[i].mask);
+        }
+    }
+}
+
+
+static void
+tm_test_enum_index(void **state)
+{
+    static const char *const  values[] = { "a", "ab", "abc", NULL };
+    static const char *const  none[] = { NULL };
+
+    assert_int_equal(tm_enum_index(values, "a", 1), 0);
+    assert_int_equal(tm_enum_index(values, "ab", 2), 1);
+    assert_int_equal(tm_enum_index(values, "abc", 3), 2);
+    assert_int_equal(tm_enum_index(values, "abc", 2), 1);
+    assert_int_equal(tm_enum_index(values, "abcd", 4), -1);
+    assert_int_equal(tm_enum_index(values, "A", 1), -1);
+    assert_int_equal(tm_enum_index(values, "", 0), -1);
+    assert_int_equal(tm_enum_index(none, "a", 1), -1);
+}
+
+
+static void
+tm_test_valid_title(void **state)
+{
+    char  *s;
+
+    assert_null(tm_valid_title("Pay rent", 8));
+    assert_null(tm_valid_title("x", 1));
+    assert_string_equal(tm_valid_title("", 0), "must not be empty");
+    assert_non_null(tm_valid_title(" \t", 2));
+    assert_non_null(tm_valid_title("a\nb", 3));
+    assert_non_null(tm_valid_title("a\x01", 2));
+    assert_non_null(tm_valid_title("\xc3", 1));
+
+    /* 200 code points, not bytes */
+    s = tm_test_repeat("\xc3\xa9", 200, "");
+    assert_null(tm_valid_title(s, strlen(s)));
+    free(s);
+    s = tm_test_repeat("a", 200, "b");
+    assert_string_equal(tm_valid_title(s, strlen(s)),
+                        "must be at most 200 characters");
+    free(s);
+}
+
+
+static void
+tm_test_valid_description(void **state)
+{
+    char  *s;
+
+    assert_null(tm_valid_description("", 0));
+    assert_null(tm_valid_description("   ", 3));
+    assert_null(tm_valid_description("line 1\nline 2\r\n\tend", 19));
+    assert_non_null(tm_valid_description("a\x1b[31m", 6));
+    assert_non_null(tm_valid_description("a\0b", 3));
+    assert_non_null(tm_valid_description("\xed\xa0\x80", 3));
+
+    s = tm_test_repeat("\xe2\x82\xac", 5000, "");
+    assert_null(tm_valid_description(s, strlen(s)));
+    free(s);
+    s = tm_test_repeat("a", 5000, "\n");
+    assert_string_equal(tm_valid_description(s, strlen(s)),
+                        "must be at most 5000 characters");
+    free(s);
+}
+
+
+static void
+tm_test_valid_datetime(void **state)
+{
+    size_t  i;
+
+    static const char  *good[] = {
+        "2026-11-25T17:00:00Z", "2026-11-25T17:00:00.123Z",
+        "2026-11-25t17:00:00z", "2026-11-25T17:00:00+01:00",
+        "2028-02-29T00:00:00Z", "1970-01-01T00:00:00Z",
+        "9999-12-31T23:59:59Z",
+    };
+    static const char  *bad[] = {
+        "", "2026-11-25", "2026-11-25T17:00Z", "2026-11-25 17:00:00Z",
+        "2026-11-25T17:00:00", "2026-02-30T00:00:00Z",
+        "2027-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-11-25T24:00:00Z", "2026-11-25T23:59:60Z",
+        "1969-12-31T23:59:59Z", "2026-11-25T17:00:00+1:00",
+        "2026-11-25T17:00:00Z ", " 2026-11-25T17:00:00Z", "tomorrow",
+        "1764090000",
+    };
+
+    for (i = 0; i < TM_TEST_N(good); i++) {
+        if (tm_valid_datetime(good[i], strlen(good[i])) != NULL) {
+            fail_msg("\"%s\" refused", good[i]);
+        }
+    }
+
+    for (i = 0; i < TM_TEST_N(bad); i++) {
+        if (tm_valid_datetime(bad[i], strlen(bad[i])) == NULL) {
+            fail_msg("\"%s\" accepted", bad[i]);
+        }
+    }
+
+    assert_string_equal(tm_valid_datetime("x", 1),
+                        "must be an RFC 3339 date-time like "
+                        "2026-11-25T17:00:00Z");
+}
+
+
 int
 main(void)
 {
@@ -522,6 +712,12 @@ main(void)
         cmocka_unit_test(tm_test_valid_password),
         cmocka_unit_test(tm_test_valid_phone),
         cmocka_unit_test(tm_test_ascii_lower),
+        cmocka_unit_test(tm_test_valid_status),
+        cmocka_unit_test(tm_test_valid_status_list),
+        cmocka_unit_test(tm_test_enum_index),
+        cmocka_unit_test(tm_test_valid_title),
+        cmocka_unit_test(tm_test_valid_description),
+        cmocka_unit_test(tm_test_valid_datetime),
         cmocka_unit_test(tm_test_parse_rfc3339),
         cmocka_unit_test(tm_test_format_rfc3339),
     };
