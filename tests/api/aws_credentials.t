@@ -55,11 +55,11 @@ use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use ApiTest qw(:all);
 use TaskmgrCreds qw(:all);
+use TaskmgrNginx qw(:all);
 
 my $suite_run = $ENV{TASKMGR_RUN_DIR};
 plan skip_all => 'needs the suite stack with nginx (TASKMGR_RUN_DIR, TASKMGR_NGINX=1)'
-    unless $suite_run && -f "$suite_run/nginx.conf" && ($ENV{TASKMGR_NGINX} // '') eq '1';
-plan skip_all => 'no nginx binary' unless system('nginx -v >/dev/null 2>&1') == 0;
+    unless suite_nginx_ok();
 
 my $T0 = Time::HiRes::time();
 sub phase { note sprintf '[%5.1f s] %s', Time::HiRes::time() - $T0, $_[0] }
@@ -70,24 +70,6 @@ my $DDB_HOST = '127.0.0.1:' . stack_env('TASKMGR_DDB_PORT');    # the signed Hos
 # TASKMGR_KEEP_TMP=1 keeps the private dirs (confs, logs, records) for a look
 my $tmp = File::Temp->newdir('taskmgr-awscreds.XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{TASKMGR_KEEP_TMP});
 chmod 0755, "$tmp";     # nginx workers run as nobody when the master is root
-
-sub free_ports {
-    my @s = map { IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0, Listen => 1, ReuseAddr => 1)
-                      or die "bind: $!" } 1 .. $_[0];
-    my @p = map { $_->sockport } @s;
-    close $_ for @s;
-    return @p;
-}
-
-sub read_lines {
-    my ($file) = @_;
-    open my $fh, '<', $file or return ();
-    my @l = <$fh>;
-    chomp @l;
-    return @l;
-}
-
-sub slurp { my ($f) = @_; open my $fh, '<:raw', $f or return ''; local $/; return scalar <$fh> }
 
 my $TOKEN = 'tok-' . rand_hex(16);
 my $WRONG = 'wrong-' . rand_hex(16);
@@ -103,28 +85,21 @@ my $creds_port = creds_setup(dir => "$tmp", token => $TOKEN, key_prefix => 'ASIA
 # ---------------------------------------------------------------------------
 # the private nginx instances
 
-my $suite_conf = slurp("$suite_run/nginx.conf");
-
-sub render_conf {
-    my ($dir, $port, $token, $relay_port) = @_;
-    my $c = $suite_conf;
-    my @e;
-    $c =~ s/^worker_processes\s+\d+;/worker_processes  1;/m                 or push @e, 'worker_processes';
-    $c =~ s/^pid\s+\S+;/pid               $dir\/nginx.pid;/m                  or push @e, 'pid';
-    $c =~ s/^error_log\s+\S+\s+\w+;/error_log         $dir\/error.log info;/m or push @e, 'error_log';
-    $c =~ s/^(\s*)access_log\s+\S+;/$1access_log  $dir\/access.log;/m         or push @e, 'access_log';
-    my $n = $c =~ s/^(\s*)(\w+)_temp_path\s+\S+;/$1$2_temp_path  $dir\/tmp\/$2;/mg;
-    push @e, 'temp paths' unless $n == 5;
-    $c =~ s/^(\s*listen\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$port;/m           or push @e, 'listen';
-    $c =~ s{^(\s*)taskmgr_aws_credentials\s+local\s+local;}
-           {${1}taskmgr_aws_credentials_endpoint  /_taskmgr/credentials;\n${1}taskmgr_aws_credentials_token     '$token';}m
-        or push @e, 'taskmgr_aws_credentials local local';
-    $c =~ s/^(\s*upstream taskmgr_dynamodb \{\s*\n\s*server\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$relay_port;/m
-        or push @e, 'upstream taskmgr_dynamodb';
-    $c =~ s{^(http\s*\{\n)}{$1
+# the changes to the derived conf (TaskmgrNginx.pm): credentials from the
+# endpoint, DynamoDB through the relay, the credentials subrequests logged
+sub creds_edit {
+    my ($token, $relay_port, $dir) = @_;
+    return sub {
+        my ($c, $e) = @_;
+        $c =~ s{^(\s*)taskmgr_aws_credentials\s+local\s+local;}
+               {${1}taskmgr_aws_credentials_endpoint  /_taskmgr/credentials;\n${1}taskmgr_aws_credentials_token     '$token';}m
+            or push @$e, 'taskmgr_aws_credentials local local';
+        $c =~ s/^(\s*upstream taskmgr_dynamodb \{\s*\n\s*server\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$relay_port;/m
+            or push @$e, 'upstream taskmgr_dynamodb';
+        $c =~ s{^(http\s*\{\n)}{$1
     log_format  taskmgr_creds_calls  '\$msec \$pid \$status';
-}m or push @e, 'http {';
-    $c =~ s{^(\s*)(location \^~ /_taskmgr/cognito/ \{\n)}{$1location = /_taskmgr/credentials {
+}m or push @$e, 'http {';
+        $c =~ s{^(\s*)(location \^~ /_taskmgr/cognito/ \{\n)}{$1location = /_taskmgr/credentials {
             internal;
             proxy_pass             http://127.0.0.1:$creds_port/v2/credentials/abc;
             proxy_connect_timeout  2s;
@@ -134,94 +109,29 @@ sub render_conf {
             access_log             $dir/credentials.log taskmgr_creds_calls;
         }
 
-$1$2}m or push @e, 'location ^~ /_taskmgr/cognito/';
-    die "cannot derive a conf from $suite_run/nginx.conf: not found: @e\n" if @e;
-    return $c;
-}
-
-# as scripts/stack.sh starts nginx with SANITIZE=1
-sub nginx_env {
-    return () unless $SAN;
-    my ($dir) = @_;
-    chomp(my $asan = `gcc -print-file-name=libasan.so`);
-    chomp(my $ubsan = `gcc -print-file-name=libubsan.so`);
-    return (LD_PRELOAD    => "$asan $ubsan",
-            ASAN_OPTIONS  => "detect_leaks=0:log_path=$dir/sanitizer/asan:abort_on_error=0",
-            UBSAN_OPTIONS => "print_stacktrace=1:log_path=$dir/sanitizer/ubsan");
+$1$2}m or push @$e, 'location ^~ /_taskmgr/cognito/';
+        return $c;
+    };
 }
 
 my %nginx;     # name -> {dir, port, pid, url, relay_port, calls}
 
 sub start_nginx {
     my ($name, $token) = @_;
-    my $dir = "$tmp/$name";
-    my ($port) = free_ports(1);
-    for my $d ($dir, "$dir/tmp", map("$dir/tmp/$_", qw(body proxy fastcgi uwsgi scgi)), "$dir/sanitizer") {
-        mkdir $d;
-        chmod 01777, $d;
-    }
-    for my $f (qw(error.log access.log credentials.log)) {
-        open my $fh, '>>', "$dir/$f" or die "$dir/$f: $!";
-        close $fh;
-        chmod 0666, "$dir/$f";
-    }
-    my $n = $nginx{$name} = { dir => $dir, port => $port, url => "http://127.0.0.1:$port",
-                              calls => "$dir/dynamodb-calls.jsonl" };
-    my $relay_port = $n->{relay_port} = start_recorder($n->{calls}, $DDB_HOST);
-    my $conf = "$dir/nginx.conf";
-    open my $fh, '>', $conf or die "$conf: $!";
-    print $fh render_conf($dir, $port, $token, $relay_port);
-    close $fh;
-    my %env = nginx_env($dir);
-    my $out;
-    {
-        local @ENV{ keys %env } = values %env;
-        $out = `nginx -t -q -p '$dir' -c '$conf' -e '$dir/error.log' 2>&1`;
-    }
-    die "nginx -t failed for $conf:\n$out" if $?;
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        @ENV{ keys %env } = values %env;
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>>', "$dir/nginx.stdout";
-        open STDERR, '>&', \*STDOUT;
-        { exec 'nginx', '-p', $dir, '-c', $conf, '-e', "$dir/error.log" }
-        POSIX::_exit(127);
-    }
-    $n->{pid} = $pid;
-    my $deadline = Time::HiRes::time() + 15;
-    until (IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp')) {
-        die "nginx $name exited while starting:\n" . slurp("$dir/error.log")
-            if waitpid($pid, POSIX::WNOHANG()) == $pid;
-        die "nginx $name does not answer on $port\n" if Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.05);
-    }
-    return $n;
+    my $calls = "$tmp/$name-dynamodb-calls.jsonl";
+    my $relay_port = start_recorder($calls, $DDB_HOST);
+    my $n = nginx_start(name => $name, tmp => "$tmp", logs => ['credentials.log'],
+                        edit => creds_edit($token, $relay_port, "$tmp/$name"));
+    @$n{qw(relay_port calls)} = ($relay_port, $calls);
+    return $nginx{$name} = $n;
 }
 
 sub stop_nginx {
     my ($name) = @_;
     my $n = $nginx{$name} or return;
-    if ($n->{pid}) {
-        kill 'TERM', $n->{pid};
-        my $deadline = Time::HiRes::time() + 10;
-        while (waitpid($n->{pid}, POSIX::WNOHANG()) == 0) {
-            if (Time::HiRes::time() > $deadline) {
-                kill 'KILL', $n->{pid};
-                waitpid $n->{pid}, 0;
-                last;
-            }
-            Time::HiRes::sleep(0.05);
-        }
-        undef $n->{pid};
-    }
+    nginx_stop($n);
     stop_recorder($n->{relay_port}) if $n->{relay_port};
-}
-
-sub children_of {
-    my ($ppid) = @_;
-    opendir my $d, '/proc' or return ();
-    return grep { slurp("/proc/$_/stat") =~ /\)\s+\S+\s+(\d+)/ && $1 == $ppid } grep { /^\d+$/ } readdir $d;
+    delete $n->{relay_port};
 }
 
 END {
@@ -550,15 +460,10 @@ stop_nginx('a');
 stop_nginx('b');
 stop_creds_server();
 for my $n ($A, $B) {
+    nginx_clean_ok($n);
     my $log = slurp("$n->{dir}/error.log");
-    my @bad = grep { /exited on signal|\[(?:alert|emerg)\]/ } split /\n/, $log;
-    is_deeply \@bad, [], "nginx $n->{url}: error.log reports no crash, alert or emerg";
     my @leak = grep { index($log, $_->{secret}) >= 0 || index($log, $_->{token}) >= 0 } grep { $_->{key} } creds_calls();
     is scalar(@leak), 0, "nginx $n->{url}: no served secret key or session token in error.log";
-    if ($SAN) {
-        my @san = glob "$n->{dir}/sanitizer/*san*";
-        is_deeply \@san, [], "nginx $n->{url}: no sanitizer reports" or diag map { slurp($_) } @san;
-    }
 }
 
 done_testing;
