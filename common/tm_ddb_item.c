@@ -39,11 +39,62 @@ tm_ddb_attr_read(tm_jscan_t *s, tm_ddb_attr_t *a)
             }
 
             a->type = 'B';
+
+        } else if (tm_jstr_eq(&type, "L")) {
+            if (a->value.data[0] != '[') {
+                return -1;
+            }
+
+            a->type = 'L';
         }
     }
 
     /* exactly one member */
     return tm_jscan_member(s, &type) == 0 ? 0 : -1;
+}
+
+
+int
+tm_ddb_item_strings(const tm_ddb_item_t *item, const char *name,
+    tm_jout_t *o)
+{
+    int               rc, n;
+    tm_jstr_t         str, type;
+    tm_jscan_t        s;
+    const tm_jstr_t  *list;
+
+    tm_jout_lit(o, "[");
+
+    list = tm_ddb_item_get(item, name, 'L');
+    if (list == NULL) {
+        tm_jout_lit(o, "]");
+        return 0;
+    }
+
+    tm_jscan_init(&s, list->data, list->len);
+
+    if (tm_jscan_array(&s) != 0) {
+        return -1;
+    }
+
+    for (n = 0; (rc = tm_jscan_element(&s)) == 1; n++) {
+        if (tm_jscan_object(&s) != 0 || tm_jscan_member(&s, &type) != 1
+            || !tm_jstr_eq(&type, "S") || tm_jscan_string(&s, &str) != 0
+            || tm_jscan_member(&s, &type) != 0)
+        {
+            return -1;
+        }
+
+        if (n) {
+            tm_jout_lit(o, ",");
+        }
+
+        tm_jout_jstr(o, &str);
+    }
+
+    tm_jout_lit(o, "]");
+
+    return rc;
 }
 
 

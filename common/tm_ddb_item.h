@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "tm_jout.h"
 #include "tm_jscan.h"
 
 
@@ -19,9 +20,9 @@
 
 typedef struct {
     tm_jstr_t            name;
-    char                 type;     /* 'S', 'N', 'B' (BOOL), 0: another */
+    char                 type;     /* 'S', 'N', 'B' (BOOL), 'L', 0: another */
     tm_jstr_t            value;    /* S and N: the string; BOOL: the
-                                    * literal; another: its JSON text */
+                                    * literal; L and another: its JSON text */
 } tm_ddb_attr_t;
 
 typedef struct {
@@ -56,6 +57,11 @@ int tm_ddb_item_n(const tm_ddb_item_t *item, const char *name,
 /* the BOOL attribute, dflt when absent */
 int tm_ddb_item_bool(const tm_ddb_item_t *item, const char *name,
     int dflt);
+
+/* the L attribute of S values as a JSON array of strings into o ([] when
+ * absent): 0, or -1 if it holds anything but strings */
+int tm_ddb_item_strings(const tm_ddb_item_t *item, const char *name,
+    tm_jout_t *o);
 
 /* the S attribute unescaped into out (NUL-terminated): its length, or -1
  * when absent, of another type or longer than size - 1 */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tm_fields.h"
+#include "tm_fold.h"
 #include "tm_validate.h"
 
 
@@ -26,6 +27,9 @@ static int tm_fields_value(const json_t *v, const tm_field_t *f,
     void *alloc_data, tm_field_error_t *err);
 static int tm_fields_string(const json_t *v, const tm_field_t *f,
     const char *path, const char **out, tm_field_alloc_pt alloc,
+    void *alloc_data, tm_field_error_t *err);
+static int tm_fields_strings(const json_t *v, const tm_field_t *f,
+    const char *path, tm_field_strings_t *out, tm_field_alloc_pt alloc,
     void *alloc_data, tm_field_error_t *err);
 static void tm_fields_absent(const tm_field_t *table, void *target);
 static const tm_field_t *tm_fields_find(const tm_field_t *table,
@@ -186,6 +190,10 @@ tm_fields_value(const json_t *v, const tm_field_t *f, const char *path,
         return tm_fields_object(v, f->fields, sub, TM_BODY_OPTIONAL, target,
                                 alloc, alloc_data, err);
 
+    case TM_FIELD_STRINGS:
+        return tm_fields_strings(v, f, path, (tm_field_strings_t *) p, alloc,
+                                 alloc_data, err);
+
     default:
         if (tm_fields_string(v, f, path, (const char **) p, alloc,
                              alloc_data, err)
@@ -276,7 +284,9 @@ tm_fields_string(const json_t *v, const tm_field_t *f, const char *path,
         }
     }
 
-    why = (f->kind == TM_FIELD_STRING && f->valid) ? f->valid(s, len) : NULL;
+    why = ((f->kind == TM_FIELD_STRING || f->kind == TM_FIELD_STRINGS)
+           && f->valid)
+          ? f->valid(s, len) : NULL;
 
     if (why) {
         return tm_fields_fail(err, f->code ? f->code : "invalid_field", why,
@@ -284,6 +294,76 @@ tm_fields_string(const json_t *v, const tm_field_t *f, const char *path,
     }
 
     *out = s;
+
+    return 0;
+}
+
+
+/* an array of strings, each as a STRING row would read it */
+
+static int
+tm_fields_strings(const json_t *v, const tm_field_t *f, const char *path,
+    tm_field_strings_t *out, tm_field_alloc_pt alloc, void *alloc_data,
+    tm_field_error_t *err)
+{
+    long         k;
+    char        *fold;
+    size_t       i, n, size;
+    const char  *s;
+
+    if (!json_is_array(v) || json_array_size(v) > (size_t) f->max) {
+        return tm_fields_fail(err, "invalid_field",
+                              f->message ? f->message
+                                         : "must be an array of strings",
+                              path, f->name);
+    }
+
+    n = json_array_size(v);
+    out->items = alloc(alloc_data, (n + 1) * sizeof(const char *));
+    out->folded = alloc(alloc_data, (n + 1) * sizeof(const char *));
+
+    if (out->items == NULL || out->folded == NULL) {
+        return tm_fields_fail(err, "invalid_field", "out of memory", path,
+                              f->name);
+    }
+
+    for (i = 0; i < n; i++) {
+        if (tm_fields_string(json_array_get(v, i), f, path, &s, alloc,
+                             alloc_data, err)
+            != 0)
+        {
+            return -1;
+        }
+
+        out->items[i] = s;
+        out->folded[i] = s;
+
+        if (!(f->flags & TM_FIELD_FOLD)) {
+            continue;
+        }
+
+        /* folding can make a character three */
+        size = strlen(s) * 3 + 1;
+        fold = alloc(alloc_data, size);
+        if (fold == NULL || tm_fold_case(s, strlen(s), fold, size) < 0) {
+            return tm_fields_fail(err, "invalid_field", "must be valid UTF-8",
+                                  path, f->name);
+        }
+
+        for (k = 0; k < (long) i; k++) {
+            if (strcmp(out->folded[k], fold) == 0) {
+                return tm_fields_fail(err, "invalid_field",
+                                      "must not hold the same value twice "
+                                      "(case is ignored)", path, f->name);
+            }
+        }
+
+        out->folded[i] = fold;
+    }
+
+    out->items[n] = NULL;
+    out->folded[n] = NULL;
+    out->n = (long) n;
 
     return 0;
 }
@@ -311,6 +391,10 @@ tm_fields_absent(const tm_field_t *table, void *target)
         case TM_FIELD_OBJECT:
             *(int *) p = 0;
             tm_fields_absent(f->fields, target);
+            break;
+
+        case TM_FIELD_STRINGS:
+            ((tm_field_strings_t *) p)->n = -1;
             break;
 
         default:

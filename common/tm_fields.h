@@ -22,13 +22,17 @@ typedef enum {
                               "2026-11-25T17:00:00Z" */
     TM_FIELD_BOOL,         /* int: -1 absent, 0, 1 */
     TM_FIELD_INT,          /* long long: min..max, TM_FIELD_NO_INT absent */
-    TM_FIELD_OBJECT        /* int: 1 when present; members in fields */
+    TM_FIELD_OBJECT,       /* int: 1 when present; members in fields */
+    TM_FIELD_STRINGS       /* tm_field_strings_t: an array of at most max
+                              strings, each checked by valid() */
 } tm_field_kind_e;
 
 /* row flags */
 #define TM_FIELD_REQUIRED   0x01
 #define TM_FIELD_NULLABLE   0x02  /* JSON null allowed: strings read "" */
 #define TM_FIELD_LOWER      0x04  /* ASCII lower-cased before valid() */
+#define TM_FIELD_FOLD       0x08  /* STRINGS: case-folded copies made, and
+                                     two that fold alike refused */
 
 /* how the body as a whole is read */
 #define TM_BODY_OPTIONAL    0     /* no body: every field absent */
@@ -40,6 +44,14 @@ typedef enum {
 
 
 typedef const char *(*tm_field_valid_pt)(const char *s, size_t len);
+
+/* a STRINGS field: n is -1 when absent; folded with TM_FIELD_FOLD */
+typedef struct {
+    const char              **items;
+    const char              **folded;
+    long                      n;
+} tm_field_strings_t;
+
 typedef void *(*tm_field_alloc_pt)(void *data, size_t size);
 
 typedef struct tm_field_s  tm_field_t;
@@ -54,9 +66,10 @@ struct tm_field_s {
                                              "invalid_field" */
     const char *const        *values;     /* ENUM: NULL-ended */
     long long                 min;        /* INT */
-    long long                 max;
+    long long                 max;        /* INT; STRINGS: most items */
     const tm_field_t         *fields;     /* OBJECT: its members */
-    const char               *message;    /* ENUM, OBJECT: the refusal */
+    const char               *message;    /* ENUM, OBJECT, STRINGS: the
+                                             refusal of the whole value */
 };
 
 /* the end of a table */
@@ -81,9 +94,10 @@ extern const tm_field_t  tm_no_body[];
 /*
  * Reads body (an object, or NULL when none was sent) into target by the
  * table.  Absent fields are left as the kind's "absent" (NULL strings, -1
- * booleans, TM_FIELD_NO_INT numbers, 0 objects), so target needs no
+ * booleans, TM_FIELD_NO_INT numbers, 0 objects, n -1), so target needs no
  * initialising.  alloc (e.g. the request's pool) provides copies for
- * LOWER and DATETIME values; strings otherwise point into body.  0 on
+ * LOWER and DATETIME values, STRINGS arrays and folded copies; strings
+ * otherwise point into body.  0 on
  * success, -1 with err filled (the status is always 400).
  */
 int tm_fields_read(const json_t *body, const tm_field_t *table,

@@ -23,8 +23,18 @@ const tm_field_t  tm_task_body[] = {
       offsetof(tm_task_fields_t, due), NULL, NULL, NULL, 0, 0, NULL, NULL },
     { "status", TM_FIELD_STRING, 0, offsetof(tm_task_fields_t, status),
       tm_valid_status, NULL, NULL, 0, 0, NULL, NULL },
+    { "priority", TM_FIELD_INT, 0, offsetof(tm_task_fields_t, priority),
+      NULL, NULL, NULL, 1, TM_PRIORITY_LOW, NULL,
+      "must be a whole number from 1 (highest) to 4" },
+    { "labels", TM_FIELD_STRINGS, TM_FIELD_FOLD,
+      offsetof(tm_task_fields_t, labels), tm_valid_label, NULL, NULL, 0,
+      TM_LABELS_MAX, NULL, "must be an array of at most 10 labels" },
     tm_field_null
 };
+
+
+static json_t *tm_task_labels(const tm_field_strings_t *labels,
+    int folded);
 
 
 static int tm_task_is(const char *status, const char *s);
@@ -192,6 +202,7 @@ tm_task_version(const tm_ddb_item_t *item)
 long
 tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
 {
+    long long         priority;
     tm_jstr_t         id;
     tm_jout_t         o;
     const tm_jstr_t  *title, *desc, *status;
@@ -234,6 +245,15 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     tm_jout_lit(&o, ",\"notificationSent\":");
 
     tm_jout_bool(&o, tm_ddb_item_bool(item, "NotificationSent", 0));
+
+    tm_jout_lit(&o, ",\"priority\":");
+    tm_jout_int(&o, tm_ddb_item_n(item, "Priority", &priority) == 0
+                    ? priority : TM_PRIORITY_LOW);
+    tm_jout_lit(&o, ",\"labels\":");
+
+    if (tm_ddb_item_strings(item, "Labels", &o) != 0) {
+        return TM_WRITE_NOT_ITEM;
+    }
 
     tm_jout_lit(&o, ",\"version\":");
     tm_jout_int(&o, tm_task_version(item));
@@ -279,6 +299,20 @@ tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
 
     if (f->description && *f->description) {
         json_object_set_new(item, "Description", tm_ddb_s(f->description));
+    }
+
+    json_object_set_new(item, "Priority",
+                        tm_ddb_n(f->priority != TM_FIELD_NO_INT
+                                 ? f->priority : TM_PRIORITY_LOW));
+
+    if (f->labels.n > 0
+        && (json_object_set_new(item, "Labels",
+                                tm_task_labels(&f->labels, 0)) != 0
+            || json_object_set_new(item, "LabelKeys",
+                                   tm_task_labels(&f->labels, 1)) != 0))
+    {
+        json_decref(item);
+        return NULL;
     }
 
     if (tm_task_is(status, "completed")) {
@@ -356,6 +390,20 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
         tm_update_remove(u, "Description");
     }
 
+    if (f->priority != TM_FIELD_NO_INT) {
+        tm_update_set_value(u, "Priority", ":pr", tm_ddb_n(f->priority));
+    }
+
+    if (f->labels.n > 0) {
+        tm_update_set_value(u, "Labels", ":lb", tm_task_labels(&f->labels, 0));
+        tm_update_set_value(u, "LabelKeys", ":lk",
+                            tm_task_labels(&f->labels, 1));
+
+    } else if (f->labels.n == 0) {
+        tm_update_remove(u, "Labels");
+        tm_update_remove(u, "LabelKeys");
+    }
+
     if (fx->due_changed) {
         tm_update_set_value(u, "NotificationSent", ":f", tm_ddb_bool(0));
         tm_update_set_value(u, "TaskDueSort", ":ds",
@@ -391,4 +439,28 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
     }
 
     return u->failed ? -1 : 0;
+}
+
+
+/* {"L": [{"S": label}...]}: as written, or case-folded for label= */
+
+static json_t *
+tm_task_labels(const tm_field_strings_t *labels, int folded)
+{
+    long     i;
+    json_t  *list;
+
+    list = json_array();
+
+    for (i = 0; list && i < labels->n; i++) {
+        if (json_array_append_new(list, tm_ddb_s(folded ? labels->folded[i]
+                                                        : labels->items[i]))
+            != 0)
+        {
+            json_decref(list);
+            return NULL;
+        }
+    }
+
+    return list ? json_pack("{s:o}", "L", list) : NULL;
 }

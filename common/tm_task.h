@@ -27,10 +27,12 @@
 /* the task fields of a POST or PATCH body (NULL: absent or unchanged, "":
  * cleared); dueDate is UTC seconds */
 typedef struct {
-    const char  *title;
-    const char  *description;
-    const char  *due;
-    const char  *status;
+    const char          *title;
+    const char          *description;
+    const char          *due;
+    const char          *status;
+    long long            priority;  /* TM_FIELD_NO_INT: absent */
+    tm_field_strings_t   labels;    /* n -1: absent */
 } tm_task_fields_t;
 
 /* what a write does beyond its fields */
@@ -44,7 +46,7 @@ typedef struct {
 } tm_task_effects_t;
 
 /* the body of POST and PATCH /api/tasks: {title, description, dueDate,
- * status}, into a tm_task_fields_t (tm_fields.h) */
+ * status, priority, labels}, into a tm_task_fields_t (tm_fields.h) */
 extern const tm_field_t  tm_task_body[];
 
 

@@ -386,6 +386,26 @@ tm_valid_description(const char *s, size_t len)
 }
 
 
+/* a label: one line of 1 to 40 characters without the characters that
+ * mark lists, labels and separators in quick add and in label= filters */
+const char *
+tm_valid_label(const char *s, size_t len)
+{
+    const char  *why;
+
+    why = tm_valid_text(s, len, TM_LABEL_MAX, 1, 0);
+    if (why) {
+        return why;
+    }
+
+    if (memchr(s, '#', len) || memchr(s, '@', len) || memchr(s, ',', len)) {
+        return "must not contain #, @ or ,";
+    }
+
+    return NULL;
+}
+
+
 /* in the order of the bits of tm_valid_status_list's mask */
 const char *const  tm_task_statuses[] = {
     "pending", "in_progress", "completed", NULL
@@ -445,6 +465,33 @@ tm_valid_status_list(const char *s, size_t len, unsigned *mask)
 
         s = e + 1;
     }
+}
+
+
+const char *
+tm_valid_priority_list(const char *s, size_t len, unsigned *mask)
+{
+    size_t  i;
+
+    *mask = 0;
+
+    /* digits 1 to 4, one each, between commas */
+    for (i = 0; i < len; i += 2) {
+        if (s[i] < '1' || s[i] > '0' + TM_PRIORITY_LOW
+            || (i + 1 < len && s[i + 1] != ',') || i + 1 == len - 1)
+        {
+            *mask = 0;
+            return "must be 1, 2, 3 or 4, or a comma list of them";
+        }
+
+        *mask |= 1u << (s[i] - '0');
+    }
+
+    if (len == 0) {
+        return "must be 1, 2, 3 or 4, or a comma list of them";
+    }
+
+    return NULL;
 }
 
 

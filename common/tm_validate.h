@@ -16,6 +16,9 @@
 #define TM_NAME_MAX      100
 #define TM_TITLE_MAX     200
 #define TM_DESCRIPTION_MAX  5000
+#define TM_LABEL_MAX     40       /* characters in a label */
+#define TM_LABELS_MAX    10       /* labels on a task */
+#define TM_PRIORITY_LOW  4        /* 1 is the highest, 4 the default */
 #define TM_PASSWORD_MIN  12
 #define TM_PASSWORD_MAX  256
 
@@ -42,6 +45,7 @@ const char *tm_valid_code(const char *s, size_t len);       /* alnum 1..16 */
 const char *tm_valid_title(const char *s, size_t len);      /* 1..200 */
 const char *tm_valid_description(const char *s, size_t len); /* 0..5000 */
 const char *tm_valid_status(const char *s, size_t len);     /* task status */
+const char *tm_valid_label(const char *s, size_t len);      /* 1..40, no #@, */
 const char *tm_valid_datetime(const char *s, size_t len);   /* RFC 3339 */
 
 /* the task statuses, NULL-terminated */
@@ -54,6 +58,11 @@ long tm_enum_index(const char *const *values, const char *s, size_t len);
 /* "pending,completed": *mask gets bit i for tm_task_statuses[i]; NULL, or
  * the reason (and *mask 0) when an item is not a status */
 const char *tm_valid_status_list(const char *s, size_t len, unsigned *mask);
+
+/* "1,2": *mask gets bit p for each priority p (1..4); NULL, or the reason
+ * (and *mask 0) */
+const char *tm_valid_priority_list(const char *s, size_t len,
+    unsigned *mask);
 
 /* lower-cases ASCII letters in place */
 void tm_ascii_lower(char *s, size_t len);

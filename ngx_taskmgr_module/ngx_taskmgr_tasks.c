@@ -37,6 +37,8 @@ const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
+    { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
+      ngx_taskmgr_labels_list },
     { ngx_null_string, 0, 0, NULL }
 };
 
@@ -116,6 +118,7 @@ ngx_taskmgr_tasks_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     tm_user_key(ctx->auth.sub, t->pk, sizeof(t->pk));
     t->if_match = -1;
+    t->completed = -1;
     ctx->data = t;
 
     return t;

@@ -2,7 +2,8 @@
  * The task service's own state and the steps its files share: routes and
  * single tasks (ngx_taskmgr_tasks.c), PATCH and the completion chain
  * (ngx_taskmgr_tasks_patch.c), listings (ngx_taskmgr_tasks_list.c), all
- * using ngx_taskmgr_tasks_reply.c.
+ * using ngx_taskmgr_tasks_reply.c; the labels in use
+ * (ngx_taskmgr_labels.c).
  */
 
 #ifndef _NGX_TASKMGR_TASKS_H_INCLUDED_
@@ -11,6 +12,7 @@
 
 #include "ngx_taskmgr.h"
 #include "tm_task.h"
+#include "tm_validate.h"
 
 
 typedef struct {
@@ -28,6 +30,10 @@ typedef struct {
     /* GET list */
     ngx_uint_t                 sort_due;
     ngx_uint_t                 statuses;
+    ngx_uint_t                 priorities;    /* bit p: priority p */
+    ngx_int_t                  completed;     /* -1: not asked */
+    const char                *labels[TM_LABELS_MAX];  /* folded */
+    ngx_uint_t                 nlabels;
     char                       due_from[24];
     char                       due_to[24];
 } ngx_taskmgr_tasks_t;
@@ -45,6 +51,8 @@ ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_tasks_list(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 

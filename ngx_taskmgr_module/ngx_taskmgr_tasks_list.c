@@ -5,8 +5,11 @@
  * ngx_taskmgr_page.c.
  */
 
+#include <openssl/sha.h>
+
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
+#include "tm_fold.h"
 #include "tm_validate.h"
 
 
@@ -15,8 +18,12 @@
 
 static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+static const char *ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r,
+    ngx_taskmgr_tasks_t *t, ngx_str_t *value);
 static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
+static void ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg,
+    ngx_taskmgr_tasks_t *t, tm_update_t *q);
 static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
@@ -58,15 +65,13 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
     pg->write = ngx_taskmgr_tasks_write;
     pg->done = ngx_taskmgr_tasks_listed;
-    ngx_snprintf((u_char *) pg->listing, sizeof(pg->listing) - 1,
-                 "tasks|%s|%ui|%s|%s%Z", t->sort_due ? "due" : "updated",
-                 t->statuses, t->due_from, t->due_to);
 
     /* the filter is built as an update's condition: same placeholders,
      * same failure on a build error */
     tm_update_init(&q);
     tm_update_value(&q, ":pk", tm_ddb_s(t->pk));
     ngx_taskmgr_tasks_filter(t, &q);
+    ngx_taskmgr_tasks_listing(pg, t, &q);
 
     pg->query = q.failed ? NULL
                 : json_pack("{s:s, s:s, s:s, s:O, s:b}",
@@ -102,7 +107,7 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static void
 ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
 {
-    u_char      in[64], *p;
+    u_char      in[96], *p;
     char        name[8];
     ngx_uint_t  i;
 
@@ -125,6 +130,38 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
     } else if (t->due_to[0]) {
         tm_update_cond(q, "DueDate <= :dt");
         tm_update_value(q, ":dt", tm_ddb_s(t->due_to));
+    }
+
+    /* every label asked: "contains(LabelKeys, :l0) AND ..." */
+    for (i = 0; i < t->nlabels; i++) {
+        ngx_sprintf((u_char *) name, ":l%ui%Z", i);
+        ngx_sprintf(in, "contains(LabelKeys, %s)%Z", name);
+        tm_update_cond(q, (const char *) in);
+        tm_update_value(q, name, tm_ddb_s(t->labels[i]));
+    }
+
+    if (t->priorities) {
+        /* tasks written before priorities existed are priority 4 */
+        p = ngx_cpymem(in, "(Priority IN (", sizeof("(Priority IN (") - 1);
+
+        for (i = 1; i <= TM_PRIORITY_LOW; i++) {
+            if (t->priorities & (1 << i)) {
+                ngx_sprintf((u_char *) name, ":p%ui%Z", i);
+                p = ngx_sprintf(p, "%s%s", p[-1] == '(' ? "" : ", ", name);
+                tm_update_value(q, name, tm_ddb_n((long long) i));
+            }
+        }
+
+        p = ngx_sprintf(p, ")%s)%Z",
+                        (t->priorities & (1 << TM_PRIORITY_LOW))
+                        ? " OR attribute_not_exists(Priority)" : "");
+        tm_update_cond(q, (const char *) in);
+    }
+
+    if (t->completed == 0) {
+        tm_update_cond(q, "#st <> :done");
+        tm_update_value(q, ":done", tm_ddb_s("completed"));
+        tm_update_name(q, "#st", "Status");
     }
 
     if (t->statuses == 0) {
@@ -151,7 +188,76 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
 }
 
 
-/* status=a,b  dueFrom=  dueTo=  sort=updated|due */
+/*
+ * The listing a cursor is bound to: the sort and a digest of the filter
+ * with its values, so that a cursor only continues the very same listing.
+ */
+
+static void
+ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg, ngx_taskmgr_tasks_t *t,
+    tm_update_t *q)
+{
+    char    *text;
+    u_char   md[SHA256_DIGEST_LENGTH], *p;
+    json_t  *what;
+
+    /* a failed build leaves the query NULL: the listing does not matter */
+    what = json_pack("{s:s, s:O}", "f", q->cond.len ? q->cond.data : "",
+                     "v", q->values);
+    text = what ? json_dumps(what, JSON_COMPACT|JSON_SORT_KEYS) : NULL;
+    json_decref(what);
+
+    if (text) {
+        SHA256((u_char *) text, ngx_strlen(text), md);
+        free(text);
+
+    } else {
+        ngx_memzero(md, sizeof(md));
+    }
+
+    p = ngx_cpymem(pg->listing, t->sort_due ? "tasks|due|" : "tasks|updated|",
+                   t->sort_due ? 10 : 14);
+    p = ngx_hex_dump((u_char *) p, md, 16);
+    *p = '\0';
+}
+
+
+/* label=name (repeatable, every one must match): folded as stored */
+
+static const char *
+ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t,
+    ngx_str_t *value)
+{
+    char         *fold;
+    size_t        size;
+    const char   *why;
+
+    why = tm_valid_label((const char *) value->data, value->len);
+    if (why) {
+        return why;
+    }
+
+    if (t->nlabels == TM_LABELS_MAX) {
+        return "at most 10 labels can be asked for";
+    }
+
+    size = value->len * 3 + 1;
+    fold = ngx_pnalloc(r->pool, size);
+    if (fold == NULL
+        || tm_fold_case((const char *) value->data, value->len, fold, size)
+           < 0)
+    {
+        return "must be valid UTF-8";
+    }
+
+    t->labels[t->nlabels++] = fold;
+
+    return NULL;
+}
+
+
+/* status=a,b  dueFrom=  dueTo=  sort=updated|due  priority=1,2  label=
+ * completed=true|false */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
@@ -185,6 +291,35 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         } else {
             tm_format_rfc3339(epoch, name->len == 7 ? t->due_from
                                                     : t->due_to);
+        }
+
+    } else if (name->len == 8
+               && ngx_strncmp(name->data, "priority", 8) == 0)
+    {
+        field = "priority";
+        why = tm_valid_priority_list((const char *) value->data, value->len,
+                                     &mask);
+        t->priorities |= mask;
+
+    } else if (name->len == 5 && ngx_strncmp(name->data, "label", 5) == 0) {
+        field = "label";
+        why = ngx_taskmgr_tasks_arg_label(r, t, value);
+
+    } else if (name->len == 9
+               && ngx_strncmp(name->data, "completed", 9) == 0)
+    {
+        field = "completed";
+
+        if (value->len == 4 && ngx_strncmp(value->data, "true", 4) == 0) {
+            t->completed = 1;
+
+        } else if (value->len == 5
+                   && ngx_strncmp(value->data, "false", 5) == 0)
+        {
+            t->completed = 0;
+
+        } else {
+            why = "must be true or false";
         }
 
     } else if (name->len == 4 && ngx_strncmp(name->data, "sort", 4) == 0) {

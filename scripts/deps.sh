@@ -8,7 +8,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
-# build: nginx + headers for the module, the C libraries, cmocka
+# build: nginx + headers for the module, the C libraries (libunistring:
+# case folding of labels and search words), cmocka
 # tests: prove's JSON::Validator (OpenAPI checks) + YAML::XS, wrk for bench
 # stack: envsubst (gettext-base) renders the nginx conf
 # scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
@@ -16,6 +17,7 @@ cd "$repo"
 packages=(
     nginx nginx-dev gcc make
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
+    libunistring-dev
     libcmocka-dev
     perl libjson-validator-perl libyaml-libyaml-perl
     wrk gettext-base

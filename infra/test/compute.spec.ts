@@ -114,6 +114,7 @@ describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
     assert.match(byPath('/api/users/*'), /^UsersBlue/);
     assert.match(byPath('/api/tasks'), /^TasksBlue/);
     assert.match(byPath('/api/tasks/*'), /^TasksBlue/);
+    assert.match(byPath('/api/labels'), /^TasksBlue/);
     assert.match(byPath('/api/notifications'), /^NotificationsBlue/);
     assert.match(byPath('/api/notifications/*'), /^NotificationsBlue/);
     // forward actions only (CodeDeploy swaps target groups); the default is users

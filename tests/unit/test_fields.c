@@ -29,6 +29,7 @@ typedef struct {
     int           prefs;
     int           pref_email;
     int           pref_sms;
+    tm_field_strings_t  labels;
 } tm_test_target_t;
 
 
@@ -59,6 +60,9 @@ static const tm_field_t  tm_test_table[] = {
       NULL, NULL, NULL, 1, 4, NULL, NULL },
     { "prefs", TM_FIELD_OBJECT, 0, offsetof(tm_test_target_t, prefs), NULL,
       NULL, NULL, 0, 0, tm_test_prefs, "must be an object of booleans" },
+    { "labels", TM_FIELD_STRINGS, TM_FIELD_FOLD,
+      offsetof(tm_test_target_t, labels), tm_valid_label, NULL, NULL, 0, 3,
+      NULL, NULL },
     tm_field_null
 };
 
@@ -132,6 +136,32 @@ static const tm_test_case_t  tm_test_cases[] = {
     { "{\"prefs\":{\"email\":null}}", TM_BODY_PATCH, "invalid_field",
       "prefs.email" },
     { "{\"prefs\":{\"sms\":true}}", TM_BODY_PATCH, NULL, NULL },
+
+    /* arrays of strings: at most max, each valid, none twice (folded) */
+    { "{\"labels\":[]}", TM_BODY_PATCH, NULL, NULL },
+    { "{\"labels\":[\"a\",\"b\",\"c\"]}", TM_BODY_PATCH, NULL, NULL },
+    { "{\"labels\":[\"a\",\"b\",\"c\",\"d\"]}", TM_BODY_PATCH,
+      "invalid_field", "labels" },
+    { "{\"labels\":\"a\"}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":null}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":{\"a\":1}}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[1]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[null]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[[\"a\"]]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"\"]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"a#b\"]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"@a\"]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"a,b\"]}", TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"a\\nb\"]}", TM_BODY_PATCH, "invalid_field",
+      "labels" },
+    { "{\"labels\":[\"Home\",\"HOME\"]}", TM_BODY_PATCH, "invalid_field",
+      "labels" },
+    { "{\"labels\":[\"Stra\\u00dfe\",\"STRASSE\"]}", TM_BODY_PATCH,
+      "invalid_field", "labels" },
+    { "{\"labels\":[\"\\u00c9t\\u00e9\",\"\\u00e9T\\u00c9\"]}",
+      TM_BODY_PATCH, "invalid_field", "labels" },
+    { "{\"labels\":[\"cafe\",\"caf\\u00e9\"]}", TM_BODY_PATCH, NULL,
+      NULL },
 
     /* the table's order decides between two bad values */
     { "{\"flag\":1,\"name\":5}", TM_BODY_PATCH, "invalid_field", "name" },
@@ -250,11 +280,34 @@ tm_test_values(void **state)
     assert_int_equal(t.prefs, 1);
     assert_int_equal(t.pref_email, -1);
     assert_int_equal(t.pref_sms, 0);
+    assert_int_equal(t.labels.n, -1);
 
     /* the body's own string is not lower-cased in place */
     assert_string_equal(json_string_value(json_object_get(body, "email")),
                         "Ada@Example.COM");
 
+    json_decref(body);
+    json_decref(keep);
+
+    /* arrays of strings: as written, and folded */
+    keep = json_array();
+    assert_int_equal(tm_test_read("{\"labels\":[\"Home\","
+                                  "\"Stra\\u00dfe\",\"\\u0394x\"]}",
+                                  TM_BODY_PATCH, &t, &err, keep, &body), 0);
+    assert_int_equal(t.labels.n, 3);
+    assert_string_equal(t.labels.items[0], "Home");
+    assert_string_equal(t.labels.items[1], "Stra\xc3\x9f" "e");
+    assert_string_equal(t.labels.folded[0], "home");
+    assert_string_equal(t.labels.folded[1], "strasse");
+    assert_string_equal(t.labels.folded[2], "\xce\xb4x");
+    assert_null(t.labels.items[3]);
+    json_decref(body);
+    json_decref(keep);
+
+    keep = json_array();
+    assert_int_equal(tm_test_read("{\"labels\":[]}", TM_BODY_PATCH, &t,
+                                  &err, keep, &body), 0);
+    assert_int_equal(t.labels.n, 0);
     json_decref(body);
     json_decref(keep);
 }

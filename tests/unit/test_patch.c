@@ -26,6 +26,13 @@
 #define TM_TEST_DUE     "2026-11-26T09:00:00Z"
 #define TM_TEST_DUE2    "2026-12-01T09:00:00Z"
 
+/* priority and labels absent */
+#define TM_TEST_KEEP    TM_FIELD_NO_INT, { NULL, NULL, -1 }
+
+
+static const char  *tm_test_labels[] = { "Home", "Stra\xc3\x9f" "e", NULL };
+static const char  *tm_test_folded[] = { "home", "strasse", NULL };
+
 
 typedef struct {
     const char        *name;
@@ -41,64 +48,81 @@ typedef struct {
 
 static const tm_test_task_case_t  tm_test_task_cases[] = {
     { "title only", "pending", NULL, 0,
-      { "New", NULL, NULL, NULL }, 0, 0, 0, 0,
+      { "New", NULL, NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,
       { "Title = :ti", "REMOVE DueDate_NotificationSent", NULL },
       { "TaskCompletedAt", "OutboxShard", NULL } },
 
     { "title, reminder still owed", "pending", TM_TEST_DUE, 0,
-      { "New", NULL, NULL, NULL }, 0, 0, 0, 1,
+      { "New", NULL, NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 1,
       { "DueDate_NotificationSent = :rk", NULL },
       { "REMOVE", "NotificationSent = :f", NULL } },
 
     { "title, reminder sent", "pending", TM_TEST_DUE, 1,
-      { "New", NULL, NULL, NULL }, 0, 0, 0, 0,
+      { "New", NULL, NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,
       { "REMOVE DueDate_NotificationSent", NULL },
       { "NotificationSent = :f", NULL } },
 
     { "completing", "in_progress", TM_TEST_DUE, 0,
-      { NULL, NULL, NULL, "completed" }, 1, 0, 0, 0,
+      { NULL, NULL, NULL, "completed", TM_TEST_KEEP }, 1, 0, 0, 0,
       { "TaskCompletedAt = :now", "OutboxShard = :os", "OutboxAt = :now",
         "DueDate_NotificationSent" },
       { "NotificationSent = :f", NULL } },
 
     { "completed again", "completed", NULL, 0,
-      { NULL, NULL, NULL, "completed" }, 0, 0, 0, 0,
+      { NULL, NULL, NULL, "completed", TM_TEST_KEEP }, 0, 0, 0, 0,
       { "#st = :st", NULL },
       { "TaskCompletedAt", "OutboxShard", NULL } },
 
     { "reopening re-arms an unsent reminder", "completed", TM_TEST_DUE, 0,
-      { NULL, NULL, NULL, "pending" }, 0, 1, 0, 1,
+      { NULL, NULL, NULL, "pending", TM_TEST_KEEP }, 0, 1, 0, 1,
       { "REMOVE TaskCompletedAt", "DueDate_NotificationSent = :rk", NULL },
       { "OutboxShard", NULL } },
 
     { "due moved re-arms a sent reminder", "pending", TM_TEST_DUE, 1,
-      { NULL, NULL, TM_TEST_DUE2, NULL }, 0, 0, 1, 1,
+      { NULL, NULL, TM_TEST_DUE2, NULL, TM_TEST_KEEP }, 0, 0, 1, 1,
       { "NotificationSent = :f", "DueDate = :du", "TaskDueSort = :ds",
         "DueDate_NotificationSent = :rk" },
       { "REMOVE", NULL } },
 
     { "due the same is no move", "pending", TM_TEST_DUE, 1,
-      { NULL, NULL, TM_TEST_DUE, NULL }, 0, 0, 0, 0,
+      { NULL, NULL, TM_TEST_DUE, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,
       { "REMOVE DueDate_NotificationSent", NULL },
       { "NotificationSent = :f", "DueDate = :du", NULL } },
 
     { "due cleared", "pending", TM_TEST_DUE, 0,
-      { NULL, NULL, "", NULL }, 0, 0, 1, 0,
+      { NULL, NULL, "", NULL, TM_TEST_KEEP }, 0, 0, 1, 0,
       { "TaskDueSort = :ds", "DueDate, DueDate_NotificationSent", NULL },
       { "DueDate = :du", NULL } },
 
     { "due set on a completed task owes nothing", "completed", NULL, 0,
-      { NULL, NULL, TM_TEST_DUE, NULL }, 0, 0, 1, 0,
+      { NULL, NULL, TM_TEST_DUE, NULL, TM_TEST_KEEP }, 0, 0, 1, 0,
       { "DueDate = :du", "REMOVE DueDate_NotificationSent", NULL },
       { NULL } },
 
     { "description cleared", "pending", NULL, 0,
-      { NULL, "", NULL, NULL }, 0, 0, 0, 0,
+      { NULL, "", NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,
       { "REMOVE Description", NULL },
       { "Description = :de", NULL } },
 
+    { "priority set", "pending", NULL, 0,
+      { NULL, NULL, NULL, NULL, 1, { NULL, NULL, -1 } }, 0, 0, 0, 0,
+      { "Priority = :pr", NULL },
+      { "Labels", NULL } },
+
+    { "labels set, as written and folded", "pending", NULL, 0,
+      { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT,
+        { tm_test_labels, tm_test_folded, 2 } }, 0, 0, 0, 0,
+      { "Labels = :lb", "LabelKeys = :lk", NULL },
+      { "Priority", "REMOVE Labels", NULL } },
+
+    { "labels cleared", "pending", NULL, 0,
+      { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, 0 } },
+      0, 0, 0, 0,
+      { "REMOVE Labels, LabelKeys, DueDate_NotificationSent", NULL },
+      { "Labels =", NULL } },
+
     { "description set", "pending", NULL, 0,
-      { NULL, "d", NULL, NULL }, 0, 0, 0, 0,
+      { NULL, "d", NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,
       { "Description = :de", NULL },
       { "REMOVE Description", NULL } },
 };
@@ -188,7 +212,7 @@ tm_test_task_patch_malformed(void **state)
     json_t             *old;
     tm_update_t         u;
     tm_task_effects_t   fx;
-    tm_task_fields_t    f = { "t", NULL, NULL, NULL };
+    tm_task_fields_t    f = { "t", NULL, NULL, NULL, TM_TEST_KEEP };
 
     old = json_pack("{s:{s:s}}", "Status", "S", "pending");
     tm_update_init(&u);
@@ -212,7 +236,7 @@ static void
 tm_test_task_item_new(void **state)
 {
     json_t            *item;
-    tm_task_fields_t   f = { "Pay rent", "", TM_TEST_DUE, NULL };
+    tm_task_fields_t   f = { "Pay rent", "", TM_TEST_DUE, NULL, TM_TEST_KEEP };
 
     item = tm_task_item(&f, "USER_x", TM_TEST_ID, TM_TEST_NOW, 8);
     assert_non_null(item);

@@ -365,6 +365,14 @@ tm_test_full_item(void)
                      "TaskDueSort", "S", "2026-11-30T09:00:00Z");
     assert_non_null(item);
 
+    json_object_set_new(item, "Priority", tm_ddb_n(2));
+    json_object_set_new(item, "Labels",
+                        json_pack("{s:[{s:s}, {s:s}]}", "L", "S", "Work",
+                                  "S", "Q\"4\""));
+    json_object_set_new(item, "LabelKeys",
+                        json_pack("{s:[{s:s}, {s:s}]}", "L", "S", "work",
+                                  "S", "q\"4\""));
+
     return item;
 }
 
@@ -379,6 +387,7 @@ tm_test_task_json_full(void **state)
     static const char  *keys[] = {
         "id", "title", "description", "status", "dueDate", "createdAt",
         "updatedAt", "completedAt", "notificationSent", "version",
+        "priority", "labels",
     };
 
     item = tm_test_full_item();
@@ -424,6 +433,15 @@ tm_test_task_json_full(void **state)
     assert_true(json_is_true(json_object_get(task, "notificationSent")));
     assert_true(json_is_integer(json_object_get(task, "version")));
     assert_int_equal(json_integer_value(json_object_get(task, "version")), 3);
+    assert_int_equal(json_integer_value(json_object_get(task, "priority")),
+                     2);
+
+    /* as first written, in order */
+    value = json_object_get(task, "labels");
+    assert_int_equal(json_array_size(value), 2);
+    assert_string_equal(json_string_value(json_array_get(value, 0)), "Work");
+    assert_string_equal(json_string_value(json_array_get(value, 1)),
+                        "Q\"4\"");
 
     json_decref(task);
     json_decref(item);
@@ -443,12 +461,19 @@ tm_test_task_json_minimal(void **state)
     json_object_del(item, "NotificationSent");
     json_object_del(item, "Version");
     json_object_del(item, "TaskDueSort");
+    json_object_del(item, "Priority");
+    json_object_del(item, "Labels");
+    json_object_del(item, "LabelKeys");
     json_object_set_new(item, "Status", tm_ddb_s("pending"));
 
     task = tm_test_task_json(item);
     assert_non_null(task);
 
-    assert_int_equal(json_object_size(task), 10);
+    /* items written before priority and labels: 4 and [] */
+    assert_int_equal(json_object_size(task), 12);
+    assert_int_equal(json_integer_value(json_object_get(task, "priority")),
+                     4);
+    assert_int_equal(json_array_size(json_object_get(task, "labels")), 0);
     assert_string_equal(
         json_string_value(json_object_get(task, "description")), "");
     assert_string_equal(json_string_value(json_object_get(task, "status")),

@@ -556,16 +556,41 @@ tm_test_valid_status(void **state)
 }
 
 
+typedef const char *(*tm_test_list_pt)(const char *s, size_t len,
+    unsigned *mask);
+
+typedef struct {
+    const char  *s;
+    unsigned     mask;          /* 0: refused */
+} tm_test_list_case_t;
+
+
+/* a comma-list parser against its cases: the mask, or refused */
 static void
-tm_test_valid_status_list(void **state)
+tm_test_lists(tm_test_list_pt parse, const tm_test_list_case_t *cases,
+    size_t n)
 {
     size_t    i;
     unsigned  mask;
 
-    static const struct {
-        const char  *s;
-        unsigned     mask;          /* 0: refused */
-    } cases[] = {
+    for (i = 0; i < n; i++) {
+        mask = 99;
+
+        if ((parse(cases[i].s, strlen(cases[i].s), &mask) == NULL)
+            != (cases[i].mask != 0)
+            || mask != cases[i].mask)
+        {
+            fail_msg("\"%s\": mask %#x, want %#x", cases[i].s, mask,
+                     cases[i].mask);
+        }
+    }
+}
+
+
+static void
+tm_test_valid_status_list(void **state)
+{
+    static const tm_test_list_case_t  cases[] = {
         { "pending", 1 },
         { "in_progress", 2 },
         { "completed", 4 },
@@ -585,17 +610,22 @@ tm_test_valid_status_list(void **state)
         { "pending;completed", 0 },
     };
 
-    for (i = 0; i < TM_TEST_N(cases); i++) {
-        mask = 99;
+    tm_test_lists(tm_valid_status_list, cases, TM_TEST_N(cases));
+}
 
-        if ((tm_valid_status_list(cases[i].s, strlen(cases[i].s), &mask)
-             == NULL) != (cases[i].mask != 0)
-            || mask != cases[i].mask)
-        {
-            fail_msg("\"%s\": mask %u, want %u", cases[i].s, mask,
-                     cases[i].mask);
-        }
-    }
+
+static void
+tm_test_valid_priority_list(void **state)
+{
+    static const tm_test_list_case_t  cases[] = {
+        { "1", 0x2 }, { "4", 0x10 }, { "1,2", 0x6 }, { "4,1", 0x12 },
+        { "1,2,3,4", 0x1e }, { "2,2", 0x4 },
+        { "", 0 }, { "0", 0 }, { "5", 0 }, { "1,", 0 }, { ",1", 0 },
+        { "1,,2", 0 }, { "12", 0 }, { "1 ", 0 }, { "p1", 0 }, { "-1", 0 },
+        { "1;2", 0 }, { "01", 0 },
+    };
+
+    tm_test_lists(tm_valid_priority_list, cases, TM_TEST_N(cases));
 }
 
 
@@ -613,6 +643,45 @@ tm_test_enum_index(void **state)
     assert_int_equal(tm_enum_index(values, "A", 1), -1);
     assert_int_equal(tm_enum_index(values, "", 0), -1);
     assert_int_equal(tm_enum_index(none, "a", 1), -1);
+}
+
+
+static void
+tm_test_valid_label(void **state)
+{
+    size_t  i;
+    char   *s;
+
+    static const char  *good[] = {
+        "home", "Bills 2027", "caf\xc3\xa9", "a", "x-y_z.q", "!$%&*()",
+    };
+    static const char  *bad[] = {
+        "", " ", "#home", "home#", "@bills", "a,b", "a\nb", "a\tb",
+        "a\x01", "\xc3",
+    };
+
+    for (i = 0; i < TM_TEST_N(good); i++) {
+        if (tm_valid_label(good[i], strlen(good[i])) != NULL) {
+            fail_msg("\"%s\" refused", good[i]);
+        }
+    }
+
+    for (i = 0; i < TM_TEST_N(bad); i++) {
+        if (tm_valid_label(bad[i], strlen(bad[i])) == NULL) {
+            fail_msg("\"%s\" accepted", bad[i]);
+        }
+    }
+
+    assert_string_equal(tm_valid_label("a,b", 3),
+                        "must not contain #, @ or ,");
+
+    s = tm_test_repeat("\xc3\xa9", 40, "");
+    assert_null(tm_valid_label(s, strlen(s)));
+    free(s);
+    s = tm_test_repeat("a", 40, "b");
+    assert_string_equal(tm_valid_label(s, strlen(s)),
+                        "must be at most 40 characters");
+    free(s);
 }
 
 
@@ -715,6 +784,8 @@ main(void)
         cmocka_unit_test(tm_test_valid_status),
         cmocka_unit_test(tm_test_valid_status_list),
         cmocka_unit_test(tm_test_enum_index),
+        cmocka_unit_test(tm_test_valid_priority_list),
+        cmocka_unit_test(tm_test_valid_label),
         cmocka_unit_test(tm_test_valid_title),
         cmocka_unit_test(tm_test_valid_description),
         cmocka_unit_test(tm_test_valid_datetime),
