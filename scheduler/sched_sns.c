@@ -96,7 +96,7 @@ sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
         return SCHED_EFAIL;
     }
 
-    rc = sched_aws_post(s, s->sns, s->conf->sns_endpoint, "sns",
+    rc = sched_aws_post(s, s->sns, s->conf->sns_endpoint, "/", "sns",
                         "application/x-www-form-urlencoded; charset=utf-8",
                         NULL, body, len, &status, &out, err, errlen);
     free(body);
@@ -112,11 +112,7 @@ sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
 
     snprintf(err, errlen, "sns HTTP %ld: %.200s", status, out.data);
 
-    /* throttled, refused credentials (they may be renewed), or down: again;
-     * any other 4xx (a bad topic or parameter) will not get better */
-    rc = (status >= 500 || status == 403 || status == 429
-          || strstr(out.data, "Throttl") != NULL)
-         ? SCHED_EUNAVAIL : SCHED_EFAIL;
+    rc = sched_aws_retry(status, out.data);
 
     free(out.data);
 
