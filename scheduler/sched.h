@@ -158,13 +158,16 @@ int sched_creds_get(sched_t *s, const char **key, const char **secret,
     const char **token, char *err, size_t errlen);
 void sched_creds_free(sched_t *s);
 
-/* sched_aws.c: a SigV4-signed POST to endpoint + path; what an AWS
- * error status means for a delivery */
+/* sched_aws.c: a SigV4-signed POST to endpoint + path; a delivery made
+ * by one (SNS, SES): SCHED_OK on 200, else SCHED_EUNAVAIL or SCHED_EFAIL
+ * by what the status means, err set */
 int sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
     const char *path, const char *service, const char *content_type,
     const char *target, const char *body, size_t len, long *status,
     sched_buf_t *out, char *err, size_t errlen);
-int sched_aws_retry(long status, const char *reply);
+int sched_aws_deliver(sched_t *s, CURL *h, const char *endpoint,
+    const char *path, const char *service, const char *content_type,
+    const char *body, size_t len, char *err, size_t errlen);
 
 /* sched_ddb.c: req is stolen; *reply (if not NULL) is a new reference */
 int sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply);

@@ -118,16 +118,41 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
 }
 
 
-/*
- * A delivery refused with this status: SCHED_EUNAVAIL (throttled, refused
- * credentials that may be renewed, or down: again) or SCHED_EFAIL (any
- * other 4xx, a bad topic, address or parameter, will not get better).
- */
 
 int
-sched_aws_retry(long status, const char *reply)
+sched_aws_deliver(sched_t *s, CURL *h, const char *endpoint,
+    const char *path, const char *service, const char *content_type,
+    const char *body, size_t len, char *err, size_t errlen)
 {
-    return (status >= 500 || status == 403 || status == 429
-            || (reply && strstr(reply, "Throttl") != NULL))
-           ? SCHED_EUNAVAIL : SCHED_EFAIL;
+    int          rc;
+    long         status;
+    sched_buf_t  out;
+
+    if (sched_aws_post(s, h, endpoint, path, service, content_type, NULL,
+                       body, len, &status, &out, err, errlen)
+        != 0)
+    {
+        return SCHED_EUNAVAIL;
+    }
+
+    if (status == 200) {
+        free(out.data);
+        return SCHED_OK;
+    }
+
+    snprintf(err, errlen, "%s HTTP %ld: %.200s", service, status, out.data);
+
+    /*
+     * throttled (SNS's Throttling, SES's TooManyRequestsException 429),
+     * refused credentials that may be renewed, or down: again; any other
+     * 4xx (a bad topic, address or parameter; SES's SendingPaused, which
+     * waits for someone to act) will not get better
+     */
+    rc = (status >= 500 || status == 403 || status == 429
+          || strstr(out.data, "Throttl") != NULL)
+         ? SCHED_EUNAVAIL : SCHED_EFAIL;
+
+    free(out.data);
+
+    return rc;
 }

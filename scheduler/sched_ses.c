@@ -23,11 +23,9 @@ static json_t *sched_ses_request(const sched_conf_t *conf,
 int
 sched_ses_send(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
 {
-    int          rc;
-    long         status;
-    char        *body;
-    json_t      *req;
-    sched_buf_t  out;
+    int      rc;
+    char    *body;
+    json_t  *req;
 
     if (!sched_text_address_ok(m->to)) {
         snprintf(err, errlen, "unusable email address");
@@ -43,27 +41,10 @@ sched_ses_send(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
         return SCHED_EFAIL;
     }
 
-    rc = sched_aws_post(s, s->ses, s->conf->ses_endpoint, SCHED_SES_PATH,
-                        "ses", "application/json", NULL, body, strlen(body),
-                        &status, &out, err, errlen);
+    rc = sched_aws_deliver(s, s->ses, s->conf->ses_endpoint, SCHED_SES_PATH,
+                           "ses", "application/json", body, strlen(body),
+                           err, errlen);
     free(body);
-
-    if (rc != 0) {
-        return SCHED_EUNAVAIL;
-    }
-
-    if (status == 200) {
-        free(out.data);
-        return SCHED_OK;
-    }
-
-    snprintf(err, errlen, "ses HTTP %ld: %.200s", status, out.data);
-
-    /* TooManyRequestsException is 429, SendingPausedException 400: the
-     * account's sending is paused until someone acts, a retry is wasted */
-    rc = sched_aws_retry(status, out.data);
-
-    free(out.data);
 
     return rc;
 }
