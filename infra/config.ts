@@ -81,10 +81,17 @@ export interface TaskmgrConfig {
   readonly secrets: {
     readonly cursorKeyName: string;
     readonly cursorKeyLength: number;
-    readonly smtpName: string;
-    readonly smtpHost: string;
-    readonly smtpPort: number;
-    /** envelope and From of the scheduler's mail */
+    /**
+     * the value CloudFront sends the API as X-Origin-Verify and the ALB
+     * requires (README: Security): generated, never in the repository
+     */
+    readonly originVerifyName: string;
+    /**
+     * while rotating it: the ALB accepts the previous value too
+     * (README, Security: rotating the origin-verify value)
+     */
+    readonly acceptPreviousOriginVerify: boolean;
+    /** From of the scheduler's mail; its domain is the SES identity the scheduler may send as */
     readonly mailFrom: string;
   };
 
@@ -129,8 +136,11 @@ export interface TaskmgrConfig {
       readonly desiredCount: number;
       /** between due-date passes (scheduler.conf scan_interval) */
       readonly scanInterval: string;
-      /** sns: the Email topics; smtp: SES's SMTP interface with the SMTP secret */
-      readonly emailChannel: 'sns' | 'smtp';
+      /**
+       * ses: SES v2 SendEmail signed with the task role (no stored
+       * password); sns: the Email topics, for a subscriber to deliver
+       */
+      readonly emailChannel: 'ses' | 'sns';
       readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
     };
   };
@@ -143,6 +153,20 @@ export interface TaskmgrConfig {
   readonly web: {
     readonly bucketName: string;
     readonly priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
+    /** the CloudFront web ACL (README: Security) */
+    readonly waf: {
+      readonly webAclName: string;
+      /** requests per client IP in 5 minutes to the credential endpoints, then 429 */
+      readonly authRatePer5Minutes: number;
+      /** URI paths the rate rule counts: an exact path, or a prefix ending in / */
+      readonly authPaths: string[];
+    };
+  };
+
+  /** the one bucket for CloudFront, ALB and VPC flow logs */
+  readonly logs: {
+    readonly bucketName: string;
+    readonly expireDays: number;
   };
 
   readonly observability: {
@@ -203,10 +227,12 @@ function physicalNames(prefix: string, account: string, region: string) {
     taskCompletedEmailTopic: scopedName(prefix, 'TaskCompletedNotificationsEmailTopic'),
     taskCompletedSmsTopic: scopedName(prefix, 'TaskCompletedNotificationsSMSTopic'),
     cursorKeyName: `${prefix}/cursor-key`,
-    smtpName: `${prefix}/smtp`,
+    originVerifyName: `${prefix}/origin-verify`,
     repositoryName: prefix,
     clusterName: prefix,
     bucketName: `${prefix}-web-${account}-${region}`,
+    logBucketName: `${prefix}-logs-${account}-${region}`,
+    webAclName: `${prefix}-web`,
     opsTopicName: `${prefix}-ops`,
     dashboardName: prefix,
     pipelineName: prefix,
@@ -254,9 +280,8 @@ export const defaultConfig: TaskmgrConfig = {
   secrets: {
     cursorKeyName: defaultNames.cursorKeyName,
     cursorKeyLength: 64,
-    smtpName: defaultNames.smtpName,
-    smtpHost: 'email-smtp.us-east-1.amazonaws.com',
-    smtpPort: 587,
+    originVerifyName: defaultNames.originVerifyName,
+    acceptPreviousOriginVerify: false,
     mailFrom: 'no-reply@example.com',
   },
 
@@ -305,7 +330,7 @@ export const defaultConfig: TaskmgrConfig = {
       memoryMiB: 512,
       desiredCount: 1,
       scanInterval: '1h',
-      emailChannel: 'sns',
+      emailChannel: 'ses',
       logLevel: 'info',
     },
   },
@@ -318,6 +343,17 @@ export const defaultConfig: TaskmgrConfig = {
   web: {
     bucketName: defaultNames.bucketName,
     priceClass: 'PriceClass_100',
+    waf: {
+      webAclName: defaultNames.webAclName,
+      // a person signs in a few times an hour; a script tries thousands
+      authRatePer5Minutes: 100,
+      authPaths: ['/api/users/login', '/api/users/register', '/api/users/password/'],
+    },
+  },
+
+  logs: {
+    bucketName: defaultNames.logBucketName,
+    expireDays: 90,
   },
 
   observability: {
@@ -357,13 +393,15 @@ export interface ConfigOverrides {
   repositoryName?: string;
   branch?: string;
   opsEmail?: string;
+  /** 'on' while rotating the origin-verify secret: the ALB accepts its AWSPREVIOUS value too */
+  originVerifyRotation?: string;
   /** the image the task definitions start from: the pipeline's commit tag (bin/taskmgr.ts: default git HEAD) */
   imageTag?: string;
 }
 
 /**
  * defaultConfig with the per-account values replaced.  Names that embed
- * the account or region (the web bucket, the AZs, the SMTP host) follow;
+ * the account or region (the web and log buckets, the AZs) follow;
  * every physical name follows the stage's prefix.
  */
 export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaultConfig): TaskmgrConfig {
@@ -403,8 +441,8 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
     secrets: {
       ...base.secrets,
       cursorKeyName: n.cursorKeyName,
-      smtpName: n.smtpName,
-      smtpHost: sameRegion ? base.secrets.smtpHost : `email-smtp.${region}.amazonaws.com`,
+      originVerifyName: n.originVerifyName,
+      acceptPreviousOriginVerify: o.originVerifyRotation === 'on' || base.secrets.acceptPreviousOriginVerify,
       mailFrom: o.zoneName ? `no-reply@${zoneName}` : base.secrets.mailFrom,
     },
     domain: {
@@ -415,7 +453,8 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
     },
     image: { ...base.image, repositoryName: n.repositoryName, tag: o.imageTag ?? base.image.tag },
     compute: { ...base.compute, clusterName: n.clusterName },
-    web: { ...base.web, bucketName: n.bucketName },
+    web: { ...base.web, bucketName: n.bucketName, waf: { ...base.web.waf, webAclName: n.webAclName } },
+    logs: { ...base.logs, bucketName: n.logBucketName },
     observability: {
       ...base.observability,
       opsTopicName: n.opsTopicName,
@@ -450,9 +489,12 @@ export function validateConfig(c: TaskmgrConfig): void {
     if (s.minCount > s.desiredCount || s.desiredCount > s.maxCount) {
       fail(`${name}: needs minCount <= desiredCount <= maxCount`);
     }
-    if (s.pathPatterns.length === 0 || s.pathPatterns.length > 4) fail(`${name}: 1 to 4 path patterns`);
+    // an ALB rule holds 5 condition values: the paths and up to 2 origin-verify values
+    if (s.pathPatterns.length === 0 || s.pathPatterns.length > 3) fail(`${name}: 1 to 3 path patterns`);
   }
   if (c.compute.albListenerPort === c.compute.albTestListenerPort) fail('test listener needs its own port');
+  if (c.web.waf.authRatePer5Minutes < 10) fail('WAF rate-based rules count from 10 requests');
+  if (c.web.waf.authPaths.length === 0) fail('the WAF rate rule needs a path');
   if (c.secrets.cursorKeyLength < 16) fail('taskmgr_cursor_key needs at least 16 characters');
   // an immutable tag: what a task definition names is what runs, after any restart
   if (c.image.tag === '') {

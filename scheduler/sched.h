@@ -24,6 +24,7 @@
 #define SCHED_CH_SMTP      1
 #define SCHED_CH_SNS       2
 #define SCHED_CH_FILE      3
+#define SCHED_CH_SES       4
 
 #define SCHED_TOPIC_DUE_EMAIL        0
 #define SCHED_TOPIC_DUE_SMS          1
@@ -39,6 +40,7 @@ typedef struct {
     char        *region;
     char        *dynamodb_endpoint;
     char        *sns_endpoint;
+    char        *ses_endpoint;
     char        *access_key;
     char        *secret_key;
     char        *session_token;
@@ -90,6 +92,7 @@ typedef struct {
     CURL          *ddb;              /* kept: keep-alive to DynamoDB */
     CURL          *smtp;
     CURL          *sns;
+    CURL          *ses;
     CURL          *creds_h;          /* the credentials endpoint */
     sched_creds_t  creds;
     long long      clock_offset_ms;  /* --now */
@@ -155,11 +158,16 @@ int sched_creds_get(sched_t *s, const char **key, const char **secret,
     const char **token, char *err, size_t errlen);
 void sched_creds_free(sched_t *s);
 
-/* sched_aws.c: a SigV4-signed POST */
+/* sched_aws.c: a SigV4-signed POST to endpoint + path; a delivery made
+ * by one (SNS, SES): SCHED_OK on 200, else SCHED_EUNAVAIL or SCHED_EFAIL
+ * by what the status means, err set */
 int sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
-    const char *service, const char *content_type, const char *target,
-    const char *body, size_t len, long *status, sched_buf_t *out,
-    char *err, size_t errlen);
+    const char *path, const char *service, const char *content_type,
+    const char *target, const char *body, size_t len, long *status,
+    sched_buf_t *out, char *err, size_t errlen);
+int sched_aws_deliver(sched_t *s, CURL *h, const char *endpoint,
+    const char *path, const char *service, const char *content_type,
+    const char *body, size_t len, char *err, size_t errlen);
 
 /* sched_ddb.c: req is stolen; *reply (if not NULL) is a new reference */
 int sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply);
@@ -198,11 +206,14 @@ int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);
 char *sched_text_subject(const sched_msg_t *m);
 char *sched_text_body(const sched_conf_t *conf, const sched_msg_t *m);
 char *sched_text_sms(const sched_conf_t *conf, const sched_msg_t *m);
+int sched_text_address_ok(const char *to);
 
 /* channels: SCHED_OK sent, SCHED_EUNAVAIL try again, SCHED_EFAIL never */
 int sched_smtp_send(sched_t *s, const sched_msg_t *m, char *err,
     size_t errlen);
 int sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err,
+    size_t errlen);
+int sched_ses_send(sched_t *s, const sched_msg_t *m, char *err,
     size_t errlen);
 int sched_smsfile_append(sched_t *s, const sched_msg_t *m, char *err,
     size_t errlen);

@@ -1,8 +1,8 @@
 /*
  * A SigV4-signed POST to an AWS endpoint (DynamoDB's JSON protocol, SNS's
- * query protocol), with the module's headers (common/tm_aws.c) signed by
- * common/tm_sigv4.c as the module signs, with the credentials of
- * sched_creds.c (and their session token).
+ * query protocol, SES v2's REST JSON), with the module's headers
+ * (common/tm_aws.c) signed by common/tm_sigv4.c as the module signs, with
+ * the credentials of sched_creds.c (and their session token).
  */
 
 #include <stdio.h>
@@ -17,9 +17,9 @@
 
 int
 sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
-    const char *service, const char *content_type, const char *target,
-    const char *body, size_t len, long *status, sched_buf_t *out,
-    char *err, size_t errlen)
+    const char *path, const char *service, const char *content_type,
+    const char *target, const char *body, size_t len, long *status,
+    sched_buf_t *out, char *err, size_t errlen)
 {
     int                  rc, w;
     char                 host[256], date[20], auth[1024], url[512];
@@ -50,7 +50,7 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
 
     memset(&sig, 0, sizeof(sig));
     sig.method = "POST";
-    sig.path = "/";
+    sig.path = path;
     sig.query = "";
     sig.headers = hd;
     sig.nheaders = n;
@@ -102,12 +102,57 @@ sched_aws_post(sched_t *s, CURL *h, const char *endpoint,
         list = l;
     }
 
-    snprintf(url, sizeof(url), "%s/", endpoint);
+    w = snprintf(url, sizeof(url), "%s%s", endpoint, path);
+    if (w < 0 || (size_t) w >= sizeof(url)) {
+        curl_slist_free_all(list);
+        snprintf(err, errlen, "the URL is too long");
+        return -1;
+    }
 
     rc = sched_http_post(h, url, list, body, len, (long) conf->http_timeout,
                          status, out, err, errlen);
 
     curl_slist_free_all(list);
+
+    return rc;
+}
+
+
+
+int
+sched_aws_deliver(sched_t *s, CURL *h, const char *endpoint,
+    const char *path, const char *service, const char *content_type,
+    const char *body, size_t len, char *err, size_t errlen)
+{
+    int          rc;
+    long         status;
+    sched_buf_t  out;
+
+    if (sched_aws_post(s, h, endpoint, path, service, content_type, NULL,
+                       body, len, &status, &out, err, errlen)
+        != 0)
+    {
+        return SCHED_EUNAVAIL;
+    }
+
+    if (status == 200) {
+        free(out.data);
+        return SCHED_OK;
+    }
+
+    snprintf(err, errlen, "%s HTTP %ld: %.200s", service, status, out.data);
+
+    /*
+     * throttled (SNS's Throttling, SES's TooManyRequestsException 429),
+     * refused credentials that may be renewed, or down: again; any other
+     * 4xx (a bad topic, address or parameter; SES's SendingPaused, which
+     * waits for someone to act) will not get better
+     */
+    rc = (status >= 500 || status == 403 || status == 429
+          || strstr(out.data, "Throttl") != NULL)
+         ? SCHED_EUNAVAIL : SCHED_EFAIL;
+
+    free(out.data);
 
     return rc;
 }

@@ -37,6 +37,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("region", SCHED_STR, region, "us-east-1"),
     SCHED_K("dynamodb_endpoint", SCHED_STR, dynamodb_endpoint, NULL),
     SCHED_K("sns_endpoint", SCHED_STR, sns_endpoint, NULL),
+    SCHED_K("ses_endpoint", SCHED_STR, ses_endpoint, NULL),
     SCHED_K("access_key", SCHED_STR, access_key, NULL),
     SCHED_K("secret_key", SCHED_STR, secret_key, NULL),
     SCHED_K("session_token", SCHED_STR, session_token, NULL),
@@ -91,6 +92,9 @@ static int sched_conf_set(sched_conf_t *conf, const sched_conf_key_t *k,
 static int sched_conf_duration(const char *s, long long *out);
 static int sched_conf_check(sched_conf_t *conf, char *err, size_t errlen);
 static char *sched_trim(char *s);
+static void sched_endpoint_trim(char *url);
+static int sched_endpoint_default(char **url, const char *service,
+    const char *region);
 
 
 sched_conf_t *
@@ -322,25 +326,10 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
         return -1;
     }
 
-    /* "http://host:port/" and "http://host:port" are one endpoint */
-    len = strlen(conf->dynamodb_endpoint);
-    if (len && conf->dynamodb_endpoint[len - 1] == '/') {
-        conf->dynamodb_endpoint[len - 1] = '\0';
-    }
-
-    if (conf->web_url) {
-        len = strlen(conf->web_url);
-        if (len && conf->web_url[len - 1] == '/') {
-            conf->web_url[len - 1] = '\0';
-        }
-    }
-
-    if (conf->sns_endpoint) {
-        len = strlen(conf->sns_endpoint);
-        if (len && conf->sns_endpoint[len - 1] == '/') {
-            conf->sns_endpoint[len - 1] = '\0';
-        }
-    }
+    sched_endpoint_trim(conf->dynamodb_endpoint);
+    sched_endpoint_trim(conf->web_url);
+    sched_endpoint_trim(conf->sns_endpoint);
+    sched_endpoint_trim(conf->ses_endpoint);
 
     if (strcmp(conf->email_channel, "smtp") == 0) {
         conf->email_ch = SCHED_CH_SMTP;
@@ -348,11 +337,14 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
     } else if (strcmp(conf->email_channel, "sns") == 0) {
         conf->email_ch = SCHED_CH_SNS;
 
+    } else if (strcmp(conf->email_channel, "ses") == 0) {
+        conf->email_ch = SCHED_CH_SES;
+
     } else if (strcmp(conf->email_channel, "none") == 0) {
         conf->email_ch = SCHED_CH_NONE;
 
     } else {
-        snprintf(err, errlen, "email_channel: smtp, sns or none");
+        snprintf(err, errlen, "email_channel: smtp, ses, sns or none");
         return -1;
     }
 
@@ -396,16 +388,11 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
                      sched_topic_names[i]);
         }
 
-        if (conf->sns_endpoint == NULL) {
-            len = sizeof("https://sns..amazonaws.com") + strlen(conf->region);
-            conf->sns_endpoint = malloc(len);
-            if (conf->sns_endpoint == NULL) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-
-            snprintf(conf->sns_endpoint, len, "https://sns.%s.amazonaws.com",
-                     conf->region);
+        if (sched_endpoint_default(&conf->sns_endpoint, "sns", conf->region)
+            != 0)
+        {
+            snprintf(err, errlen, "out of memory");
+            return -1;
         }
 
         for (i = 0; i < 4; i++) {
@@ -418,6 +405,15 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
                 return -1;
             }
         }
+    }
+
+    /* SES v2 answers on the "email" endpoint */
+    if (conf->email_ch == SCHED_CH_SES
+        && sched_endpoint_default(&conf->ses_endpoint, "email", conf->region)
+           != 0)
+    {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
 
     for (i = 0; i < 4; i++) {
@@ -448,4 +444,46 @@ sched_trim(char *s)
     }
 
     return s;
+}
+
+
+/* "http://host:port/" and "http://host:port" are one endpoint */
+
+static void
+sched_endpoint_trim(char *url)
+{
+    size_t  len;
+
+    if (url == NULL) {
+        return;
+    }
+
+    len = strlen(url);
+    if (len && url[len - 1] == '/') {
+        url[len - 1] = '\0';
+    }
+}
+
+
+/* an endpoint not configured: the service's regional one */
+
+static int
+sched_endpoint_default(char **url, const char *service, const char *region)
+{
+    size_t  len;
+
+    if (*url) {
+        return 0;
+    }
+
+    len = sizeof("https://..amazonaws.com") + strlen(service)
+          + strlen(region);
+    *url = malloc(len);
+    if (*url == NULL) {
+        return -1;
+    }
+
+    snprintf(*url, len, "https://%s.%s.amazonaws.com", service, region);
+
+    return 0;
 }

@@ -141,9 +141,9 @@ sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
 
     snprintf(target, sizeof(target), "DynamoDB_20120810.%s", op);
 
-    if (sched_aws_post(s, s->ddb, s->conf->dynamodb_endpoint, "dynamodb",
-                       "application/x-amz-json-1.0", target, body, len,
-                       &status, &out, err, errlen)
+    if (sched_aws_post(s, s->ddb, s->conf->dynamodb_endpoint, "/",
+                       "dynamodb", "application/x-amz-json-1.0", target,
+                       body, len, &status, &out, err, errlen)
         != 0)
     {
         return SCHED_EUNAVAIL;

@@ -216,6 +216,8 @@ sched_deliver_send(sched_t *s, const json_t *item, const sched_channel_t *c,
         return sched_smtp_send(s, &m, err, errlen);
     case SCHED_CH_SNS:
         return sched_sns_publish(s, &m, err, errlen);
+    case SCHED_CH_SES:
+        return sched_ses_send(s, &m, err, errlen);
     case SCHED_CH_FILE:
         return sched_smsfile_append(s, &m, err, errlen);
     default:

@@ -158,9 +158,10 @@ sched_setup(sched_t *s)
     s->ddb = curl_easy_init();
     s->smtp = curl_easy_init();
     s->sns = curl_easy_init();
+    s->ses = curl_easy_init();
     s->creds_h = curl_easy_init();
 
-    return (s->ddb && s->smtp && s->sns && s->creds_h) ? 0 : -1;
+    return (s->ddb && s->smtp && s->sns && s->ses && s->creds_h) ? 0 : -1;
 }
 
 
@@ -170,6 +171,7 @@ sched_cleanup(sched_t *s)
     curl_easy_cleanup(s->ddb);
     curl_easy_cleanup(s->smtp);
     curl_easy_cleanup(s->sns);
+    curl_easy_cleanup(s->ses);
     curl_easy_cleanup(s->creds_h);
 
     /* a reload may name another endpoint: fetched again */

@@ -37,7 +37,6 @@ sched_smtp_send(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
     char                *msg;
     CURL                *h;
     CURLcode             rc;
-    const char          *p;
     sched_reader_t       r;
     struct curl_slist   *to;
     const sched_conf_t  *conf;
@@ -45,15 +44,7 @@ sched_smtp_send(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
     conf = s->conf;
     h = s->smtp;
 
-    /* an address that could inject SMTP commands or headers is refused */
-    for (p = m->to; *p; p++) {
-        if (*p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == 0x7f) {
-            snprintf(err, errlen, "unusable email address");
-            return SCHED_EFAIL;
-        }
-    }
-
-    if (strchr(m->to, '@') == NULL || strlen(m->to) > 254) {
+    if (!sched_text_address_ok(m->to)) {
         snprintf(err, errlen, "unusable email address");
         return SCHED_EFAIL;
     }

@@ -23,10 +23,8 @@ int
 sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
 {
     int          rc, i, email, topic;
-    long         status;
     char        *body, *text, *subject, name[64], sub[100];
     size_t       len, cap, k;
-    sched_buf_t  out;
     const char  *attrs[SCHED_SNS_ATTRS][2];
 
     email = strcmp(m->channel, "email") == 0;
@@ -96,29 +94,10 @@ sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
         return SCHED_EFAIL;
     }
 
-    rc = sched_aws_post(s, s->sns, s->conf->sns_endpoint, "sns",
-                        "application/x-www-form-urlencoded; charset=utf-8",
-                        NULL, body, len, &status, &out, err, errlen);
+    rc = sched_aws_deliver(s, s->sns, s->conf->sns_endpoint, "/", "sns",
+                           "application/x-www-form-urlencoded; charset=utf-8",
+                           body, len, err, errlen);
     free(body);
-
-    if (rc != 0) {
-        return SCHED_EUNAVAIL;
-    }
-
-    if (status == 200) {
-        free(out.data);
-        return SCHED_OK;
-    }
-
-    snprintf(err, errlen, "sns HTTP %ld: %.200s", status, out.data);
-
-    /* throttled, refused credentials (they may be renewed), or down: again;
-     * any other 4xx (a bad topic or parameter) will not get better */
-    rc = (status >= 500 || status == 403 || status == 429
-          || strstr(out.data, "Throttl") != NULL)
-         ? SCHED_EUNAVAIL : SCHED_EFAIL;
-
-    free(out.data);
 
     return rc;
 }

@@ -123,3 +123,23 @@ sched_text_when(const char *t, char *out, size_t size)
         snprintf(out, size, "%s", t);
     }
 }
+
+
+/*
+ * One plain address: nothing that could inject SMTP commands or headers,
+ * or name a second recipient.
+ */
+
+int
+sched_text_address_ok(const char *to)
+{
+    const char  *p;
+
+    for (p = to; *p; p++) {
+        if (*p <= ' ' || *p == '<' || *p == '>' || *p == ',' || *p == 0x7f) {
+            return 0;
+        }
+    }
+
+    return strchr(to, '@') != NULL && p - to <= 254;
+}

@@ -11,8 +11,8 @@
 # Only the ${TASKMGR_*} variables a template uses are substituted (envsubst
 # restricted to them, so nginx's $variables survive), and each value is
 # checked against what that variable may hold first: the environment
-# cannot inject nginx syntax.  Secrets (TASKMGR_CURSOR_KEY, the SMTP
-# password) arrive as ECS secrets; the rendered files are private.
+# cannot inject nginx syntax.  Secrets (TASKMGR_CURSOR_KEY) arrive as
+# ECS secrets; the rendered files are private.
 #
 # AWS credentials for SigV4, first match wins:
 #   AWS_CONTAINER_CREDENTIALS_RELATIVE_URI   the task role (ECS), fetched and
@@ -42,6 +42,7 @@ export TASKMGR_RUN=${TASKMGR_RUN:-/run/taskmgr}
 : "${TASKMGR_DYNAMODB_ENDPOINT:=https://dynamodb.$TASKMGR_REGION.amazonaws.com}"
 : "${TASKMGR_COGNITO_ENDPOINT:=https://cognito-idp.$TASKMGR_REGION.amazonaws.com}"
 : "${TASKMGR_SNS_ENDPOINT:=https://sns.$TASKMGR_REGION.amazonaws.com}"
+: "${TASKMGR_SES_ENDPOINT:=https://email.$TASKMGR_REGION.amazonaws.com}"
 : "${TASKMGR_CA_FILE:=/etc/ssl/certs/ca-certificates.crt}"
 : "${TASKMGR_COOKIE_SECURE:=on}"
 : "${TASKMGR_REQUIRE_CONFIRMATION:=off}"
@@ -54,8 +55,7 @@ export TASKMGR_RUN=${TASKMGR_RUN:-/run/taskmgr}
 : "${TASKMGR_WEB_ROOT:=/usr/share/taskmgr/web}"
 : "${TASKMGR_SCAN_INTERVAL:=1h}"
 : "${TASKMGR_WEB_URL:=http://localhost:$TASKMGR_PORT}"
-: "${TASKMGR_EMAIL_CHANNEL:=sns}"
-: "${TASKMGR_SMTP_URL:=smtp://email-smtp.$TASKMGR_REGION.amazonaws.com:587}"
+: "${TASKMGR_EMAIL_CHANNEL:=ses}"
 : "${TASKMGR_MAIL_FROM:=taskmgr@localhost}"
 : "${TASKMGR_SCHEDULER_LOG_LEVEL:=info}"
 if [[ -z ${TASKMGR_WEB_SCRIPT_SRC:-} ]]; then
@@ -91,7 +91,6 @@ check_value() {
         TASKMGR_PORT|TASKMGR_AUTH_BURST|TASKMGR_REMINDER_SHARDS|TASKMGR_RESOLVE_INTERVAL) re='^[0-9]+$' ;;
         TASKMGR_LISTEN) re='^([0-9.]+:|\[[0-9a-f:]+\]:)?[0-9]+$' ;;
         TASKMGR_COOKIE_SECURE|TASKMGR_REQUIRE_CONFIRMATION) re='^(on|off)$' ;;
-        TASKMGR_SMTP_PASSWORD|TASKMGR_SMTP_USERNAME) re='^[^[:space:][:cntrl:]#]+$' ;;
     esac
     [[ -n $value ]] || die "$name is not set"
     [[ $value =~ $re ]] || die "$name has characters it may not hold"

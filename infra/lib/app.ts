@@ -51,7 +51,7 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   });
   const auth = new AuthStack(app, `${p}Auth`, { ...base, description: 'taskmgr: Cognito user pool and app client' });
   const messaging = new MessagingStack(app, `${p}Messaging`, { ...base, description: 'taskmgr: the four notification topics' });
-  const secrets = new SecretsStack(app, `${p}Secrets`, { ...base, description: 'taskmgr: cursor key, SMTP credentials' });
+  const secrets = new SecretsStack(app, `${p}Secrets`, { ...base, description: 'taskmgr: cursor key, origin-verify value' });
   const registry = new RegistryStack(app, `${p}Registry`, { ...base, description: 'taskmgr: the image repository' });
   const compute = new ComputeStack(app, `${p}Compute`, {
     ...base,
@@ -66,17 +66,20 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
     userPoolClient: auth.client,
     topics: messaging,
     cursorKey: secrets.cursorKey,
-    smtp: secrets.smtp,
     repository: registry.repository,
+    logBucket: network.logBucket,
   });
   const edgeCertificate = new EdgeCertificateStack(app, `${p}EdgeCertificate`, {
-    env: edgeEnv, config, crossRegionReferences, description: 'taskmgr: the web certificate, in us-east-1 for CloudFront',
+    env: edgeEnv, config, crossRegionReferences,
+    description: 'taskmgr: the web certificate and WAF web ACL, in us-east-1 for CloudFront',
   });
   const web = new WebStack(app, `${p}Web`, {
     ...base, crossRegionReferences, certificate: edgeCertificate.certificate,
+    webAclArn: edgeCertificate.webAcl.attrArn, logBucket: network.logBucket,
     description: 'taskmgr: web app on S3 + CloudFront, /api/* to API Gateway',
   });
   web.addStackDependency(compute, 'CloudFront sends /api/* to the API domain');
+  web.addStackDependency(secrets, 'CloudFront reads the origin-verify value at deploy time');
   const observability = new ObservabilityStack(app, `${p}Observability`, {
     ...base,
     description: 'taskmgr: alarms, ops topic, dashboard',
@@ -94,7 +97,8 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
     services: compute.services,
     listener: compute.listener,
     testListener: compute.testListener,
-    scheduler: compute.scheduler,
+    scheduler: { service: compute.scheduler, taskDefinition: compute.schedulerTaskDefinition },
+    schedulerFamily: compute.schedulerTaskDefinition.family,
     webBucket: web.bucket,
     distribution: web.distribution,
     headersStore: web.headersStore,

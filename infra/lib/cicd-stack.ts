@@ -29,11 +29,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ServiceName, TaskmgrConfig } from '../config';
 import { CONTAINER_NAME, SERVICE_NAMES } from './compute-stack';
+import { blueGreenDeployRole, DeployTarget, rollingDeployRole } from './deploy-roles';
 import { capitalize } from './names';
+import { suppress, Suppression, suppressPath } from './nag';
 
 /** what a blue/green deployment group needs of one API service */
-export interface BlueGreenService {
-  readonly service: ecs.IBaseService;
+export interface BlueGreenService extends DeployTarget {
   readonly blue: elbv2.IApplicationTargetGroup;
   readonly green: elbv2.IApplicationTargetGroup;
 }
@@ -47,7 +48,9 @@ export interface CicdStackProps extends StackProps {
   readonly listener: elbv2.IApplicationListener;
   readonly testListener: elbv2.IApplicationListener;
   /** deployed rolling */
-  readonly scheduler: ecs.IBaseService;
+  readonly scheduler: DeployTarget;
+  /** the scheduler's task definition family */
+  readonly schedulerFamily: string;
   readonly webBucket: s3.IBucket;
   readonly distribution: cloudfront.IDistribution;
   /** the CSP's script-src (infra/ci/publish-web.sh) */
@@ -182,11 +185,17 @@ export class CicdStack extends Stack {
         outputs: [deployArtifacts, webArtifacts],
       })],
     });
+    // deploy roles that pass only the service's own roles (lib/deploy-roles.ts)
+    const artifacts = this.pipeline.artifactBucket;
+    const pipelineRole = this.pipeline.role;
     this.pipeline.addStage({
       stageName: 'Deploy',
       actions: [
         ...SERVICE_NAMES.map((name) => new actions.CodeDeployEcsDeployAction({
           actionName: `BlueGreen-${name}`,
+          role: blueGreenDeployRole(this, `${capitalize(name)}DeployRole`, {
+            pipelineRole, artifacts, group: groups[name], config: deploymentConfig, target: props.services[name],
+          }).withoutPolicyUpdates(),
           deploymentGroup: groups[name],
           taskDefinitionTemplateFile: deployArtifacts.atPath(`taskdef-${name}.json`),
           appSpecTemplateFile: deployArtifacts.atPath('appspec.yaml'),
@@ -194,7 +203,10 @@ export class CicdStack extends Stack {
         })),
         new actions.EcsDeployAction({
           actionName: 'Rolling-scheduler',
-          service: props.scheduler,
+          role: rollingDeployRole(this, 'SchedulerDeployRole', {
+            pipelineRole, artifacts, cluster: props.cluster, target: props.scheduler, family: props.schedulerFamily,
+          }).withoutPolicyUpdates(),
+          service: props.scheduler.service,
           imageFile: deployArtifacts.atPath('imagedefinitions.json'),
           deploymentTimeout: Duration.minutes(30),
         }),
@@ -209,5 +221,46 @@ export class CicdStack extends Stack {
         extraInputs: [source],
       })],
     });
+
+    this.suppressCdkGrants(groups, build, publish);
+  }
+
+  /**
+   * What cdk-nag finds in the grants CDK writes for CodeBuild and
+   * CodePipeline, each accepted on its own role with the reason.
+   */
+  private suppressCdkGrants(groups: Record<string, codedeploy.EcsDeploymentGroup>,
+    build: codebuild.PipelineProject, publish: codebuild.PipelineProject): void {
+    const artifactObjects: Suppression = ['AwsSolutions-IAM5',
+      'CDK\'s grant on the pipeline\'s own artifact bucket (and, for PublishWeb, the web bucket): the object keys '
+      + 'are generated per execution (per build for the web app), so the grant is every object of that one bucket, '
+      + 'with the S3 action groups CDK\'s grantRead/grantReadWrite use. No other bucket is reachable.',
+    [{ regex: '/^Resource::<(PipelineArtifactsBucket|Bucket)[0-9A-F]{8}\\.Arn>\\/\\*$/' },
+      ...['Abort*', 'DeleteObject*', 'GetBucket*', 'GetObject*', 'List*'].map((a) => `Action::s3:${a}`)]];
+    const buildLogs: Suppression = ['AwsSolutions-IAM5',
+      'CodeBuild\'s default grants for its own project: the streams of the project\'s log group and the report '
+      + 'groups named after the project (created per run, hence the trailing wildcard).',
+    [{ regex: '/^Resource::arn:aws:(logs|codebuild):[a-z0-9-]+:[0-9]{12}:(log-group:\\/aws\\/codebuild\\/|report-group\\/)<(Build|PublishWeb)[0-9A-F]{8}>(:|-)\\*$/' }]];
+    suppress(build.role!, artifactObjects, buildLogs, ['AwsSolutions-IAM5',
+      'ecr:GetAuthorizationToken (from grantPullPush) and ecs:DescribeTaskDefinition take no resource ARN: IAM '
+      + 'allows only "*". Pushes and pulls are granted on the one repository.', ['Resource::*']]);
+    suppress(publish.role!, artifactObjects, buildLogs);
+    suppress(this.pipeline.role, artifactObjects);
+    suppressPath(this, `${this.pipeline.node.path}/Source/Source/CodePipelineActionRole`, artifactObjects);
+    suppress(this.pipeline.artifactBucket, ['AwsSolutions-S1',
+      'The pipeline\'s artifact store: written and read only by the pipeline and its CodeBuild roles, each access '
+      + 'recorded by CloudTrail with the execution that made it.']);
+    for (const p of [build, publish]) {
+      suppress(p, ['AwsSolutions-CB4',
+        'Artifacts and logs are encrypted at rest with the AWS managed keys (S3 and CloudWatch Logs); a customer '
+        + 'managed key would change nothing about who may read them (the same pipeline roles) for its cost and '
+        + 'key-policy upkeep.']);
+    }
+    for (const g of Object.values(groups)) {
+      suppress(g.role, ['AwsSolutions-IAM4',
+        'AWSCodeDeployRoleForECS is the service role AWS documents for ECS blue/green: CodeDeploy needs to shift '
+        + 'listener rules and target groups of the services it deploys, and AWS maintains the policy as ECS '
+        + 'deployments change.', ['Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS']]);
+    }
   }
 }

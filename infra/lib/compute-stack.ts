@@ -5,10 +5,16 @@
  * that routes by path; the API Gateway HTTP API that reaches the ALB
  * through a VPC link; the API's certificate and DNS record.
  *
- *   client ─► api.<zone> (API Gateway, TLS) ─► VPC link ─► internal ALB :80
- *            /api/users/*        ─► users          (also the default: /api/health, 404s)
+ *   CloudFront /api/* ─► api.<zone> (API Gateway, TLS) ─► VPC link ─► internal ALB :80
+ *            /api/users/*        ─► users          (also the rest: /api/health, 404s)
  *            /api/tasks*         ─► tasks
  *            /api/notifications* ─► notifications
+ *            no X-Origin-Verify  ─► 403            (the listener's default)
+ *
+ * Every forwarding rule also requires the X-Origin-Verify header with the
+ * value CloudFront adds (Secrets Manager, read at deploy time): a call to
+ * the API domain that did not come through CloudFront, and its WAF, stops
+ * at the ALB (README, Security).
  *
  * The three API services deploy blue/green through CodeDeploy (cicd
  * stack): each has a blue and a green target group, the production
@@ -18,7 +24,8 @@
  * Task roles are least privilege, statement by statement (see the
  * *_ACTIONS lists): specific DynamoDB actions on the table and its index
  * ARNs, the two Cognito admin actions on the pool, publish on the four
- * topics.  Secrets reach the containers as ECS secrets only.
+ * topics, SendEmail as the mail identity.  Secrets reach the containers
+ * as ECS secrets only.  The ALB writes access logs to the log bucket.
  */
 
 import { CfnElement, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
@@ -32,6 +39,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -42,6 +50,8 @@ import { PrivateHttpApi } from './constructs/private-http-api';
 import { SchedulerService } from './constructs/scheduler-service';
 import { COGNITO_ADMIN_ACTIONS, SERVICE_NAMES, TaskmgrContainerOptions } from './constructs/taskmgr-task';
 import { capitalize } from './names';
+import { LOG_PREFIXES } from './network-stack';
+import { ORIGIN_VERIFY_HEADER, originVerifyValues } from './secrets-stack';
 
 export {
   COGNITO_ADMIN_ACTIONS, CONTAINER_NAME, SERVICE_INDEXES, SERVICE_NAMES, TABLE_ACTIONS, tableStatements,
@@ -73,14 +83,27 @@ export interface ComputeStackProps extends StackProps {
   readonly userPoolClient: cognito.IUserPoolClient;
   readonly topics: NotificationTopics;
   readonly cursorKey: secretsmanager.ISecret;
-  readonly smtp: secretsmanager.ISecret;
   readonly repository: ecr.IRepository;
+  /** ALB access logs */
+  readonly logBucket: s3.IBucket;
 }
 
 /** what CodeDeploy and the dashboards need of one API service */
 export type HttpService = ApiService;
 
 const endpoint = (service: string, region: string) => `https://${service}.${region}.amazonaws.com`;
+
+/** the catch-all forwarding rule (to users): after every path rule */
+export const CATCH_ALL_PRIORITY = 50000;
+
+/** what the ALB answers a request without the origin-verify header */
+export const FORBIDDEN_BODY = '{"error":{"code":"forbidden","message":"use the web app\'s address"}}';
+
+/** the SES identity the scheduler sends as: the domain of mail_from */
+export function mailIdentityArn(c: TaskmgrConfig): string {
+  const domain = c.secrets.mailFrom.split('@')[1];
+  return `arn:aws:ses:${c.region}:${c.account}:identity/${domain}`;
+}
 
 export class ComputeStack extends Stack {
   readonly cluster: ecs.Cluster;
@@ -137,6 +160,7 @@ export class ComputeStack extends Stack {
       dropInvalidHeaderFields: true,
       idleTimeout: Duration.seconds(30),
     });
+    this.alb.logAccessLogs(props.logBucket, LOG_PREFIXES.alb);
 
     // what every nginx service renders its conf from (scripts/ecs-entrypoint.sh)
     const nginx = container({
@@ -182,16 +206,22 @@ export class ComputeStack extends Stack {
     }
     this.services = services;
 
-    // production: users is the default (it answers /api/health and the
-    // module's JSON 404 for unknown /api/ routes); the others by path.
-    // Forward actions only: CodeDeploy swaps each blue target group for
-    // its green one wherever it appears.
+    // production: only requests with the origin-verify header are
+    // forwarded: each service by path, users also for the rest (it answers
+    // /api/health and the module's JSON 404 for unknown /api/ routes);
+    // without the header, 403.  CodeDeploy swaps each blue target group
+    // for its green one in every rule that forwards to it.
     this.listener = this.alb.addListener('Http', {
       port: cc.albListenerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false,
-      defaultTargetGroups: [services.users.blue],
+      defaultAction: elbv2.ListenerAction.fixedResponse(403, {
+        contentType: 'application/json',
+        messageBody: FORBIDDEN_BODY,
+      }),
     });
+    const fromCloudFront = elbv2.ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER,
+      originVerifyValues(c.secrets));
     this.testListener = this.alb.addListener('Test', {
       port: cc.albTestListenerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -202,9 +232,14 @@ export class ComputeStack extends Stack {
       const { priority, pathPatterns } = cc.services[name];
       const id = services[name].node.id;
       const conditions = [elbv2.ListenerCondition.pathPatterns(pathPatterns)];
-      this.listener.addTargetGroups(id, { priority, conditions, targetGroups: [services[name].blue] });
+      this.listener.addTargetGroups(id, {
+        priority, conditions: [...conditions, fromCloudFront], targetGroups: [services[name].blue],
+      });
       this.testListener.addTargetGroups(`${id}Test`, { priority, conditions, targetGroups: [services[name].green] });
     }
+    this.listener.addTargetGroups('CatchAll', {
+      priority: CATCH_ALL_PRIORITY, conditions: [fromCloudFront], targetGroups: [services.users.blue],
+    });
 
     const m = props.topics;
     const scheduler = new SchedulerService(this, 'Scheduler', {
@@ -223,16 +258,14 @@ export class ComputeStack extends Stack {
         ...reminderEnv,
         TASKMGR_WEB_URL: `https://${c.domain.webDomain}`,
         TASKMGR_EMAIL_CHANNEL: cc.scheduler.emailChannel,
-        TASKMGR_SMTP_URL: `smtp://${c.secrets.smtpHost}:${c.secrets.smtpPort}`,
+        TASKMGR_SES_ENDPOINT: endpoint('email', c.region),
         TASKMGR_MAIL_FROM: c.secrets.mailFrom,
         TASKMGR_SCHEDULER_LOG_LEVEL: cc.scheduler.logLevel,
-      }, {
-        TASKMGR_SMTP_USERNAME: ecs.Secret.fromSecretsManager(props.smtp, 'username'),
-        TASKMGR_SMTP_PASSWORD: ecs.Secret.fromSecretsManager(props.smtp, 'password'),
-      }),
+      }, {}),
       table,
       indexNames: props.indexNames,
       topics: [m.taskDueEmail, m.taskDueSms, m.taskCompletedEmail, m.taskCompletedSms],
+      mailIdentities: cc.scheduler.emailChannel === 'ses' ? [mailIdentityArn(c)] : [],
     });
     this.scheduler = scheduler.service;
     this.schedulerTaskDefinition = scheduler.taskDefinition;

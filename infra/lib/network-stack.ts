@@ -7,12 +7,22 @@
  *   services, scheduler ──► AWS APIs over HTTPS (NAT, DynamoDB gateway endpoint)
  *
  * Nothing else reaches the services; the services reach nothing else.
+ *
+ * And the deployment's one log bucket: CloudFront's access logs
+ * (cloudfront/), the ALB's (alb/) and the VPC's flow logs
+ * (vpc-flow-logs/), encrypted, private, TLS only, expired after
+ * logs.expireDays.
  */
 
-import { Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TaskmgrConfig } from '../config';
+import { suppress } from './nag';
+
+/** where each writer puts its objects in the log bucket */
+export const LOG_PREFIXES = { cloudFront: 'cloudfront/', alb: 'alb', flowLogs: 'vpc-flow-logs/' };
 
 export interface NetworkStackProps extends StackProps {
   readonly config: TaskmgrConfig;
@@ -26,6 +36,8 @@ export class NetworkStack extends Stack {
   /** the three nginx services */
   readonly serviceSg: ec2.SecurityGroup;
   readonly schedulerSg: ec2.SecurityGroup;
+  /** CloudFront, ALB and VPC flow logs */
+  readonly logBucket: s3.Bucket;
   private readonly azs: string[];
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
@@ -55,6 +67,30 @@ export class NetworkStack extends Stack {
       reason: 'the AZs come from config.ts so that synth needs no AWS account',
     });
 
+    this.logBucket = new s3.Bucket(this, 'Logs', {
+      bucketName: c.logs.bucketName,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // ALB access logs can be written to SSE-S3 buckets only
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront's standard logs arrive with an ACL (awslogsdelivery): ACLs
+      // stay enabled, the bucket owner still owns every object
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{
+        expiration: Duration.days(c.logs.expireDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    suppress(this.logBucket, ['AwsSolutions-S1',
+      'This is the access-log bucket itself: logging its own accesses into itself would log each log delivery. '
+      + 'Reads are limited to the account (BlockPublicAccess, TLS-only policy) and CloudTrail records its API use.']);
+
+    this.vpc.addFlowLog('FlowLogs', {
+      destination: ec2.FlowLogDestination.toS3(this.logBucket, LOG_PREFIXES.flowLogs),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+
     const port = c.compute.containerPort;
 
     this.vpcLinkSg = new ec2.SecurityGroup(this, 'VpcLinkSg', {
@@ -74,6 +110,9 @@ export class NetworkStack extends Stack {
     });
     this.schedulerSg = new ec2.SecurityGroup(this, 'SchedulerSg', {
       vpc: this.vpc,
+      // (the description is immutable: a new one would replace the group,
+      // whose id the compute stack imports; the scheduler has not used SMTP
+      // since email_channel ses)
       description: 'taskmgr scheduler: reached by nobody, reaches AWS over HTTPS and SMTP',
       allowAllOutbound: false,
     });
@@ -87,7 +126,6 @@ export class NetworkStack extends Stack {
     // AWS APIs (DynamoDB, Cognito, Secrets Manager, ECR, CloudWatch Logs) are HTTPS
     this.serviceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
     this.schedulerSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');
-    this.schedulerSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(c.secrets.smtpPort), 'SMTP submission (SES)');
   }
 
   /** the configured AZs: without this override CDK would look them up in the account */

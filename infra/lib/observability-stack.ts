@@ -50,7 +50,9 @@ export class ObservabilityStack extends Stack {
     const table = props.table;
     const tableName = table.tableName;
 
-    this.opsTopic = new sns.Topic(this, 'Ops', { topicName: o.opsTopicName, displayName: 'taskmgr ops alarms' });
+    this.opsTopic = new sns.Topic(this, 'Ops', {
+      topicName: o.opsTopicName, displayName: 'taskmgr ops alarms', enforceSSL: true,
+    });
     if (o.opsEmail) {
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(o.opsEmail));
     }

@@ -12,8 +12,13 @@
  * Access Control.  Cost at rest is a few cents (S3 storage) instead of
  * Amplify's per-build-minute and hosting charges.
  *
- * CloudFront only takes certificates from us-east-1: EdgeCertificateStack
- * makes the web domain's certificate there, whatever the main region.
+ * CloudFront only takes certificates and web ACLs from us-east-1:
+ * EdgeCertificateStack makes the web domain's certificate and the WAF web
+ * ACL (lib/edge-waf.ts) there, whatever the main region.
+ *
+ * The public edge (README, Security): WAF in front of everything; /api/*
+ * goes on to API Gateway with the X-Origin-Verify header, without which
+ * the ALB behind it answers 403; access logs go to the log bucket.
  */
 
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
@@ -23,16 +28,22 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { TaskmgrConfig } from '../config';
+import { edgeWebAcl } from './edge-waf';
+import { suppress } from './nag';
+import { LOG_PREFIXES } from './network-stack';
+import { ORIGIN_VERIFY_HEADER, originVerifyValue } from './secrets-stack';
 
 export interface EdgeCertificateStackProps extends StackProps {
   readonly config: TaskmgrConfig;
 }
 
-/** the web domain's certificate, in us-east-1 for CloudFront */
+/** the web domain's certificate and the WAF web ACL, in us-east-1 for CloudFront */
 export class EdgeCertificateStack extends Stack {
   readonly certificate: acm.Certificate;
+  readonly webAcl: wafv2.CfnWebACL;
 
   constructor(scope: Construct, id: string, props: EdgeCertificateStackProps) {
     super(scope, id, props);
@@ -45,12 +56,17 @@ export class EdgeCertificateStack extends Stack {
       domainName: d.webDomain,
       validation: acm.CertificateValidation.fromDns(zone),
     });
+    this.webAcl = edgeWebAcl(this, 'WebAcl', props.config);
   }
 }
 
 export interface WebStackProps extends StackProps {
   readonly config: TaskmgrConfig;
   readonly certificate: acm.ICertificate;
+  /** the CloudFront-scoped WAF web ACL (us-east-1) */
+  readonly webAclArn: string;
+  /** CloudFront's access logs */
+  readonly logBucket: s3.IBucket;
 }
 
 /*
@@ -126,6 +142,10 @@ export class WebStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    suppress(this.bucket, ['AwsSolutions-S1',
+      'Only CloudFront reads this bucket (Origin Access Control; public access blocked), so CloudFront\'s access '
+      + 'logs in the log bucket record every read; the only writer is the pipeline\'s publish role, which '
+      + 'CloudTrail records. S3 server access logs would repeat the former.']);
 
     const rewrite = new cloudfront.Function(this, 'Rewrite', {
       functionName: `${c.prefix}-web-rewrite`,
@@ -156,11 +176,16 @@ export class WebStack extends Stack {
       },
     });
 
-    // /api/* goes to API Gateway's custom domain: same origin for the browser
+    // /api/* goes to API Gateway's custom domain: same origin for the
+    // browser; the header is what the ALB behind it requires (a viewer's
+    // own X-Origin-Verify is replaced by this one)
     const api = new origins.HttpOrigin(c.domain.apiDomain, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       readTimeout: Duration.seconds(30),
+      customHeaders: {
+        [ORIGIN_VERIFY_HEADER]: originVerifyValue(c.secrets),
+      },
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -173,6 +198,11 @@ export class WebStack extends Stack {
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       defaultRootObject: 'index.html',
+      webAclId: props.webAclArn,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: LOG_PREFIXES.cloudFront,
+      logIncludesCookies: false,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -198,6 +228,10 @@ export class WebStack extends Stack {
       // no errorResponses: they apply to every behaviour and would turn the
       // API's JSON 404s into an HTML page
     });
+
+    suppress(this.distribution, ['AwsSolutions-CFR1',
+      'A task manager for anyone, anywhere: no country is excluded. Abuse is handled by WAF (managed rule groups, '
+      + 'the rate rule on the credential endpoints), not by geography.']);
 
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: c.domain.hostedZoneId,

@@ -102,14 +102,17 @@ describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
     }
   });
 
-  test('an internal ALB routing /api/users/*, /api/tasks*, /api/notifications* by path', () => {
+  test('an internal ALB routing /api/users/*, /api/tasks*, /api/notifications* by path, the rest to users', () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'application' });
     const listeners = resources(j, 'AWS::ElasticLoadBalancingV2::Listener');
     const prod = listeners.find(([, r]) => r.Properties.Port === c.compute.albListenerPort)!;
     assert.ok(prod);
     const rules = resources(j, 'AWS::ElasticLoadBalancingV2::ListenerRule')
       .filter(([, r]) => r.Properties.ListenerArn.Ref === prod[0])
-      .map(([, r]) => ({ paths: r.Properties.Conditions[0].PathPatternConfig.Values, tg: r.Properties.Actions[0].TargetGroupArn.Ref }));
+      .map(([, r]) => ({
+        paths: r.Properties.Conditions.find((x: any) => x.Field === 'path-pattern')?.PathPatternConfig.Values ?? [],
+        tg: r.Properties.Actions[0].TargetGroupArn.Ref,
+      }));
     const byPath = (p: string) => rules.find((r) => r.paths.includes(p))?.tg ?? '';
     assert.match(byPath('/api/users/*'), /^UsersBlue/);
     assert.match(byPath('/api/tasks'), /^TasksBlue/);
@@ -117,9 +120,12 @@ describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
     assert.match(byPath('/api/labels'), /^TasksBlue/);
     assert.match(byPath('/api/notifications'), /^NotificationsBlue/);
     assert.match(byPath('/api/notifications/*'), /^NotificationsBlue/);
-    // forward actions only (CodeDeploy swaps target groups); the default is users
-    assert.match(prod[1].Properties.DefaultActions[0].TargetGroupArn.Ref, /^UsersBlue/);
-    for (const [, r] of listeners) assert.equal(r.Properties.DefaultActions[0].Type, 'forward');
+    // the rest (/api/health, unknown routes): users, in the last rule
+    const rest = rules.filter((r) => r.paths.length === 0);
+    assert.equal(rest.length, 1);
+    assert.match(rest[0].tg, /^UsersBlue/);
+    // forward actions only in the rules (CodeDeploy swaps target groups); production's default is a 403
+    assert.equal(prod[1].Properties.DefaultActions[0].Type, 'fixed-response');
     const test = listeners.find(([, r]) => r.Properties.Port === c.compute.albTestListenerPort)!;
     assert.match(test[1].Properties.DefaultActions[0].TargetGroupArn.Ref, /^UsersGreen/);
   });

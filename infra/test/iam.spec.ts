@@ -100,7 +100,7 @@ describe('IAM: least privilege', () => {
     assert.equal(r[0]['Fn::GetStackOutput'].StackName, 'TaskmgrAuth');
   });
 
-  test('scheduler: Query on its two indexes only, writes on the table, publish on the four topics', () => {
+  test('scheduler: Query on its two indexes only, writes on the table, publish on the four topics, mail as the SES identity', () => {
     const { st, items, query } = table('SchedulerTaskRole');
     assert.deepEqual([...actions(items)].sort(), ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     assert.deepEqual(asArray(items.Resource).map(describeResource), ['table']);
@@ -112,7 +112,11 @@ describe('IAM: least privilege', () => {
     assert.ok(topics.every((x) => x.StackName === 'TaskmgrMessaging'));
     assert.deepEqual(topics.map((x) => x.OutputName.replace(/^PublishOutputRef/, '').replace(/[0-9A-F]{8,}$/, '')).sort(),
       ['TaskCompletedEmail', 'TaskCompletedSms', 'TaskDueEmail', 'TaskDueSms']);
-    assert.equal(st.length, 3);
+    const send = st.find((x) => x.Sid === 'SendEmail');
+    assert.deepEqual(actions(send), ['ses:SendEmail']);
+    const domain = s.config.secrets.mailFrom.split('@')[1];
+    assert.deepEqual(asArray(send.Resource), [`arn:aws:ses:${s.config.region}:${s.config.account}:identity/${domain}`]);
+    assert.equal(st.length, 4);
   });
 
   test('the task roles are assumable by ECS tasks only', () => {

@@ -17,3 +17,5 @@ import './iam.spec';
 import './web.spec';
 import './observability.spec';
 import './cicd.spec';
+import './hardening.spec';
+import './nag.spec';

@@ -84,10 +84,10 @@ describe('network', () => {
       [[alb, c.compute.albListenerPort]]);
   });
 
-  test('the services reach out over HTTPS only (the scheduler also SMTP), never all ports', () => {
+  test('the services and the scheduler reach out over HTTPS only (no SMTP since SES\'s API), never all ports', () => {
     const rules = (sg: string) => egress(sgId(sg)).map((r) => `${r.IpProtocol}/${r.FromPort}-${r.ToPort}/${r.CidrIp}`).sort();
     assert.deepEqual(rules('ServiceSg'), ['tcp/443-443/0.0.0.0/0']);
-    assert.deepEqual(rules('SchedulerSg'), ['tcp/443-443/0.0.0.0/0', `tcp/${c.secrets.smtpPort}-${c.secrets.smtpPort}/0.0.0.0/0`].sort());
+    assert.deepEqual(rules('SchedulerSg'), ['tcp/443-443/0.0.0.0/0']);
     for (const [id] of sgs) {
       for (const r of egress(id)) assert.notEqual(r.IpProtocol, '-1', `${id} allows all outbound`);
     }

@@ -19,12 +19,13 @@ describe('secrets: Secrets Manager, into containers as ECS secrets only', () => 
     assert.equal(k[1].DeletionPolicy, 'Retain');
   });
 
-  test('the SMTP credentials secret holds username and password', () => {
-    const k = resources(sj, 'AWS::SecretsManager::Secret').find(([, r]) => r.Properties.Name === s.config.secrets.smtpName)!;
-    assert.ok(k, 'smtp secret');
-    const g = k[1].Properties.GenerateSecretString;
-    assert.equal(g.GenerateStringKey, 'password');
-    assert.ok('username' in JSON.parse(g.SecretStringTemplate));
+  test('no SMTP secret, and no rotation schedule standing in for one: the cursor key and the origin-verify value only', () => {
+    const names = resources(sj, 'AWS::SecretsManager::Secret').map(([, r]) => r.Properties.Name).sort();
+    assert.deepEqual(names, [s.config.secrets.cursorKeyName, s.config.secrets.originVerifyName].sort());
+    for (const { template } of s.all()) {
+      assert.equal(resources(template, 'AWS::SecretsManager::RotationSchedule').length, 0);
+      assert.doesNotMatch(JSON.stringify(template), /TASKMGR_SMTP|email-smtp|"Smtp[0-9A-F]{8}"/);
+    }
   });
 
   test('the nginx services get the cursor key as an ECS secret, never as environment', () => {
@@ -37,18 +38,19 @@ describe('secrets: Secrets Manager, into containers as ECS secrets only', () => 
     }
   });
 
-  test('the scheduler gets the SMTP username and password as ECS secrets (JSON keys)', () => {
+  test('the scheduler gets no secret at all: it mails through SES with its task role', () => {
     const { c } = containers.find(({ c }) => c.Command[0] === 'scheduler')!;
-    const byName = Object.fromEntries((c.Secrets ?? []).map((x: any) => [x.Name, show(x.ValueFrom)]));
-    assert.match(byName.TASKMGR_SMTP_USERNAME, /Smtp.*:username::/);
-    assert.match(byName.TASKMGR_SMTP_PASSWORD, /Smtp.*:password::/);
+    assert.deepEqual(c.Secrets ?? [], []);
+    const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
+    assert.equal(env.TASKMGR_EMAIL_CHANNEL, 'ses');
+    assert.equal(env.TASKMGR_SES_ENDPOINT, `https://email.${s.config.region}.amazonaws.com`);
   });
 
   test('no container environment carries a secret', () => {
     for (const { id, c } of containers) {
       for (const e of c.Environment ?? []) {
         assert.doesNotMatch(e.Name, /KEY|PASSWORD|SECRET|TOKEN|CREDENTIAL/, `${id}: ${e.Name} is plain environment`);
-        assert.doesNotMatch(show(e.Value), /CursorKey|Smtp5A/, `${id}: ${e.Name} holds a secret reference`);
+        assert.doesNotMatch(show(e.Value), /CursorKey|OriginVerify|resolve:secretsmanager/, `${id}: ${e.Name} holds a secret reference`);
       }
     }
   });

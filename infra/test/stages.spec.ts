@@ -31,7 +31,6 @@ describe('stages and names', () => {
       ['auth', 'UserPool6BA7E5F2', 'UserPoolName', 'taskmgr-users'],
       ['web', 'Bucket83908E77', 'BucketName', 'taskmgr-web-111111111111-us-east-1'],
       ['secrets', 'CursorKey255E8F8A', 'Name', 'taskmgr/cursor-key'],
-      ['secrets', 'Smtp5A8258C1', 'Name', 'taskmgr/smtp'],
       ['registry', 'Repository22E53BBD', 'RepositoryName', 'taskmgr'],
       ['compute', 'UsersLogsA4A288A4', 'LogGroupName', '/taskmgr/users'],
       ['compute', 'SchedulerLogs62325BF3', 'LogGroupName', '/taskmgr/scheduler'],

@@ -171,7 +171,6 @@ sched_keys() {
         TASKMGR_TOPIC_TASK_DUE_SMS=arn:aws:sns:us-east-1:111111111111:TaskDueNotificationsSMSTopic \
         TASKMGR_TOPIC_TASK_COMPLETED_EMAIL=arn:aws:sns:us-east-1:111111111111:TaskCompletedNotificationsEmailTopic \
         TASKMGR_TOPIC_TASK_COMPLETED_SMS=arn:aws:sns:us-east-1:111111111111:TaskCompletedNotificationsSMSTopic \
-        TASKMGR_SMTP_USERNAME=AKIAEXAMPLESMTP TASKMGR_SMTP_PASSWORD='Secret/with+chars=' \
         bash conf/ecs/entrypoint.sh render scheduler) || return 1
     local known key bad=0
     known=$(grep -o 'SCHED_K("[a-z_]*"' scheduler/sched_conf.c | sed 's/SCHED_K("//; s/"//')
@@ -181,7 +180,9 @@ sched_keys() {
     done < <(grep -v '^\s*#' "$conf" | grep '=' | sed 's/ *=.*//')
     grep -q '^sms_channel *= sns$' "$conf" || { echo "sms_channel is not sns"; bad=1; }
     grep -q '^sns_topic_due_email *= arn:aws:sns:' "$conf" || { echo "topic ARN missing"; bad=1; }
-    grep -q '^smtp_password *= Secret/with+chars=$' "$conf" || { echo "SMTP password not rendered"; bad=1; }
+    grep -q '^email_channel *= ses$' "$conf" || { echo "email_channel is not ses by default"; bad=1; }
+    grep -q '^ses_endpoint *= https://email\.us-east-1\.amazonaws\.com$' "$conf" || { echo "no SES endpoint"; bad=1; }
+    if grep -q '^smtp_' "$conf"; then echo "an SMTP key in the ECS conf"; bad=1; fi
     return $bad
 }
 check "scheduler conf: rendered, every key known to taskmgr-scheduler" sched_keys

@@ -10,8 +10,8 @@ package TaskmgrCreds;
 #     (creds_calls; served: AccessKeyId -> the call that served it);
 #   - recorders: one request a connection, recorded as received (headers,
 #     body and its SHA-256, the status answered), then passed to an
-#     upstream (a relay, e.g. to dynalite) or, without one, answered as an
-#     SNS Publish would be;
+#     upstream (a relay, e.g. to dynalite), answered by the test's code, or,
+#     without either, answered as an SNS Publish would be;
 #   - sigv4_problem: a recorded call's SigV4 signature checked with a secret.
 #
 # creds_setup(dir => ..., token => ...) first; what was started is stopped
@@ -196,8 +196,10 @@ sub served { my %s = map { $_->{key} => $_ } grep { $_->{key} } creds_calls(); r
 
 
 # ---------------------------------------------------------------------------
-# the recorders: a relay (to UPSTREAM), or an SNS stand-in (no upstream);
-# one request a connection (the upstream is asked to close, and says so)
+# the recorders: a relay (to UPSTREAM), a stand-in whose answer a code
+# ref gives (UPSTREAM a sub: the record in, (status, content type, body)
+# out), or an SNS stand-in (no upstream); one request a connection (the
+# upstream is asked to close, and says so)
 
 sub record_one {
     my ($c, $file, $upstream) = @_;
@@ -206,7 +208,11 @@ sub record_one {
     my %rec = (t => Time::HiRes::time(), method => $method, path => $path, headers => $h,
                body => $body, body_sha256 => Digest::SHA::sha256_hex($body));
     my $reply = '';
-    if ($upstream) {
+    if (ref $upstream eq 'CODE') {
+        my ($st, $type, $text) = $upstream->(\%rec);
+        $reply = "HTTP/1.1 $st X\r\nContent-Type: $type\r\nContent-Length: " . length($text)
+            . "\r\nConnection: close\r\n\r\n$text";
+    } elsif ($upstream) {
         my $up = IO::Socket::INET->new(PeerAddr => $upstream, Proto => 'tcp', Timeout => 3);
         if ($up) {
             print $up join("\r\n", $line, (map { "$_->[0]: $_->[1]" } grep { lc $_->[0] ne 'connection' } @$h),

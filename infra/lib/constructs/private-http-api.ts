@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { suppress } from '../nag';
 
 export interface PrivateHttpApiProps {
   /** the API's and the VPC link's name */
@@ -83,11 +84,17 @@ export class PrivateHttpApi extends Construct {
       // only the custom domain (and CloudFront's /api/* behaviour through it)
       disableExecuteApiEndpoint: true,
     });
-    this.api.addRoutes({
+    const routes = this.api.addRoutes({
       path: '/api/{proxy+}',
       methods: [apigwv2.HttpMethod.ANY],
       integration: new HttpAlbIntegration('Alb', props.listener, { vpcLink: this.vpcLink }),
     });
+    for (const r of routes) {
+      suppress(r, ['AwsSolutions-APIG4',
+        'Authorization is the application\'s: nginx verifies the Cognito JWT (signature, exp, iss, client, '
+        + 'revocation) on every route that needs it, and register, login, confirm and health must be reachable '
+        + 'without a token. A Gateway JWT authorizer would split that rule in two places.']);
+    }
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.accessLogGroupName,
       retention: props.logRetention,

@@ -1,6 +1,7 @@
 /*
  * The scheduler: its task role (Query on its two indexes only, writes on
- * the table, publish on the notification topics), log group, task
+ * the table, publish on the notification topics, SendEmail as the mail
+ * identity), log group, task
  * definition and a Fargate service of one task that deploys rolling, the
  * old task stopped before the new one starts.  No load balancer, no
  * inbound traffic.
@@ -27,6 +28,8 @@ export interface SchedulerServiceProps {
   readonly indexNames: string[];
   /** the topics it publishes deliveries to */
   readonly topics: sns.ITopic[];
+  /** the SES identities it sends mail as (email_channel ses) */
+  readonly mailIdentities: string[];
 }
 
 export class SchedulerService extends Construct {
@@ -42,6 +45,9 @@ export class SchedulerService extends Construct {
         // the scheduler reads through its two indexes only, never the table's keys
         ...tableStatements('scheduler', props.table.tableArn, props.indexNames, false),
         new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: props.topics.map((t) => t.topicArn) }),
+        ...(props.mailIdentities.length ? [new iam.PolicyStatement({
+          sid: 'SendEmail', actions: ['ses:SendEmail'], resources: props.mailIdentities,
+        })] : []),
       ]);
     const task = taskmgrTask(this, {
       service: 'scheduler',
