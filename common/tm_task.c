@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include "tm_ddb.h"
+#include "tm_list.h"
 #include "tm_task.h"
 #include "tm_validate.h"
 
@@ -29,6 +30,8 @@ const tm_field_t  tm_task_body[] = {
     { "labels", TM_FIELD_STRINGS, TM_FIELD_FOLD,
       offsetof(tm_task_fields_t, labels), tm_valid_label, NULL, NULL, 0,
       TM_LABELS_MAX, NULL, "must be an array of at most 10 labels" },
+    { "listId", TM_FIELD_STRING, 0, offsetof(tm_task_fields_t, list_id),
+      tm_valid_list_id, NULL, NULL, 0, 0, NULL, NULL },
     tm_field_null
 };
 
@@ -205,7 +208,7 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     long long         priority;
     tm_jstr_t         id;
     tm_jout_t         o;
-    const tm_jstr_t  *title, *desc, *status;
+    const tm_jstr_t  *title, *desc, *status, *list;
 
     title = tm_ddb_item_get(item, "Title", 'S');
     status = tm_ddb_item_get(item, "Status", 'S');
@@ -217,6 +220,7 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     }
 
     desc = tm_ddb_item_get(item, "Description", 'S');
+    list = tm_ddb_item_get(item, "ListId", 'S');
 
     tm_jout_init(&o, out, size);
     tm_jout_lit(&o, "{\"id\":");
@@ -245,6 +249,15 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     tm_jout_lit(&o, ",\"notificationSent\":");
 
     tm_jout_bool(&o, tm_ddb_item_bool(item, "NotificationSent", 0));
+
+    tm_jout_lit(&o, ",\"listId\":");
+
+    if (list) {
+        tm_jout_jstr(&o, list);
+
+    } else {
+        tm_jout_lit(&o, "\"" TM_LIST_INBOX "\"");
+    }
 
     tm_jout_lit(&o, ",\"priority\":");
     tm_jout_int(&o, tm_ddb_item_n(item, "Priority", &priority) == 0
@@ -304,6 +317,8 @@ tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
     json_object_set_new(item, "Priority",
                         tm_ddb_n(f->priority != TM_FIELD_NO_INT
                                  ? f->priority : TM_PRIORITY_LOW));
+    json_object_set_new(item, "ListId",
+                        tm_ddb_s(f->list_id ? f->list_id : TM_LIST_INBOX));
 
     if (f->labels.n > 0
         && (json_object_set_new(item, "Labels",
@@ -392,6 +407,10 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
 
     if (f->priority != TM_FIELD_NO_INT) {
         tm_update_set_value(u, "Priority", ":pr", tm_ddb_n(f->priority));
+    }
+
+    if (f->list_id) {
+        tm_update_set_value(u, "ListId", ":li", tm_ddb_s(f->list_id));
     }
 
     if (f->labels.n > 0) {

@@ -33,6 +33,7 @@ typedef struct {
     const char          *status;
     long long            priority;  /* TM_FIELD_NO_INT: absent */
     tm_field_strings_t   labels;    /* n -1: absent */
+    const char          *list_id;   /* "inbox" or a list id */
 } tm_task_fields_t;
 
 /* what a write does beyond its fields */
@@ -46,7 +47,8 @@ typedef struct {
 } tm_task_effects_t;
 
 /* the body of POST and PATCH /api/tasks: {title, description, dueDate,
- * status, priority, labels}, into a tm_task_fields_t (tm_fields.h) */
+ * status, priority, labels, listId}, into a tm_task_fields_t
+ * (tm_fields.h) */
 extern const tm_field_t  tm_task_body[];
 
 

@@ -318,7 +318,7 @@ export const defaultConfig: TaskmgrConfig = {
       },
       tasks: {
         cpu: 512, memoryMiB: 1024, desiredCount: 2, minCount: 2, maxCount: 40,
-        cpuTargetPercent: 60, pathPatterns: ['/api/tasks', '/api/tasks/*', '/api/labels'], priority: 20,
+        cpuTargetPercent: 60, pathPatterns: ['/api/tasks*', '/api/lists*', '/api/labels'], priority: 20,
       },
       notifications: {
         cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 20,

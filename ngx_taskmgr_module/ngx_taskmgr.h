@@ -107,6 +107,19 @@ typedef struct {
 typedef long (*ngx_taskmgr_write_pt)(const tm_ddb_item_t *item,
     long long now, char *out, size_t size);
 
+/* one item of a walk (ngx_taskmgr_walk.c): NGX_OK, or NGX_ERROR when the
+ * item is malformed (the walk answers 502) */
+typedef ngx_int_t (*ngx_taskmgr_each_pt)(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *item);
+
+/* every item of a Query, page after page (ngx_taskmgr_walk.c) */
+typedef struct {
+    json_t                    *query;
+    ngx_taskmgr_each_pt        each;
+    ngx_taskmgr_step_pt        done;
+    ngx_uint_t                 calls;
+} ngx_taskmgr_walk_t;
+
 /* a listing page (ngx_taskmgr_page.c) */
 typedef struct {
     json_t                    *query;      /* Query without Limit, ESK */
@@ -193,6 +206,7 @@ struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_creds_state_t  creds;
 
     ngx_taskmgr_page_t        *page;       /* a listing (ngx_taskmgr_page.c) */
+    ngx_taskmgr_walk_t         walk;       /* ngx_taskmgr_walk.c */
     void                      *data;       /* the service's own state */
 };
 
@@ -216,6 +230,11 @@ ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_aws_malformed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
+ngx_int_t ngx_taskmgr_aws_broke(ngx_taskmgr_ctx_t *ctx);
+
+/* ngx_taskmgr_walk.c: every item of a Query (takes query), then done */
+ngx_int_t ngx_taskmgr_walk(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *query, ngx_taskmgr_each_pt each, ngx_taskmgr_step_pt done);
 
 /* ngx_taskmgr_creds.c: what SigV4 signs with */
 ngx_int_t ngx_taskmgr_creds_get(ngx_taskmgr_ctx_t *ctx, const char **key,
@@ -254,6 +273,8 @@ void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);
  * ngx_taskmgr_body.c: the client's request.  Checks return NGX_DECLINED
  * when the handler goes on, else the rc of the error reply they sent.
  */
+ngx_int_t ngx_taskmgr_if_match(ngx_http_request_t *r, ngx_int_t *version);
+ngx_int_t ngx_taskmgr_no_args(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_body_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_body_parse(ngx_http_request_t *r,

@@ -263,3 +263,68 @@ ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
         }
     }
 }
+
+
+/* If-Match: "<version>" into *version (left as it is when absent or *,
+ * any version); NGX_DECLINED, or the rc of the 400 it sent */
+
+ngx_int_t
+ngx_taskmgr_if_match(ngx_http_request_t *r, ngx_int_t *version)
+{
+    ngx_int_t   n;
+    ngx_str_t  *v;
+
+    if (r->headers_in.if_match == NULL) {
+        return NGX_DECLINED;
+    }
+
+    v = &r->headers_in.if_match->value;
+
+    if (v->len == 1 && v->data[0] == '*') {
+        return NGX_DECLINED;
+    }
+
+    n = NGX_ERROR;
+
+    if (v->len > 2 && v->len < 20 && v->data[0] == '"'
+        && v->data[v->len - 1] == '"')
+    {
+        n = ngx_atoi(v->data + 1, v->len - 2);
+    }
+
+    if (n == NGX_ERROR) {
+        if (ngx_http_discard_request_body(r) != NGX_OK) {
+            r->keepalive = 0;
+        }
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_if_match",
+                                      "If-Match must be a quoted version "
+                                      "like \"3\"", NULL);
+    }
+
+    *version = n;
+
+    return NGX_DECLINED;
+}
+
+
+/* a route that takes no query parameters: 400 unknown_parameter naming the
+ * first one (the caller checked that there are some) */
+
+ngx_int_t
+ngx_taskmgr_no_args(ngx_http_request_t *r)
+{
+    u_char  *eq, *amp, *end;
+
+    end = r->args.data + r->args.len;
+    amp = ngx_strlchr(r->args.data, end, '&');
+    eq = ngx_strlchr(r->args.data, amp ? amp : end, '=');
+
+    return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+               "unknown_parameter", "this query parameter is not accepted "
+               "here",
+               ngx_taskmgr_cstr(r->pool, r->args.data,
+                                (eq ? eq : (amp ? amp : end))
+                                - r->args.data));
+}

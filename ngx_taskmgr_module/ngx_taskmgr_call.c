@@ -355,6 +355,17 @@ ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type)
 }
 
 
+/* failed, and not on a condition (a write that lost to another is the
+ * caller's to handle) */
+
+ngx_int_t
+ngx_taskmgr_aws_broke(ngx_taskmgr_ctx_t *ctx)
+{
+    return ctx->call.error
+           && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException");
+}
+
+
 /*
  * The generic answer to a failed call, logged once with the operation:
  * a backend down or timing out is 503, throttling 503 with Retry-After,

@@ -2,7 +2,8 @@
  * GET /api/labels: the labels in use on the caller's tasks that are not
  * completed, each with its number of tasks, by name.  Labels live on the
  * tasks (Labels as written, LabelKeys case-folded), so this reads the
- * caller's tasks that have labels: Query pages of the partition, only
+ * caller's tasks that have labels: every page of the partition's tasks
+ * (ngx_taskmgr_walk.c), only
  * Labels and CreatedAt projected, counted here by their folded form and
  * named as on the oldest task that has the label (the name first written,
  * whatever order the pages come in).
@@ -14,26 +15,16 @@
 #include "tm_user.h"
 
 
-/* 1 MB a page: ten thousand tasks are a few pages */
-#define NGX_TASKMGR_LABELS_CALLS  64
-
-
 typedef struct {
-    json_t                    *query;
     json_t                    *counts;     /* folded: [name, count,
                                               created] */
-    ngx_uint_t                 calls;
 } ngx_taskmgr_labels_t;
 
 
-static ngx_int_t ngx_taskmgr_labels_query(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_labels_got(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_labels_count(ngx_taskmgr_labels_t *lb,
-    json_t *item);
+static ngx_int_t ngx_taskmgr_labels_count(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *item);
 static ngx_int_t ngx_taskmgr_labels_send(ngx_http_request_t *r,
-    ngx_taskmgr_labels_t *lb);
+    ngx_taskmgr_ctx_t *ctx);
 static int ngx_taskmgr_labels_cmp(const void *a, const void *b);
 
 
@@ -41,7 +32,6 @@ ngx_int_t
 ngx_taskmgr_labels_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     char                   pk[160];
-    u_char                *eq;
     ngx_int_t              rc;
     ngx_taskmgr_labels_t  *lb;
 
@@ -58,114 +48,50 @@ ngx_taskmgr_labels_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     if (r->args.len) {
-        eq = ngx_strlchr(r->args.data, r->args.data + r->args.len, '=');
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                   "unknown_parameter",
-                   "this query parameter is not accepted here",
-                   ngx_taskmgr_cstr(r->pool, r->args.data,
-                                    eq ? (size_t) (eq - r->args.data)
-                                       : r->args.len));
+        return ngx_taskmgr_no_args(r);
     }
 
     tm_user_key(ctx->auth.sub, pk, sizeof(pk));
 
     lb->counts = json_object();
-    lb->query = json_pack("{s:s, s:s, s:s, s:s, s:{s:s},"
-                          " s:{s:{s:s}, s:{s:s}, s:{s:s}}}",
-                          "TableName", ctx->conf->table.data,
-                          "KeyConditionExpression",
-                          "EntityPartition = :pk"
-                          " AND begins_with(EntitySort, :task)",
-                          "FilterExpression",
-                          "attribute_exists(LabelKeys) AND #st <> :done",
-                          "ProjectionExpression", "Labels, CreatedAt",
-                          "ExpressionAttributeNames", "#st", "Status",
-                          "ExpressionAttributeValues",
-                          ":pk", "S", pk,
-                          ":task", "S", TM_TASK_PREFIX,
-                          ":done", "S", "completed");
-
     ngx_taskmgr_json_track(r, lb->counts);
-    ngx_taskmgr_json_track(r, lb->query);
 
-    if (lb->counts == NULL || lb->query == NULL) {
+    if (lb->counts == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_labels_query(r, ctx);
-}
-
-
-static ngx_int_t
-ngx_taskmgr_labels_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    ngx_taskmgr_labels_t  *lb;
-
-    lb = ctx->data;
-    lb->calls++;
-
-    return ngx_taskmgr_ddb(r, ctx, "Query", json_incref(lb->query),
-                           ngx_taskmgr_labels_got);
-}
-
-
-static ngx_int_t
-ngx_taskmgr_labels_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    size_t                 i;
-    json_t                *items, *lek;
-    ngx_taskmgr_labels_t  *lb;
-
-    if (ctx->call.error) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
-
-    lb = ctx->data;
-    items = json_object_get(ctx->call.reply, "Items");
-
-    if (!json_is_array(items)) {
-        return ngx_taskmgr_aws_malformed(r, ctx);
-    }
-
-    for (i = 0; i < json_array_size(items); i++) {
-        if (ngx_taskmgr_labels_count(lb, json_array_get(items, i)) != NGX_OK)
-        {
-            return ngx_taskmgr_aws_malformed(r, ctx);
-        }
-    }
-
-    lek = json_object_get(ctx->call.reply, "LastEvaluatedKey");
-
-    if (lek == NULL) {
-        return ngx_taskmgr_labels_send(r, lb);
-    }
-
-    if (lb->calls == NGX_TASKMGR_LABELS_CALLS) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "taskmgr labels: more than %d pages of tasks",
-                      NGX_TASKMGR_LABELS_CALLS);
-        return ngx_taskmgr_send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                      "unavailable",
-                                      "too many tasks to count labels",
-                                      NULL);
-    }
-
-    json_object_set(lb->query, "ExclusiveStartKey", lek);
-
-    return ngx_taskmgr_labels_query(r, ctx);
+    return ngx_taskmgr_walk(r, ctx,
+               json_pack("{s:s, s:s, s:s, s:s, s:{s:s},"
+                         " s:{s:{s:s}, s:{s:s}, s:{s:s}}}",
+                         "TableName", ctx->conf->table.data,
+                         "KeyConditionExpression",
+                         "EntityPartition = :pk"
+                         " AND begins_with(EntitySort, :task)",
+                         "FilterExpression",
+                         "attribute_exists(LabelKeys) AND #st <> :done",
+                         "ProjectionExpression", "Labels, CreatedAt",
+                         "ExpressionAttributeNames", "#st", "Status",
+                         "ExpressionAttributeValues",
+                         ":pk", "S", pk,
+                         ":task", "S", TM_TASK_PREFIX,
+                         ":done", "S", "completed"),
+               ngx_taskmgr_labels_count, ngx_taskmgr_labels_send);
 }
 
 
 /* one task's labels into the counts; NGX_ERROR if the item is not ours */
 
 static ngx_int_t
-ngx_taskmgr_labels_count(ngx_taskmgr_labels_t *lb, json_t *item)
+ngx_taskmgr_labels_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *item)
 {
-    char         fold[TM_LABEL_MAX * 4 * 3 + 1];
-    size_t       i;
-    json_t      *list, *count;
-    const char  *name, *created, *known;
+    char                   fold[TM_LABEL_MAX * 4 * 3 + 1];
+    size_t                 i;
+    json_t                *list, *count;
+    const char            *name, *created, *known;
+    ngx_taskmgr_labels_t  *lb;
+
+    lb = ctx->data;
 
     list = json_object_get(json_object_get(item, "Labels"), "L");
     created = json_string_value(json_object_get(json_object_get(item,
@@ -214,12 +140,15 @@ ngx_taskmgr_labels_count(ngx_taskmgr_labels_t *lb, json_t *item)
 /* {"items": [{"name", "taskCount"}...]}, by folded name */
 
 static ngx_int_t
-ngx_taskmgr_labels_send(ngx_http_request_t *r, ngx_taskmgr_labels_t *lb)
+ngx_taskmgr_labels_send(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    void        *it;
-    size_t       n, i;
-    json_t      *items, *c;
-    const char **keys;
+    void                  *it;
+    size_t                 n, i;
+    json_t                *items, *c;
+    const char           **keys;
+    ngx_taskmgr_labels_t  *lb;
+
+    lb = ctx->data;
 
     n = json_object_size(lb->counts);
     keys = ngx_palloc(r->pool, (n + 1) * sizeof(const char *));

@@ -5,6 +5,7 @@
  * every write is conditional.  The item layout is docs/architecture.md's.
  */
 
+#include "ngx_taskmgr_lists.h"
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
 #include "tm_user.h"
@@ -18,6 +19,8 @@ static ngx_taskmgr_tasks_t *ngx_taskmgr_tasks_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_create(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_put(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_created(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_got(ngx_http_request_t *r,
@@ -28,8 +31,6 @@ static ngx_int_t ngx_taskmgr_tasks_deleted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_delete_why(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_tasks_if_match(ngx_http_request_t *r,
-    ngx_taskmgr_tasks_t *t);
 
 
 const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
@@ -39,6 +40,10 @@ const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
       ngx_taskmgr_labels_list },
+    { ngx_string("/api/lists"), NGX_HTTP_GET|NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_lists_collection },
+    { ngx_string("/api/lists/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_lists_one },
     { ngx_null_string, 0, 0, NULL }
 };
 
@@ -81,7 +86,7 @@ ngx_taskmgr_tasks_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_sprintf((u_char *) t->sk, TM_TASK_PREFIX "%s%Z", t->id);
 
     if (r->method != NGX_HTTP_GET) {
-        rc = ngx_taskmgr_tasks_if_match(r, t);
+        rc = ngx_taskmgr_if_match(r, &t->if_match);
         if (rc != NGX_DECLINED) {
             return rc;
         }
@@ -125,12 +130,12 @@ ngx_taskmgr_tasks_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/* POST /api/tasks {title, description?, dueDate?, status?} */
+/* POST /api/tasks {title, description?, dueDate?, status?, priority?,
+ * labels?, listId?} */
 
 static ngx_int_t
 ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char                  id[TM_UUID_LEN + 1];
     ngx_int_t             rc;
     ngx_taskmgr_tasks_t  *t;
 
@@ -141,6 +146,20 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     if (rc != NGX_DECLINED) {
         return rc;
     }
+
+    t->list_check = t->fields.list_id;
+
+    return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_put);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    char                  id[TM_UUID_LEN + 1];
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
 
     if (tm_uuid_v4(id) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -284,47 +303,4 @@ ngx_taskmgr_tasks_delete_why(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     return ngx_taskmgr_tasks_stale(r);
-}
-
-
-/* If-Match: "<version>" (or *, any version); -1 when absent */
-
-static ngx_int_t
-ngx_taskmgr_tasks_if_match(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t)
-{
-    ngx_int_t   n;
-    ngx_str_t  *v;
-
-    if (r->headers_in.if_match == NULL) {
-        return NGX_DECLINED;
-    }
-
-    v = &r->headers_in.if_match->value;
-
-    if (v->len == 1 && v->data[0] == '*') {
-        return NGX_DECLINED;
-    }
-
-    n = NGX_ERROR;
-
-    if (v->len > 2 && v->len < 20 && v->data[0] == '"'
-        && v->data[v->len - 1] == '"')
-    {
-        n = ngx_atoi(v->data + 1, v->len - 2);
-    }
-
-    if (n == NGX_ERROR) {
-        if (ngx_http_discard_request_body(r) != NGX_OK) {
-            r->keepalive = 0;
-        }
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_if_match",
-                                      "If-Match must be a quoted version "
-                                      "like \"3\"", NULL);
-    }
-
-    t->if_match = n;
-
-    return NGX_DECLINED;
 }

@@ -22,6 +22,8 @@ typedef struct {
     ngx_int_t                  if_match;      /* -1: no If-Match */
 
     tm_task_fields_t           fields;        /* what the body asks */
+    const char                *list_check;    /* a list that must exist */
+    ngx_taskmgr_step_pt        list_next;
     tm_task_effects_t          effects;       /* what the PATCH does */
     ngx_uint_t                 tries;
     char                       now[32];
@@ -34,12 +36,15 @@ typedef struct {
     ngx_int_t                  completed;     /* -1: not asked */
     const char                *labels[TM_LABELS_MAX];  /* folded */
     ngx_uint_t                 nlabels;
+    const char                *list;          /* list=, as asked */
     char                       due_from[24];
     char                       due_to[24];
 } ngx_taskmgr_tasks_t;
 
 
 ngx_int_t ngx_taskmgr_tasks_read(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_tasks_list_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_uint_t status,
     json_t *item);

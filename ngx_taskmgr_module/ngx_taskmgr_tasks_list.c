@@ -10,6 +10,7 @@
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
 #include "tm_fold.h"
+#include "tm_list.h"
 #include "tm_validate.h"
 
 
@@ -24,6 +25,8 @@ static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
 static void ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg,
     ngx_taskmgr_tasks_t *t, tm_update_t *q);
+static ngx_int_t ngx_taskmgr_tasks_listing_go(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
@@ -97,7 +100,19 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     tm_update_free(&q);
 
-    return ngx_taskmgr_page_start(r, ctx, pg);
+    /* list=: one of the caller's lists, else 400 (never an empty page that
+     * would say whether another user's list exists) */
+    ctx->page = pg;
+    t->list_check = t->list;
+
+    return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_listing_go);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_listing_go(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_page_start(r, ctx, ctx->page);
 }
 
 
@@ -130,6 +145,13 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
     } else if (t->due_to[0]) {
         tm_update_cond(q, "DueDate <= :dt");
         tm_update_value(q, ":dt", tm_ddb_s(t->due_to));
+    }
+
+    if (t->list) {
+        tm_update_cond(q, ngx_strcmp(t->list, TM_LIST_INBOX) == 0
+                          ? "(attribute_not_exists(ListId) OR ListId = :list)"
+                          : "ListId = :list");
+        tm_update_value(q, ":list", tm_ddb_s(t->list));
     }
 
     /* every label asked: "contains(LabelKeys, :l0) AND ..." */
@@ -257,7 +279,7 @@ ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t,
 
 
 /* status=a,b  dueFrom=  dueTo=  sort=updated|due  priority=1,2  label=
- * completed=true|false */
+ * completed=true|false  list=<id> */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
@@ -300,6 +322,13 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         why = tm_valid_priority_list((const char *) value->data, value->len,
                                      &mask);
         t->priorities |= mask;
+
+    } else if (name->len == 4 && ngx_strncmp(name->data, "list", 4) == 0) {
+        field = "list";
+        why = t->list ? "may be given once"
+                      : tm_valid_list_id((const char *) value->data,
+                                         value->len);
+        t->list = (const char *) value->data;
 
     } else if (name->len == 5 && ngx_strncmp(name->data, "label", 5) == 0) {
         field = "label";

@@ -17,6 +17,8 @@
 #define NGX_TASKMGR_PATCH_TRIES   3
 
 
+static ngx_int_t ngx_taskmgr_tasks_patch_get(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r,
@@ -45,6 +47,15 @@ ngx_taskmgr_tasks_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
+    t->list_check = t->fields.list_id;
+
+    return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_patch_get);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_patch_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
     return ngx_taskmgr_tasks_read(r, ctx, ngx_taskmgr_tasks_patch_read);
 }
 

@@ -1,10 +1,16 @@
 /*
- * What the task service's steps share: reading the task, answering with
- * it (its version as ETag), and the task's own errors.
+ * What the task service's steps share: reading the task, checking the list
+ * it is to be in, answering with it (its version as ETag), and the task's
+ * own errors.
  */
 
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
+#include "tm_list.h"
+
+
+static ngx_int_t ngx_taskmgr_tasks_list_got(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 
 
 ngx_int_t
@@ -21,6 +27,70 @@ ngx_taskmgr_tasks_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
                                      "Key", tm_ddb_key(t->pk, t->sk),
                                      "ConsistentRead", 1),
                            next);
+}
+
+
+/*
+ * The list t->list_check names is one of the caller's, not being deleted:
+ * then next; else 400 (invalid_field on listId for a body, invalid_parameter
+ * on list for a filter).  The inbox always is.
+ */
+
+ngx_int_t
+ngx_taskmgr_tasks_list_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_step_pt next)
+{
+    char                  sk[64];
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    if (t->list_check == NULL
+        || ngx_strcmp(t->list_check, TM_LIST_INBOX) == 0)
+    {
+        return next(r, ctx);
+    }
+
+    t->list_next = next;
+    ngx_snprintf((u_char *) sk, sizeof(sk), TM_LIST_PREFIX "%s%Z",
+                 t->list_check);
+
+    return ngx_taskmgr_ddb(r, ctx, "GetItem",
+                           json_pack("{s:s, s:o, s:b, s:s}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(t->pk, sk),
+                                     "ConsistentRead", 1,
+                                     "ProjectionExpression",
+                                     "EntitySort, ListDeleting"),
+                           ngx_taskmgr_tasks_list_got);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_list_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t               *item;
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+    item = json_object_get(ctx->call.reply, "Item");
+
+    if (item == NULL || json_object_get(item, "ListDeleting")) {
+        return r->method == NGX_HTTP_GET
+               ? ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "invalid_parameter",
+                                        "no such list", "list")
+               : ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "invalid_field",
+                                        "must be the id of one of your "
+                                        "lists", "listId");
+    }
+
+    return t->list_next(r, ctx);
 }
 
 

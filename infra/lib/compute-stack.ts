@@ -7,7 +7,7 @@
  *
  *   CloudFront /api/* ─► api.<zone> (API Gateway, TLS) ─► VPC link ─► internal ALB :80
  *            /api/users/*        ─► users          (also the rest: /api/health, 404s)
- *            /api/tasks*         ─► tasks
+ *            /api/tasks*, /api/lists*, /api/labels ─► tasks
  *            /api/notifications* ─► notifications
  *            no X-Origin-Verify  ─► 403            (the listener's default)
  *

@@ -27,7 +27,7 @@
 #define TM_TEST_DUE2    "2026-12-01T09:00:00Z"
 
 /* priority and labels absent */
-#define TM_TEST_KEEP    TM_FIELD_NO_INT, { NULL, NULL, -1 }
+#define TM_TEST_KEEP    TM_FIELD_NO_INT, { NULL, NULL, -1 }, NULL
 
 
 static const char  *tm_test_labels[] = { "Home", "Stra\xc3\x9f" "e", NULL };
@@ -105,21 +105,27 @@ static const tm_test_task_case_t  tm_test_task_cases[] = {
       { "Description = :de", NULL } },
 
     { "priority set", "pending", NULL, 0,
-      { NULL, NULL, NULL, NULL, 1, { NULL, NULL, -1 } }, 0, 0, 0, 0,
+      { NULL, NULL, NULL, NULL, 1, { NULL, NULL, -1 }, NULL }, 0, 0, 0, 0,
       { "Priority = :pr", NULL },
       { "Labels", NULL } },
 
     { "labels set, as written and folded", "pending", NULL, 0,
       { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT,
-        { tm_test_labels, tm_test_folded, 2 } }, 0, 0, 0, 0,
+        { tm_test_labels, tm_test_folded, 2 }, NULL }, 0, 0, 0, 0,
       { "Labels = :lb", "LabelKeys = :lk", NULL },
       { "Priority", "REMOVE Labels", NULL } },
 
     { "labels cleared", "pending", NULL, 0,
-      { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, 0 } },
+      { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, 0 }, NULL },
       0, 0, 0, 0,
       { "REMOVE Labels, LabelKeys, DueDate_NotificationSent", NULL },
       { "Labels =", NULL } },
+
+    { "moved to a list", "pending", NULL, 0,
+      { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, -1 },
+        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b" }, 0, 0, 0, 0,
+      { "ListId = :li", NULL },
+      { "Labels", "Priority", NULL } },
 
     { "description set", "pending", NULL, 0,
       { NULL, "d", NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,

@@ -366,6 +366,8 @@ tm_test_full_item(void)
     assert_non_null(item);
 
     json_object_set_new(item, "Priority", tm_ddb_n(2));
+    json_object_set_new(item, "ListId",
+                        tm_ddb_s("3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c"));
     json_object_set_new(item, "Labels",
                         json_pack("{s:[{s:s}, {s:s}]}", "L", "S", "Work",
                                   "S", "Q\"4\""));
@@ -387,7 +389,7 @@ tm_test_task_json_full(void **state)
     static const char  *keys[] = {
         "id", "title", "description", "status", "dueDate", "createdAt",
         "updatedAt", "completedAt", "notificationSent", "version",
-        "priority", "labels",
+        "priority", "labels", "listId",
     };
 
     item = tm_test_full_item();
@@ -435,6 +437,8 @@ tm_test_task_json_full(void **state)
     assert_int_equal(json_integer_value(json_object_get(task, "version")), 3);
     assert_int_equal(json_integer_value(json_object_get(task, "priority")),
                      2);
+    assert_string_equal(json_string_value(json_object_get(task, "listId")),
+                        "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c");
 
     /* as first written, in order */
     value = json_object_get(task, "labels");
@@ -464,13 +468,16 @@ tm_test_task_json_minimal(void **state)
     json_object_del(item, "Priority");
     json_object_del(item, "Labels");
     json_object_del(item, "LabelKeys");
+    json_object_del(item, "ListId");
     json_object_set_new(item, "Status", tm_ddb_s("pending"));
 
     task = tm_test_task_json(item);
     assert_non_null(task);
 
-    /* items written before priority and labels: 4 and [] */
-    assert_int_equal(json_object_size(task), 12);
+    /* items written before priority, labels and lists: 4, [], inbox */
+    assert_int_equal(json_object_size(task), 13);
+    assert_string_equal(json_string_value(json_object_get(task, "listId")),
+                        "inbox");
     assert_int_equal(json_integer_value(json_object_get(task, "priority")),
                      4);
     assert_int_equal(json_array_size(json_object_get(task, "labels")), 0);
