@@ -6,12 +6,21 @@
  * listId; (2) its tasks are moved to the inbox or deleted, one conditional
  * write each (ListId = the list), page after page until none is left;
  * (3) the list and its name claim are deleted.  Cut short after (1), the
- * list stays hidden and marked: the next DELETE of it (any parameter)
- * carries on with the marked mode from (2).  The inbox is permanent.
+ * list stays hidden and marked, with an outbox marker due when the
+ * request's lease (NGX_TASKMGR_LIST_LEASE) ends: the scheduler's drain
+ * then does (2) and (3) (scheduler/sched_list.c), and so does the next
+ * DELETE of it, whichever comes first; every write is conditional, so
+ * both may run.  The inbox is permanent.
  */
 
 #include "ngx_taskmgr_lists.h"
 #include "tm_ddb.h"
+#include "tm_task.h"
+#include "tm_time.h"
+
+
+/* how long a DELETE has before the scheduler finishes it instead */
+#define NGX_TASKMGR_LIST_LEASE  60
 
 
 static ngx_int_t ngx_taskmgr_lists_delete_read(ngx_http_request_t *r,
@@ -123,6 +132,7 @@ static ngx_int_t
 ngx_taskmgr_lists_delete_counted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
 {
+    char                  shard[32], lease[32];
     json_t               *n;
     ngx_taskmgr_lists_t  *lb;
 
@@ -140,16 +150,27 @@ ngx_taskmgr_lists_delete_counted(ngx_http_request_t *r,
                                       "or ?tasks=delete", NULL);
     }
 
+    /* the scheduler's drain finishes it once the lease has passed */
+    tm_outbox_shard(lb->id, (unsigned) ctx->conf->reminder_shards, shard,
+                    sizeof(shard));
+    tm_time_ms((long long) (ngx_time() + NGX_TASKMGR_LIST_LEASE) * 1000,
+               lease);
+
     return ngx_taskmgr_ddb(r, ctx, "UpdateItem",
-               json_pack("{s:s, s:o, s:s, s:s, s:{s:O, s:{s:s}}}",
+               json_pack("{s:s, s:o, s:s, s:s,"
+                         " s:{s:O, s:{s:s}, s:{s:s}, s:{s:s}}}",
                          "TableName", ctx->conf->table.data,
                          "Key", tm_ddb_key(lb->pk, lb->sk),
-                         "UpdateExpression", "SET ListDeleting = :m",
+                         "UpdateExpression",
+                         "SET ListDeleting = :m, OutboxShard = :os,"
+                         " OutboxAt = :oa",
                          "ConditionExpression",
                          "Version = :v AND attribute_not_exists(ListDeleting)",
                          "ExpressionAttributeValues",
                          ":v", json_object_get(lb->item, "Version"),
-                         ":m", "S", lb->mode),
+                         ":m", "S", lb->mode,
+                         ":os", "S", shard,
+                         ":oa", "S", lease),
                ngx_taskmgr_lists_delete_marked);
 }
 

@@ -199,6 +199,9 @@ int sched_outbox_drain(sched_t *s);
 /* sched_chain.c */
 int sched_chain_finish(sched_t *s, const json_t *task, const json_t *user);
 
+/* sched_list.c */
+int sched_list_finish(sched_t *s, const json_t *list);
+
 /* sched_deliver.c */
 int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);
 

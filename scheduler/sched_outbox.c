@@ -2,7 +2,8 @@
  * The outbox drain: OutboxIndex holds the items that still owe work, by
  * shard, sorted by when the work is due (OutboxAt).  Each shard is read up
  * to now: task items are completion chains to finish (sched_chain.c),
- * notification items are deliveries (sched_deliver.c).  A finished chain
+ * notification items are deliveries (sched_deliver.c), list items are
+ * deletions to finish (sched_list.c).  A finished chain
  * makes a new delivery, so the drain goes round again while chains were
  * finished (a few rounds at most: it must end).
  */
@@ -12,6 +13,7 @@
 
 #include "sched.h"
 #include "tm_ddb.h"
+#include "tm_list.h"
 #include "tm_task.h"
 #include "tm_time.h"
 
@@ -124,6 +126,11 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
         if (rc == SCHED_OK) {
             o->deliveries++;
         }
+
+    } else if (sk && strncmp(sk, TM_LIST_PREFIX,
+                             sizeof(TM_LIST_PREFIX) - 1) == 0)
+    {
+        rc = sched_list_finish(s, item);
 
     } else {
         sched_log(SCHED_LOG_WARN, "malformed_item",
