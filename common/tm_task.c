@@ -9,6 +9,7 @@
 
 #include "tm_ddb.h"
 #include "tm_list.h"
+#include "tm_search.h"
 #include "tm_task.h"
 #include "tm_validate.h"
 
@@ -38,6 +39,10 @@ const tm_field_t  tm_task_body[] = {
 
 static json_t *tm_task_labels(const tm_field_strings_t *labels,
     int folded);
+static json_t *tm_task_search(const char *title, const char *description,
+    const char *const *labels);
+static const char **tm_task_old_labels(const json_t *old,
+    const char **buf, size_t n);
 
 
 static int tm_task_is(const char *status, const char *s);
@@ -320,6 +325,16 @@ tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
     json_object_set_new(item, "ListId",
                         tm_ddb_s(f->list_id ? f->list_id : TM_LIST_INBOX));
 
+    if (json_object_set_new(item, "SearchText",
+                            tm_task_search(f->title, f->description,
+                                           f->labels.n > 0 ? f->labels.items
+                                                           : NULL))
+        != 0)
+    {
+        json_decref(item);
+        return NULL;
+    }
+
     if (f->labels.n > 0
         && (json_object_set_new(item, "Labels",
                                 tm_task_labels(&f->labels, 0)) != 0
@@ -355,7 +370,7 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
 {
     char         key[48], version[24];
     long long    v;
-    const char  *old_status, *old_due;
+    const char  *old_status, *old_due, *old_labels[TM_LABELS_MAX + 1];
     int          sent;
 
     memset(fx, 0, sizeof(tm_task_effects_t));
@@ -403,6 +418,18 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
 
     } else if (f->description) {
         tm_update_remove(u, "Description");
+    }
+
+    if (f->title || f->description || f->labels.n >= 0) {
+        /* the words of the task as it will be */
+        tm_update_set_value(u, "SearchText", ":se",
+            tm_task_search(f->title ? f->title : tm_ddb_get_s(old, "Title"),
+                           f->description ? f->description
+                                          : tm_ddb_get_s(old, "Description"),
+                           f->labels.n >= 0
+                           ? (f->labels.n ? f->labels.items : NULL)
+                           : tm_task_old_labels(old, old_labels,
+                                                TM_LABELS_MAX + 1)));
     }
 
     if (f->priority != TM_FIELD_NO_INT) {
@@ -482,4 +509,57 @@ tm_task_labels(const tm_field_strings_t *labels, int folded)
     }
 
     return list ? json_pack("{s:o}", "L", list) : NULL;
+}
+
+
+/* {"S": " word ..."}: what q= searches (tm_search.h) */
+
+static json_t *
+tm_task_search(const char *title, const char *description,
+    const char *const *labels)
+{
+    char         text[TM_SEARCH_MAX];
+    size_t       n;
+    const char  *parts[TM_LABELS_MAX + 3];
+
+    n = 0;
+    parts[n++] = title ? title : "";
+    parts[n++] = description ? description : "";
+
+    while (labels && *labels && n < TM_LABELS_MAX + 2) {
+        parts[n++] = *labels++;
+    }
+
+    parts[n] = NULL;
+
+    if (tm_search_text(parts, text, sizeof(text)) < 0) {
+        return NULL;
+    }
+
+    return tm_ddb_s(text);
+}
+
+
+/* the stored labels (L of S) into buf, NULL-ended (n slots) */
+
+static const char **
+tm_task_old_labels(const json_t *old, const char **buf, size_t n)
+{
+    size_t   i, k;
+    json_t  *list;
+
+    list = json_object_get(json_object_get(old, "Labels"), "L");
+    k = 0;
+
+    for (i = 0; i < json_array_size(list) && k + 1 < n; i++) {
+        buf[k] = json_string_value(json_object_get(json_array_get(list, i),
+                                                   "S"));
+        if (buf[k]) {
+            k++;
+        }
+    }
+
+    buf[k] = NULL;
+
+    return buf;
 }

@@ -11,6 +11,7 @@
 
 
 #include "ngx_taskmgr.h"
+#include "tm_search.h"
 #include "tm_task.h"
 #include "tm_validate.h"
 
@@ -37,6 +38,8 @@ typedef struct {
     const char                *labels[TM_LABELS_MAX];  /* folded */
     ngx_uint_t                 nlabels;
     const char                *list;          /* list=, as asked */
+    const char                *words[TM_SEARCH_WORDS];  /* q=, folded */
+    ngx_uint_t                 nwords;
     char                       due_from[24];
     char                       due_to[24];
 } ngx_taskmgr_tasks_t;

@@ -21,6 +21,8 @@ static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 static const char *ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r,
     ngx_taskmgr_tasks_t *t, ngx_str_t *value);
+static const char *ngx_taskmgr_tasks_arg_q(ngx_http_request_t *r,
+    ngx_taskmgr_tasks_t *t, ngx_str_t *value);
 static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
 static void ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg,
@@ -147,6 +149,14 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
         tm_update_value(q, ":dt", tm_ddb_s(t->due_to));
     }
 
+    /* every word of q=: the start of a word of the task */
+    for (i = 0; i < t->nwords; i++) {
+        ngx_sprintf((u_char *) name, ":q%ui%Z", i);
+        ngx_sprintf(in, "contains(SearchText, %s)%Z", name);
+        tm_update_cond(q, (const char *) in);
+        tm_update_value(q, name, tm_ddb_s(t->words[i]));
+    }
+
     if (t->list) {
         tm_update_cond(q, ngx_strcmp(t->list, TM_LIST_INBOX) == 0
                           ? "(attribute_not_exists(ListId) OR ListId = :list)"
@@ -244,6 +254,53 @@ ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg, ngx_taskmgr_tasks_t *t,
 }
 
 
+/* q=text: its words folded as SearchText holds them, each " word" */
+
+static const char *
+ngx_taskmgr_tasks_arg_q(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t,
+    ngx_str_t *value)
+{
+    u_char      *w;
+    char        *buf;
+    size_t       size;
+    long         n;
+    ngx_uint_t   i;
+    const char  *words[TM_SEARCH_WORDS];
+
+    if (t->nwords) {
+        return "may be given once";
+    }
+
+    size = value->len * 3 + 1;
+    buf = ngx_pnalloc(r->pool, size);
+    if (buf == NULL) {
+        return "out of memory";
+    }
+
+    n = tm_search_words((const char *) value->data, value->len, buf, size,
+                        words, TM_SEARCH_WORDS);
+    if (n < 0) {
+        return "must be at most 100 characters and 10 words";
+    }
+
+    if (n == 0) {
+        return "must hold a word";
+    }
+
+    for (i = 0; i < (ngx_uint_t) n; i++) {
+        w = ngx_pnalloc(r->pool, ngx_strlen(words[i]) + 2);
+        if (w == NULL) {
+            return "out of memory";
+        }
+
+        ngx_sprintf(w, " %s%Z", words[i]);
+        t->words[t->nwords++] = (const char *) w;
+    }
+
+    return NULL;
+}
+
+
 /* label=name (repeatable, every one must match): folded as stored */
 
 static const char *
@@ -279,7 +336,7 @@ ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t,
 
 
 /* status=a,b  dueFrom=  dueTo=  sort=updated|due  priority=1,2  label=
- * completed=true|false  list=<id> */
+ * completed=true|false  list=<id>  q=<words> */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
@@ -322,6 +379,10 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         why = tm_valid_priority_list((const char *) value->data, value->len,
                                      &mask);
         t->priorities |= mask;
+
+    } else if (name->len == 1 && name->data[0] == 'q') {
+        field = "q";
+        why = ngx_taskmgr_tasks_arg_q(r, t, value);
 
     } else if (name->len == 4 && ngx_strncmp(name->data, "list", 4) == 0) {
         field = "list";
