@@ -96,8 +96,8 @@ extern const tm_field_t  tm_no_body[];
  * table.  Absent fields are left as the kind's "absent" (NULL strings, -1
  * booleans, TM_FIELD_NO_INT numbers, 0 objects, n -1), so target needs no
  * initialising.  alloc (e.g. the request's pool) provides copies for
- * LOWER and DATETIME values, STRINGS arrays and folded copies; strings
- * otherwise point into body.  0 on
+ * LOWER and DATETIME values, STRINGS arrays and folded copies, aligned for
+ * pointers; strings otherwise point into body.  0 on
  * success, -1 with err filled (the status is always 400).
  */
 int tm_fields_read(const json_t *body, const tm_field_t *table,

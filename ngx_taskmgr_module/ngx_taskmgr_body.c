@@ -110,10 +110,12 @@ ngx_taskmgr_body_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
+/* aligned: STRINGS fields get arrays of pointers from it */
+
 static void *
 ngx_taskmgr_body_alloc(void *pool, size_t size)
 {
-    return ngx_pnalloc(pool, size);
+    return ngx_palloc(pool, size);
 }
 
 
