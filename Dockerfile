@@ -40,7 +40,7 @@ FROM ${REGISTRY}debian:12-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-        nginx libjansson4 libcurl4 libssl3 libunistring2 ca-certificates gettext-base curl \
+        nginx libjansson4 libcurl4 libssl3 libunistring2 libical3 tzdata ca-certificates gettext-base curl \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* \
  && groupadd --system --gid 10001 taskmgr \
  && useradd --system --uid 10001 --gid taskmgr --home-dir /nonexistent --shell /usr/sbin/nologin taskmgr \

@@ -22,7 +22,7 @@ MODULE    := $(OBJS)/ngx_taskmgr_module.so
 
 WARN      := -Wall -Wextra -Wno-unused-parameter -Werror
 CFLAGS    := -std=gnu11 -O1 -g -fPIC $(WARN) $(SAN_FLAGS) -Icommon
-LDLIBS    := -ljansson -lcrypto -lunistring
+LDLIBS    := -ljansson -lcrypto -lunistring -lical
 
 COMMON_SRCS := $(wildcard common/*.c)
 COMMON_OBJS := $(COMMON_SRCS:common/%.c=$(BUILD)/common/%.o)

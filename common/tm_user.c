@@ -7,6 +7,7 @@
 
 #include "tm_ddb.h"
 #include "tm_user.h"
+#include "tm_zone.h"
 #include "tm_validate.h"
 
 
@@ -37,6 +38,8 @@ const tm_field_t  tm_user_register_body[] = {
                 tm_valid_name, NULL),
     tm_user_row("phoneNumber", TM_FIELD_STRING, TM_FIELD_NULLABLE, phone,
                 tm_valid_phone, NULL),
+    tm_user_row("timeZone", TM_FIELD_STRING, 0, time_zone,
+                tm_valid_time_zone, NULL),
     tm_field_null
 };
 
@@ -67,6 +70,8 @@ const tm_field_t  tm_user_patch_body[] = {
                 NULL),
     tm_user_row("phoneNumber", TM_FIELD_STRING, TM_FIELD_NULLABLE, phone,
                 tm_valid_phone, NULL),
+    tm_user_row("timeZone", TM_FIELD_STRING, 0, time_zone,
+                tm_valid_time_zone, NULL),
     { "notificationPreferences", TM_FIELD_OBJECT, 0,
       offsetof(tm_user_fields_t, prefs), NULL, NULL, NULL, 0, 0,
       tm_user_prefs, "must be an object with email and/or sms" },
@@ -105,6 +110,11 @@ tm_user_item(const tm_user_t *u)
         json_object_set_new(item, "PhoneNumber", tm_ddb_s(u->phone));
     }
 
+    if (item && u->time_zone) {
+        json_object_set_new(item, "UserTimeZone",
+                            tm_ddb_s(u->time_zone));
+    }
+
     if (item && u->last_login) {
         json_object_set_new(item, "LastLogin", tm_ddb_s(u->last_login));
     }
@@ -123,7 +133,7 @@ tm_json_string_or_null(const char *s)
 json_t *
 tm_user_json(const json_t *item)
 {
-    const char    *pk, *sk;
+    const char    *pk, *sk, *tz;
     const json_t  *prefs;
 
     pk = tm_ddb_get_s(item, TM_PK);
@@ -138,7 +148,10 @@ tm_user_json(const json_t *item)
 
     prefs = tm_ddb_get_m(item, "NotificationPreferences");
 
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:{s:b, s:b}, s:o, s:o, s:o}",
+    tz = tm_ddb_get_s(item, "UserTimeZone");
+
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:{s:b, s:b}, s:o, s:o,"
+                     " s:o}",
                      "id", pk + sizeof(TM_USER_PREFIX) - 1,
                      "email", tm_json_string_or_null(
                                   tm_ddb_get_s(item, "Email")),
@@ -148,6 +161,7 @@ tm_user_json(const json_t *item)
                                      tm_ddb_get_s(item, "LastName")),
                      "phoneNumber", tm_json_string_or_null(
                                         tm_ddb_get_s(item, "PhoneNumber")),
+                     "timeZone", tz ? tz : TM_ZONE_DEFAULT,
                      "notificationPreferences",
                          "email", tm_ddb_get_bool(prefs, "email", 0),
                          "sms", tm_ddb_get_bool(prefs, "sms", 0),
@@ -187,6 +201,11 @@ tm_user_patch(const tm_user_fields_t *f, const char *now, tm_update_t *u,
 
     if (f->last_name) {
         tm_update_set_value(u, "LastName", ":ln", tm_ddb_s(f->last_name));
+    }
+
+    if (f->time_zone) {
+        tm_update_set_value(u, "UserTimeZone", ":tz",
+                            tm_ddb_s(f->time_zone));
     }
 
     if (f->phone && *f->phone) {
@@ -241,6 +260,7 @@ tm_user_from_claims(const json_t *claims, const char *sub, const char *now,
     u->first_name = tm_user_claim(claims, "given_name");
     u->last_name = tm_user_claim(claims, "family_name");
     u->phone = NULL;
+    u->time_zone = NULL;
     u->now = now;
     u->last_login = now;
 

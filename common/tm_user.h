@@ -21,6 +21,7 @@ typedef struct {
     const char  *first_name;
     const char  *last_name;
     const char  *phone;         /* NULL: none */
+    const char  *time_zone;     /* NULL: TM_ZONE_DEFAULT */
     const char  *now;           /* RFC 3339: CreatedAt, UpdatedAt */
     const char  *last_login;    /* NULL: never */
 } tm_user_t;
@@ -34,6 +35,7 @@ typedef struct {
     const char  *first_name;
     const char  *last_name;
     const char  *phone;
+    const char  *time_zone;
     const char  *code;
     const char  *refresh_token;
     int          prefs;          /* notificationPreferences sent */

@@ -2,8 +2,8 @@
  * The task service's own state and the steps its files share: routes and
  * single tasks (ngx_taskmgr_tasks.c), PATCH and the completion chain
  * (ngx_taskmgr_tasks_patch.c), listings (ngx_taskmgr_tasks_list.c), all
- * using ngx_taskmgr_tasks_reply.c; the labels in use
- * (ngx_taskmgr_labels.c).
+ * using ngx_taskmgr_tasks_reply.c, with the views' due ranges
+ * (ngx_taskmgr_tasks_view.c); the labels in use (ngx_taskmgr_labels.c).
  */
 
 #ifndef _NGX_TASKMGR_TASKS_H_INCLUDED_
@@ -32,6 +32,8 @@ typedef struct {
 
     /* GET list */
     ngx_uint_t                 sort_due;
+    ngx_uint_t                 sort_set;
+    const char                *view;          /* today, upcoming, overdue */
     ngx_uint_t                 statuses;
     ngx_uint_t                 priorities;    /* bit p: priority p */
     ngx_int_t                  completed;     /* -1: not asked */
@@ -60,6 +62,10 @@ ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_tasks_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+const char *ngx_taskmgr_tasks_view_arg(ngx_taskmgr_tasks_t *t,
+    ngx_str_t *value);
+ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 

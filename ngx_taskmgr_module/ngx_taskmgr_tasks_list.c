@@ -27,6 +27,8 @@ static void ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t,
     tm_update_t *q);
 static void ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg,
     ngx_taskmgr_tasks_t *t, tm_update_t *q);
+static ngx_int_t ngx_taskmgr_tasks_list_build(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_listing_go(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_listed(ngx_http_request_t *r,
@@ -37,7 +39,6 @@ ngx_int_t
 ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t             rc;
-    tm_update_t           q;
     ngx_taskmgr_page_t   *pg;
     ngx_taskmgr_tasks_t  *t;
 
@@ -65,6 +66,37 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                       "invalid_parameter",
                                       "must not be after dueTo", "dueFrom");
     }
+
+    ctx->page = pg;
+
+    if (t->view == NULL) {
+        return ngx_taskmgr_tasks_list_build(r, ctx);
+    }
+
+    /* a view is its own due range, due date order and no completed tasks */
+    if (t->due_from[0] || t->due_to[0] || t->completed == 1
+        || (t->sort_set && !t->sort_due))
+    {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "a view cannot be combined with "
+                                      "dueFrom, dueTo, completed=true or "
+                                      "sort=updated", "view");
+    }
+
+    return ngx_taskmgr_tasks_view(r, ctx, ngx_taskmgr_tasks_list_build);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_list_build(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    tm_update_t           q;
+    ngx_taskmgr_page_t   *pg;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    pg = ctx->page;
 
     pg->pk = t->pk;
     pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
@@ -104,7 +136,6 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     /* list=: one of the caller's lists, else 400 (never an empty page that
      * would say whether another user's list exists) */
-    ctx->page = pg;
     t->list_check = t->list;
 
     return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_listing_go);
@@ -336,7 +367,7 @@ ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r, ngx_taskmgr_tasks_t *t,
 
 
 /* status=a,b  dueFrom=  dueTo=  sort=updated|due  priority=1,2  label=
- * completed=true|false  list=<id>  q=<words> */
+ * completed=true|false  list=<id>  q=<words>  view=today|upcoming|overdue */
 
 static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
@@ -380,6 +411,11 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
                                      &mask);
         t->priorities |= mask;
 
+    } else if (name->len == 4 && ngx_strncmp(name->data, "view", 4) == 0) {
+        field = "view";
+        why = t->view ? "may be given once"
+                      : ngx_taskmgr_tasks_view_arg(t, value);
+
     } else if (name->len == 1 && name->data[0] == 'q') {
         field = "q";
         why = ngx_taskmgr_tasks_arg_q(r, t, value);
@@ -414,6 +450,8 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     } else if (name->len == 4 && ngx_strncmp(name->data, "sort", 4) == 0) {
         field = "sort";
+
+        t->sort_set = 1;
 
         if (value->len == 3 && ngx_strncmp(value->data, "due", 3) == 0) {
             t->sort_due = 1;

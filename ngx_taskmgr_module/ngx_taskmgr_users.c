@@ -234,6 +234,7 @@ ngx_taskmgr_users_register_put(ngx_http_request_t *r,
     user.first_name = u->fields.first_name;
     user.last_name = u->fields.last_name;
     user.phone = u->fields.phone;
+    user.time_zone = u->fields.time_zone;
     user.now = u->now;
     user.last_login = ctx->conf->require_confirmation ? NULL : u->now;
 

@@ -9,7 +9,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 
 # build: nginx + headers for the module, the C libraries (libunistring:
-# case folding of labels and search words), cmocka
+# case folding of labels and search words; libical and tzdata: the users'
+# time zones), cmocka
 # tests: prove's JSON::Validator (OpenAPI checks) + YAML::XS, wrk for bench
 # stack: envsubst (gettext-base) renders the nginx conf
 # scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
@@ -17,7 +18,7 @@ cd "$repo"
 packages=(
     nginx nginx-dev gcc make
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
-    libunistring-dev
+    libunistring-dev libical-dev tzdata
     libcmocka-dev
     perl libjson-validator-perl libyaml-libyaml-perl
     wrk gettext-base

@@ -278,7 +278,7 @@ typedef struct {
 } tm_test_user_case_t;
 
 
-#define TM_TEST_NONE  NULL, NULL, NULL
+#define TM_TEST_NONE  NULL, NULL, NULL, NULL
 
 
 static const tm_test_user_case_t  tm_test_user_cases[] = {
@@ -286,25 +286,30 @@ static const tm_test_user_case_t  tm_test_user_cases[] = {
       "SET UpdatedAt = :now, FirstName = :fn, LastName = :ln",
       "attribute_exists(EntityPartition)" },
     { "phone cleared, sms untouched",
-      { NULL, NULL, NULL, NULL, "", NULL, NULL, 0, -1, -1 }, NULL, 1,
+      { NULL, NULL, NULL, NULL, "", NULL, NULL, NULL, 0, -1, -1 }, NULL, 1,
       "SET UpdatedAt = :now REMOVE PhoneNumber",
       "attribute_exists(EntityPartition) AND "
       "NotificationPreferences.sms = :false" },
     { "phone cleared, sms off",
-      { NULL, NULL, NULL, NULL, "", NULL, NULL, 1, -1, 0 }, NULL, 0,
+      { NULL, NULL, NULL, NULL, "", NULL, NULL, NULL, 1, -1, 0 }, NULL, 0,
       "SET UpdatedAt = :now, NotificationPreferences.sms = :ps "
       "REMOVE PhoneNumber",
       "attribute_exists(EntityPartition)" },
     { "phone cleared, sms on",
-      { NULL, NULL, NULL, NULL, "", NULL, NULL, 1, -1, 1 },
+      { NULL, NULL, NULL, NULL, "", NULL, NULL, NULL, 1, -1, 1 },
       "notificationPreferences.sms", 0, NULL, NULL },
     { "sms on, phone stored?",
       { NULL, NULL, NULL, NULL, TM_TEST_NONE, 1, 1, 1 }, NULL, 1,
       "SET UpdatedAt = :now, NotificationPreferences.email = :pe, "
       "NotificationPreferences.sms = :ps",
       "attribute_exists(EntityPartition) AND attribute_exists(PhoneNumber)" },
+    { "time zone",
+      { NULL, NULL, NULL, NULL, NULL, "Europe/Berlin", NULL, NULL, 0, -1,
+        -1 }, NULL, 0,
+      "SET UpdatedAt = :now, UserTimeZone = :tz",
+      "attribute_exists(EntityPartition)" },
     { "sms on with a phone",
-      { NULL, NULL, NULL, NULL, "+15550001111", NULL, NULL, 1, -1, 1 },
+      { NULL, NULL, NULL, NULL, "+15550001111", NULL, NULL, NULL, 1, -1, 1 },
       NULL, 0,
       "SET UpdatedAt = :now, PhoneNumber = :ph, "
       "NotificationPreferences.sms = :ps",

@@ -21,8 +21,8 @@
 
 
 static const tm_user_t  tm_test_user = {
-    TM_TEST_SUB, "ada@example.com", "Ada", "Lovelace", NULL, TM_TEST_NOW,
-    NULL
+    TM_TEST_SUB, "ada@example.com", "Ada", "Lovelace", NULL, NULL,
+    TM_TEST_NOW, NULL
 };
 
 
@@ -42,7 +42,7 @@ tm_test_keys(const json_t *user)
     const char  *key;
 
     static const char  *keys[] = {
-        "id", "email", "firstName", "lastName", "phoneNumber",
+        "id", "email", "firstName", "lastName", "phoneNumber", "timeZone",
         "notificationPreferences", "createdAt", "updatedAt", "lastLogin",
     };
 

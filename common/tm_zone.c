@@ -1,0 +1,68 @@
+/*
+ * Time zones with libical.
+ */
+
+#include <string.h>
+#include <libical/ical.h>
+
+#include "tm_zone.h"
+
+
+static icaltimezone *
+tm_zone_find(const char *name)
+{
+    if (strcmp(name, TM_ZONE_DEFAULT) == 0) {
+        return icaltimezone_get_utc_timezone();
+    }
+
+    return icaltimezone_get_builtin_timezone(name);
+}
+
+
+const char *
+tm_valid_time_zone(const char *s, size_t len)
+{
+    size_t  i;
+
+    /* names as the database spells them: "America/Argentina/Buenos_Aires",
+     * "Etc/GMT+5"; nothing that could be a path elsewhere */
+    if (len == 0 || len > TM_ZONE_MAX || strlen(s) != len || s[0] == '/') {
+        return "must be an IANA time zone like Europe/Berlin";
+    }
+
+    for (i = 0; i < len; i++) {
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')
+              || (s[i] >= '0' && s[i] <= '9') || s[i] == '/' || s[i] == '_'
+              || s[i] == '-' || s[i] == '+'))
+        {
+            return "must be an IANA time zone like Europe/Berlin";
+        }
+    }
+
+    return tm_zone_find(s) ? NULL
+                           : "must be an IANA time zone like Europe/Berlin";
+}
+
+
+int
+tm_zone_day_start(const char *zone, long long utc, int days,
+    long long *out)
+{
+    icaltimezone         *z;
+    struct icaltimetype   t;
+
+    z = tm_zone_find(zone);
+    if (z == NULL) {
+        return -1;
+    }
+
+    t = icaltime_from_timet_with_zone((time_t) utc, 0, z);
+    t.hour = 0;
+    t.minute = 0;
+    t.second = 0;
+    icaltime_adjust(&t, days, 0, 0, 0);
+
+    *out = (long long) icaltime_as_timet_with_zone(t, z);
+
+    return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * Users' time zones: IANA names ("Europe/Berlin") checked against the zone
+ * database, and local days in them.  libical does the zone rules (with
+ * Debian's tzdata): a zone's data is read from /usr/share/zoneinfo the
+ * first time a process uses it, then kept.  nginx-free.
+ */
+
+#ifndef TM_ZONE_H
+#define TM_ZONE_H
+
+#include <stddef.h>
+
+
+#define TM_ZONE_DEFAULT  "UTC"
+#define TM_ZONE_MAX      64
+
+
+/* an IANA zone name the database knows (field validator) */
+const char *tm_valid_time_zone(const char *s, size_t len);
+
+/*
+ * The UTC time (epoch seconds) at which the local day begins that is days
+ * after the local day of utc in zone (days 0: today's midnight, 1:
+ * tomorrow's).  0 and *out set, or -1 for an unknown zone.
+ */
+int tm_zone_day_start(const char *zone, long long utc, int days,
+    long long *out);
+
+#endif /* TM_ZONE_H */
