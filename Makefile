@@ -106,6 +106,7 @@ test-api: all
 # figures, not pass/fail: the module against DynamoDB itself, same run
 bench: deps all
 	tests/bench/api_vs_dynamodb.sh
+	tests/bench/search_views.sh
 
 clean:
 	rm -rf objs objs-san build build-san objs*.configure.log objs*.srcs

@@ -27,6 +27,8 @@ pin=${PIN:-0}
 export STACK_NO_SCHEDULER=1 TASKMGR_LOG_LEVEL=warn
 # shellcheck source=tests/bench/bench_stack.sh
 . tests/bench/bench_stack.sh
+# shellcheck source=tests/bench/wrk_measure.sh
+. tests/bench/wrk_measure.sh
 
 wrk=(wrk)
 cpus=$(nproc)
@@ -60,23 +62,6 @@ seq 1 200 | xargs -P 8 -I{} curl -sf -o /dev/null -X POST "$api/api/tasks" \
     -d '{"title":"Task {}","description":"A task of the benchmark",
          "dueDate":"2026-12-01T10:00:00Z"}'
 
-# "<requests/s> <p99 ms>" of one wrk run
-measure() {
-    local out rps p99
-    out=$("${wrk[@]}" -t2 -c32 -d"$duration" --latency "$@")
-    if grep -q 'Non-2xx' <<< "$out"; then
-        echo "bench: non-2xx answers from $*" >&2
-        grep 'Non-2xx' <<< "$out" >&2
-        exit 1
-    fi
-    rps=$(awk '/^Requests\/sec/ { print $2 }' <<< "$out")
-    p99=$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 }
-                             else if (v ~ /ms$/) sub(/ms/, "", v);
-                             else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 }
-                             print v }' <<< "$out")
-    echo "$rps $p99"
-}
-
 query=$(jq -cn --arg pk "USER_$sub" '{TableName: "TaskManager",
     IndexName: "UpdatedAtIndex", ScanIndexForward: false, Limit: 50,
     KeyConditionExpression: "EntityPartition = :pk",
@@ -87,10 +72,6 @@ getitem=$(jq -cn --arg pk "USER_$sub" '{TableName: "TaskManager",
 count=$(curl -sf -H "Authorization: Bearer $token" "$api/api/tasks?limit=100" \
         | jq '.items | length')
 [[ $count == 100 ]] || { echo "bench: expected a full page, got $count" >&2; exit 1; }
-
-# the median of its arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # warm-up, not reported: the first seconds of a cold dynalite (node's JIT,
 # LevelDB's caches) are slower whichever side comes first
