@@ -324,6 +324,11 @@ tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
                                  ? f->priority : TM_PRIORITY_LOW));
     json_object_set_new(item, "ListId",
                         tm_ddb_s(f->list_id ? f->list_id : TM_LIST_INBOX));
+    json_object_set_new(item, "TaskPrioritySort",
+                        tm_task_priority_sort(f->priority != TM_FIELD_NO_INT
+                                              ? f->priority
+                                              : TM_PRIORITY_LOW,
+                                              f->due, now));
 
     if (json_object_set_new(item, "SearchText",
                             tm_task_search(f->title, f->description,
@@ -369,7 +374,7 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
     tm_task_effects_t *fx)
 {
     char         key[48], version[24];
-    long long    v;
+    long long    v, priority;
     const char  *old_status, *old_due, *old_labels[TM_LABELS_MAX + 1];
     int          sent;
 
@@ -404,6 +409,17 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
 
     tm_update_set_value(u, "TaskUpdatedAt", ":now", tm_ddb_s(now));
     tm_update_set(u, "Version = Version + :one");
+
+    /* PriorityIndex: priority, due date, this write's time */
+    if (f->priority != TM_FIELD_NO_INT) {
+        priority = f->priority;
+
+    } else if (tm_ddb_get_n(old, "Priority", &priority) != 0) {
+        priority = TM_PRIORITY_LOW;
+    }
+
+    tm_update_set_value(u, "TaskPrioritySort", ":ps",
+                        tm_task_priority_sort(priority, fx->due, now));
     tm_update_value(u, ":one", json_pack("{s:s}", "N", "1"));
     tm_update_set_value(u, "#st", ":st", tm_ddb_s(fx->status));
     tm_update_name(u, "#st", "Status");
@@ -562,4 +578,19 @@ tm_task_old_labels(const json_t *old, const char **buf, size_t n)
     buf[k] = NULL;
 
     return buf;
+}
+
+
+/* {"S": "<priority>#<due or ~>#<updated>"}: PriorityIndex's sort key */
+
+json_t *
+tm_task_priority_sort(long long priority, const char *due,
+    const char *updated)
+{
+    char  key[80];
+
+    snprintf(key, sizeof(key), "%lld#%s#%s", priority,
+             (due && *due) ? due : TM_DUE_SORT_NONE, updated);
+
+    return tm_ddb_s(key);
 }

@@ -46,6 +46,11 @@ typedef struct {
     int          reminder_owed;  /* in NotificationSentIndex afterwards */
 } tm_task_effects_t;
 
+/* PriorityIndex's sort key {"S": "<priority>#<due or ~>#<updated>"}:
+ * priority, then due date (undated last), then the last write */
+json_t *tm_task_priority_sort(long long priority, const char *due,
+    const char *updated);
+
 /* the body of POST and PATCH /api/tasks: {title, description, dueDate,
  * status, priority, labels, listId}, into a tm_task_fields_t
  * (tm_fields.h) */

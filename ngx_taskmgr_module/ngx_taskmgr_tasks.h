@@ -16,6 +16,11 @@
 #include "tm_validate.h"
 
 
+#define NGX_TASKMGR_SORT_UPDATED   0
+#define NGX_TASKMGR_SORT_DUE       1
+#define NGX_TASKMGR_SORT_PRIORITY  2
+
+
 typedef struct {
     char                       pk[160];
     char                       sk[48];
@@ -31,7 +36,7 @@ typedef struct {
     json_t                    *task;          /* the item after the write */
 
     /* GET list */
-    ngx_uint_t                 sort_due;
+    ngx_uint_t                 sort;          /* NGX_TASKMGR_SORT_* */
     ngx_uint_t                 sort_set;
     const char                *view;          /* today, upcoming, overdue */
     ngx_uint_t                 statuses;

@@ -19,6 +19,24 @@
 
 static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
+/* the orders of a listing: the index and its sort key */
+typedef struct {
+    const char                *index;
+    const char                *attr;
+    ngx_uint_t                 forward;
+} ngx_taskmgr_tasks_sort_t;
+
+static const char  *ngx_taskmgr_tasks_sort_names[] = {
+    "updated", "due", "priority", NULL
+};
+
+static const ngx_taskmgr_tasks_sort_t  ngx_taskmgr_tasks_sorts[] = {
+    { "UpdatedAtIndex", "TaskUpdatedAt", 0 },     /* most recent first */
+    { "DueDateIndex", "TaskDueSort", 1 },         /* soonest first */
+    { "PriorityIndex", "TaskPrioritySort", 1 },   /* 1, then due, updated */
+};
+
+
 static const char *ngx_taskmgr_tasks_arg_label(ngx_http_request_t *r,
     ngx_taskmgr_tasks_t *t, ngx_str_t *value);
 static const char *ngx_taskmgr_tasks_arg_q(ngx_http_request_t *r,
@@ -75,13 +93,13 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     /* a view is its own due range, due date order and no completed tasks */
     if (t->due_from[0] || t->due_to[0] || t->completed == 1
-        || (t->sort_set && !t->sort_due))
+        || (t->sort_set && t->sort != NGX_TASKMGR_SORT_DUE))
     {
         return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
                                       "invalid_parameter",
                                       "a view cannot be combined with "
                                       "dueFrom, dueTo, completed=true or "
-                                      "sort=updated", "view");
+                                      "another sort", "view");
     }
 
     return ngx_taskmgr_tasks_view(r, ctx, ngx_taskmgr_tasks_list_build);
@@ -92,14 +110,16 @@ static ngx_int_t
 ngx_taskmgr_tasks_list_build(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     tm_update_t           q;
-    ngx_taskmgr_page_t   *pg;
-    ngx_taskmgr_tasks_t  *t;
+    ngx_taskmgr_page_t                *pg;
+    ngx_taskmgr_tasks_t               *t;
+    const ngx_taskmgr_tasks_sort_t    *so;
 
     t = ctx->data;
     pg = ctx->page;
+    so = &ngx_taskmgr_tasks_sorts[t->sort];
 
     pg->pk = t->pk;
-    pg->sort_attr = t->sort_due ? "TaskDueSort" : "TaskUpdatedAt";
+    pg->sort_attr = so->attr;
     pg->write = ngx_taskmgr_tasks_write;
     pg->done = ngx_taskmgr_tasks_listed;
 
@@ -113,15 +133,15 @@ ngx_taskmgr_tasks_list_build(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     pg->query = q.failed ? NULL
                 : json_pack("{s:s, s:s, s:s, s:O, s:b}",
                             "TableName", ctx->conf->table.data,
-                            "IndexName", t->sort_due ? "DueDateIndex"
-                                                     : "UpdatedAtIndex",
+                            "IndexName", so->index,
                             "KeyConditionExpression",
-                            (t->sort_due && (t->due_from[0] || t->due_to[0]))
+                            (t->sort == NGX_TASKMGR_SORT_DUE
+                             && (t->due_from[0] || t->due_to[0]))
                             ? "EntityPartition = :pk"
                               " AND TaskDueSort BETWEEN :df AND :dt"
                             : "EntityPartition = :pk",
                             "ExpressionAttributeValues", q.values,
-                            "ScanIndexForward", t->sort_due ? 1 : 0);
+                            "ScanIndexForward", (int) so->forward);
 
     if (pg->query && q.cond.len) {
         json_object_set_new(pg->query, "FilterExpression",
@@ -159,7 +179,8 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
     char        name[8];
     ngx_uint_t  i;
 
-    if (t->sort_due && (t->due_from[0] || t->due_to[0])) {
+    if (t->sort == NGX_TASKMGR_SORT_DUE && (t->due_from[0] || t->due_to[0]))
+    {
         tm_update_value(q, ":df",
                         tm_ddb_s(t->due_from[0] ? t->due_from : "0000"));
         tm_update_value(q, ":dt",
@@ -278,9 +299,9 @@ ngx_taskmgr_tasks_listing(ngx_taskmgr_page_t *pg, ngx_taskmgr_tasks_t *t,
         ngx_memzero(md, sizeof(md));
     }
 
-    p = ngx_cpymem(pg->listing, t->sort_due ? "tasks|due|" : "tasks|updated|",
-                   t->sort_due ? 10 : 14);
-    p = ngx_hex_dump((u_char *) p, md, 16);
+    p = ngx_sprintf((u_char *) pg->listing, "tasks|%s|",
+                    ngx_taskmgr_tasks_sort_names[t->sort]);
+    p = ngx_hex_dump(p, md, 16);
     *p = '\0';
 }
 
@@ -373,6 +394,7 @@ static ngx_int_t
 ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *name, ngx_str_t *value)
 {
+    long                  n;
     unsigned              mask;
     long long             epoch;
     const char           *field, *why;
@@ -452,14 +474,14 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         field = "sort";
 
         t->sort_set = 1;
+        n = tm_enum_index(ngx_taskmgr_tasks_sort_names,
+                          (const char *) value->data, value->len);
 
-        if (value->len == 3 && ngx_strncmp(value->data, "due", 3) == 0) {
-            t->sort_due = 1;
+        if (n < 0) {
+            why = "must be updated, due or priority";
 
-        } else if (!(value->len == 7
-                     && ngx_strncmp(value->data, "updated", 7) == 0))
-        {
-            why = "must be updated or due";
+        } else {
+            t->sort = (ngx_uint_t) n;
         }
 
     } else {

@@ -97,7 +97,7 @@ ngx_taskmgr_tasks_view_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     tm_format_rfc3339(to, t->due_to);
-    t->sort_due = 1;
+    t->sort = NGX_TASKMGR_SORT_DUE;
     t->completed = 0;
 
     return t->list_next(r, ctx);

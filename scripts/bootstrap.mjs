@@ -4,14 +4,19 @@
 // where supported, a user pool and an app client.  Safe to run again: it
 // keeps what exists and reuses the pool/client ids kept in the data dir.
 //
+// A table whose indexes differ from the definition is made anew with its
+// items (scripts/table-migrate.mjs).
+//
 // env: DDB_PORT (8000), COGNITO_PORT (9229), DATA_DIR (<repo>/.data),
-//      BOOTSTRAP_WAIT_S (30)
+//      BOOTSTRAP_WAIT_S (30), BOOTSTRAP_TABLE (another table name: the
+//      migration tests), BOOTSTRAP_TABLE_ONLY=1 (the table, no Cognito)
 // stdout: one line, TASKMGR_USER_POOL_ID=... TASKMGR_CLIENT_ID=...
 // (everything else goes to stderr)
 
 import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { migrateStart, migrateFinish } from './table-migrate.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ddbPort = process.env.DDB_PORT || '8000';
@@ -86,11 +91,19 @@ async function waitFor(name, probe) {
 async function ensureTable() {
   const def = JSON.parse(await readFile(join(repo, 'conf/dynamodb-table.json'), 'utf8'));
   const ttl = JSON.parse(await readFile(join(repo, 'conf/dynamodb-ttl.json'), 'utf8'));
+  if (process.env.BOOTSTRAP_TABLE) {
+    def.TableName = ttl.TableName = process.env.BOOTSTRAP_TABLE;
+  }
+  let desc = null;
   try {
-    await call('dynamodb', 'DescribeTable', { TableName: def.TableName });
-    log(`table ${def.TableName} exists, kept`);
+    desc = (await call('dynamodb', 'DescribeTable', { TableName: def.TableName })).Table;
   } catch (e) {
     if (e.type !== 'ResourceNotFoundException') throw e;
+  }
+  const pending = await migrateStart(call, def, desc, dataDir, log);
+  if (desc && !pending) {
+    log(`table ${def.TableName} exists, kept`);
+  } else if (!pending?.exists) {
     await call('dynamodb', 'CreateTable', def);
     log(`table ${def.TableName} created`);
   }
@@ -101,6 +114,7 @@ async function ensureTable() {
     if (i > 100) throw new Error(`table ${def.TableName} stuck in ${d.Table.TableStatus}`);
     await sleep(100);
   }
+  if (pending) await migrateFinish(call, def, pending, log);
   try {
     await call('dynamodb', 'UpdateTimeToLive', ttl);
     log(`TTL on ${ttl.TimeToLiveSpecification.AttributeName} enabled`);
@@ -215,11 +229,14 @@ async function ensurePoolAndClient() {
 }
 
 try {
+  const tableOnly = process.env.BOOTSTRAP_TABLE_ONLY === '1';
   await Promise.all([
     waitFor(`dynalite on 127.0.0.1:${ddbPort}`, () => call('dynamodb', 'ListTables', {})),
-    waitFor(`cognito-local on 127.0.0.1:${cognitoPort}`, () => call('cognito', 'ListUserPools', { MaxResults: 1 })),
+    tableOnly || waitFor(`cognito-local on 127.0.0.1:${cognitoPort}`,
+      () => call('cognito', 'ListUserPools', { MaxResults: 1 })),
   ]);
   await ensureTable();
+  if (tableOnly) process.exit(0);
   const { poolId, clientId } = await ensurePoolAndClient();
   process.stdout.write(`TASKMGR_USER_POOL_ID=${poolId} TASKMGR_CLIENT_ID=${clientId}\n`);
 } catch (e) {

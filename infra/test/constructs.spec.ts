@@ -24,7 +24,7 @@ import { asArray, cdkContext, resources, roleStatements, show, synth } from './h
  */
 
 const INDEXES = ['EmailIndex', 'UpdatedAtIndex', 'DueDateIndex', 'NotificationTimestampIndex',
-  'NotificationSentIndex', 'OutboxIndex'];
+  'NotificationSentIndex', 'OutboxIndex', 'PriorityIndex'];
 
 function fixture() {
   const app = new App({ context: cdkContext });

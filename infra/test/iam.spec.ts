@@ -72,10 +72,10 @@ describe('IAM: least privilege', () => {
     assert.deepEqual(asArray(query.Resource).map(describeResource).sort(), [...queried].sort());
   };
 
-  test('tasks service: item actions on the table, Query on the table and its two list indexes, nothing else', () => {
+  test('tasks service: item actions on the table, Query on the table and its three list indexes, nothing else', () => {
     expectTable('TasksTaskRole',
       ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
-      ['table', 'index/UpdatedAtIndex', 'index/DueDateIndex']);
+      ['table', 'index/UpdatedAtIndex', 'index/DueDateIndex', 'index/PriorityIndex']);
     assert.equal(table('TasksTaskRole').st.length, 2, 'the table and nothing else');
   });
 
@@ -100,11 +100,13 @@ describe('IAM: least privilege', () => {
     assert.equal(r[0]['Fn::GetStackOutput'].StackName, 'TaskmgrAuth');
   });
 
-  test('scheduler: Query on its two indexes only, writes on the table, publish on the four topics, mail as the SES identity', () => {
+  test('scheduler: Query on the table and its two indexes, writes on the table, publish on the four topics, mail as the SES identity', () => {
     const { st, items, query } = table('SchedulerTaskRole');
-    assert.deepEqual([...actions(items)].sort(), ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    assert.deepEqual([...actions(items)].sort(),
+      ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     assert.deepEqual(asArray(items.Resource).map(describeResource), ['table']);
-    assert.deepEqual(asArray(query.Resource).map(describeResource).sort(), ['index/NotificationSentIndex', 'index/OutboxIndex']);
+    assert.deepEqual(asArray(query.Resource).map(describeResource).sort(),
+      ['index/NotificationSentIndex', 'index/OutboxIndex', 'table']);
     const publish = st.find((x) => x.Sid === 'Publish');
     assert.deepEqual(actions(publish), ['sns:Publish']);
     const topics = asArray<any>(publish.Resource).map((r) => r['Fn::GetStackOutput']);

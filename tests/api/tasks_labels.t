@@ -164,6 +164,41 @@ is titles($A, 'priority=1,2&sort=due&limit=1'), 'groceries, marked again, old bi
        'it continues its own listing';
 }
 
+# ---- sort=priority: priority, then due date (undated last), then updated
+{
+    my $U = new_user('labels-sort');
+    my @made;
+    for my $t (['p2 later', 2, '2031-02-01T00:00:00Z'], ['p1 undated', 1, undef], ['p4 default', undef, undef],
+               ['p1 soon', 1, '2031-01-01T00:00:00Z'], ['p2 sooner', 2, '2031-01-15T00:00:00Z'],
+               ['p1 undated too', 1, undef]) {
+        my %b = (title => $t->[0]);
+        $b{priority} = $t->[1] if defined $t->[1];
+        $b{dueDate} = $t->[2] if defined $t->[2];
+        push @made, as($U, POST => '/api/tasks', \%b)->{json}{task}{id};
+    }
+    my $order = sub {
+        my ($q) = @_;
+        my (@t, $c);
+        do {
+            my $r = as($U, GET => "/api/tasks?sort=priority&$q" . ($c ? '&cursor=' . uri_escape($c) : ''));
+            return "status $r->{status}" if $r->{status} != 200;
+            push @t, map { $_->{title} } @{ $r->{json}{items} };
+            $c = $r->{json}{nextCursor};
+        } while ($c);
+        return join ', ', @t;
+    };
+    is $order->('limit=50'), 'p1 soon, p1 undated, p1 undated too, p2 sooner, p2 later, p4 default',
+        'sort=priority: priority, then due date, then the least recently updated';
+    is $order->('limit=1'), 'p1 soon, p1 undated, p1 undated too, p2 sooner, p2 later, p4 default',
+        'the same, a task a page';
+    as($U, PATCH => "/api/tasks/$made[1]", { description => 'touched' });
+    is $order->('limit=50'), 'p1 soon, p1 undated too, p1 undated, p2 sooner, p2 later, p4 default',
+        'a write moves a task after its equals';
+    as($U, PATCH => "/api/tasks/$made[2]", { priority => 1, dueDate => '2030-12-01T00:00:00Z' });
+    is $order->('priority=1&limit=50'), 'p4 default, p1 soon, p1 undated too, p1 undated',
+        'a new priority and due date move it; with priority=';
+}
+
 # ---- bad filters
 for my $case (['priority=0', 'priority'], ['priority=5', 'priority'], ['priority=1,', 'priority'],
               ['priority=p1', 'priority'], ['priority=', 'priority'], ['priority=12', 'priority'],

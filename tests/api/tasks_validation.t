@@ -181,7 +181,7 @@ my @query_bad = (
     ['dueFrom=2031-03-01',             400, 'invalid_parameter', 'dueFrom'],
     ['dueTo=yesterday',                400, 'invalid_parameter', 'dueTo'],
     ['dueTo=2031-02-29T00:00:00Z',     400, 'invalid_parameter', 'dueTo'],
-    ['sort=priority',                  400, 'invalid_parameter', 'sort'],
+    ['sort=importance',                400, 'invalid_parameter', 'sort'],
     ['colour=red',                     400, 'unknown_parameter', undef],
     ['limit=5&page=2',                 400, 'unknown_parameter', undef],
     ['cursor=abc',                     400, 'invalid_cursor',    undef],

@@ -106,14 +106,14 @@ static const tm_test_task_case_t  tm_test_task_cases[] = {
 
     { "priority set", "pending", NULL, 0,
       { NULL, NULL, NULL, NULL, 1, { NULL, NULL, -1 }, NULL }, 0, 0, 0, 0,
-      { "Priority = :pr", NULL },
+      { "Priority = :pr", "TaskPrioritySort = :ps", NULL },
       { "Labels", NULL } },
 
     { "labels set, as written and folded", "pending", NULL, 0,
       { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT,
         { tm_test_labels, tm_test_folded, 2 }, NULL }, 0, 0, 0, 0,
       { "Labels = :lb", "LabelKeys = :lk", NULL },
-      { "Priority", "REMOVE Labels", NULL } },
+      { "Priority = :pr", "REMOVE Labels", NULL } },
 
     { "labels cleared", "pending", NULL, 0,
       { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, 0 }, NULL },
@@ -125,7 +125,7 @@ static const tm_test_task_case_t  tm_test_task_cases[] = {
       { NULL, NULL, NULL, NULL, TM_FIELD_NO_INT, { NULL, NULL, -1 },
         "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b" }, 0, 0, 0, 0,
       { "ListId = :li", NULL },
-      { "Labels", "Priority", NULL } },
+      { "Labels", "Priority = :pr", NULL } },
 
     { "description set", "pending", NULL, 0,
       { NULL, "d", NULL, NULL, TM_TEST_KEEP }, 0, 0, 0, 0,

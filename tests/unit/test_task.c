@@ -594,6 +594,46 @@ tm_test_task_json_not_task(void **state)
 }
 
 
+static void
+tm_test_priority_sort(void **state)
+{
+    json_t            *v, *item;
+    tm_task_fields_t   f;
+
+    v = tm_task_priority_sort(1, "2026-12-01T10:00:00Z",
+                              "2026-11-30T08:00:00.123Z");
+    assert_string_equal(json_string_value(json_object_get(v, "S")),
+                        "1#2026-12-01T10:00:00Z#2026-11-30T08:00:00.123Z");
+    json_decref(v);
+
+    /* undated after every date, "" as NULL */
+    v = tm_task_priority_sort(4, "", "2026-11-30T08:00:00.123Z");
+    assert_string_equal(json_string_value(json_object_get(v, "S")),
+                        "4#~#2026-11-30T08:00:00.123Z");
+    json_decref(v);
+
+    /* a new task: priority 4 unless given */
+    memset(&f, 0, sizeof(f));
+    f.title = "t";
+    f.priority = TM_FIELD_NO_INT;
+    f.labels.n = -1;
+    item = tm_task_item(&f, "USER_a", TM_TEST_TASK_ID,
+                        "2026-11-30T08:00:00.123Z", 8);
+    assert_non_null(item);
+    assert_string_equal(tm_ddb_get_s(item, "TaskPrioritySort"),
+                        "4#~#2026-11-30T08:00:00.123Z");
+    json_decref(item);
+
+    f.priority = 2;
+    f.due = "2026-12-01T10:00:00Z";
+    item = tm_task_item(&f, "USER_a", TM_TEST_TASK_ID,
+                        "2026-11-30T08:00:00.123Z", 8);
+    assert_string_equal(tm_ddb_get_s(item, "TaskPrioritySort"),
+                        "2#2026-12-01T10:00:00Z#2026-11-30T08:00:00.123Z");
+    json_decref(item);
+}
+
+
 int
 main(void)
 {
@@ -608,6 +648,7 @@ main(void)
         cmocka_unit_test(tm_test_task_json_minimal),
         cmocka_unit_test(tm_test_task_json_escapes),
         cmocka_unit_test(tm_test_task_json_not_task),
+        cmocka_unit_test(tm_test_priority_sort),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

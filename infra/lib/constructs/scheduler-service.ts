@@ -42,8 +42,8 @@ export class SchedulerService extends Construct {
     super(scope, id);
     this.taskRole = taskRole(this, 'TaskRole',
       'taskmgr scheduler: query the reminder and outbox indexes, write items, publish the four topics', [
-        // the scheduler reads through its two indexes only, never the table's keys
-        ...tableStatements('scheduler', props.table.tableArn, props.indexNames, false),
+        // its two indexes, and a user's tasks of a list whose deletion it finishes
+        ...tableStatements('scheduler', props.table.tableArn, props.indexNames),
         new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: props.topics.map((t) => t.topicArn) }),
         ...(props.mailIdentities.length ? [new iam.PolicyStatement({
           sid: 'SendEmail', actions: ['ses:SendEmail'], resources: props.mailIdentities,

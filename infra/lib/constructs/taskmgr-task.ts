@@ -29,8 +29,10 @@ export const TABLE_ACTIONS: Record<TaskmgrService, string[]> = {
   notifications: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
     'dynamodb:Query', 'dynamodb:DescribeTable'],
   // reminders and the outbox: query the two GSIs, read preferences,
-  // write notifications and mark tasks
-  scheduler: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // write notifications and mark tasks; finish list deletions (a user's
+  // tasks of the list moved or deleted, the list and its name claim deleted)
+  scheduler: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem'],
 };
 
 /** the Cognito calls that need IAM (SignUp, InitiateAuth, RevokeToken... are public) */
@@ -39,7 +41,7 @@ export const COGNITO_ADMIN_ACTIONS = ['cognito-idp:AdminConfirmSignUp', 'cognito
 /** the indexes each one queries (docs/architecture.md, "2. The table"; the module's IndexName uses) */
 export const SERVICE_INDEXES: Record<TaskmgrService, string[]> = {
   users: ['EmailIndex'],
-  tasks: ['UpdatedAtIndex', 'DueDateIndex'],
+  tasks: ['UpdatedAtIndex', 'DueDateIndex', 'PriorityIndex'],
   notifications: ['NotificationTimestampIndex'],
   scheduler: ['NotificationSentIndex', 'OutboxIndex'],
 };
