@@ -594,3 +594,38 @@ tm_task_priority_sort(long long priority, const char *due,
 
     return tm_ddb_s(key);
 }
+
+
+/*
+ * The UpdateItem that moves a task (task: its keys, Priority and
+ * TaskDueSort as read) from one list to another, if it is still in the
+ * first: a write like any other (TaskUpdatedAt, Version, PriorityIndex's
+ * key).  Takes key.
+ */
+
+json_t *
+tm_task_move_request(const char *table, json_t *key, const json_t *task,
+    const char *from, const char *to, const char *now)
+{
+    long long  priority;
+
+    if (tm_ddb_get_n(task, "Priority", &priority) != 0) {
+        priority = TM_PRIORITY_LOW;
+    }
+
+    return json_pack("{s:s, s:o, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:s},"
+                     " s:{s:s}, s:o}}",
+                     "TableName", table,
+                     "Key", key,
+                     "UpdateExpression",
+                     "SET ListId = :to, TaskUpdatedAt = :now,"
+                     " Version = Version + :one, TaskPrioritySort = :ps",
+                     "ConditionExpression", "ListId = :from",
+                     "ExpressionAttributeValues",
+                     ":to", "S", to,
+                     ":now", "S", now,
+                     ":one", "N", "1",
+                     ":from", "S", from,
+                     ":ps", tm_task_priority_sort(priority,
+                                tm_ddb_get_s(task, "TaskDueSort"), now));
+}

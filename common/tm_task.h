@@ -51,6 +51,11 @@ typedef struct {
 json_t *tm_task_priority_sort(long long priority, const char *due,
     const char *updated);
 
+/* the UpdateItem moving a task (its keys, Priority, TaskDueSort as read)
+ * from list from to list to, if it is still in from (takes key) */
+json_t *tm_task_move_request(const char *table, json_t *key,
+    const json_t *task, const char *from, const char *to, const char *now);
+
 /* the body of POST and PATCH /api/tasks: {title, description, dueDate,
  * status, priority, labels, listId}, into a tm_task_fields_t
  * (tm_fields.h) */

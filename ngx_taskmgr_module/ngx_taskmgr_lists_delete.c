@@ -220,7 +220,8 @@ ngx_taskmgr_lists_delete_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                       "EntityPartition = :pk"
                       " AND begins_with(EntitySort, :task)",
                       "FilterExpression", "ListId = :list",
-                      "ProjectionExpression", "EntityPartition, EntitySort",
+                      "ProjectionExpression",
+                      "EntityPartition, EntitySort, Priority, TaskDueSort",
                       "ExpressionAttributeValues",
                       ":pk", "S", lb->pk, ":task", "S", "TASK_",
                       ":list", "S", lb->id,
@@ -308,19 +309,9 @@ ngx_taskmgr_lists_delete_task(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     return ngx_taskmgr_ddb(r, ctx, "UpdateItem",
-               json_pack("{s:s, s:o, s:s, s:s,"
-                         " s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}",
-                         "TableName", ctx->conf->table.data,
-                         "Key", key,
-                         "UpdateExpression",
-                         "SET ListId = :inbox, TaskUpdatedAt = :now,"
-                         " Version = Version + :one",
-                         "ConditionExpression", "ListId = :list",
-                         "ExpressionAttributeValues",
-                         ":inbox", "S", TM_LIST_INBOX,
-                         ":now", "S", lb->now,
-                         ":one", "N", "1",
-                         ":list", "S", lb->id),
+               tm_task_move_request((const char *) ctx->conf->table.data,
+                                    key, task, lb->id, TM_LIST_INBOX,
+                                    lb->now),
                ngx_taskmgr_lists_delete_task);
 }
 

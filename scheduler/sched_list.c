@@ -52,18 +52,8 @@ sched_list_task(sched_t *s, void *ctx, const json_t *item,
 
     } else {
         rc = sched_ddb(s, "UpdateItem",
-                       json_pack("{s:s, s:o, s:s, s:s,"
-                                 " s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}",
-                                 "TableName", s->conf->table, "Key", key,
-                                 "UpdateExpression",
-                                 "SET ListId = :inbox, TaskUpdatedAt = :now,"
-                                 " Version = Version + :one",
-                                 "ConditionExpression", "ListId = :list",
-                                 "ExpressionAttributeValues",
-                                 ":inbox", "S", TM_LIST_INBOX,
-                                 ":now", "S", l->now,
-                                 ":one", "N", "1",
-                                 ":list", "S", l->list_id),
+                       tm_task_move_request(s->conf->table, key, item,
+                                            l->list_id, TM_LIST_INBOX, l->now),
                        NULL);
     }
 
@@ -110,7 +100,8 @@ sched_list_finish(sched_t *s, const json_t *list)
                        "EntityPartition = :pk"
                        " AND begins_with(EntitySort, :task)",
                        "FilterExpression", "ListId = :list",
-                       "ProjectionExpression", "EntityPartition, EntitySort",
+                       "ProjectionExpression",
+                       "EntityPartition, EntitySort, Priority, TaskDueSort",
                        "ExpressionAttributeValues",
                        ":pk", "S", pk, ":task", "S", TM_TASK_PREFIX,
                        ":list", "S", l.list_id,

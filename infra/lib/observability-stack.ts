@@ -129,29 +129,36 @@ export class ObservabilityStack extends Stack {
         statistic: 'Sum',
         period: Duration.minutes(5),
       });
-    const throttleMetrics: Record<string, cloudwatch.IMetric> = {
-      r: ddb('ReadThrottleEvents'),
-      w: ddb('WriteThrottleEvents'),
-    };
+    const throttleMetrics: [string, cloudwatch.IMetric][] = [
+      ['r', ddb('ReadThrottleEvents')],
+      ['w', ddb('WriteThrottleEvents')],
+    ];
     props.globalIndexNames.forEach((g, i) => {
-      throttleMetrics[`gr${i}`] = ddb('ReadThrottleEvents', { GlobalSecondaryIndexName: g });
-      throttleMetrics[`gw${i}`] = ddb('WriteThrottleEvents', { GlobalSecondaryIndexName: g });
+      throttleMetrics.push([`gr${i}`, ddb('ReadThrottleEvents', { GlobalSecondaryIndexName: g })]);
+      throttleMetrics.push([`gw${i}`, ddb('WriteThrottleEvents', { GlobalSecondaryIndexName: g })]);
     });
-    const throttles = new cloudwatch.MathExpression({
-      label: 'DynamoDB throttle events',
-      expression: Object.keys(throttleMetrics).map((k) => `FILL(${k}, 0)`).join(' + '),
-      usingMetrics: throttleMetrics,
-      period: Duration.minutes(5),
-    });
-    alarm('DynamoDbThrottles', {
-      alarmName: `${props.config.prefix}-dynamodb-throttles`,
-      alarmDescription: 'DynamoDB throttled reads or writes on the table or a global index',
-      metric: throttles,
-      threshold: o.dynamodbThrottlesPer5Minutes,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // an alarm's math expression takes at most 10 metrics: one alarm per 10
+    const throttleAlarms: cloudwatch.MathExpression[] = [];
+    for (let i = 0; i < throttleMetrics.length; i += 10) {
+      const part = Object.fromEntries(throttleMetrics.slice(i, i + 10));
+      const n = i / 10;
+      const throttles = new cloudwatch.MathExpression({
+        label: 'DynamoDB throttle events',
+        expression: Object.keys(part).map((k) => `FILL(${k}, 0)`).join(' + '),
+        usingMetrics: part,
+        period: Duration.minutes(5),
+      });
+      throttleAlarms.push(throttles);
+      alarm(n ? `DynamoDbThrottles${n + 1}` : 'DynamoDbThrottles', {
+        alarmName: `${props.config.prefix}-dynamodb-throttles${n ? `-${n + 1}` : ''}`,
+        alarmDescription: 'DynamoDB throttled reads or writes on the table or a global index',
+        metric: throttles,
+        threshold: o.dynamodbThrottlesPer5Minutes,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     const dash = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: o.dashboardName,
@@ -191,7 +198,7 @@ export class ObservabilityStack extends Stack {
         left: [table.metricConsumedReadCapacityUnits(), table.metricConsumedWriteCapacityUnits()],
         width: 8,
       }),
-      new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: [throttles], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: throttleAlarms, width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Scheduler errors', left: [schedulerErrors], width: 8 }),
     );
     dash.addWidgets(

@@ -21,7 +21,7 @@ describe('data: the table from conf/dynamodb-table.json', () => {
       IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: { ProjectionType: g.Projection.ProjectionType },
     })).sort((a, b) => a.IndexName.localeCompare(b.IndexName));
     assert.deepEqual(norm(p.GlobalSecondaryIndexes), norm(def.GlobalSecondaryIndexes!));
-    assert.equal(p.GlobalSecondaryIndexes.length, 3);
+    assert.equal(p.GlobalSecondaryIndexes.length, 4);
     for (const g of p.GlobalSecondaryIndexes) assert.equal(g.ProvisionedThroughput, undefined, 'on demand');
   });
 
