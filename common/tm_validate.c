@@ -665,8 +665,16 @@ tm_parse_rfc3339(const char *s, size_t len, long long *epoch)
     t = tm_days_from_civil(year, month, day) * 86400
         + hour * 3600 + min * 60 + sec;
 
-    /* local time = UTC + offset */
-    *epoch = t - sign * (off_hour * 3600 + off_min * 60);
+    /* local time = UTC + offset; in UTC, still within the years accepted
+     * ("9999-12-31T23:59:59-23:59" is in 10000, "1970-01-01T00:00:00+01:00"
+     * in 1969): what passes must format back */
+    t -= sign * (off_hour * 3600 + off_min * 60);
+
+    if (t < 0 || t > TM_RFC3339_MAX) {
+        return -1;
+    }
+
+    *epoch = t;
 
     return 0;
 }

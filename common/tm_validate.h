@@ -67,10 +67,14 @@ const char *tm_valid_priority_list(const char *s, size_t len,
 /* lower-cases ASCII letters in place */
 void tm_ascii_lower(char *s, size_t len);
 
+/* 9999-12-31T23:59:59Z */
+#define TM_RFC3339_MAX  253402300799LL
+
 /*
  * RFC 3339 date-time ("2026-11-25T17:00:00Z", "...T17:00:00.123+01:00"),
- * years 1970-9999, fraction dropped, impossible dates and leap seconds
- * refused.  0 and *epoch set on success, -1 otherwise.
+ * years 1970-9999 both as written and in UTC, fraction dropped, impossible
+ * dates and leap seconds refused.  0 and *epoch set on success, -1
+ * otherwise.
  */
 int tm_parse_rfc3339(const char *s, size_t len, long long *epoch);
 

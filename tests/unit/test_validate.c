@@ -734,13 +734,16 @@ tm_test_valid_description(void **state)
 static void
 tm_test_valid_datetime(void **state)
 {
-    size_t  i;
+    char       utc[24];
+    size_t     i;
+    long long  t;
 
     static const char  *good[] = {
         "2026-11-25T17:00:00Z", "2026-11-25T17:00:00.123Z",
         "2026-11-25t17:00:00z", "2026-11-25T17:00:00+01:00",
         "2028-02-29T00:00:00Z", "1970-01-01T00:00:00Z",
-        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59Z", "9999-12-31T23:59:59+23:59",
+        "1970-01-01T00:00:00-01:00", "1970-01-01T01:00:00+01:00",
     };
     static const char  *bad[] = {
         "", "2026-11-25", "2026-11-25T17:00Z", "2026-11-25 17:00:00Z",
@@ -750,12 +753,20 @@ tm_test_valid_datetime(void **state)
         "1969-12-31T23:59:59Z", "2026-11-25T17:00:00+1:00",
         "2026-11-25T17:00:00Z ", " 2026-11-25T17:00:00Z", "tomorrow",
         "1764090000",
+        /* within the years as written, outside them in UTC */
+        "9999-12-31T23:59:59-23:59", "9999-12-31T23:00:00-01:00",
+        "1970-01-01T00:00:00+01:00", "1970-01-01T00:59:59+01:00",
     };
 
     for (i = 0; i < TM_TEST_N(good); i++) {
         if (tm_valid_datetime(good[i], strlen(good[i])) != NULL) {
             fail_msg("\"%s\" refused", good[i]);
         }
+
+        /* whatever passes formats back to a whole UTC time */
+        assert_int_equal(tm_parse_rfc3339(good[i], strlen(good[i]), &t), 0);
+        tm_format_rfc3339(t, utc);
+        assert_int_equal(strlen(utc), 20);
     }
 
     for (i = 0; i < TM_TEST_N(bad); i++) {
