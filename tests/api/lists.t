@@ -133,8 +133,12 @@ for my $dup ('home', 'HOME', ' Home', 'inbox', 'INBOX', 'work') {
     is $r->{status}, 200, 'the same name in capitals, If-Match the version: 200' or diag $r->{raw};
     error_ok(as($A, PATCH => "/api/lists/$home->{id}", { color => '#000000' }, { headers => { 'If-Match' => '"2"' } }),
              412, 'precondition_failed', undef, 'If-Match an old version: 412');
+    $r = as($A, PATCH => "/api/lists/$home->{id}", { position => 9 }, { headers => { 'If-Match' => '*' } });
+    is $r->{status}, 200, 'If-Match *: any version' or diag $r->{raw};
+    error_ok(as($A, PATCH => "/api/lists/$home->{id}", { position => 9 }, { headers => { 'If-Match' => 'W/"3"' } }),
+             400, 'invalid_if_match', undef, 'If-Match a weak tag: 400 invalid_if_match');
     $r = as($A, PATCH => "/api/lists/$home->{id}", { color => '#00aa00', position => 9 });
-    is_deeply [@{ $r->{json}{list} }{qw(name color position version)}], ['HOUSE', '#00aa00', 9, 4],
+    is_deeply [@{ $r->{json}{list} }{qw(name color position version)}], ['HOUSE', '#00aa00', 9, 5],
         'recoloured and moved';
     is names($A), 'Inbox, Work, home, HOUSE', 'in the new order';
     $r = as($A, PATCH => '/api/lists/inbox', { name => 'Main' });
