@@ -32,7 +32,11 @@ ngx_taskmgr_dispatch(ngx_http_request_t *r)
 
     rt = ngx_taskmgr_dispatch_find(r, lcf->routes);
 
-    if (rt == NULL || !(r->method & rt->methods) || !ngx_taskmgr_csrf_ok(r))
+    /* HEAD is a GET whose body nginx leaves out: the same route */
+    if (rt == NULL
+        || !(r->method & rt->methods
+             || (r->method == NGX_HTTP_HEAD && (rt->methods & NGX_HTTP_GET)))
+        || !ngx_taskmgr_csrf_ok(r))
     {
         if (ngx_http_discard_request_body(r) != NGX_OK) {
             r->keepalive = 0;
@@ -109,8 +113,9 @@ ngx_taskmgr_dispatch_refuse(ngx_http_request_t *r,
         ngx_uint_t   method;
         const char  *name;
     }  methods[] = {
-        { NGX_HTTP_GET, "GET" }, { NGX_HTTP_POST, "POST" },
-        { NGX_HTTP_PATCH, "PATCH" }, { NGX_HTTP_DELETE, "DELETE" }
+        { NGX_HTTP_GET, "GET" }, { NGX_HTTP_GET, "HEAD" },
+        { NGX_HTTP_POST, "POST" }, { NGX_HTTP_PATCH, "PATCH" },
+        { NGX_HTTP_DELETE, "DELETE" }
     };
 
     if (rt == NULL) {
@@ -124,7 +129,8 @@ ngx_taskmgr_dispatch_refuse(ngx_http_request_t *r,
                                       "required", NULL);
     }
 
-    allow.data = ngx_pnalloc(r->pool, sizeof("GET, POST, PATCH, DELETE"));
+    allow.data = ngx_pnalloc(r->pool,
+                             sizeof("GET, HEAD, POST, PATCH, DELETE"));
     if (allow.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

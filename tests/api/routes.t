@@ -48,6 +48,19 @@ for my $case (['GET', '/api/users/login'], ['DELETE', '/api/users/me'], ['PUT', 
     ok !$got{$m} && !grep({ !$got{$_} } @want) && !grep({ my $g = $_; !grep({ $_ eq $g } @want, 'HEAD', 'OPTIONS') } @got),
         "Allow lists @want" or diag 'Allow: ' . ($r->{headers}{allow} // 'missing');
 }
+# ---- HEAD: a GET route's headers, no body; refused where GET is
+for my $path ('/api/users/me', '/api/tasks?limit=5', '/api/notifications', '/api/lists', '/api/health') {
+    my $g = api(GET => $path, undef, { bearer => $tok });
+    my $h = api(HEAD => $path, undef, { bearer => $tok });
+    is $h->{status}, $g->{status}, "HEAD $path: $g->{status} as GET";
+    is $h->{raw}, '', '... no body';
+    is $h->{headers}{'content-type'}, $g->{headers}{'content-type'}, '... the same Content-Type';
+}
+{
+    my $h = api(HEAD => '/api/users/login', undef, { bearer => $tok });
+    is $h->{status}, 405, 'HEAD on a POST-only route: 405';
+    is api(HEAD => '/api/users/me')->{status}, 401, 'HEAD without a token: 401';
+}
 {
     # the 405 must not depend on being logged in, nor leak anything
     my $r = api(DELETE => '/api/users/me');
