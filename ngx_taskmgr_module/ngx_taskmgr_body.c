@@ -28,8 +28,8 @@ ngx_taskmgr_body_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
         return ngx_taskmgr_send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                       "unsupported_media_type",
-                                      "the body must be application/json",
-                                      NULL);
+                                      "the body must be application/json "
+                                      "in UTF-8, not content-coded", NULL);
     }
 
     return NGX_DECLINED;
@@ -159,13 +159,22 @@ ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
 }
 
 
+/*
+ * application/json, with no charset or UTF-8 (RFC 8259 knows no other),
+ * and not content-coded: nginx does not decode request bodies, so a gzip
+ * body would be parsed as JSON text
+ */
+
 static ngx_int_t
 ngx_taskmgr_is_json(ngx_http_request_t *r)
 {
-    u_char     *p, *last;
+    u_char     *p, *last, *v, *end;
     ngx_str_t  *ct;
 
-    if (r->headers_in.content_type == NULL) {
+    if (r->headers_in.content_type == NULL
+        || (ngx_taskmgr_header_has(r, "Content-Encoding", NULL)
+            && !ngx_taskmgr_header_has(r, "Content-Encoding", "identity")))
+    {
         return 0;
     }
 
@@ -182,11 +191,52 @@ ngx_taskmgr_is_json(ngx_http_request_t *r)
 
     p += sizeof("application/json") - 1;
 
-    while (p < last && *p == ' ') {
-        p++;
-    }
+    /* parameters: "; name=value", charset=utf-8 the only charset */
+    for ( ;; ) {
+        while (p < last && *p == ' ') {
+            p++;
+        }
 
-    return p == last || *p == ';';
+        if (p == last) {
+            return 1;
+        }
+
+        if (*p++ != ';') {
+            return 0;
+        }
+
+        while (p < last && *p == ' ') {
+            p++;
+        }
+
+        end = ngx_strlchr(p, last, ';');
+        if (end == NULL) {
+            end = last;
+        }
+
+        if (end - p >= 8 && ngx_strncasecmp(p, (u_char *) "charset=", 8) == 0)
+        {
+            v = p + 8;
+
+            while (end > v && end[-1] == ' ') {
+                end--;
+            }
+
+            if (end - v >= 2 && *v == '"' && end[-1] == '"') {
+                v++;
+                end--;
+            }
+
+            if (end - v != 5 || ngx_strncasecmp(v, (u_char *) "utf-8", 5)) {
+                return 0;
+            }
+        }
+
+        p = ngx_strlchr(p, last, ';');
+        if (p == NULL) {
+            return 1;
+        }
+    }
 }
 
 

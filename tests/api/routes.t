@@ -157,7 +157,8 @@ sub chunked {
 
 # ---- 415: bodies that are not declared JSON
 for my $ct ('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx',
-            'text/json') {
+            'text/json', 'application/json; charset=latin1', 'application/json;charset=utf-16',
+            'application/json; charset="iso-8859-1"', 'application/json; charset=', 'application/json x') {
     my $r = api(PATCH => '/api/users/me', '{"firstName":"Plain"}', { bearer => $tok, content_type => $ct });
     error_ok($r, 415, 'unsupported_media_type', undef, "PATCH /me as $ct: 415", PATCH => '/api/users/me');
 }
@@ -171,7 +172,19 @@ for my $ct ('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-d
                   { content_type => 'text/plain' });
     error_ok($r, 415, 'unsupported_media_type', undef, 'register as text/plain: 415', POST => '/api/users/register');
 
-    for my $ct ('application/json; charset=utf-8', 'Application/JSON') {
+    # gzip (or any coding): nginx would hand the module the coded bytes
+    for my $ce ('gzip', 'deflate', 'br') {
+        $r = api(PATCH => '/api/users/me', '{"firstName":"Coded"}',
+                 { bearer => $tok, content_type => 'application/json', headers => { 'Content-Encoding' => $ce } });
+        error_ok($r, 415, 'unsupported_media_type', undef, "PATCH /me with Content-Encoding $ce: 415",
+                 PATCH => '/api/users/me');
+    }
+    $r = api(PATCH => '/api/users/me', '{"firstName":"Identity"}',
+             { bearer => $tok, content_type => 'application/json', headers => { 'Content-Encoding' => 'identity' } });
+    is $r->{status}, 200, 'Content-Encoding identity is no coding' or diag $r->{raw};
+
+    for my $ct ('application/json; charset=utf-8', 'Application/JSON', 'application/json;charset=UTF-8',
+                'application/json; charset="utf-8"', 'application/json; v=1') {
         $r = api(PATCH => '/api/users/me', '{"firstName":"Charset"}', { bearer => $tok, content_type => $ct });
         spec_ok(PATCH => '/api/users/me', $r);
         is $r->{status}, 200, "Content-Type '$ct' is JSON" or diag $r->{raw};
