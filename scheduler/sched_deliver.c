@@ -21,6 +21,7 @@
 
 #include "sched.h"
 #include "tm_ddb.h"
+#include "tm_notification.h"
 #include "tm_task.h"
 #include "tm_time.h"
 #include "tm_user.h"
@@ -71,7 +72,12 @@ sched_deliver(sched_t *s, const json_t *notif, const json_t *user)
     if (pk == NULL || sk == NULL || tm_ddb_get_s(notif, "TaskId") == NULL
         || tm_ddb_get_s(notif, "Type") == NULL
         || strncmp(pk, TM_USER_PREFIX, sizeof(TM_USER_PREFIX) - 1) != 0
-        || strlen(sk) != sizeof(TM_NOTIF_PREFIX) - 1 + 32)
+        || strlen(sk) < sizeof(TM_NOTIF_PREFIX) - 1
+        /* the id goes into headers (Message-ID) and idempotency keys:
+         * only ids as tm_notification_id makes them */
+        || !tm_notification_id_valid(sk + sizeof(TM_NOTIF_PREFIX) - 1,
+                                     strlen(sk)
+                                     - (sizeof(TM_NOTIF_PREFIX) - 1)))
     {
         sched_log(SCHED_LOG_WARN, "malformed_item",
                   json_pack("{s:s, s:s?, s:s?}", "pass", "outbox",

@@ -107,6 +107,30 @@ subtest 'an outbox marker with nothing owed is removed' => sub {
     ok !exists $n->{OutboxShard} && !exists $n->{OutboxAt}, 'marker removed';
 };
 
+subtest 'a notification id that is not ours is never put in a header' => sub {
+    my $email = 'badid-' . new_uuid() . '@example.com';
+    my $sub = put_user(email => $email, prefs => { email => 1 });
+    # 32 characters, as an id is, but not lower hex
+    my $sk = "NOTIF_abc\r\nBcc: evil\@example.com" . ('0' x 6);
+    ddb_ok(PutItem => { TableName => stack_env('TASKMGR_TABLE'), Item => {
+        EntityPartition => { S => "USER_$sub" }, EntitySort => { S => $sk },
+        Type => { S => 'task_due' }, TaskId => { S => new_uuid() }, TaskTitle => { S => 'x' },
+        Message => { S => 'x' }, NotificationTimestamp => { S => iso_ms(time - 5) },
+        Notif_isRead => { BOOL => JSON::PP::false() }, NotificationExpiry => { N => "" . (time + 86400) },
+        DeliveryEmail => { S => 'pending' },
+        OutboxShard => { S => outbox_shard('abc') }, OutboxAt => { S => iso_ms(time - 5) } } });
+    is length(substr($sk, 6)), 32, 'an id of the right length';
+    my $r = once_ok('drain');
+    is scalar(mails(to => $email)), 0, 'no mail';
+    is scalar(mails(to => 'evil@example.com')), 0, 'none to the injected address';
+    ok scalar(grep { $_->{event} eq 'malformed_item' && ($_->{sk} // '') eq $sk } @{ $r->{lines} }),
+       'logged: malformed_item';
+    my ($n) = grep { $_->{EntitySort}{S} eq $sk } notifs($sub);
+    is $n->{DeliveryEmail}{S}, 'pending', 'nothing claimed or sent';
+    ddb_ok(DeleteItem => { TableName => stack_env('TASKMGR_TABLE'),
+                           Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => $sk } } });
+};
+
 subtest 'completion through the API: notification and mail' => sub {
     my $u = register_with_prefs(tag => 'done', email => 1, sms => 1, phone => unique_phone());
     my $t = create($u, 'Ship it', iso($t0 + 48 * 3600));
