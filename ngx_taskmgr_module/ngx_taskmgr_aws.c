@@ -132,6 +132,33 @@ ngx_taskmgr_ddb_put_new(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
+/* GetItem of one item (takes key); projection NULL: all of it */
+
+ngx_int_t
+ngx_taskmgr_ddb_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *key, ngx_uint_t consistent, const char *projection,
+    ngx_taskmgr_step_pt next)
+{
+    json_t  *req;
+
+    req = key ? json_pack("{s:s, s:o, s:b}",
+                          "TableName", ctx->conf->table.data,
+                          "Key", key,
+                          "ConsistentRead", (int) consistent)
+              : NULL;
+
+    if (req && projection
+        && json_object_set_new(req, "ProjectionExpression",
+                               json_string(projection)) != 0)
+    {
+        json_decref(req);
+        req = NULL;
+    }
+
+    return ngx_taskmgr_ddb(r, ctx, "GetItem", req, next);
+}
+
+
 /* the Authorization header of the call (h[0] is Host, h[2] X-Amz-Date) */
 
 static char *

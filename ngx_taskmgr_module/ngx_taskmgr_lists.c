@@ -75,6 +75,8 @@ static ngx_int_t ngx_taskmgr_lists_patched(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_lists_released(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_lists_release_done(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_lists_count_one(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, json_t *item);
 
@@ -177,12 +179,8 @@ ngx_taskmgr_lists_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     lb = ctx->data;
     lb->next = next;
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:b}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(lb->pk, lb->sk),
-                                     "ConsistentRead", 1),
-                           ngx_taskmgr_lists_got);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(lb->pk, lb->sk), 1, NULL,
+                               ngx_taskmgr_lists_got);
 }
 
 
@@ -596,12 +594,8 @@ ngx_taskmgr_lists_claim_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     lb = ctx->data;
 
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
-        return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                               json_pack("{s:s, s:o, s:b}",
-                                         "TableName", ctx->conf->table.data,
-                                         "Key", tm_ddb_key(lb->pk, lb->key),
-                                         "ConsistentRead", 1),
-                               ngx_taskmgr_lists_claim_read);
+        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(lb->pk, lb->key), 1,
+                                   NULL, ngx_taskmgr_lists_claim_read);
     }
 
     if (ctx->call.error) {
@@ -653,12 +647,8 @@ ngx_taskmgr_lists_claim_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ngx_snprintf((u_char *) sk, sizeof(sk), TM_LIST_PREFIX "%s%Z", holder);
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:b}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(lb->pk, sk),
-                                     "ConsistentRead", 1),
-                           ngx_taskmgr_lists_claim_holder);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(lb->pk, sk), 1, NULL,
+                               ngx_taskmgr_lists_claim_holder);
 }
 
 
@@ -875,29 +865,57 @@ ngx_taskmgr_lists_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_lists_count(r, ctx, ngx_taskmgr_lists_send_one);
     }
 
-    /* the old name is free again (left behind, it would be stale) */
-    return ngx_taskmgr_ddb(r, ctx, "DeleteItem",
-                           json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(lb->pk, lb->old_key),
-                                     "ConditionExpression", "ListId = :id",
-                                     "ExpressionAttributeValues",
-                                     ":id", "S", lb->id),
-                           ngx_taskmgr_lists_released);
+    return ngx_taskmgr_lists_release(r, ctx, lb->old_key,
+                                     ngx_taskmgr_lists_released);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_lists_released(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    return ngx_taskmgr_lists_count(r, ctx, ngx_taskmgr_lists_send_one);
+}
+
+
+/*
+ * The name claim key given up by the list lb->id (if it still holds it),
+ * then next whatever came of it: a claim left behind goes stale and is
+ * taken over (ngx_taskmgr_lists_claim_holder).
+ */
+
+ngx_int_t
+ngx_taskmgr_lists_release(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *key, ngx_taskmgr_step_pt next)
+{
+    ngx_taskmgr_lists_t  *lb;
+
+    lb = ctx->data;
+    lb->next = next;
+
+    return ngx_taskmgr_ddb(r, ctx, "DeleteItem",
+                           json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}",
+                                     "TableName", ctx->conf->table.data,
+                                     "Key", tm_ddb_key(lb->pk, key),
+                                     "ConditionExpression", "ListId = :id",
+                                     "ExpressionAttributeValues",
+                                     ":id", "S", lb->id),
+                           ngx_taskmgr_lists_release_done);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_lists_release_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_lists_t  *lb;
+
     if (ngx_taskmgr_aws_broke(ctx)) {
-        /* the rename is done; the claim left behind goes stale */
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "taskmgr lists: old name claim kept: %s",
-                      ctx->call.error);
+                      "taskmgr lists: name claim kept: %s", ctx->call.error);
     }
 
-    return ngx_taskmgr_lists_count(r, ctx, ngx_taskmgr_lists_send_one);
+    lb = ctx->data;
+
+    return lb->next(r, ctx);
 }
 
 

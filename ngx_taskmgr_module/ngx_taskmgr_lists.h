@@ -53,6 +53,8 @@ ngx_int_t ngx_taskmgr_lists_get(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_lists_count(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_lists_release(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *key, ngx_taskmgr_step_pt next);
 json_t *ngx_taskmgr_lists_keep(ngx_http_request_t *r, json_t *v);
 ngx_int_t ngx_taskmgr_lists_not_found(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_lists_stale(ngx_http_request_t *r);

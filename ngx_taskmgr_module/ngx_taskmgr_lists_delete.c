@@ -355,25 +355,12 @@ ngx_taskmgr_lists_delete_claim(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
     }
 
-    /* the name is free again (left behind, the claim would go stale) */
-    return ngx_taskmgr_ddb(r, ctx, "DeleteItem",
-                           json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(lb->pk, key),
-                                     "ConditionExpression", "ListId = :id",
-                                     "ExpressionAttributeValues",
-                                     ":id", "S", lb->id),
-                           ngx_taskmgr_lists_deleted);
+    return ngx_taskmgr_lists_release(r, ctx, key, ngx_taskmgr_lists_deleted);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_lists_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    if (ngx_taskmgr_aws_broke(ctx)) {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "taskmgr lists: name claim kept: %s", ctx->call.error);
-    }
-
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }

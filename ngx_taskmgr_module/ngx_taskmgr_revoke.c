@@ -174,12 +174,8 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return next(r, ctx);
     }
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:b}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", ngx_taskmgr_revoke_key(ctx),
-                                     "ConsistentRead", 1),
-                           ngx_taskmgr_revoke_checked);
+    return ngx_taskmgr_ddb_get(r, ctx, ngx_taskmgr_revoke_key(ctx), 1, NULL,
+                               ngx_taskmgr_revoke_checked);
 }
 
 

@@ -174,13 +174,9 @@ ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     /* completed: (2) the notification, with delivery owed per the user's
      * preferences, (3) the task's outbox marker removed */
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(t->pk, t->pk),
-                                     "ProjectionExpression",
-                                     "NotificationPreferences"),
-                           ngx_taskmgr_tasks_notify_prefs);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "NotificationPreferences",
+                               ngx_taskmgr_tasks_notify_prefs);
 }
 
 

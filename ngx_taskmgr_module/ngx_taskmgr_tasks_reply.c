@@ -21,12 +21,8 @@ ngx_taskmgr_tasks_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     t = ctx->data;
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:b}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(t->pk, t->sk),
-                                     "ConsistentRead", 1),
-                           next);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->sk), 1, NULL,
+                               next);
 }
 
 
@@ -55,14 +51,9 @@ ngx_taskmgr_tasks_list_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_snprintf((u_char *) sk, sizeof(sk), TM_LIST_PREFIX "%s%Z",
                  t->list_check);
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:b, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(t->pk, sk),
-                                     "ConsistentRead", 1,
-                                     "ProjectionExpression",
-                                     "EntitySort, ListDeleting"),
-                           ngx_taskmgr_tasks_list_got);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, sk), 1,
+                               "EntitySort, ListDeleting",
+                               ngx_taskmgr_tasks_list_got);
 }
 
 

@@ -46,12 +46,8 @@ ngx_taskmgr_tasks_view(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     t = ctx->data;
     t->list_next = next;
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           json_pack("{s:s, s:o, s:s}",
-                                     "TableName", ctx->conf->table.data,
-                                     "Key", tm_ddb_key(t->pk, t->pk),
-                                     "ProjectionExpression", "UserTimeZone"),
-                           ngx_taskmgr_tasks_view_zone);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "UserTimeZone", ngx_taskmgr_tasks_view_zone);
 }
 
 

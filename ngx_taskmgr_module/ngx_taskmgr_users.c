@@ -768,13 +768,8 @@ ngx_taskmgr_users_me(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     key = ngx_taskmgr_users_user_key(r, ctx->auth.sub);
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem",
-                           key ? json_pack("{s:s, s:o}",
-                                           "TableName",
-                                           ctx->conf->table.data,
-                                           "Key", key)
-                               : NULL,
-                           ngx_taskmgr_users_me_reply);
+    return ngx_taskmgr_ddb_get(r, ctx, key, 0, NULL,
+                               ngx_taskmgr_users_me_reply);
 }
 
 
