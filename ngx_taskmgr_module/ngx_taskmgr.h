@@ -21,6 +21,7 @@
 
 #define NGX_TASKMGR_DYNAMODB           0
 #define NGX_TASKMGR_COGNITO            1
+#define NGX_TASKMGR_BACKENDS           2
 
 /* the continuation gets the raw outcome, transport failures included */
 #define NGX_TASKMGR_AWS_RAW            1
@@ -231,6 +232,12 @@ ngx_int_t ngx_taskmgr_aws_malformed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_aws_is(ngx_taskmgr_ctx_t *ctx, const char *type);
 ngx_int_t ngx_taskmgr_aws_broke(ngx_taskmgr_ctx_t *ctx);
+
+/* ngx_taskmgr_circuit.c: whether a call may go to the backend now, and
+ * what came of one */
+ngx_int_t ngx_taskmgr_circuit_allow(ngx_uint_t backend);
+void ngx_taskmgr_circuit_record(ngx_log_t *log, ngx_uint_t backend,
+    const char *name, ngx_uint_t reached);
 
 /* ngx_taskmgr_walk.c: every item of a Query (takes query), then done */
 ngx_int_t ngx_taskmgr_walk(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,

@@ -11,6 +11,16 @@
 #include "tm_ddb.h"
 
 
+
+#define NGX_TASKMGR_FAIL_LOG_EVERY  5     /* s */
+
+typedef struct {
+    time_t                     last;
+    ngx_uint_t                 suppressed;
+} ngx_taskmgr_fail_log_t;
+
+static ngx_taskmgr_fail_log_t  ngx_taskmgr_fail_log[NGX_TASKMGR_BACKENDS];
+
 static ngx_int_t ngx_taskmgr_subrequest_headers(ngx_http_request_t *r,
     ngx_http_request_t *sr, tm_sigv4_header_t *headers,
     ngx_uint_t nheaders);
@@ -19,6 +29,10 @@ static ngx_int_t ngx_taskmgr_subrequest_body(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_subrequest_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_taskmgr_resume(ngx_http_request_t *r);
+static ngx_int_t ngx_taskmgr_outcome_now(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static void ngx_taskmgr_log_unavailable(ngx_log_t *log, ngx_uint_t backend,
+    const char *name, const char *op, ngx_uint_t status);
 static ngx_int_t ngx_taskmgr_aws_refused(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_outcome(ngx_http_request_t *r,
@@ -83,6 +97,11 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ctx->call.raw.data = NULL;
     ctx->call.error = NULL;
     ctx->call.message = NULL;
+
+    if (!ngx_taskmgr_circuit_allow(ctx->call.backend)) {
+        /* known to be unreachable: fails now, as if no answer came */
+        return ngx_taskmgr_outcome_now(r, ctx);
+    }
 
     if (ngx_http_subrequest(r, uri, NULL, &sr, ps,
                             NGX_HTTP_SUBREQUEST_IN_MEMORY
@@ -239,6 +258,18 @@ ngx_taskmgr_subrequest_done(ngx_http_request_t *sr, void *data, ngx_int_t rc)
         ctx->call.raw.len = sr->out->buf->last - sr->out->buf->pos;
     }
 
+    /* once a call (this handler may run twice for one) */
+    if (!ctx->call.done) {
+        ngx_taskmgr_circuit_record(r->connection->log, ctx->call.backend,
+                                   ngx_taskmgr_backend_names[
+                                       ctx->call.backend],
+                                   ctx->call.status != 0
+                                   && ctx->call.status
+                                      != NGX_HTTP_BAD_GATEWAY
+                                   && ctx->call.status
+                                      != NGX_HTTP_GATEWAY_TIME_OUT);
+    }
+
     ctx->call.done = 1;
     r->write_event_handler = ngx_taskmgr_resume;
 
@@ -267,15 +298,24 @@ ngx_taskmgr_resume(ngx_http_request_t *r)
     ctx->call.done = 0;
     r->write_event_handler = ngx_http_request_empty_handler;
 
-    rc = ngx_taskmgr_outcome(r, ctx);
-
-    if (rc == NGX_DECLINED) {
-        rc = ctx->call.next(r, ctx);
-    }
+    rc = ngx_taskmgr_outcome_now(r, ctx);
 
     if (rc != NGX_DONE) {
         ngx_http_finalize_request(r, rc);
     }
+}
+
+
+/* the call's outcome, then its continuation: the rc of the step */
+
+static ngx_int_t
+ngx_taskmgr_outcome_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_taskmgr_outcome(r, ctx);
+
+    return (rc == NGX_DECLINED) ? ctx->call.next(r, ctx) : rc;
 }
 
 
@@ -367,6 +407,35 @@ ngx_taskmgr_aws_broke(ngx_taskmgr_ctx_t *ctx)
 
 
 /*
+ * A backend down fails every request: logged once per
+ * NGX_TASKMGR_FAIL_LOG_EVERY seconds per worker and backend, with the
+ * number left out since
+ */
+
+static void
+ngx_taskmgr_log_unavailable(ngx_log_t *log, ngx_uint_t backend,
+    const char *name, const char *op, ngx_uint_t status)
+{
+    ngx_taskmgr_fail_log_t  *fl;
+
+    fl = &ngx_taskmgr_fail_log[backend];
+
+    if (fl->last && ngx_time() - fl->last < NGX_TASKMGR_FAIL_LOG_EVERY) {
+        fl->suppressed++;
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_ERR, log, 0,
+                  "taskmgr %s %s: unavailable (status %ui); %ui more "
+                  "failures in the last %d s not logged", name, op, status,
+                  fl->suppressed, NGX_TASKMGR_FAIL_LOG_EVERY);
+
+    fl->last = ngx_time();
+    fl->suppressed = 0;
+}
+
+
+/*
  * The generic answer to a failed call, logged once with the operation:
  * a backend down or timing out is 503, throttling 503 with Retry-After,
  * a failed condition 409, anything unexpected from AWS 502.
@@ -392,9 +461,8 @@ ngx_taskmgr_aws_fail(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             || ctx->call.status == NGX_HTTP_GATEWAY_TIME_OUT
             || ctx->call.status == NGX_HTTP_SERVICE_UNAVAILABLE))
     {
-        ngx_log_error(NGX_LOG_ERR, log, 0,
-                      "taskmgr %s %s: unavailable (status %ui)", name,
-                      ctx->call.op, ctx->call.status);
+        ngx_taskmgr_log_unavailable(log, ctx->call.backend, name,
+                                    ctx->call.op, ctx->call.status);
 
         if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
