@@ -476,7 +476,7 @@ describe('a second user sees none of the first user’s tasks or notifications',
     assert.ok(theirs.length >= 3);
     for (const t of theirs) assert.equal((await apiGet(page, '/api/tasks/' + t.id)).status, 404);
     await page.goto(BASE + '/tasks?task=' + theirs[0].id);
-    await page.getByText('That task does not exist any more.').waitFor();
+    await page.getByText('This task no longer exists.').waitFor();
     assert.equal(await page.locator('dialog[open]').count(), 0);
     assert.equal(await page.locator('li.task').count(), 0);
     assertNoProblems(page);

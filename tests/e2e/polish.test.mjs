@@ -161,17 +161,19 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       const list = /\/api\/tasks\?/;
       const answer = (status, code) => (route) =>
         route.fulfill({ status, contentType: 'application/json', body: JSON.stringify({ error: { code, message: 'must not be after dueTo', field: 'dueFrom' } }) });
+      // each answer for the list asked by a change of sort order
       await page.route(list, answer(400, 'invalid_field'));
-      await page.reload();
+      await page.getByLabel('Sort by').selectOption('due');
       await page.getByText('Could not load your tasks. Must not be after dueTo.').waitFor();
       assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 0);
       await page.unroute(list);
       await page.route(list, answer(503, 'unavailable'));
-      await page.reload();
+      await page.getByLabel('Sort by').selectOption('updated');
       await page.getByRole('button', { name: 'Try again' }).waitFor();
       await page.unroute(list);
       await page.getByRole('button', { name: 'Try again' }).click();
       await page.getByRole('heading', { name: 'No tasks yet' }).waitFor();
+      assertNoProblems(page);
     });
 
     test('long text: a counter near the limit, refused past it and never cut; a long title wraps', async () => {

@@ -6,6 +6,7 @@
 import Link from 'next/link';
 import type { Task, TaskStatus } from '@/lib/api';
 import type { PagedList } from '@/lib/usePagedList';
+import LoadError from '../LoadError';
 import listStyles from '../List.module.css';
 import { useSession } from '@/lib/session';
 import { openDialog, setQuery } from '../query';
@@ -38,16 +39,7 @@ export default function TaskList({
           Loading tasks…
         </p>
       )}
-      {state === 'error' && (
-        <div className="panel" role="alert">
-          <p>Could not load your tasks. {list.error}</p>
-          {list.retryable && (
-            <button type="button" className="btn" onClick={list.reload}>
-              Try again
-            </button>
-          )}
-        </div>
-      )}
+      {state === 'error' && <LoadError what="your tasks" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
       {state === 'ready' && items.length === 0 && <NoTasks filtered={isFiltered(filters)} />}
       {state === 'ready' && items.length > 0 && (
         <ul className={listStyles.list} aria-label="Your tasks">
@@ -63,7 +55,7 @@ export default function TaskList({
           </button>
           {list.moreError && (
             <p className="field-error" role="alert">
-              Could not load more: {list.moreError}
+              Could not load more. {list.moreError}
             </p>
           )}
         </div>

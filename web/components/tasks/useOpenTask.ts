@@ -37,7 +37,7 @@ export function useOpenTask(openId: string | null, items: Task[], state: ListSta
       .then((d) => alive && setOpened(d.task))
       .catch((e: unknown) => {
         if (!alive) return;
-        setOpenError(e instanceof ApiError && e.status === 404 ? 'That task does not exist any more.' : errorText(e));
+        setOpenError(e instanceof ApiError && e.status === 404 ? 'This task no longer exists.' : errorText(e));
         closeDialog({ task: null, edit: null });
       });
     return () => {
