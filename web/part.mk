@@ -6,7 +6,7 @@
 
 WEB_SRCS := $(shell find web/app web/components web/lib web/public -type f 2> /dev/null) \
             web/package.json web/package-lock.json web/next.config.mjs \
-            web/tsconfig.json web/scripts/postbuild.mjs
+            web/tsconfig.json web/scripts/postbuild.mjs web/scripts/compress.mjs
 WEB_OUT  := web/out/csp-script-src.txt
 
 .PHONY: web web-clean
