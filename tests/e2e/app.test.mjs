@@ -563,6 +563,17 @@ describe('serving', () => {
     assert.equal(a.status, 200);
     assert.match(a.headers.get('content-type'), /javascript/);
     assert.equal(a.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // the build's precompressed copies, as the browser asks for them
+    const plain = await (await fetch(BASE + asset, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer();
+    for (const [ask, want] of [['br', 'br'], ['gzip', 'gzip'], ['br, gzip', 'br']]) {
+      const c = await fetch(BASE + asset, { headers: { 'Accept-Encoding': ask } });
+      assert.equal(c.headers.get('content-encoding'), want, `${asset} with Accept-Encoding: ${ask}`);
+      assert.match(c.headers.get('vary') ?? '', /Accept-Encoding/i);
+      assert.equal(Buffer.compare(Buffer.from(await c.arrayBuffer()), Buffer.from(plain)), 0, 'the same script once decoded');
+    }
+    const page = await fetch(BASE + '/tasks', { headers: { 'Accept-Encoding': 'br' } });
+    assert.equal(page.headers.get('content-encoding'), 'br', 'pages too');
+    assert.match(page.headers.get('content-security-policy'), /script-src 'self' 'sha256-/, 'with their headers');
     const rsc = await fetch(BASE + '/tasks.txt');
     assert.match(rsc.headers.get('content-type'), /^text\/plain/);
     const missing = await fetch(BASE + '/no-such-page');
