@@ -118,6 +118,35 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       assertNoProblems(page);
     });
 
+    test('the channels chosen survive a reload between the code and the log in', async () => {
+      // another visitor, in a browser of their own
+      const { name, ...opts } = V;
+      const other = await browser().newContext({ ...opts, locale: 'en-US' });
+      other.setDefaultTimeout(10_000);
+      const p = await newPage(other);
+      const email = `ray-${V.name}-${run}@example.com`;
+      await p.goto(BASE + '/register');
+      await p.getByLabel('First name').fill('Ray');
+      await p.getByLabel('Last name').fill('Ng');
+      await p.getByLabel('Email', { exact: true }).fill(email);
+      await p.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      assert.equal(await p.getByRole('switch', { name: 'By email' }).isChecked(), true);
+      await p.getByRole('button', { name: 'Create account' }).click();
+      await p.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+      // the password is gone with the reload: confirming ends on the log-in page
+      await p.reload();
+      await p.getByLabel('Confirmation code').fill(await confirmationCode(email));
+      await p.getByRole('button', { name: 'Confirm' }).click();
+      await waitPath(p, /^\/login\?reason=confirmed/);
+      await p.getByLabel('Password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Log in' }).click();
+      await waitPath(p, /^\/tasks$/);
+      await p.locator('.empty .reminders').getByText('you get a reminder in the app and by email.').waitFor();
+      assert.deepEqual((await apiGet(p, '/api/users/me')).json.user.notificationPreferences, { email: true, sms: false });
+      assertNoProblems(p);
+      await other.close();
+    });
+
     test('logged in: /login and /register lead to the tasks; /tasks/ is /tasks', async () => {
       for (const p of ['/login', '/register']) {
         await page.goto(BASE + p);

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { applySignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
 import { problems } from '@/lib/formErrors';
 import { Field, FormError } from './Field';
@@ -53,7 +54,8 @@ export default function LoginScreen() {
         anonymous: true,
       });
       clearDraft('login');
-      setUser(d.user);
+      // a new account's first log in: the alert channels it chose
+      setUser(await applySignupAlerts(d.user));
       router.replace(next);
       return 'leaving';
     },

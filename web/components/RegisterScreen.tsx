@@ -1,14 +1,15 @@
 'use client';
 // Register; when the server asks for it (confirmationRequired), the code
 // from the email, then log in with the password still in memory.  The
-// alert channels chosen here are saved once logged in (PATCH
-// /api/users/me: registration itself takes none).
+// alert channels chosen here are saved at the first log in
+// (lib/signupAlerts.ts: registration itself takes none).
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { applySignupAlerts, keepSignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
 import { problems } from '@/lib/formErrors';
 import { emailProblem, nameProblem, PASSWORD_RULE, passwordProblem, phoneProblem, phoneValue } from '@/lib/validate';
@@ -56,16 +57,9 @@ export default function RegisterScreen() {
     change({ ...values, [k]: e.target.value });
   const hasPhone = !!phoneValue(values.phoneNumber);
 
-  // the channels chosen, then the tasks; a failed PATCH leaves the server's
-  // defaults, which the profile page shows and the empty list names
+  // the channels chosen, then the tasks
   const loggedIn = async (u: User) => {
-    const alerts = { email: values.alerts.email, sms: hasPhone && values.alerts.sms };
-    const prefs = u.notificationPreferences;
-    if (prefs.email !== alerts.email || prefs.sms !== alerts.sms) {
-      u = await api<{ user: User }>('/api/users/me', { method: 'PATCH', body: { notificationPreferences: alerts } })
-        .then((d) => d.user)
-        .catch(() => u);
-    }
+    u = await applySignupAlerts(u);
     clearDraft('register');
     setUser(u);
     router.replace('/tasks');
@@ -83,6 +77,7 @@ export default function RegisterScreen() {
       }),
     send: async () => {
       const phone = phoneValue(values.phoneNumber);
+      keepSignupAlerts(values.email, { email: values.alerts.email, sms: hasPhone && values.alerts.sms });
       const d = await api<{ user: User; confirmationRequired?: true }>('/api/users/register', {
         method: 'POST',
         anonymous: true,
