@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
-import { nameProblem, phoneProblem, phoneValue } from '@/lib/validate';
+import { nameProblem, PHONE_HINT, phoneProblem, phoneValue } from '@/lib/validate';
 import { problems } from '@/lib/formErrors';
 import { Field, FormError } from './Field';
 import { useFormSubmit } from './useFormSubmit';
@@ -130,7 +130,7 @@ function Profile({ user }: { user: User }) {
             )}
           </Field>
         </div>
-        <Field id="p-phone" label="Phone number (optional)" hint="International format, e.g. +14155550123. Needed for SMS." error={errors.phoneNumber}>
+        <Field id="p-phone" label="Phone number (optional)" hint={PHONE_HINT} error={errors.phoneNumber}>
           {(a) => (
             <input {...a} name="phoneNumber" type="tel" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={(e) => update({ ...values, phoneNumber: e.target.value })} />
           )}

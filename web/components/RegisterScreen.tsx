@@ -12,7 +12,7 @@ import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { applySignupAlerts, keepSignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
 import { problems } from '@/lib/formErrors';
-import { emailProblem, nameProblem, PASSWORD_RULE, passwordProblem, phoneProblem, phoneValue } from '@/lib/validate';
+import { emailProblem, nameProblem, PASSWORD_RULE, passwordProblem, PHONE_HINT, phoneProblem, phoneValue } from '@/lib/validate';
 import AlertSwitches, { type Alerts } from './AlertSwitches';
 import { Field, FormError, type Errors } from './Field';
 import { useFormSubmit } from './useFormSubmit';
@@ -182,7 +182,7 @@ export default function RegisterScreen() {
         >
           {(a) => <input {...a} type="password" name="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
-        <Field id="reg-phone" label="Phone number (optional)" hint="International format, like +14155550123. Needed for SMS." error={errors.phoneNumber}>
+        <Field id="reg-phone" label="Phone number (optional)" hint={PHONE_HINT} error={errors.phoneNumber}>
           {(a) => <input {...a} type="tel" name="phoneNumber" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={set('phoneNumber')} />}
         </Field>
         <AlertSwitches id="reg-alerts" value={values.alerts} hasPhone={hasPhone} onChange={(alerts) => change({ ...values, alerts })} />

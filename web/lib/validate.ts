@@ -56,6 +56,8 @@ export function passwordProblem(s: string): string | undefined {
   return ok ? undefined : `Choose a stronger password: ${PASSWORD_RULE.charAt(0).toLowerCase()}${PASSWORD_RULE.slice(1)}`;
 }
 
+export const PHONE_HINT = 'International format, like +14155550123. Needed for SMS.';
+
 // what is sent: the number without spaces, brackets or dashes
 export const phoneValue = (s: string) => s.replace(/[\s()-]/g, '');
 
