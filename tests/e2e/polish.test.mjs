@@ -283,10 +283,15 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       assertNoProblems(page);
     });
 
-    test('a date-only due date shows no time', async () => {
-      const later = await localParts(page, 3 * 86400e3);
+    test('a date the API cannot take is explained in the form; a date-only due date shows no time', async () => {
+      const posts = recordRequests(page, /\/api\/tasks$/);
       await page.getByRole('button', { name: 'New task' }).click();
-      await fillTask(page, { title: 'Date without a time', date: later.date });
+      await fillTask(page, { title: 'Date without a time', date: '1900-01-01' });
+      await dialog(page).getByRole('button', { name: 'Create task' }).click();
+      await dialog(page).locator('#task-date-error').getByText('Enter a date from 1970 on.').waitFor();
+      assert.deepEqual(posts, [], 'not sent');
+      const later = await localParts(page, 3 * 86400e3);
+      await dialog(page).getByLabel('Date').fill(later.date);
       await dialog(page).getByRole('button', { name: 'Create task' }).click();
       const chip = taskRow(page, 'Date without a time').locator('.chip');
       await chip.waitFor();
