@@ -40,7 +40,7 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench clean FORCE
+.PHONY: all module unit deps run stop test test-unit test-api bench lighthouse clean FORCE
 
 all: module unit
 
@@ -107,6 +107,10 @@ test-api: all
 bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 	tests/bench/search_views.sh
+
+# figures: Lighthouse (mobile) on /login and /tasks, medians of 3 runs
+lighthouse: deps all
+	scripts/lighthouse.sh
 
 clean:
 	rm -rf objs objs-san build build-san objs*.configure.log objs*.srcs

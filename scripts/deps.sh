@@ -15,8 +15,9 @@ cd "$repo"
 # stack: envsubst (gettext-base) renders the nginx conf
 # scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
 # e2e: Debian's Chromium, driven by playwright-core (web/package.json)
+# web: nginx serves the build's .br files (brotli_static)
 packages=(
-    nginx nginx-dev gcc make
+    nginx nginx-dev gcc make libnginx-mod-http-brotli-static
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
     libunistring-dev libical-dev tzdata
     libcmocka-dev

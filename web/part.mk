@@ -6,10 +6,10 @@
 
 WEB_SRCS := $(shell find web/app web/components web/lib web/public -type f 2> /dev/null) \
             web/package.json web/package-lock.json web/next.config.mjs \
-            web/tsconfig.json web/scripts/postbuild.mjs
+            web/tsconfig.json web/scripts/postbuild.mjs web/scripts/compress.mjs web/scripts/firstLoad.mjs
 WEB_OUT  := web/out/csp-script-src.txt
 
-.PHONY: web web-clean
+.PHONY: web web-clean own-js
 
 all: web
 
@@ -25,7 +25,12 @@ web/node_modules/.package-lock.json: web/package-lock.json
 $(WEB_OUT): web/node_modules/.package-lock.json $(WEB_SRCS)
 	cd web && $(WEB_LOCK:web/%=%) env NEXT_TELEMETRY_DISABLED=1 npm run build
 
+# the app's own JS per page: first load minus an empty page of the same
+# Next.js and config (built once into web/.own-js-baseline/); budget 25 kB
+own-js: web
+	cd web && node scripts/own-js.mjs --check
+
 clean: web-clean
 
 web-clean:
-	rm -rf web/out web/.next
+	rm -rf web/out web/.next web/.own-js-baseline

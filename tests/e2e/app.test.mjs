@@ -12,220 +12,34 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import {
+  BASE,
+  PASSWORD,
+  VIEWPORTS,
+  apiGet,
+  assertNoProblems,
+  bellCount,
+  createTask,
+  fillTask,
+  localParts,
+  newPage,
+  path,
+  register,
+  run,
+  screen,
+  sleep,
+  taskRow,
+  waitFor,
+  useBrowser,
+  waitPath,
+} from './lib.mjs';
 
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const { chromium } = require('playwright-core');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const BASE = process.env.TASKMGR_URL;
-const OUT = process.env.E2E_OUT;
-const TMP = process.env.E2E_TMP;
-const COGNITO_LOG = process.env.TASKMGR_COGNITO_LOG;
-assert.ok(BASE && OUT && TMP && COGNITO_LOG, 'run through tests/e2e/run.sh (TASKMGR_URL, E2E_OUT, E2E_TMP, TASKMGR_COGNITO_LOG)');
-
-const PASSWORD = 'Str0ng!Passw0rd#';
-const run = `${Date.now().toString(36)}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let browser;
-
-before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    // the profile: playwright gives each launch a fresh --user-data-dir of
-    // its own under TMPDIR (run.sh points it into the test's temp dir)
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-// ---- helpers ---------------------------------------------------------------
-
-// the latest code cognito-local printed for this email (its log, like
-// tests/lib/TaskmgrStack.pm's confirmation_code_for)
-async function confirmationCode(email) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    let code;
-    let dest;
-    const log = existsSync(COGNITO_LOG) ? readFileSync(COGNITO_LOG, 'utf8') : '';
-    for (let line of log.split('\n')) {
-      line = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-      let m;
-      if ((m = /\bDestination:\s+(\S+)/.exec(line))) dest = m[1];
-      else if ((m = /\bCode:\s+(\S+)/.exec(line)) && dest) {
-        if (dest.toLowerCase() === email.toLowerCase()) code = m[1];
-        dest = undefined;
-      }
-    }
-    if (code) return code;
-    if (Date.now() > deadline) throw new Error(`no confirmation code for ${email} in ${COGNITO_LOG}`);
-    await sleep(100);
-  }
-}
-
-// a page that records CSP violations, uncaught errors and failed API calls
-async function newPage(ctx) {
-  const page = await ctx.newPage();
-  page.problems = [];
-  page.on('console', (m) => {
-    const t = m.text();
-    if (/Content Security Policy|Refused to (execute|load|apply|connect)/i.test(t)) page.problems.push('CSP: ' + t);
-  });
-  page.on('pageerror', (e) => page.problems.push('page error: ' + e.message));
-  return page;
-}
-
-function assertNoProblems(page) {
-  assert.deepEqual(page.problems, [], 'no CSP violation or uncaught error in the page');
-}
-
-async function axe(page, screen) {
-  await page.evaluate(AXE);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary),
-    }));
-  });
-  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const minor = res.filter((v) => !bad.includes(v));
-  if (minor.length) console.log(`  axe (${screen}): minor/moderate: ${minor.map((v) => v.id).join(', ')}`);
-  assert.deepEqual(bad, [], `axe: no serious or critical violations on ${screen}`);
-}
-
-// the screen as a person sees it, and axe on it
-async function screen(page, vp, n, name) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(OUT, `${vp}-${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
-  const [width, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  assert.ok(width <= inner, `${vp} ${name}: nothing wider than the screen (${width} > ${inner})`);
-  await axe(page, `${vp} ${name}`);
-}
-
-async function waitFor(fn, what, timeout = 10_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await sleep(100);
-  }
-}
-
-const path = (page) => {
-  const u = new URL(page.url());
-  return u.pathname + u.search;
-};
-
-async function waitPath(page, re) {
-  await waitFor(() => re.test(path(page)), `URL ${re} (at ${path(page)})`);
-}
-
-// "YYYY-MM-DD" and "HH:MM" in the browser's zone, and the UTC instant the
-// API should store for them
-async function localParts(page, msFromNow) {
-  return page.evaluate((ms) => {
-    const d = new Date(Date.now() + ms);
-    const p = (n) => String(n).padStart(2, '0');
-    const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-    const time = `${p(d.getHours())}:${p(d.getMinutes())}`;
-    const exact = new Date(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), 0);
-    return { date, time, iso: exact.toISOString().replace(/\.\d{3}Z$/, 'Z') };
-  }, msFromNow);
-}
-
-async function apiGet(page, p) {
-  const r = await page.request.get(BASE + p);
-  return { status: r.status(), json: r.status() === 204 ? null : await r.json().catch(() => null) };
-}
-
-function taskRow(page, title) {
-  return page.locator('li.task', { has: page.locator('.task-title', { hasText: title }) });
-}
-
-async function bellCount(page) {
-  return page.locator('a.bell').getAttribute('data-unread');
-}
-
-async function register(page, vp, n, user) {
-  await page.goto(BASE + '/register');
-  await page.getByLabel('First name').fill(user.first);
-  await page.getByLabel('Last name').fill(user.last);
-  await page.getByLabel('Email').fill(user.email);
-  // a password the policy refuses: the API's field error beside the field
-  await page.getByLabel('Password', { exact: true }).fill('short');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const err = page.locator('#reg-password-error');
-  await err.waitFor();
-  assert.match(await err.textContent(), /\S/, 'the password error has a message');
-  assert.equal(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid'), 'true');
-  if (n !== null) await screen(page, vp, n, 'register-error');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  // the server wants the emailed code (taskmgr_require_confirmation on)
-  await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
-  if (n !== null) await screen(page, vp, n + 1, 'register-confirm');
-  await page.getByLabel('Confirmation code').fill('000000');
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.locator('#reg-code-error, .form-error').first().waitFor();
-  await page.getByLabel('Confirmation code').fill(await confirmationCode(user.email));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await waitPath(page, /^\/tasks/);
-}
-
-async function fillTask(page, t) {
-  const dlg = page.locator('dialog[open]');
-  await dlg.waitFor();
-  await dlg.getByLabel('Title').fill(t.title);
-  if (t.description !== undefined) await dlg.getByLabel('Description (optional)').fill(t.description);
-  if (t.date !== undefined) await dlg.getByLabel('Date').fill(t.date);
-  if (t.time !== undefined) await dlg.getByLabel('Time').fill(t.time);
-  if (t.status) await dlg.getByLabel('Status').selectOption(t.status);
-  return dlg;
-}
-
-async function createTask(page, t) {
-  await page.getByRole('button', { name: 'New task' }).click();
-  const dlg = await fillTask(page, t);
-  await dlg.getByRole('button', { name: 'Create task' }).click();
-  await dlg.waitFor({ state: 'detached' });
-  await taskRow(page, t.title).waitFor();
-}
+const browser = useBrowser();
 
 // ---- the story, at both sizes ---------------------------------------------
 
-const VIEWPORTS = [
-  { name: 'mobile', viewport: { width: 390, height: 844 }, colorScheme: 'dark', timezoneId: 'America/Los_Angeles', isMobile: true, hasTouch: true },
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, colorScheme: 'light', timezoneId: 'Asia/Kolkata' },
-];
 
 const firstUsers = {};
 
@@ -246,7 +60,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
 
     before(async () => {
       const { name, ...opts } = V;
-      ctx = await browser.newContext({ ...opts, locale: 'en-US' });
+      ctx = await browser().newContext({ ...opts, locale: 'en-US' });
       page = await newPage(ctx);
     });
 
@@ -476,10 +290,10 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await completed.locator('a.ntitle').click();
       await waitPath(page, /^\/tasks\?task=/);
       const dlg = page.locator('dialog[open]');
-      await dlg.getByRole('heading', { name: 'Edit task' }).waitFor();
-      assert.equal(await dlg.getByLabel('Title').inputValue(), titles.later);
+      await dlg.getByRole('heading', { name: 'Task', exact: true }).waitFor();
+      assert.equal(await dlg.locator('.detail-title').textContent(), titles.later);
       await screen(page, vp, 12, 'task-from-notification');
-      await dlg.getByRole('button', { name: 'Cancel' }).click();
+      await dlg.getByRole('button', { name: 'Close', exact: true }).click();
       await dlg.waitFor({ state: 'detached' });
 
       await page.locator('a.bell').click();
@@ -592,7 +406,13 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await dlg.waitFor();
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-title', 'focus in the dialog title field');
       await page.keyboard.type('Typed with the keyboard');
+      // what was typed is not thrown away without a question
       await page.keyboard.press('Escape');
+      await dlg.getByText('Discard the changes you made?').waitFor();
+      await waitFor(async () => (await page.evaluate(() => document.activeElement?.textContent)) === 'Keep editing', 'focus on Keep editing');
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Discard changes');
+      await page.keyboard.press('Enter');
       await dlg.waitFor({ state: 'detached' });
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-task', 'focus back on the button');
       assertNoProblems(page);
@@ -621,7 +441,7 @@ describe('a second user sees none of the first user’s tasks or notifications',
   const user = { first: 'Grace', last: 'Hopper', email: `grace-${run}@example.com` };
 
   before(async () => {
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    ctx = await browser().newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     page = await newPage(ctx);
   });
   after(async () => {
@@ -644,7 +464,7 @@ describe('a second user sees none of the first user’s tasks or notifications',
     await screen(page, 'second', 1, 'notifications-empty');
 
     // the first user's tasks, by id: not found (never "forbidden")
-    const other = await browser.newContext();
+    const other = await browser().newContext();
     const op = await other.newPage();
     await op.goto(BASE + '/login');
     await op.getByLabel('Email').fill(Object.values(firstUsers).at(-1).email);
@@ -656,7 +476,7 @@ describe('a second user sees none of the first user’s tasks or notifications',
     assert.ok(theirs.length >= 3);
     for (const t of theirs) assert.equal((await apiGet(page, '/api/tasks/' + t.id)).status, 404);
     await page.goto(BASE + '/tasks?task=' + theirs[0].id);
-    await page.getByText('That task does not exist any more.').waitFor();
+    await page.getByText('This task no longer exists.').waitFor();
     assert.equal(await page.locator('dialog[open]').count(), 0);
     assert.equal(await page.locator('li.task').count(), 0);
     assertNoProblems(page);
@@ -743,6 +563,17 @@ describe('serving', () => {
     assert.equal(a.status, 200);
     assert.match(a.headers.get('content-type'), /javascript/);
     assert.equal(a.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // the build's precompressed copies, as the browser asks for them
+    const plain = await (await fetch(BASE + asset, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer();
+    for (const [ask, want] of [['br', 'br'], ['gzip', 'gzip'], ['br, gzip', 'br']]) {
+      const c = await fetch(BASE + asset, { headers: { 'Accept-Encoding': ask } });
+      assert.equal(c.headers.get('content-encoding'), want, `${asset} with Accept-Encoding: ${ask}`);
+      assert.match(c.headers.get('vary') ?? '', /Accept-Encoding/i);
+      assert.equal(Buffer.compare(Buffer.from(await c.arrayBuffer()), Buffer.from(plain)), 0, 'the same script once decoded');
+    }
+    const page = await fetch(BASE + '/tasks', { headers: { 'Accept-Encoding': 'br' } });
+    assert.equal(page.headers.get('content-encoding'), 'br', 'pages too');
+    assert.match(page.headers.get('content-security-policy'), /script-src 'self' 'sha256-/, 'with their headers');
     const rsc = await fetch(BASE + '/tasks.txt');
     assert.match(rsc.headers.get('content-type'), /^text\/plain/);
     const missing = await fetch(BASE + '/no-such-page');

@@ -5,6 +5,8 @@
 #
 # usage: tests/e2e/run.sh            (scripts/test.sh runs it as suite e2e)
 # env:   E2E_KEEP=1 keeps the stack's logs even when everything passed
+#        E2E_ONLY=mobile|desktop runs one size
+#        E2E_TESTS='tests/e2e/polish.test.mjs' runs those files only
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,7 +55,7 @@ if env "${stack_env[@]}" scripts/stack.sh start > "$tmp/stack-start.log" 2>&1; t
         . "$tmp/data/run/stack.env"
         set +a
         E2E_OUT=$out E2E_TMP=$tmp TMPDIR=$tmp node --test --test-reporter=spec --test-concurrency=1 \
-            tests/e2e/app.test.mjs
+            ${E2E_TESTS:-tests/e2e/*.test.mjs}
     ); then
         rc=1
     fi

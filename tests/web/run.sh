@@ -6,6 +6,9 @@
 #   types  tsc over the app and its unit tests
 #   unit   node --test on web/test/*.test.ts (TypeScript through tsx), in
 #          two time zones, one of them with summer time
+#   own JS each page's first-load JS beyond an empty page of the same
+#          Next.js, at most 25 kB gzip (scripts/own-js.mjs; needs the
+#          build, web/out: skipped with a note when it is not there)
 # Exits non-zero if any part fails.
 set -euo pipefail
 
@@ -39,6 +42,12 @@ check "tsc (app and unit tests)" npx --no-install tsc --noEmit -p test
 for tz in America/Los_Angeles Asia/Kolkata; do
     check "unit tests (TZ=$tz)" env TZ=$tz node --import tsx --test --test-reporter=dot test/*.test.ts
 done
+
+if [[ -f out/csp-script-src.txt ]]; then
+    check "own JS at most 25 kB gzip a page" node scripts/own-js.mjs --check
+else
+    echo "web: own JS not measured: web/out is not built (make)"
+fi
 
 echo "web: $passed passed, $failed failed"
 ((failed == 0))

@@ -1,5 +1,5 @@
 import type { TaskStatus } from '@/lib/api';
-import { dueState, formatDateTime, formatTime } from '@/lib/dates';
+import { dueState, formatDateTime, formatTime, isDateOnly } from '@/lib/dates';
 import styles from './Badges.module.css';
 import { AlertIcon, CalendarIcon, CheckIcon, CircleIcon, ClockIcon, DashIcon, HalfIcon } from './Icons';
 
@@ -30,23 +30,23 @@ export function DueChip({ due, completed, now }: { due: string | null; completed
       break;
     case 'overdue':
       icon = <AlertIcon />;
-      text = `Overdue · ${formatDateTime(due!)}`;
+      text = `Overdue · ${formatDateTime(due!, true)}`;
       break;
     case 'today':
       icon = <ClockIcon />;
-      text = `Due today ${formatTime(due!)}`;
+      text = isDateOnly(due!) ? 'Due today' : `Due today ${formatTime(due!)}`;
       break;
     case 'soon':
       icon = <ClockIcon />;
-      text = `Due within 24 h · ${formatDateTime(due!)}`;
+      text = `Due within 24 h · ${formatDateTime(due!, true)}`;
       break;
     case 'done':
       icon = <CalendarIcon />;
-      text = `Due ${formatDateTime(due!)}`;
+      text = `Due ${formatDateTime(due!, true)}`;
       break;
     default:
       icon = <CalendarIcon />;
-      text = `Due ${formatDateTime(due!)}`;
+      text = `Due ${formatDateTime(due!, true)}`;
   }
   return (
     <span className={`chip ${styles.chip} ${styles[state]}`} data-due={state}>

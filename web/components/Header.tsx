@@ -71,7 +71,7 @@ export default function Header() {
       </div>
       {error && (
         <p className="banner error" role="alert">
-          Could not log out: {error}
+          Could not log out. {error}
         </p>
       )}
     </header>

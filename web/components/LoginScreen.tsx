@@ -2,13 +2,16 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { applySignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
-import { Field, FormError, type Errors } from './Field';
+import { problems } from '@/lib/formErrors';
+import { Field, FormError } from './Field';
 import { useFormSubmit } from './useFormSubmit';
 import { safeNext } from './nextPath';
+import { useLeaveIfLoggedIn } from './useLeaveIfLoggedIn';
 
 const REASONS: Record<string, { text: string; kind: 'info' | 'warn' }> = {
   expired: { text: 'Your session has expired. Log in again to continue; what you were typing has been kept.', kind: 'warn' },
@@ -27,6 +30,9 @@ export default function LoginScreen() {
   const [password, setPassword] = useState('');
   const form = useFormSubmit();
   const { errors, formError, busy } = form;
+  const emailRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  useLeaveIfLoggedIn(() => safeNext(new URLSearchParams(location.search).get('next')));
 
   useEffect(() => {
     const q = new URLSearchParams(location.search);
@@ -35,15 +41,12 @@ export default function LoginScreen() {
     const d = loadDraft<{ email: string }>('login');
     const e = q.get('email') || d?.email;
     if (e) setEmail(e);
+    // where typing starts: the email, or the password when it is filled in
+    (e ? passwordRef : emailRef).current?.focus();
   }, []);
 
   const submit = form.submit({
-    validate: () => {
-      const errs: Errors = {};
-      if (!email.trim()) errs.email = 'Enter your email address.';
-      if (!password) errs.password = 'Enter your password.';
-      return errs;
-    },
+    validate: () => problems({ email: email.trim() ? undefined : 'Enter your email address.', password: password ? undefined : 'Enter your password.' }),
     send: async () => {
       const d = await api<{ user: User }>('/api/users/login', {
         method: 'POST',
@@ -51,7 +54,8 @@ export default function LoginScreen() {
         anonymous: true,
       });
       clearDraft('login');
-      setUser(d.user);
+      // a new account's first log in: the alert channels it chose
+      setUser(await applySignupAlerts(d.user));
       router.replace(next);
       return 'leaving';
     },
@@ -72,6 +76,7 @@ export default function LoginScreen() {
           {(a) => (
             <input
               {...a}
+              ref={emailRef}
               type="email"
               name="email"
               autoComplete="username"
@@ -84,7 +89,7 @@ export default function LoginScreen() {
           )}
         </Field>
         <Field id="login-password" label="Password" error={errors.password}>
-          {(a) => <input {...a} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(a) => <input {...a} ref={passwordRef} type="password" name="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>

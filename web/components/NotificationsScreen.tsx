@@ -7,6 +7,7 @@ import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTI
 import { ago, formatDateTime } from '@/lib/dates';
 import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
+import LoadError from './LoadError';
 import listStyles from './List.module.css';
 import styles from './Notifications.module.css';
 import Protected from './Protected';
@@ -139,14 +140,7 @@ function Notifications() {
           <p>This server does not offer notifications yet. Your tasks work as usual.</p>
         </div>
       )}
-      {state === 'error' && (
-        <div className="panel" role="alert">
-          <p>Could not load notifications: {list.error}</p>
-          <button type="button" className="btn" onClick={list.reload}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError what="your notifications" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
       {state === 'ready' && items.length === 0 && (
         <div className="empty">
           <h2>{unreadOnly ? 'Nothing unread' : 'No notifications yet'}</h2>

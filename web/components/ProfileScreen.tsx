@@ -4,9 +4,12 @@ import { useEffect, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
-import { Field, FormError, type Errors } from './Field';
+import { nameProblem, PHONE_HINT, phoneProblem, phoneValue } from '@/lib/validate';
+import { problems } from '@/lib/formErrors';
+import { Field, FormError } from './Field';
 import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
+import AlertSwitches from './AlertSwitches';
 
 interface Values {
   firstName: string;
@@ -69,15 +72,9 @@ function Profile({ user }: { user: User }) {
   };
 
   const submit = form.submit({
-    validate: () => {
-      const errs: Errors = {};
-      if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
-      if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
-      // the number's format is the API's to judge (its error shows beside it)
-      return errs;
-    },
+    validate: () => problems({ firstName: nameProblem(values.firstName, 'first'), lastName: nameProblem(values.lastName, 'last'), phoneNumber: phoneProblem(values.phoneNumber) }),
     send: async () => {
-      const phone = values.phoneNumber.replace(/[\s()-]/g, '');
+      const phone = phoneValue(values.phoneNumber);
       const d = await api<{ user: User }>('/api/users/me', {
         method: 'PATCH',
         body: {
@@ -124,29 +121,21 @@ function Profile({ user }: { user: User }) {
         <div className="two">
           <Field id="p-first" label="First name" error={errors.firstName}>
             {(a) => (
-              <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} maxLength={100} onChange={(e) => update({ ...values, firstName: e.target.value })} />
+              <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} onChange={(e) => update({ ...values, firstName: e.target.value })} />
             )}
           </Field>
           <Field id="p-last" label="Last name" error={errors.lastName}>
             {(a) => (
-              <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} maxLength={100} onChange={(e) => update({ ...values, lastName: e.target.value })} />
+              <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} onChange={(e) => update({ ...values, lastName: e.target.value })} />
             )}
           </Field>
         </div>
-        <Field id="p-phone" label="Phone number (optional)" hint="International format, e.g. +14155550123. Needed for SMS." error={errors.phoneNumber}>
+        <Field id="p-phone" label="Phone number (optional)" hint={PHONE_HINT} error={errors.phoneNumber}>
           {(a) => (
             <input {...a} name="phoneNumber" type="tel" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={(e) => update({ ...values, phoneNumber: e.target.value })} />
           )}
         </Field>
-        <fieldset className="switches">
-          <legend>Notify me about due and completed tasks</legend>
-          <Field id="p-email" label="By email" className="switch" error={errors.email}>
-            {(a) => <input {...a} type="checkbox" role="switch" checked={values.email} onChange={(e) => update({ ...values, email: e.target.checked })} />}
-          </Field>
-          <Field id="p-sms" label="By SMS" className="switch" hint={noPhone ? 'Add a phone number to turn SMS on.' : undefined} error={errors.sms}>
-            {(a) => <input {...a} type="checkbox" role="switch" checked={values.sms} disabled={noPhone} onChange={(e) => update({ ...values, sms: e.target.checked })} />}
-          </Field>
-        </fieldset>
+        <AlertSwitches id="p" value={values} hasPhone={!noPhone} errors={errors} onChange={(a) => update({ ...values, ...a })} />
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save profile'}

@@ -23,7 +23,7 @@ export default function Protected({
   if (s.status === 'error') {
     return (
       <div className="panel" role="alert">
-        <p>Could not load your account: {s.error}</p>
+        <p>Could not load your account. {s.error}</p>
         <button type="button" className="btn" onClick={s.load}>
           Try again
         </button>

@@ -1,25 +1,33 @@
 'use client';
 // Register; when the server asks for it (confirmationRequired), the code
-// from the email, then log in with the password still in memory.
+// from the email, then log in with the password still in memory.  The
+// alert channels chosen here are saved at the first log in
+// (lib/signupAlerts.ts: registration itself takes none).
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { applySignupAlerts, keepSignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
+import { problems } from '@/lib/formErrors';
+import { emailProblem, nameProblem, PASSWORD_RULE, passwordProblem, PHONE_HINT, phoneProblem, phoneValue } from '@/lib/validate';
+import AlertSwitches, { type Alerts } from './AlertSwitches';
 import { Field, FormError, type Errors } from './Field';
 import { useFormSubmit } from './useFormSubmit';
+import { useLeaveIfLoggedIn } from './useLeaveIfLoggedIn';
 
 interface Values {
   firstName: string;
   lastName: string;
   email: string;
   phoneNumber: string;
+  alerts: Alerts;
 }
 
 const FIELDS = { firstName: 'firstName', lastName: 'lastName', email: 'email', password: 'password', phoneNumber: 'phoneNumber' };
-const EMPTY: Values = { firstName: '', lastName: '', email: '', phoneNumber: '' };
+const EMPTY: Values = { firstName: '', lastName: '', email: '', phoneNumber: '', alerts: { email: true, sms: false } };
 
 export default function RegisterScreen() {
   const router = useRouter();
@@ -31,6 +39,7 @@ export default function RegisterScreen() {
   const form = useFormSubmit();
   const { errors, setErrors, formError, setFormError, busy } = form;
   const headRef = useRef<HTMLHeadingElement>(null);
+  useLeaveIfLoggedIn(() => '/tasks');
 
   useEffect(() => {
     const d = loadDraft<Values & { step?: 'confirm' }>('register');
@@ -40,29 +49,35 @@ export default function RegisterScreen() {
     }
   }, []);
 
-  const set = (k: keyof Values) => (e: React.ChangeEvent<HTMLInputElement>) => {
-    const next = { ...values, [k]: e.target.value };
+  const change = (next: Values) => {
     setValues(next);
     saveDraft('register', next);
   };
+  const set = (k: 'firstName' | 'lastName' | 'email' | 'phoneNumber') => (e: React.ChangeEvent<HTMLInputElement>) =>
+    change({ ...values, [k]: e.target.value });
+  const hasPhone = !!phoneValue(values.phoneNumber);
 
-  const loggedIn = (u: User) => {
+  // the channels chosen, then the tasks
+  const loggedIn = async (u: User) => {
+    u = await applySignupAlerts(u);
     clearDraft('register');
     setUser(u);
     router.replace('/tasks');
   };
 
   const register = form.submit({
-    validate: () => {
-      const errs: Errors = {};
-      if (!values.firstName.trim()) errs.firstName = 'Enter your first name.';
-      if (!values.lastName.trim()) errs.lastName = 'Enter your last name.';
-      if (!values.email.trim()) errs.email = 'Enter your email address.';
-      if (!password) errs.password = 'Choose a password.';
-      return errs;
-    },
+    // every field at once
+    validate: () =>
+      problems({
+        firstName: nameProblem(values.firstName, 'first'),
+        lastName: nameProblem(values.lastName, 'last'),
+        email: emailProblem(values.email),
+        password: passwordProblem(password),
+        phoneNumber: phoneProblem(values.phoneNumber),
+      }),
     send: async () => {
-      const phone = values.phoneNumber.replace(/[\s()-]/g, '');
+      const phone = phoneValue(values.phoneNumber);
+      keepSignupAlerts(values.email, { email: values.alerts.email, sms: hasPhone && values.alerts.sms });
       const d = await api<{ user: User; confirmationRequired?: true }>('/api/users/register', {
         method: 'POST',
         anonymous: true,
@@ -75,7 +90,7 @@ export default function RegisterScreen() {
         },
       });
       if (!d.confirmationRequired) {
-        loggedIn(d.user);
+        await loggedIn(d.user);
         return 'leaving';
       }
       saveDraft('register', { ...values, step: 'confirm' });
@@ -97,7 +112,7 @@ export default function RegisterScreen() {
         ? await api<{ user: User }>('/api/users/login', { method: 'POST', anonymous: true, body: { email, password } }).catch(() => null)
         : null;
       if (d) {
-        loggedIn(d.user);
+        await loggedIn(d.user);
       } else {
         clearDraft('register');
         router.replace('/login?reason=confirmed&email=' + encodeURIComponent(email));
@@ -150,26 +165,27 @@ export default function RegisterScreen() {
         <FormError message={formError} />
         <div className="two">
           <Field id="reg-first" label="First name" error={errors.firstName}>
-            {(a) => <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} maxLength={100} onChange={set('firstName')} />}
+            {(a) => <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} onChange={set('firstName')} />}
           </Field>
           <Field id="reg-last" label="Last name" error={errors.lastName}>
-            {(a) => <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} maxLength={100} onChange={set('lastName')} />}
+            {(a) => <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} onChange={set('lastName')} />}
           </Field>
         </div>
         <Field id="reg-email" label="Email" error={errors.email}>
-          {(a) => <input {...a} type="email" name="email" autoComplete="email" value={values.email} maxLength={254} onChange={set('email')} />}
+          {(a) => <input {...a} type="email" name="email" autoComplete="email" value={values.email} onChange={set('email')} />}
         </Field>
         <Field
           id="reg-password"
           label="Password"
-          hint="At least 12 characters, with an upper-case and a lower-case letter, a digit and a symbol."
+          hint={PASSWORD_RULE}
           error={errors.password}
         >
           {(a) => <input {...a} type="password" name="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
-        <Field id="reg-phone" label="Phone number (optional)" hint="International format, e.g. +14155550123; for SMS reminders." error={errors.phoneNumber}>
+        <Field id="reg-phone" label="Phone number (optional)" hint={PHONE_HINT} error={errors.phoneNumber}>
           {(a) => <input {...a} type="tel" name="phoneNumber" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={set('phoneNumber')} />}
         </Field>
+        <AlertSwitches id="reg-alerts" value={values.alerts} hasPhone={hasPhone} onChange={(alerts) => change({ ...values, alerts })} />
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Creating account…' : 'Create account'}

@@ -1,126 +1,107 @@
 'use client';
 // Create or edit a task.  What is typed is kept as a draft (sessionStorage)
 // until it is saved or discarded, so an expired session or a reload loses
-// nothing; a restored draft says so.
+// nothing; a restored draft says so.  Closing with changes asks first;
+// while a save is in flight nothing closes.  A task changed elsewhere
+// meanwhile (412) shows both versions and lets the user choose.
 
-import { useEffect, useState } from 'react';
-import { api, ApiError, errorText, type Task, type TaskStatus } from '@/lib/api';
-import { fromLocal, timeZone, toLocalParts } from '@/lib/dates';
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, errorText, type Task } from '@/lib/api';
+import { timeZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { countHint, DESCRIPTION_MAX, TITLE_MAX } from '@/lib/validate';
 import Dialog from './Dialog';
-import { Field, FormError, type Errors } from './Field';
+import { Field, FormError } from './Field';
+import ConflictNotice from './tasks/ConflictNotice';
+import { checkTask, sameValues, taskPatch, valuesOf, type TaskValues } from './tasks/taskForm';
 import { useFormSubmit } from './useFormSubmit';
 
-interface Values {
-  title: string;
-  description: string;
-  date: string;
-  time: string;
-  status: TaskStatus;
-}
-
-interface Draft extends Values {
+interface Draft extends TaskValues {
   version: number;
 }
 
 const FIELDS = { title: 'title', description: 'description', dueDate: 'date', status: 'status' };
 
-function valuesOf(t: Task | null): Values {
-  const { date, time } = toLocalParts(t?.dueDate ?? null);
-  return {
-    title: t?.title ?? '',
-    description: t?.description ?? '',
-    date,
-    time,
-    status: t?.status ?? 'pending',
-  };
-}
-
-// the form's checks, and the due instant its date and time stand for
-function check(v: Values): { due: string | null; errors: Errors } {
-  const errors: Errors = {};
-  if (!v.title.trim()) errors.title = 'Enter a title.';
-  let due: string | null = null;
-  if (v.date) {
-    due = fromLocal(v.date, v.time);
-    if (!due) errors.date = 'Enter a valid date.';
-  } else if (v.time) {
-    errors.date = 'Enter a date for this time.';
-  }
-  return { due, errors };
-}
-
-const same = (a: Values, b: Values) =>
-  a.title === b.title && a.description === b.description && a.date === b.date && a.time === b.time && a.status === b.status;
-
 export default function TaskDialog({
   task,
   onSaved,
   onClose,
+  onChanged,
 }: {
   task: Task | null;
   onSaved: (t: Task, created: boolean) => void;
   onClose: () => void;
+  // the server's latest version, seen after a conflict (the list shows it)
+  onChanged: (t: Task) => void;
 }) {
   const key = 'task:' + (task ? task.id : 'new');
-  const initial = valuesOf(task);
-  const [values, setValues] = useState<Values>(initial);
+  // the version the edits are measured against: the task as opened, or
+  // as it is on the server after a conflict
+  const [against, setAgainst] = useState<Task | null>(task);
+  const initial = valuesOf(against);
+  const [values, setValues] = useState<TaskValues>(initial);
   const [restored, setRestored] = useState(false);
+  const [conflict, setConflict] = useState<TaskValues | null>(null);
+  const [asking, setAsking] = useState(false);
   const form = useFormSubmit();
-  const { errors, formError, busy } = form;
+  const { errors, formError, setFormError, busy } = form;
   const [tz, setTz] = useState('');
-  // the version the edits are based on: a restored draft keeps its own,
-  // so a task changed since then is a 412, not a silent overwrite
+  // the version sent in If-Match: a restored draft keeps its own, so a
+  // task changed since then is a 412, not a silent overwrite
   const [base, setBase] = useState(task?.version ?? 0);
+  const keepEditing = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     setTz(timeZone());
     const d = loadDraft<Draft>(key);
-    if (d && !same(d, valuesOf(task))) {
+    if (d && !sameValues(d, valuesOf(task))) {
       setValues({ title: d.title, description: d.description, date: d.date, time: d.time, status: d.status });
       if (task && d.version) setBase(d.version);
       setRestored(true);
     }
   }, [key, task]);
 
-  const set = (k: keyof Values) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) => {
-    const next = { ...values, [k]: e.target.value };
+  const change = (next: TaskValues) => {
     setValues(next);
-    if (same(next, initial)) clearDraft(key);
+    setAsking(false);
+    if (sameValues(next, initial)) clearDraft(key);
     else saveDraft(key, { ...next, version: base });
   };
+  const set = (k: keyof TaskValues) => (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>) =>
+    change({ ...values, [k]: e.target.value });
 
   const discard = () => {
     clearDraft(key);
     setValues(initial);
-    setBase(task?.version ?? 0);
+    setBase(against?.version ?? 0);
     setRestored(false);
   };
 
+  // closing on purpose throws the draft away; an expiry never gets here
   const close = () => {
-    // closing on purpose throws the draft away; an expiry never gets here
     clearDraft(key);
     onClose();
   };
+  const requestClose = () => {
+    if (busy) return;
+    if (sameValues(values, initial)) return close();
+    setAsking(true);
+    requestAnimationFrame(() => keepEditing.current?.focus());
+  };
 
   const submit = form.submit({
-    validate: () => check(values).errors,
+    validate: () => checkTask(values).errors,
     send: async () => {
-      const { due } = check(values);
+      const { due } = checkTask(values);
       let saved: Task;
-      if (task) {
-        const patch: Record<string, unknown> = {};
-        if (values.title !== task.title) patch.title = values.title;
-        if (values.description !== task.description) patch.description = values.description;
-        if (due !== task.dueDate) patch.dueDate = due;
-        if (values.status !== task.status) patch.status = values.status;
+      if (against) {
+        const patch = taskPatch(values, due, against);
         if (Object.keys(patch).length === 0) {
-          clearDraft(key);
-          onClose();
+          close();
           return 'leaving';
         }
         saved = (
-          await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(task.id)}`, {
+          await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(against.id)}`, {
             method: 'PATCH',
             body: patch,
             headers: { 'If-Match': `"${base}"` },
@@ -139,23 +120,42 @@ export default function TaskDialog({
     fields: FIELDS,
     // an expired session never gets here: the draft is kept for after log in
     explain: async (err) => {
-      if (!(err instanceof ApiError) || !task) return undefined;
+      if (!(err instanceof ApiError) || !against) return undefined;
       if (err.status === 404) return 'This task no longer exists.';
       if (err.status !== 412) return undefined;
       try {
-        const latest = (await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(task.id)}`)).task;
+        const latest = (await api<{ task: Task }>(`/api/tasks/${encodeURIComponent(against.id)}`)).task;
+        onChanged(latest);
+        setAgainst(latest);
         setBase(latest.version);
         saveDraft(key, { ...values, version: latest.version });
-        return 'This task was changed somewhere else since you opened it. Save again to replace that version with yours, or Cancel to keep it.';
+        setConflict(valuesOf(latest));
+        return '';
       } catch (e2) {
         return errorText(e2);
       }
     },
   });
 
+  const useTheirs = () => {
+    if (!conflict) return;
+    setValues(conflict);
+    clearDraft(key);
+    setConflict(null);
+    setFormError(null);
+  };
+
   return (
-    <Dialog title={task ? 'Edit task' : 'New task'} onClose={close}>
-      <form ref={form.formRef} onSubmit={submit} noValidate className="form">
+    <Dialog title={task ? 'Edit task' : 'New task'} onClose={requestClose} busy={busy}>
+      <form
+        ref={form.formRef}
+        onSubmit={(e) => {
+          setConflict(null);
+          return submit(e);
+        }}
+        noValidate
+        className="form"
+      >
         {restored && (
           <div className="notice" role="status">
             <span>Your unsaved changes were restored.</span>
@@ -164,19 +164,20 @@ export default function TaskDialog({
             </button>
           </div>
         )}
-        <FormError message={formError} />
-        <Field id="task-title" label="Title" error={errors.title}>
-          {(a) => <input {...a} name="title" value={values.title} onChange={set('title')} maxLength={200} required data-autofocus />}
+        {conflict && <ConflictNotice theirs={conflict} mine={values} busy={busy} onKeepMine={() => form.formRef.current?.requestSubmit()} onUseTheirs={useTheirs} />}
+        <FormError message={formError || null} />
+        <Field id="task-title" label="Title" error={errors.title} hint={countHint(values.title, TITLE_MAX)}>
+          {(a) => <input {...a} name="title" value={values.title} onChange={set('title')} required data-autofocus />}
         </Field>
-        <Field id="task-description" label="Description (optional)" error={errors.description}>
-          {(a) => <textarea {...a} name="description" value={values.description} onChange={set('description')} maxLength={5000} rows={4} />}
+        <Field id="task-description" label="Description (optional)" error={errors.description} hint={countHint(values.description, DESCRIPTION_MAX)}>
+          {(a) => <textarea {...a} name="description" value={values.description} onChange={set('description')} rows={4} />}
         </Field>
         <fieldset className="row-fields">
           <legend>Due (optional, your time zone{tz ? `: ${tz}` : ''})</legend>
           <Field id="task-date" label="Date" error={errors.date}>
-            {(a) => <input {...a} type="date" name="date" value={values.date} onChange={set('date')} />}
+            {(a) => <input {...a} type="date" name="date" min="1970-01-01" value={values.date} onChange={set('date')} />}
           </Field>
-          <Field id="task-time" label="Time" hint="Empty: end of the day">
+          <Field id="task-time" label="Time" hint="Empty: the end of the day.">
             {(a) => <input {...a} type="time" name="time" value={values.time} onChange={set('time')} />}
           </Field>
         </fieldset>
@@ -189,11 +190,24 @@ export default function TaskDialog({
             </select>
           )}
         </Field>
+        {asking && (
+          <div className="notice confirm-discard" role="alert">
+            <span>Discard the changes you made? They are not saved.</span>
+            <span className="actions">
+              <button type="button" className="btn small danger-solid" onClick={close}>
+                Discard changes
+              </button>
+              <button type="button" className="btn small" ref={keepEditing} onClick={() => setAsking(false)}>
+                Keep editing
+              </button>
+            </span>
+          </div>
+        )}
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Saving…' : task ? 'Save changes' : 'Create task'}
           </button>
-          <button type="button" className="btn" onClick={close} disabled={busy}>
+          <button type="button" className="btn" onClick={requestClose} disabled={busy}>
             Cancel
           </button>
         </div>

@@ -136,6 +136,9 @@ interface Options {
   headers?: Record<string, string>;
   // login, register, confirm: a 401 there is an answer, not an expiry
   anonymous?: boolean;
+  // a question ("is anyone logged in?"): refresh and retry as usual, but a
+  // final 401 is only thrown, the page stays
+  noRedirect?: boolean;
   signal?: AbortSignal;
 }
 
@@ -166,7 +169,7 @@ export async function request<T = unknown>(path: string, o: Options = {}): Promi
   let res = await send(path, o);
   if (res.status === 401 && !o.anonymous) {
     if (await refresh()) res = await send(path, o);
-    if (res.status === 401) {
+    if (res.status === 401 && !o.noRedirect) {
       toLogin('expired');
       throw new SessionExpired();
     }
@@ -203,10 +206,27 @@ function statusMessage(status: number): string {
   return `The request failed (HTTP ${status}).`;
 }
 
+// the API's messages are lower-case phrases ("the code is wrong or has
+// expired"): as a sentence, in the app's voice where the code is known
+const CODE_TEXT: Record<string, string> = {
+  invalid_credentials: 'The email or password is incorrect.',
+  email_taken: 'An account with this email already exists. Log in instead.',
+  invalid_code: 'The code is wrong or has expired. Check the latest email.',
+  not_found: 'This no longer exists.',
+};
+
+export function sentence(s: string): string {
+  const m = s.charAt(0).toUpperCase() + s.slice(1);
+  return /[.!?]$/.test(m) ? m : m + '.';
+}
+
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
+  if (e instanceof ApiError) return CODE_TEXT[e.code] ?? sentence(e.message);
   return 'Something went wrong. Try again.';
 }
+
+// worth a "Try again": the network, throttling or the server, not the request
+export const isRetryable = (e: unknown) => !(e instanceof ApiError) || e.status === 0 || e.status === 429 || e.status >= 500;
 
 // the bell and the history page listen to this after a change
 export const NOTIFICATIONS_CHANGED = 'tm:notifications-changed';

@@ -17,12 +17,19 @@ export function fromLocal(date: string, time: string): string | null {
   return isNaN(d.getTime()) ? null : toApi(d);
 }
 
+// a due date entered without a time is stored as 23:59 local (fromLocal):
+// shown, it is a day, not a time nobody chose
+export function isDateOnly(iso: string): boolean {
+  const d = new Date(iso);
+  return d.getHours() === 23 && d.getMinutes() === 59;
+}
+
 export function toLocalParts(iso: string | null): { date: string; time: string } {
   if (!iso) return { date: '', time: '' };
   const d = new Date(iso);
   return {
     date: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
-    time: `${pad(d.getHours())}:${pad(d.getMinutes())}`,
+    time: isDateOnly(iso) ? '' : `${pad(d.getHours())}:${pad(d.getMinutes())}`,
   };
 }
 
@@ -62,11 +69,16 @@ const dateTimeYear = new Intl.DateTimeFormat(undefined, {
   hour: 'numeric',
   minute: '2-digit',
 });
+const dateOnly = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short' });
+const dateOnlyYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
-export function formatDateTime(iso: string): string {
+// dueDate: a date-only due date shows as the day alone
+export function formatDateTime(iso: string, dueDate = false): string {
   const d = new Date(iso);
-  return (d.getFullYear() === new Date().getFullYear() ? dateTime : dateTimeYear).format(d);
+  const thisYear = d.getFullYear() === new Date().getFullYear();
+  if (dueDate && isDateOnly(iso)) return (thisYear ? dateOnly : dateOnlyYear).format(d);
+  return (thisYear ? dateTime : dateTimeYear).format(d);
 }
 
 export function formatTime(iso: string): string {

@@ -9,9 +9,14 @@ export type Errors = Record<string, string>;
 // fields: the API's field name (ApiError.field) -> the form's field
 export function splitError(e: unknown, fields: Record<string, string>): { fields: Errors; form: string | null } {
   if (e instanceof ApiError && e.field && Object.hasOwn(fields, e.field)) {
-    // the API's messages are phrases ("must be at least ..."): a sentence here
-    const m = e.message.charAt(0).toUpperCase() + e.message.slice(1);
-    return { fields: { [fields[e.field]]: /[.!?]$/.test(m) ? m : m + '.' }, form: null };
+    return { fields: { [fields[e.field]]: errorText(e) }, form: null };
   }
   return { fields: {}, form: errorText(e) };
+}
+
+// a form's checks, field -> message or undefined: only the problems
+export function problems(checks: Record<string, string | undefined>): Errors {
+  const out: Errors = {};
+  for (const [k, v] of Object.entries(checks)) if (v) out[k] = v;
+  return out;
 }

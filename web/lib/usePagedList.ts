@@ -6,7 +6,7 @@
 // the old query can never land in the new list.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorText, isSessionRedirect, type Page } from './api';
+import { api, ApiError, errorText, isRetryable, isSessionRedirect, type Page } from './api';
 
 export type ListState = 'loading' | 'ready' | 'error' | 'absent';
 
@@ -21,8 +21,10 @@ export interface PagedList<T> {
   items: T[];
   cursor: string | null;
   state: ListState;
-  // why the first page failed (state 'error')
+  // why the first page failed (state 'error'), and whether asking again
+  // can help (not for a request the server refuses as it is)
   error: string | null;
+  retryable: boolean;
   // a "Load more" is in flight / why the last one failed
   more: boolean;
   moreError: string | null;
@@ -56,6 +58,7 @@ export function usePagedList<T extends { id: string }, P extends Page<T> = Page<
   const [cursor, setCursor] = useState<string | null>(null);
   const [state, setState] = useState<ListState>('loading');
   const [error, setError] = useState<string | null>(null);
+  const [retryable, setRetryable] = useState(true);
   const [more, setMore] = useState(false);
   const [moreError, setMoreError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
@@ -89,6 +92,7 @@ export function usePagedList<T extends { id: string }, P extends Page<T> = Page<
           return;
         }
         setError(errorText(e));
+        setRetryable(isRetryable(e));
         setState('error');
       });
     return () => ac.abort();
@@ -117,5 +121,5 @@ export function usePagedList<T extends { id: string }, P extends Page<T> = Page<
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
 
-  return { items, cursor, state, error, more, moreError, loadMore, reload, setItems, setCursor };
+  return { items, cursor, state, error, retryable, more, moreError, loadMore, reload, setItems, setCursor };
 }

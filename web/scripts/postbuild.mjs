@@ -10,23 +10,13 @@
 //     current browser loads them).  Printed; `--json` also writes
 //     out/../first-load.json for the report.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { firstLoad, htmlFiles, kB } from './firstLoad.mjs';
 
 const out = new URL('../out/', import.meta.url).pathname;
 
-function* htmlFiles(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== '_next') yield* htmlFiles(p);
-    } else if (e.name.endsWith('.html')) yield p;
-  }
-}
-
 const hashes = new Set();
-const sizes = [];
 for (const file of htmlFiles(out)) {
   const html = readFileSync(file, 'utf8');
   // inline scripts: no src attribute (JSON data blocks would not run, but
@@ -36,27 +26,16 @@ for (const file of htmlFiles(out)) {
     if (m[2].length === 0) continue;
     hashes.add(`'sha256-${createHash('sha256').update(m[2], 'utf8').digest('base64')}'`);
   }
-  let gz = 0;
-  let raw = 0;
-  const seen = new Set();
-  for (const m of html.matchAll(/<script\b([^>]*)\bsrc="([^"]+)"([^>]*)>/gi)) {
-    if (/nomodule/i.test(m[1] + m[3]) || seen.has(m[2])) continue;
-    seen.add(m[2]);
-    const body = readFileSync(join(out, m[2].replace(/^\//, '')));
-    raw += body.length;
-    gz += gzipSync(body, { level: 9 }).length;
-  }
-  sizes.push({ page: '/' + relative(out, file).replace(/\.html$/, '').replace(/^index$/, ''), scripts: seen.size, raw, gzip: gz });
 }
+const sizes = firstLoad(out);
 
 const scriptSrc = ["'self'", ...[...hashes].sort()].join(' ');
 writeFileSync(join(out, 'csp-script-src.txt'), scriptSrc + '\n');
 console.log(`csp: script-src 'self' + ${hashes.size} inline script hash(es) -> out/csp-script-src.txt`);
 
-const kb = (n) => (n / 1000).toFixed(1) + ' kB';
 console.log('first-load JS (gzip -9, kB = 1000 bytes, module scripts of each page):');
-for (const s of sizes.sort((a, b) => a.page.localeCompare(b.page))) {
-  console.log(`  ${s.page.padEnd(16)} ${kb(s.gzip).padStart(9)}  (${s.scripts} files, ${kb(s.raw)} raw)`);
+for (const s of sizes) {
+  console.log(`  ${s.page.padEnd(16)} ${kB(s.gzip).padStart(9)}  (${s.scripts} files, ${kB(s.raw)} raw)`);
 }
 if (process.argv.includes('--json')) {
   writeFileSync(new URL('../first-load.json', import.meta.url), JSON.stringify(sizes, null, 2) + '\n');

@@ -3,7 +3,7 @@
 // Dates, so they hold in any zone.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ago, dayEnd, dayStart, dueState, fromLocal, localDay, toApi, toLocalParts } from '@/lib/dates';
+import { ago, dayEnd, dayStart, dueState, formatDateTime, fromLocal, isDateOnly, localDay, toApi, toLocalParts } from '@/lib/dates';
 
 const local = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0) => new Date(y, mo - 1, d, h, mi, s);
 
@@ -43,7 +43,14 @@ describe('toLocalParts', () => {
     assert.deepEqual(toLocalParts(null), { date: '', time: '' });
   });
   test('the local wall clock of an instant', () => {
-    assert.deepEqual(toLocalParts(local(2025, 12, 31, 23, 59).toISOString()), { date: '2025-12-31', time: '23:59' });
+    assert.deepEqual(toLocalParts(local(2025, 12, 31, 22, 5).toISOString()), { date: '2025-12-31', time: '22:05' });
+  });
+  test('a date-only due date (23:59 local) has no time', () => {
+    assert.deepEqual(toLocalParts(fromLocal('2025-12-31', '')), { date: '2025-12-31', time: '' });
+    assert.equal(isDateOnly(fromLocal('2025-12-31', '')!), true);
+    assert.equal(isDateOnly(fromLocal('2025-12-31', '23:15')!), false);
+    assert.doesNotMatch(formatDateTime(fromLocal('2025-12-31', '')!, true), /11:59|23:59/);
+    assert.match(formatDateTime(fromLocal('2025-12-31', '')!), /11:59|23:59/);
   });
 });
 

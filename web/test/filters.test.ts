@@ -5,6 +5,7 @@ import {
   apiQuery,
   CLEAR_FILTERS,
   filterPatch,
+  filterProblems,
   filtersQuery,
   isFiltered,
   readFilters,
@@ -87,5 +88,22 @@ describe('the API query', () => {
     assert.deepEqual(query({ due: 'custom', from: 'soon' }, now), { limit: '20' });
     // dates without "between dates" are ignored
     assert.deepEqual(query({ from: '2025-06-01' }, now), { limit: '20' });
+  });
+});
+
+describe('a custom range that cannot be asked for', () => {
+  const custom = (from: string, to: string) => filterProblems({ ...DEFAULTS, due: 'custom', from, to });
+  test('fine: open ends, one day, in order', () => {
+    assert.deepEqual(custom('', ''), {});
+    assert.deepEqual(custom('2026-01-05', ''), {});
+    assert.deepEqual(custom('2026-01-05', '2026-01-05'), {});
+  });
+  test('an end before the start, or a year before 1970: a message for its field', () => {
+    assert.deepEqual(custom('2026-01-05', '2026-01-01'), { to: 'Choose an end date on or after the start date.' });
+    assert.deepEqual(custom('1900-01-01', ''), { from: 'Enter a date from 1970 on.' });
+    assert.deepEqual(custom('', '1900-01-01'), { to: 'Enter a date from 1970 on.' });
+  });
+  test('other due choices have no range to check', () => {
+    assert.deepEqual(filterProblems({ ...DEFAULTS, due: 'week', from: '2026-01-05', to: '2026-01-01' }), {});
   });
 });

@@ -15,9 +15,14 @@ test("a field the form has: beside it, as a sentence", () => {
   assert.deepEqual(splitError(err('Too long!', 'title'), FIELDS), { fields: { title: 'Too long!' }, form: null });
 });
 
-test('a field the form does not have: above the form, as the API wrote it', () => {
-  assert.deepEqual(splitError(err('must not be empty', 'status'), FIELDS), { fields: {}, form: 'must not be empty' });
-  assert.deepEqual(splitError(err('unknown', 'constructor'), FIELDS), { fields: {}, form: 'unknown' });
+test('a field the form does not have: above the form, as a sentence', () => {
+  assert.deepEqual(splitError(err('must not be empty', 'status'), FIELDS), { fields: {}, form: 'Must not be empty.' });
+  assert.deepEqual(splitError(err('unknown', 'constructor'), FIELDS), { fields: {}, form: 'Unknown.' });
+});
+
+test('a code the app knows: its own words', () => {
+  const wrong = new ApiError(401, { code: 'invalid_credentials', message: 'the email or password is incorrect' });
+  assert.deepEqual(splitError(wrong, FIELDS), { fields: {}, form: 'The email or password is incorrect.' });
 });
 
 test('no field: above the form', () => {

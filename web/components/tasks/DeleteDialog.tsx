@@ -44,7 +44,7 @@ export default function DeleteDialog({
     }
   };
   return (
-    <Dialog title="Delete task?" onClose={onClose} narrow>
+    <Dialog title="Delete task?" onClose={onClose} narrow busy={busy}>
       <p>
         Delete <strong>“{task.title}”</strong>? This cannot be undone.
       </p>

@@ -2,11 +2,12 @@
 // Status, due range and sort order of the task list; every change goes to
 // the query string, which the list reads.
 
+import { Field } from '../Field';
 import { setQuery } from '../query';
 import styles from './FilterBar.module.css';
 import { filterPatch, type Filters } from './filters';
 
-export default function FilterBar({ filters }: { filters: Filters }) {
+export default function FilterBar({ filters, problems }: { filters: Filters; problems: Partial<Record<'from' | 'to', string>> }) {
   const change = (name: keyof Filters) => (e: React.ChangeEvent<HTMLSelectElement | HTMLInputElement>) =>
     setQuery(filterPatch(name, e.target.value));
   return (
@@ -33,14 +34,12 @@ export default function FilterBar({ filters }: { filters: Filters }) {
       </div>
       {filters.due === 'custom' && (
         <>
-          <div className="field">
-            <label htmlFor="f-from">From</label>
-            <input id="f-from" type="date" value={filters.from} max={filters.to || undefined} onChange={change('from')} />
-          </div>
-          <div className="field">
-            <label htmlFor="f-to">To</label>
-            <input id="f-to" type="date" value={filters.to} min={filters.from || undefined} onChange={change('to')} />
-          </div>
+          <Field id="f-from" label="From" error={problems.from}>
+            {(a) => <input {...a} type="date" value={filters.from} min="1970-01-01" max={filters.to || undefined} onChange={change('from')} />}
+          </Field>
+          <Field id="f-to" label="To" error={problems.to}>
+            {(a) => <input {...a} type="date" value={filters.to} min={filters.from || '1970-01-01'} onChange={change('to')} />}
+          </Field>
         </>
       )}
       <div className="field">

@@ -3,10 +3,13 @@
 // states (no tasks at all / none for these filters), the tasks and "Load
 // more".
 
+import Link from 'next/link';
 import type { Task, TaskStatus } from '@/lib/api';
 import type { PagedList } from '@/lib/usePagedList';
+import LoadError from '../LoadError';
 import listStyles from '../List.module.css';
-import { setQuery } from '../query';
+import { useSession } from '@/lib/session';
+import { openDialog, setQuery } from '../query';
 import TaskRow from './TaskRow';
 import { CLEAR_FILTERS, isFiltered, type Filters } from './filters';
 
@@ -36,14 +39,7 @@ export default function TaskList({
           Loading tasks…
         </p>
       )}
-      {state === 'error' && (
-        <div className="panel" role="alert">
-          <p>Could not load your tasks: {list.error}</p>
-          <button type="button" className="btn" onClick={list.reload}>
-            Try again
-          </button>
-        </div>
-      )}
+      {state === 'error' && <LoadError what="your tasks" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
       {state === 'ready' && items.length === 0 && <NoTasks filtered={isFiltered(filters)} />}
       {state === 'ready' && items.length > 0 && (
         <ul className={listStyles.list} aria-label="Your tasks">
@@ -59,7 +55,7 @@ export default function TaskList({
           </button>
           {list.moreError && (
             <p className="field-error" role="alert">
-              Could not load more: {list.moreError}
+              Could not load more. {list.moreError}
             </p>
           )}
         </div>
@@ -84,13 +80,33 @@ function NoTasks({ filtered }: { filtered: boolean }) {
           <h2>No tasks yet</h2>
           <p>
             Write down the first thing you need to do: choose <strong>New task</strong>, give it a title and, if it has a deadline, a
-            due date. You get a reminder when it is due within 24 hours, and you can mark it in progress or complete with one click.
+            due date. You can mark it in progress or complete with one click.
           </p>
-          <button type="button" className="btn primary" onClick={() => setQuery({ new: '1' }, true)}>
+          <Reminders />
+          <button type="button" className="btn primary" onClick={() => openDialog({ new: '1' })}>
             Create your first task
           </button>
         </>
       )}
     </div>
+  );
+}
+
+// what happens when a task falls due, as this user's settings have it
+function Reminders() {
+  const { user } = useSession();
+  if (!user) return null;
+  const { email, sms } = user.notificationPreferences;
+  const ways = ['in the app', ...(email ? ['by email'] : []), ...(sms ? ['by SMS'] : [])];
+  const said = ways.length === 1 ? ways[0] : ways.slice(0, -1).join(', ') + ' and ' + ways.at(-1);
+  return (
+    <p className="reminders">
+      When a task is due within 24 hours, you get a reminder {said}.{' '}
+      {!email || !sms ? (
+        <>
+          Change this in your <Link href="/profile">profile</Link>.
+        </>
+      ) : null}
+    </p>
   );
 }

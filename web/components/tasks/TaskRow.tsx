@@ -5,7 +5,7 @@
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
 import listStyles from '../List.module.css';
-import { setQuery } from '../query';
+import { openDialog } from '../query';
 import styles from './TaskRow.module.css';
 
 export function preview(s: string): string {
@@ -30,7 +30,8 @@ export default function TaskRow({
 }) {
   const done = t.status === 'completed';
   const title = <span className="sr-only"> “{t.title}”</span>;
-  const open = () => setQuery({ task: t.id, new: null }, true);
+  const open = () => openDialog({ task: t.id, new: null, edit: null });
+  const edit = () => openDialog({ task: t.id, new: null, edit: '1' });
   // the plain class names (task, done, task-title, task-desc) name the parts
   // for the e2e tests and the list's focus handling; the styles are the
   // module's
@@ -74,7 +75,7 @@ export default function TaskRow({
             Reopen{title}
           </button>
         )}
-        <button type="button" className="btn small ghost" disabled={busy} onClick={open}>
+        <button type="button" className="btn small ghost" disabled={busy} onClick={edit}>
           Edit{title}
         </button>
         <button type="button" className="btn small ghost danger" disabled={busy} onClick={() => onDelete(t)}>

@@ -1,19 +1,22 @@
 'use client';
 // /tasks: the list of the filters in the query string, a page at a time;
-// ?task=<id> and ?new=1 open the task dialog.
+// ?task=<id> shows a task, ?task=<id>&edit=1 and ?new=1 open the form.
+// Filters that make no sense (a date before 1970, an end before the
+// start) are shown as errors and never sent: the list stays as it was.
 
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { notificationsChanged, type Page, type Task } from '@/lib/api';
 import { usePagedList } from '@/lib/usePagedList';
 import Protected from '../Protected';
 import TaskDialog from '../TaskDialog';
 import { useToast } from '../Toast';
-import { setQuery } from '../query';
+import { closeDialog, openDialog, setQuery } from '../query';
 import DeleteDialog from './DeleteDialog';
 import FilterBar from './FilterBar';
 import TaskList from './TaskList';
-import { apiQuery, filtersQuery, readFilters } from './filters';
+import { apiQuery, filterProblems, filtersQuery, readFilters } from './filters';
+import TaskDetail from './TaskDetail';
 import { useOpenTask } from './useOpenTask';
 import { useTaskMutations } from './useTaskMutations';
 
@@ -31,9 +34,16 @@ function Tasks() {
   const filterKey = filtersQuery(filters);
   // "overdue" is relative to the time the filter was chosen, so the query
   // stays the same until the filters change
-  const url = useMemo(() => '/api/tasks?' + apiQuery(readFilters(new URLSearchParams(filterKey)), new Date()), [filterKey]);
+  const problems = filterProblems(filters);
+  const valid = Object.keys(problems).length === 0;
+  const lastValid = useRef(filterKey);
+  if (valid) lastValid.current = filterKey;
+  const sentKey = valid ? filterKey : lastValid.current;
+  const url = useMemo(() => '/api/tasks?' + apiQuery(readFilters(new URLSearchParams(sentKey)), new Date()), [sentKey]);
   const openId = q.get('task');
+  const editing = q.get('edit') === '1';
   const creating = q.get('new') === '1';
+  const closeTask = () => closeDialog({ task: null, new: null, edit: null });
 
   const [now, setNow] = useState(() => new Date());
   const list = usePagedList<Task, Page<Task>>(url, {
@@ -54,7 +64,7 @@ function Tasks() {
   }, []);
 
   const onSaved = (t: Task, created: boolean) => {
-    setQuery({ task: null, new: null });
+    closeTask();
     if (created) {
       announce(`Task “${t.title}” created.`);
       list.reload();
@@ -76,12 +86,12 @@ function Tasks() {
     <>
       <div className="page-head">
         <h1>Tasks</h1>
-        <button type="button" id="new-task" className="btn primary" onClick={() => setQuery({ new: '1', task: null }, true)}>
+        <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
           <span aria-hidden="true">+</span> New task
         </button>
       </div>
 
-      <FilterBar filters={filters} />
+      <FilterBar filters={filters} problems={problems} />
 
       {openError && (
         <p className="banner error" role="alert">
@@ -93,12 +103,14 @@ function Tasks() {
 
       {toast}
 
-      {(creating || opened) && (
+      {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
+      {(creating || (opened && editing)) && (
         <TaskDialog
-          key={opened ? opened.id + ':' + opened.version : 'new'}
+          key={opened && !creating ? opened.id + ':' + opened.version : 'new'}
           task={creating ? null : opened}
           onSaved={onSaved}
-          onClose={() => setQuery({ task: null, new: null })}
+          onClose={closeTask}
+          onChanged={replace}
         />
       )}
       {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}

@@ -4,6 +4,7 @@
 // (the caller passes now).
 
 import { dayEnd, dayStart, localDay, toApi } from '../../lib/dates';
+import { dateProblem } from '../../lib/validate';
 
 export const PAGE = 20;
 
@@ -65,6 +66,19 @@ export const CLEAR_FILTERS: QueryPatch = { status: null, due: null, from: null, 
 
 // "Clear filters" is offered for these (the sort order is not a filter)
 export const isFiltered = (f: Filters) => f.status !== 'all' || f.due !== 'any';
+
+// what is wrong with a custom range, per field (from, to); nothing for the
+// other choices.  A list with problems is not asked for.
+export function filterProblems(f: Filters): Partial<Record<'from' | 'to', string>> {
+  if (f.due !== 'custom') return {};
+  const out: Partial<Record<'from' | 'to', string>> = {};
+  const from = f.from && dateProblem(f.from);
+  const to = f.to && dateProblem(f.to);
+  if (from) out.from = from;
+  if (to) out.to = to;
+  if (!from && !to && f.from && f.to && f.from > f.to) out.to = 'Choose an end date on or after the start date.';
+  return out;
+}
 
 // GET /api/tasks's query: statuses, a due range in UTC from the reader's
 // local days, the sort order and the page size

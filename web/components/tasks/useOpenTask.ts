@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText, type Task } from '@/lib/api';
 import type { ListState } from '@/lib/usePagedList';
-import { setQuery } from '../query';
+import { closeDialog } from '../query';
 import { taskPath } from './useTaskMutations';
 
 export function useOpenTask(openId: string | null, items: Task[], state: ListState) {
@@ -37,8 +37,8 @@ export function useOpenTask(openId: string | null, items: Task[], state: ListSta
       .then((d) => alive && setOpened(d.task))
       .catch((e: unknown) => {
         if (!alive) return;
-        setOpenError(e instanceof ApiError && e.status === 404 ? 'That task does not exist any more.' : errorText(e));
-        setQuery({ task: null });
+        setOpenError(e instanceof ApiError && e.status === 404 ? 'This task no longer exists.' : errorText(e));
+        closeDialog({ task: null, edit: null });
       });
     return () => {
       alive = false;

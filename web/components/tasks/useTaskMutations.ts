@@ -42,7 +42,7 @@ export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<T
       if (e instanceof ApiError && e.status === 412) {
         try {
           replace((await api<{ task: Task }>(taskPath(t.id))).task);
-          fail('This task had been changed elsewhere; it now shows the latest version. Try again.');
+          fail('This task was changed somewhere else; it now shows that version. Try again.');
         } catch (e2) {
           fail(errorText(e2));
         }
