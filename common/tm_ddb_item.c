@@ -280,7 +280,8 @@ tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
             reply->last_key = v;
 
         } else if (tm_jstr_eq(&name, "Count")) {
-            if (v.len >= sizeof(buf) || v.data[0] < '0' || v.data[0] > '9') {
+            /* a page is at most 1 MB of items: seven digits at most */
+            if (v.len > 7 || v.data[0] < '0' || v.data[0] > '9') {
                 return -1;
             }
 

@@ -15,6 +15,7 @@ tm_jout_init(tm_jout_t *o, char *buf, size_t size)
     o->p = buf;
     o->end = buf + size;
     o->full = 0;
+    o->bad = 0;
 }
 
 

@@ -17,12 +17,15 @@
  * kind, or out too small */
 #define TM_WRITE_NOT_ITEM  -1
 #define TM_WRITE_FULL      -2
+#define TM_WRITE_BAD       -3   /* the item holds a value that cannot be
+                                   written: the backend sent nonsense */
 
 typedef struct {
     char    *start;
     char    *p;
     char    *end;
     int      full;
+    int      bad;      /* a stored value that cannot be written */
 } tm_jout_t;
 
 

@@ -176,11 +176,28 @@ tm_jscan_string(tm_jscan_t *s, tm_jstr_t *str)
             }
 
             if (p[1] == 'u') {
-                if (end - p < 6 || tm_jscan_hex4((const char *) p + 2, &v)) {
+                if (end - p < 6 || tm_jscan_hex4((const char *) p + 2, &v)
+                    || v == 0 || (v >= 0xdc00 && v <= 0xdfff))
+                {
+                    /* no NUL, no low surrogate alone: the text is copied
+                     * into replies as it is, and must stay valid */
                     return -1;
                 }
 
                 p += 6;
+
+                if (v >= 0xd800 && v <= 0xdbff) {
+                    /* a high surrogate: its low one must follow */
+                    if (end - p < 6 || p[0] != '\\' || p[1] != 'u'
+                        || tm_jscan_hex4((const char *) p + 2, &v)
+                        || v < 0xdc00 || v > 0xdfff)
+                    {
+                        return -1;
+                    }
+
+                    p += 6;
+                }
+
                 continue;
             }
 

@@ -108,7 +108,7 @@ tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
     tm_jout_str(&o, expires);
     tm_jout_lit(&o, "}");
 
-    return o.full ? TM_WRITE_FULL : tm_jout_len(&o);
+    return o.bad ? TM_WRITE_BAD : o.full ? TM_WRITE_FULL : tm_jout_len(&o);
 }
 
 

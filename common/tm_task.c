@@ -39,6 +39,7 @@ const tm_field_t  tm_task_body[] = {
 
 static json_t *tm_task_labels(const tm_field_strings_t *labels,
     int folded);
+static int tm_time_shaped(const char *t);
 static json_t *tm_task_search(const char *title, const char *description,
     const char *const *labels);
 static const char **tm_task_old_labels(const json_t *old,
@@ -180,7 +181,7 @@ tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item, const char *name)
             /* void */
         }
 
-        if (i == 19) {
+        if (i == 19 && tm_time_shaped(v->data)) {
             tm_jout_lit(o, "\"");
             tm_jout_raw(o, v->data, 19);
             tm_jout_lit(o, "Z\"");
@@ -188,13 +189,38 @@ tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item, const char *name)
         }
     }
 
-    if (v == NULL || tm_jstr_copy(v, t, sizeof(t)) < 19) {
+    if (v == NULL) {
+        tm_jout_lit(o, "null");
+        return;
+    }
+
+    /* escaped or not ASCII: a time only if it unescapes to one */
+    if (tm_jstr_copy(v, t, sizeof(t)) < 19 || !tm_time_shaped(t)) {
+        o->bad = 1;
         tm_jout_lit(o, "null");
         return;
     }
 
     tm_time_seconds(t, s);
     tm_jout_str(o, s);
+}
+
+
+/* "YYYY-MM-DDTHH:MM:SS" at the start of t */
+
+static int
+tm_time_shaped(const char *t)
+{
+    int          i;
+    const char  *shape = "dddd-dd-ddTdd:dd:dd";
+
+    for (i = 0; shape[i]; i++) {
+        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 
@@ -277,7 +303,7 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     tm_jout_int(&o, tm_task_version(item));
     tm_jout_lit(&o, "}");
 
-    return o.full ? TM_WRITE_FULL : tm_jout_len(&o);
+    return o.bad ? TM_WRITE_BAD : o.full ? TM_WRITE_FULL : tm_jout_len(&o);
 }
 
 

@@ -13,6 +13,7 @@
 #include "tm_user.h"
 
 
+#define NGX_TASKMGR_COUNT_MAX    1000000  /* items a Count may say */
 #define NGX_TASKMGR_COUNT_CALLS  20
 
 
@@ -250,7 +251,7 @@ static ngx_int_t
 ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     u_char                extra[32];
-    json_t               *lek;
+    json_t               *lek, *count;
     ngx_taskmgr_notifs_t  *nt;
 
     if (ctx->call.error) {
@@ -258,9 +259,16 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     nt = ctx->data;
+    count = json_object_get(ctx->call.reply, "Count");
 
-    nt->count += (ngx_uint_t) json_integer_value(
-                                  json_object_get(ctx->call.reply, "Count"));
+    /* a page holds at most 1 MB of items: a Count beyond is nonsense */
+    if (!json_is_integer(count) || json_integer_value(count) < 0
+        || json_integer_value(count) > NGX_TASKMGR_COUNT_MAX)
+    {
+        return ngx_taskmgr_aws_malformed(r, ctx);
+    }
+
+    nt->count += (ngx_uint_t) json_integer_value(count);
     lek = json_object_get(ctx->call.reply, "LastEvaluatedKey");
 
     if (lek && nt->calls < NGX_TASKMGR_COUNT_CALLS) {

@@ -235,7 +235,7 @@ ngx_taskmgr_page_keep(ngx_http_request_t *r, ngx_taskmgr_page_t *pg,
     }
 
     if (rc != NGX_OK) {
-        return NGX_ERROR;
+        return rc == NGX_ABORT ? NGX_ABORT : NGX_ERROR;
     }
 
     if (pg->count == pg->limit) {
@@ -295,6 +295,10 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         if (rc == NGX_DONE) {
             /* there is more: continue after the last item kept */
             return ngx_taskmgr_page_done(r, ctx, NULL, 1);
+        }
+
+        if (rc == NGX_ABORT) {
+            return ngx_taskmgr_aws_malformed(r, ctx);
         }
 
         if (rc != NGX_OK && rc != NGX_DECLINED) {

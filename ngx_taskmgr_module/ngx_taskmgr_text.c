@@ -57,7 +57,7 @@ ngx_taskmgr_text_reserve(ngx_pool_t *pool, ngx_taskmgr_text_t *t, size_t n)
 
 /*
  * Appends the item's API JSON.  NGX_DECLINED: not an item of the writer's
- * kind, nothing appended.
+ * kind, nothing appended; NGX_ABORT: one of its kind that holds nonsense.
  */
 
 ngx_int_t
@@ -79,6 +79,10 @@ ngx_taskmgr_text_item(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
 
         if (n == TM_WRITE_NOT_ITEM) {
             return NGX_DECLINED;
+        }
+
+        if (n == TM_WRITE_BAD) {
+            return NGX_ABORT;
         }
 
         if (n >= 0) {
@@ -135,7 +139,7 @@ ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
     rc = ngx_taskmgr_text_item(r->pool, &t, write, item,
                                (long long) ngx_time());
 
-    if (rc == NGX_DECLINED) {
+    if (rc == NGX_DECLINED || rc == NGX_ABORT) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "taskmgr: malformed %s item", name);
 

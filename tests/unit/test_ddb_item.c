@@ -90,6 +90,10 @@ tm_test_reply_malformed(void **state)
         "", "[]", "{\"Items\":{}}", "{\"Items\":[]", "{\"Items\":[]}x",
         "{\"LastEvaluatedKey\":[]}", "{\"Count\":\"2\"}",
         "{\"Count\":-1}", "{\"Items\":[1,]}",
+        "{\"Count\":12345678}", "{\"Count\":99999999999999999999}",
+        "{\"Items\":[{\"T\":{\"S\":\"a\\u0000b\"}}]}",
+        "{\"Items\":[{\"T\":{\"S\":\"\\ud800\"}}]}",
+        "{\"Items\":[{\"T\":{\"S\":\"\\udc00x\"}}]}",
     };
 
     tm_ddb_reply_t  reply;

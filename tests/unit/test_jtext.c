@@ -166,6 +166,14 @@ tm_test_jstr_copy(void **state)
 
     for (i = 0; i < TM_TEST_N(cases); i++) {
         tm_jscan_init(&s, cases[i].json, strlen(cases[i].json));
+
+        /* what cannot be copied is refused by the reader already: the
+         * listings copy strings into replies without unescaping them */
+        if (cases[i].len < 0) {
+            assert_int_equal(tm_jscan_string(&s, &str), -1);
+            continue;
+        }
+
         assert_int_equal(tm_jscan_string(&s, &str), 0);
         assert_int_equal(tm_jstr_copy(&str, out, sizeof(out)), cases[i].len);
 

@@ -29,6 +29,24 @@
  * read with tm_ddb_item, written by tm_task_write; NULL when not a task.
  * A buffer one byte short must be refused, never overrun.
  */
+/* tm_task_write's result on the item */
+static long
+tm_test_task_write_rc(const json_t *item)
+{
+    char           *text, out[4096];
+    long            n;
+    tm_ddb_item_t   it;
+
+    text = json_dumps(item, JSON_COMPACT);
+    assert_non_null(text);
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &it), 0);
+    n = tm_task_write(&it, out, sizeof(out));
+    free(text);
+
+    return n;
+}
+
+
 static json_t *
 tm_test_task_json(const json_t *item)
 {
@@ -50,7 +68,7 @@ tm_test_task_json(const json_t *item)
 
     n = tm_task_write(&it, out, 4096);
 
-    if (n == TM_WRITE_NOT_ITEM) {
+    if (n == TM_WRITE_NOT_ITEM || n == TM_WRITE_BAD) {
         free(out);
         free(text);
         return NULL;
@@ -495,20 +513,35 @@ tm_test_task_json_minimal(void **state)
 
     json_decref(task);
 
-    /* a wrongly typed or too short time is null, not garbage */
+    /* a wrongly typed value is as none */
     json_object_set_new(item, "DueDate", tm_ddb_n(20261130));
-    json_object_set_new(item, "TaskCompletedAt", tm_ddb_s("2026-11-25"));
     json_object_set_new(item, "NotificationSent", tm_ddb_s("true"));
     json_object_set_new(item, "Version", tm_ddb_s("3"));
 
     task = tm_test_task_json(item);
     assert_non_null(task);
     assert_true(json_is_null(json_object_get(task, "dueDate")));
-    assert_true(json_is_null(json_object_get(task, "completedAt")));
     assert_true(json_is_false(json_object_get(task, "notificationSent")));
     assert_int_equal(json_integer_value(json_object_get(task, "version")), 1);
-
     json_decref(task);
+
+    /* a time that is none: the backend's nonsense, not written (502) */
+    {
+        size_t       i;
+        const char  *bad[] = {
+            "2026-11-25", "2026-11-25 10:00:00Z", "abcdefghijklmnopqrstZ",
+            "2026-11-2\u00e9T10:00:00Z", "2026-11-25T10:00:0\u00e9Z",
+        };
+
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            json_object_set_new(item, "TaskCompletedAt",
+                                json_pack("{s:s}", "S", bad[i]));
+            if (tm_test_task_write_rc(item) != TM_WRITE_BAD) {
+                fail_msg("TaskCompletedAt \"%s\" written", bad[i]);
+            }
+        }
+    }
+
     json_decref(item);
 }
 
