@@ -7,6 +7,7 @@ use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use IO::Select ();
 use IO::Socket::INET ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
@@ -67,7 +68,7 @@ for my $path ('/api/users/me', '/api/tasks?limit=5', '/api/notifications', '/api
     error_ok($r, 405, 'method_not_allowed', undef, 'DELETE /api/users/me without a session: still 405');
 }
 
-# ---- 413: the module's limit (64 KiB) and nginx's (client_max_body_size 1m)
+# ---- 413: the module's limit (64 KiB), also nginx's (client_max_body_size 64k)
 {
     my $pad = 'x' x (64 * 1024);
     my $body = json_encode({ firstName => $pad });       # just over 64 KiB
@@ -150,6 +151,25 @@ sub chunked {
     $r = chunked(PATCH => '/api/users/me', json_encode({ firstName => 'y' x (2 * 1024 * 1024) }),
                  { Authorization => "Bearer $tok" });
     error_ok($r, 413, 'payload_too_large', undef, 'a chunked body over 1 MB: JSON 413', PATCH => '/api/users/me');
+    # the limit holds while reading, before any authentication: a chunked
+    # body past 64 KiB that never ends is answered at once, not read on
+    {
+        my ($host, $port) = base_url() =~ m{^https?://([^:/]+):(\d+)};
+        my $sock = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $port, Timeout => 5);
+        local $SIG{PIPE} = 'IGNORE';
+        print {$sock} "PATCH /api/users/me HTTP/1.1\r\nHost: $host:$port\r\n"
+            . "Content-Type: application/json\r\nX-Requested-With: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+        print {$sock} sprintf("%x\r\n", 4096) . ('y' x 4096) . "\r\n" for 1 .. 20;   # 80 KiB, no end
+        my $got = '';
+        my $sel = IO::Select->new($sock);
+        my $deadline = time + 5;
+        while (time < $deadline && $got !~ /\r\n\r\n/ && $sel->can_read(1)) {
+            sysread($sock, my $buf, 4096) or last;
+            $got .= $buf;
+        }
+        like $got, qr{^HTTP/1\.1 413}, 'an endless chunked body without a token: 413 once past 64 KiB';
+        close $sock;
+    }
     $r = chunked(POST => '/api/users/login', '{"email":"nobody@example.com","password":"Str0ng!Passw0rd#"}',
                  { 'X-Requested-With' => 'XMLHttpRequest' });
     error_ok($r, 401, 'invalid_credentials', undef, 'a chunked login body is read', POST => '/api/users/login');
