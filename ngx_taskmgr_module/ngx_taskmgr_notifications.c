@@ -15,6 +15,7 @@
 
 #define NGX_TASKMGR_COUNT_MAX    1000000  /* items a Count may say */
 #define NGX_TASKMGR_COUNT_CALLS  20
+#define NGX_TASKMGR_READ_ALL_MAX 500      /* marked by one request */
 
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     size_t                     next;
     json_t                    *query;      /* read-all: the unread Query */
     ngx_uint_t                 last;       /* read-all: its last page */
+    ngx_uint_t                 marked;     /* read-all: writes made */
     int                        read;       /* PATCH {read} */
 } ngx_taskmgr_notifs_t;
 
@@ -284,7 +286,12 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/* POST /api/notifications/read-all: every unread one, page by page */
+/*
+ * POST /api/notifications/read-all: every unread one, page by page, one
+ * UpdateItem each; at most NGX_TASKMGR_READ_ALL_MAX a request (each call
+ * holds memory in the request's pool until it ends), then 200
+ * {"remaining": true} for the client to ask again; 204 when none is left.
+ */
 
 static ngx_int_t
 ngx_taskmgr_notifs_read_all(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
@@ -363,7 +370,20 @@ ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    if (r->connection->error) {
+        /* the client is gone: no more writes for it */
+        return NGX_HTTP_CLIENT_CLOSED_REQUEST;
+    }
+
+    if (nt->next < json_array_size(nt->todo)
+        && nt->marked == NGX_TASKMGR_READ_ALL_MAX)
+    {
+        return ngx_taskmgr_send_json(r, NGX_HTTP_OK,
+                                     json_pack("{s:b}", "remaining", 1));
+    }
+
     if (nt->next < json_array_size(nt->todo)) {
+        nt->marked++;
         sk = tm_ddb_get_s(json_array_get(nt->todo, nt->next++), TM_SK);
         if (sk == NULL) {
             return ngx_taskmgr_notifs_mark_next(r, ctx);

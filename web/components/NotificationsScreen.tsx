@@ -81,7 +81,11 @@ function Notifications() {
     setAllBusy(true);
     setActionError(null);
     try {
-      await api('/api/notifications/read-all', { method: 'POST' });
+      // a request marks at most 500: ask again while some remain
+      for (let i = 0; i < 100; i++) {
+        const r = await api<{ remaining?: boolean } | null>('/api/notifications/read-all', { method: 'POST' });
+        if (!r?.remaining) break;
+      }
       setItems((old) => (unreadOnly ? [] : old.map((o) => ({ ...o, read: true }))));
       if (unreadOnly) setCursor(null);
       setUnread(0);
