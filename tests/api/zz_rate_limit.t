@@ -2,7 +2,8 @@
 # Registration and login are rate limited per client address (nginx
 # limit_req, TASKMGR_AUTH_RATE 10r/s, burst TASKMGR_AUTH_BURST 40): ~80
 # rapid logins must meet 429s with a JSON error (code rate_limited) and a
-# Retry-After header.  Runs last (zz_): it drains the bucket.
+# Retry-After header; so are confirm and refresh, in a zone of their own.
+# Runs last (zz_): it drains the buckets.
 use strict;
 use warnings;
 use Test::More;
@@ -113,6 +114,19 @@ if (@limited) {
     my $r = api(POST => '/api/users/login', { email => $reg->{email}, password => $reg->{password} });
     spec_ok(POST => '/api/users/login', $r);
     is $r->{status}, 200, "login works again after Retry-After ($wait s)" or diag $r->{raw};
+}
+
+# ---- confirm and refresh: a zone of their own, the same rules
+for my $path ('/api/users/refresh', '/api/users/confirm') {
+    my $body = $path =~ /refresh/ ? { refreshToken => 'junk-' . rand } : { email => $reg->{email}, code => '000000' };
+    my $t1 = Time::HiRes::time();
+    my @r = map { api(POST => $path, $body) } 1 .. 70;
+    my $took = Time::HiRes::time() - $t1;
+    my @limited = grep { $_->{status} == 429 } @r;
+    ok @limited >= 5, sprintf('%d rapid POST %s: %d answered 429', scalar @r, $path, scalar @limited);
+    ok scalar(grep { $_->{status} != 429 } @r) <= $BURST + 1 + $RATE * $took + 2, '... at most burst + rate x time through';
+    error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "$path: a JSON 429", POST => $path);
+    like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
 }
 
 done_testing;
