@@ -40,9 +40,9 @@ export default function TaskList({
         </p>
       )}
       {state === 'error' && <LoadError what="your tasks" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
-      {state === 'ready' && items.length === 0 && <NoTasks filtered={isFiltered(filters)} />}
+      {state === 'ready' && items.length === 0 && <NoTasks filters={filters} />}
       {state === 'ready' && items.length > 0 && (
-        <ul className={listStyles.list} aria-label="Your tasks">
+        <ul className={listStyles.dense} aria-label="Your tasks">
           {items.map((t) => (
             <TaskRow key={t.id} task={t} now={now} busy={!!busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
           ))}
@@ -64,16 +64,22 @@ export default function TaskList({
   );
 }
 
-function NoTasks({ filtered }: { filtered: boolean }) {
+function NoTasks({ filters }: { filters: Filters }) {
+  const somewhere = filters.list || filters.labels.length || filters.view;
   return (
     <div className="empty">
-      {filtered ? (
+      {isFiltered(filters) ? (
         <>
           <h2>No tasks match these filters</h2>
-          <p>Try another status or due range.</p>
+          <p>{filters.q ? 'Try other words, or another status or due range.' : 'Try another status or due range.'}</p>
           <button type="button" className="btn" onClick={() => setQuery(CLEAR_FILTERS)}>
             Clear filters
           </button>
+        </>
+      ) : somewhere ? (
+        <>
+          <h2>Nothing here</h2>
+          <p>{filters.view ? 'No task is due in this time.' : 'No task is here yet.'} {filters.done ? '' : 'Completed tasks are hidden.'}</p>
         </>
       ) : (
         <>

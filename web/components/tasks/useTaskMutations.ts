@@ -18,7 +18,12 @@ const without = <V,>(r: PerTask<V>, id: string): PerTask<V> => {
   return next;
 };
 
-export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<Task[]>>, announce: (text: string) => void) {
+export function useTaskMutations(
+  setItems: React.Dispatch<React.SetStateAction<Task[]>>,
+  announce: (text: string) => void,
+  // the sidebar's counts moved (a task completed or reopened)
+  onCounts: () => void,
+) {
   const [busy, setBusy] = useState<PerTask<boolean>>({});
   const [rowError, setRowError] = useState<PerTask<string>>({});
 
@@ -36,6 +41,7 @@ export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<T
         headers: { 'If-Match': `"${t.version}"` },
       });
       replace(d.task);
+      onCounts();
       if (status === 'completed') notificationsChanged();
       announce(`“${t.title}” is now ${STATUS_TEXT[status]}.`);
     } catch (e) {
