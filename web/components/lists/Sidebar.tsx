@@ -81,7 +81,7 @@ export default function Sidebar({
         { list: l.id },
         <>
           <span className={styles.dot} style={{ background: l.color }} aria-hidden="true" />
-          <span className={styles.name}>{l.name}</span>
+          <span className={`list-name ${styles.name}`}>{l.name}</span>
           <span className="sr-only">{l.taskCount === 1 ? ', 1 task' : `, ${l.taskCount} tasks`}</span>
         </>,
         l.taskCount,

@@ -25,7 +25,7 @@ export default function TaskList({
   list: PagedList<Task>;
   filters: Filters;
   now: Date;
-  busy: Record<string, boolean>;
+  busy: Record<string, TaskStatus>;
   rowError: Record<string, string>;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
@@ -44,7 +44,7 @@ export default function TaskList({
       {state === 'ready' && items.length > 0 && (
         <ul className={listStyles.dense} aria-label="Your tasks">
           {items.map((t) => (
-            <TaskRow key={t.id} task={t} now={now} busy={!!busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
+            <TaskRow key={t.id} task={t} now={now} sending={busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
           ))}
         </ul>
       )}

@@ -1,8 +1,9 @@
 'use client';
 // One task in the list, on one dense line: a checkbox to complete it (or
-// reopen it), the title (opens it), its priority flag, labels, "In
-// progress" when it is, the due chip, and Start / Edit / Delete in its
-// menu; the error of the last action under it.
+// reopen it; ticked at once, while the change is sent), the title (opens
+// it), its priority flag, "In progress" when it is, the due chip, its
+// labels, and Start / Edit / Delete in its menu; the error of the last
+// action under it.
 
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
@@ -14,19 +15,21 @@ import styles from './TaskRow.module.css';
 export default function TaskRow({
   task: t,
   now,
-  busy,
+  sending,
   error,
   onStatus,
   onDelete,
 }: {
   task: Task;
   now: Date;
-  busy: boolean;
+  // the status being sent for it, if any
+  sending?: TaskStatus;
   error?: string;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
 }) {
   const done = t.status === 'completed';
+  const busy = !!sending;
   const open = () => openDialog({ task: t.id, new: null, edit: null });
   const actions: MenuAction[] = [
     ...(t.status === 'pending' ? [{ label: 'Start', onSelect: () => onStatus(t, 'in_progress') }] : []),
@@ -40,7 +43,7 @@ export default function TaskRow({
       <input
         type="checkbox"
         className={styles.check}
-        checked={done}
+        checked={(sending ?? t.status) === 'completed'}
         disabled={busy}
         aria-label={`Completed: “${t.title}”`}
         onChange={() => onStatus(t, done ? 'pending' : 'completed')}
@@ -60,8 +63,8 @@ export default function TaskRow({
         <div className={styles.meta}>
           <PriorityFlag priority={t.priority} />
           {t.status === 'in_progress' && <StatusBadge status={t.status} />}
-          <LabelChips labels={t.labels} />
           <DueChip due={t.dueDate} completed={done} now={now} />
+          <LabelChips labels={t.labels} />
         </div>
         {error && (
           <p className="field-error" role="alert">

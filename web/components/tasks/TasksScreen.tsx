@@ -110,12 +110,12 @@ function Tasks() {
           <span aria-hidden="true">☰ </span>Lists
         </button>
         <h1 className={styles.title}>{placeTitle(filters, sidebar.lists)}</h1>
+        <SearchBox value={filters.q} error={problems.q} />
         <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
           <span aria-hidden="true">+</span> New task
         </button>
       </div>
 
-      <SearchBox value={filters.q} error={problems.q} />
       <FilterBar filters={filters} problems={problems} />
 
       {openError && (

@@ -24,7 +24,8 @@ export function useTaskMutations(
   // the sidebar's counts moved (a task completed or reopened)
   onCounts: () => void,
 ) {
-  const [busy, setBusy] = useState<PerTask<boolean>>({});
+  // the status being sent, per task
+  const [busy, setBusy] = useState<PerTask<TaskStatus>>({});
   const [rowError, setRowError] = useState<PerTask<string>>({});
 
   const replace = useCallback((t: Task) => setItems((old) => old.map((o) => (o.id === t.id ? t : o))), [setItems]);
@@ -32,7 +33,7 @@ export function useTaskMutations(
 
   const changeStatus = async (t: Task, status: TaskStatus) => {
     const fail = (text: string) => setRowError((r) => ({ ...r, [t.id]: text }));
-    setBusy((b) => ({ ...b, [t.id]: true }));
+    setBusy((b) => ({ ...b, [t.id]: status }));
     setRowError((r) => without(r, t.id));
     try {
       const d = await api<{ task: Task }>(taskPath(t.id), {
