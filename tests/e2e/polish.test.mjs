@@ -155,7 +155,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       }
       await page.goto(BASE + '/tasks/?status=open');
       await waitPath(page, /^\/tasks\?status=open$/);
-      await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'All tasks', exact: true }).waitFor();
       const r = await fetch(BASE + '/tasks/?status=open', { redirect: 'manual' });
       assert.equal(r.status, 301);
       assert.equal(r.headers.get('location'), '/tasks?status=open');
