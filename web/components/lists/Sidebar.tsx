@@ -5,8 +5,7 @@
 // Creating, renaming, recolouring, reordering and deleting lists is
 // ListTools' job, loaded when first needed.
 
-import dynamic from 'next/dynamic';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { TaskList } from '@/lib/api';
 import RowMenu from '../menu/RowMenu';
 import { setQuery } from '../query';
@@ -16,7 +15,7 @@ import { INBOX } from './listOrder';
 import type { ListJob } from './listJob';
 import styles from './Sidebar.module.css';
 
-const ListTools = dynamic(() => import('./ListTools'), { ssr: false });
+const ListTools = lazy(() => import('./ListTools'));
 
 const href = (place: Place) => {
   const p = new URLSearchParams();
@@ -154,7 +153,11 @@ export default function Sidebar({
           Could not load your lists. {data.error}
         </p>
       )}
-      {job && <ListTools job={job} data={data} filters={filters} onDone={() => setJob(null)} onListsChanged={onListsChanged} />}
+      {job && (
+        <Suspense fallback={null}>
+          <ListTools job={job} data={data} filters={filters} onDone={() => setJob(null)} onListsChanged={onListsChanged} />
+        </Suspense>
+      )}
     </nav>
   );
 }

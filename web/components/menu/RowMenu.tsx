@@ -38,7 +38,11 @@ export default function RowMenu({ label, actions, disabled }: { label: string; a
     const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled])') ?? [])];
     const at = items.indexOf(document.activeElement as HTMLElement);
     const go = (i: number) => items[(i + items.length) % items.length]?.focus();
-    if (e.key === 'Escape') close();
+    if (e.key === 'Escape') {
+      // the menu's Escape, not the drawer's around it
+      e.stopPropagation();
+      close();
+    }
     else if (e.key === 'ArrowDown') go(at + 1);
     else if (e.key === 'ArrowUp') go(at - 1);
     else if (e.key === 'Home') go(0);

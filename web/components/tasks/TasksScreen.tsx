@@ -6,9 +6,8 @@
 // Filters that make no sense (a date before 1970, an end before the
 // start) are shown as errors and never sent: the list stays as it was.
 
-import dynamic from 'next/dynamic';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { notificationsChanged, type Page, type Task } from '@/lib/api';
 import { usePagedList } from '@/lib/usePagedList';
 import Sidebar from '../lists/Sidebar';
@@ -25,9 +24,10 @@ import { useOpenTask } from './useOpenTask';
 import { useSidebarData } from './useSidebarData';
 import { useTaskMutations } from './useTaskMutations';
 
-const TaskDialog = dynamic(() => import('../TaskDialog'), { ssr: false });
-const TaskDetail = dynamic(() => import('./TaskDetail'), { ssr: false });
-const DeleteDialog = dynamic(() => import('./DeleteDialog'), { ssr: false });
+// React's own lazy loading (next/dynamic would add its loader to the page)
+const TaskDialog = lazy(() => import('../TaskDialog'));
+const TaskDetail = lazy(() => import('./TaskDetail'));
+const DeleteDialog = lazy(() => import('./DeleteDialog'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
@@ -105,43 +105,52 @@ function Tasks() {
       <Sidebar filters={filters} data={sidebar} open={drawer} onClose={closeDrawer} onListsChanged={list.reload} />
       {drawer && <div className={styles.backdrop} onClick={closeDrawer} aria-hidden="true" />}
       <div className={styles.content}>
-      <div className="page-head">
-        <button ref={drawerButton} type="button" className={`btn ${styles.drawerButton}`} aria-expanded={drawer} aria-controls="sidebar" onClick={() => setDrawer(true)}>
-          <span aria-hidden="true">☰ </span>Lists
-        </button>
-        <h1 className={styles.title}>{placeTitle(filters, sidebar.lists)}</h1>
-        <SearchBox value={filters.q} error={problems.q} />
-        <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
-          <span aria-hidden="true">+</span> New task
-        </button>
-      </div>
+        <div className="page-head">
+          <button
+            ref={drawerButton}
+            type="button"
+            className={`btn ${styles.drawerButton}`}
+            aria-expanded={drawer}
+            aria-controls="sidebar"
+            onClick={() => setDrawer(true)}
+          >
+            <span aria-hidden="true">☰ </span>Lists
+          </button>
+          <h1 className={styles.title}>{placeTitle(filters, sidebar.lists)}</h1>
+          <SearchBox value={filters.q} error={problems.q} />
+          <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
+            <span aria-hidden="true">+</span> New task
+          </button>
+        </div>
 
-      <FilterBar filters={filters} problems={problems} />
+        <FilterBar filters={filters} problems={problems} />
 
-      {openError && (
-        <p className="banner error" role="alert">
-          {openError}
-        </p>
-      )}
+        {openError && (
+          <p className="banner error" role="alert">
+            {openError}
+          </p>
+        )}
 
-      <TaskList list={list} filters={filters} now={now} busy={busy} rowError={rowError} onStatus={changeStatus} onDelete={setDeleting} />
+        <TaskList list={list} filters={filters} now={now} busy={busy} rowError={rowError} onStatus={changeStatus} onDelete={setDeleting} />
 
-      {toast}
+        {toast}
 
-      {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
-      {(creating || (opened && editing)) && (
-        <TaskDialog
-          key={opened && !creating ? opened.id + ':' + opened.version : 'new'}
-          task={creating ? null : opened}
-          onSaved={onSaved}
-          onClose={closeTask}
-          onChanged={replace}
-          lists={sidebar.lists}
-          labels={sidebar.labels}
-          listId={filters.list}
-        />
-      )}
-      {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}
+        <Suspense fallback={null}>
+          {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
+          {(creating || (opened && editing)) && (
+            <TaskDialog
+              key={opened && !creating ? opened.id + ':' + opened.version : 'new'}
+              task={creating ? null : opened}
+              onSaved={onSaved}
+              onClose={closeTask}
+              onChanged={replace}
+              lists={sidebar.lists}
+              labels={sidebar.labels}
+              listId={filters.list}
+            />
+          )}
+          {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}
+        </Suspense>
       </div>
     </div>
   );
