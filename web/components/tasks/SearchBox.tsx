@@ -10,7 +10,7 @@ import styles from './SearchBox.module.css';
 export const SEARCH_DELAY_MS = 300;
 
 const typingSomewhere = (el: Element | null) =>
-  !!el && (el.matches('input, textarea, select, [contenteditable=""], [contenteditable="true"]') || !!el.closest('dialog'));
+  !!el && (el.matches('input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable=""], [contenteditable="true"]') || !!el.closest('dialog'));
 
 export default function SearchBox({ value, error }: { value: string; error?: string }) {
   const [text, setText] = useState(value);

@@ -64,6 +64,14 @@ export default function TaskList({
   );
 }
 
+// why a place of the sidebar shows no task
+function emptyPlace(f: Filters): string {
+  if (f.view === 'today') return 'Nothing is due today or overdue.';
+  if (f.view === 'upcoming') return 'Nothing is due in the next 7 days.';
+  const what = f.list ? 'This list has no tasks' : 'No task has this label';
+  return f.done ? what + '.' : what + ' left to do. Completed tasks are hidden: choose “Show completed” to see them.';
+}
+
 function NoTasks({ filters }: { filters: Filters }) {
   const somewhere = filters.list || filters.labels.length || filters.view;
   return (
@@ -78,8 +86,8 @@ function NoTasks({ filters }: { filters: Filters }) {
         </>
       ) : somewhere ? (
         <>
-          <h2>Nothing here</h2>
-          <p>{filters.view ? 'No task is due in this time.' : 'No task is here yet.'} {filters.done ? '' : 'Completed tasks are hidden.'}</p>
+          <h2>Nothing to do here</h2>
+          <p>{emptyPlace(filters)}</p>
         </>
       ) : (
         <>
