@@ -114,7 +114,8 @@ function Tasks() {
             aria-controls="sidebar"
             onClick={() => setDrawer(true)}
           >
-            <span aria-hidden="true">☰ </span>Lists
+            <span aria-hidden="true">☰</span>
+            <span className={styles.drawerWord}>Lists</span>
           </button>
           <h1 className={styles.title}>{placeTitle(filters, sidebar.lists)}</h1>
           <SearchBox value={filters.q} error={problems.q} />
