@@ -155,6 +155,16 @@ export function taskRow(page, title) {
   return page.locator('li.task', { has: page.locator('.task-title', { hasText: title }) });
 }
 
+// a task row's menu action (Start, Edit, Delete): open its "⋯" menu, choose
+export async function rowAction(page, title, action) {
+  const row = taskRow(page, title);
+  await row.getByRole('button', { name: /^Actions for/ }).click();
+  await row.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+// a row's checkbox: completes or reopens the task
+export const rowCheckbox = (page, title) => taskRow(page, title).getByRole('checkbox');
+
 export async function bellCount(page) {
   return page.locator('a.bell').getAttribute('data-unread');
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 // the stack, the browser, and the steps and checks every e2e test uses
 import { BASE, OUT, PASSWORD, VIEWPORTS, run, sleep, useBrowser } from './lib.mjs';
-import { apiGet, apiSend, bellCount, confirmationCode, fillTask, localParts, taskRow } from './lib.mjs';
+import { apiGet, apiSend, bellCount, confirmationCode, fillTask, localParts, rowAction, taskRow } from './lib.mjs';
 import { assertNoProblems, newPage, path, screen, waitFor, waitPath } from './lib.mjs';
 
 const browser = useBrowser();
@@ -155,7 +155,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       }
       await page.goto(BASE + '/tasks/?status=open');
       await waitPath(page, /^\/tasks\?status=open$/);
-      await page.getByRole('heading', { name: 'Tasks', exact: true }).waitFor();
+      await page.getByRole('heading', { name: 'All tasks', exact: true }).waitFor();
       const r = await fetch(BASE + '/tasks/?status=open', { redirect: 'manual' });
       assert.equal(r.status, 301);
       assert.equal(r.headers.get('location'), '/tasks?status=open');
@@ -232,7 +232,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       const saved = (await apiGet(page, '/api/tasks')).json.items.find((t) => t.title.startsWith('WWW'));
       assert.equal(saved.title.length, 200);
       assert.equal(saved.description, desc);
-      await taskRow(page, saved.title).getByRole('button', { name: /^Delete/ }).click();
+      await rowAction(page, saved.title, 'Delete');
       await dialog(page).getByRole('button', { name: 'Delete', exact: true }).click();
       await taskRow(page, saved.title).waitFor({ state: 'detached' });
       assertNoProblems(page);
@@ -297,7 +297,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await chip.waitFor();
       assert.match(await chip.textContent(), /^Due /);
       assert.doesNotMatch(await chip.textContent(), /\d:\d\d/, 'no time of day');
-      await taskRow(page, 'Date without a time').getByRole('button', { name: /^Edit/ }).click();
+      await rowAction(page, 'Date without a time', 'Edit');
       assert.equal(await dialog(page).getByLabel('Time').inputValue(), '', 'the time field stays empty');
       assert.equal(await dialog(page).getByLabel('Date').inputValue(), later.date);
       await dialog(page).getByRole('button', { name: 'Cancel' }).click();
@@ -335,7 +335,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       const t = await newTask(page, { title: 'Plan the trip', description: 'Trains.' });
       await page.reload();
       const row = taskRow(page, 'Plan the trip');
-      await row.getByRole('button', { name: /^Edit/ }).click();
+      await rowAction(page, 'Plan the trip', 'Edit');
       const dlg = dialog(page);
       await dlg.getByLabel('Description (optional)').fill('Trains and a ferry.');
       // meanwhile, another tab

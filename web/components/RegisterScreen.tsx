@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '@/lib/api';
+import { ianaZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { applySignupAlerts, keepSignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
@@ -87,6 +88,8 @@ export default function RegisterScreen() {
           email: values.email.trim(),
           password,
           ...(phone ? { phoneNumber: phone } : {}),
+          // Today and Upcoming are days in this zone
+          ...(ianaZone() ? { timeZone: ianaZone() } : {}),
         },
       });
       if (!d.confirmationRequired) {

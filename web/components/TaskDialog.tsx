@@ -6,29 +6,47 @@
 // meanwhile (412) shows both versions and lets the user choose.
 
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, errorText, type Task } from '@/lib/api';
+import { api, ApiError, errorText, type Label, type Priority, type Task, type TaskList } from '@/lib/api';
 import { timeZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { countHint, DESCRIPTION_MAX, TITLE_MAX } from '@/lib/validate';
 import Dialog from './Dialog';
 import { Field, FormError } from './Field';
 import ConflictNotice from './tasks/ConflictNotice';
-import { checkTask, sameValues, taskPatch, valuesOf, type TaskValues } from './tasks/taskForm';
+import LabelPicker from './tasks/LabelPicker';
+import { PRIORITY_TEXT } from './tasks/TaskChips';
+import { checkTask, sameValues, taskBody, taskPatch, valuesOf, type TaskValues } from './tasks/taskForm';
 import { useFormSubmit } from './useFormSubmit';
 
 interface Draft extends TaskValues {
   version: number;
 }
 
-const FIELDS = { title: 'title', description: 'description', dueDate: 'date', status: 'status' };
+// a draft's values, without its version
+const valuesIn = (d: Partial<Draft>): Partial<TaskValues> => {
+  const v = { ...d };
+  delete v.version;
+  return v;
+};
+
+const FIELDS = { title: 'title', description: 'description', dueDate: 'date', status: 'status', listId: 'listId', priority: 'priority', labels: 'labels' };
+const PRIORITIES: Priority[] = [1, 2, 3, 4];
 
 export default function TaskDialog({
   task,
   onSaved,
   onClose,
   onChanged,
+  lists,
+  labels,
+  listId,
 }: {
   task: Task | null;
+  // for the pickers: the user's lists and the labels in use
+  lists: TaskList[];
+  labels: Label[];
+  // the list on screen: where a new task goes
+  listId: string;
   onSaved: (t: Task, created: boolean) => void;
   onClose: () => void;
   // the server's latest version, seen after a conflict (the list shows it)
@@ -38,7 +56,8 @@ export default function TaskDialog({
   // the version the edits are measured against: the task as opened, or
   // as it is on the server after a conflict
   const [against, setAgainst] = useState<Task | null>(task);
-  const initial = valuesOf(against);
+  const home = listId || 'inbox';
+  const initial = valuesOf(against, home);
   const [values, setValues] = useState<TaskValues>(initial);
   const [restored, setRestored] = useState(false);
   const [conflict, setConflict] = useState<TaskValues | null>(null);
@@ -54,12 +73,13 @@ export default function TaskDialog({
   useEffect(() => {
     setTz(timeZone());
     const d = loadDraft<Draft>(key);
-    if (d && !sameValues(d, valuesOf(task))) {
-      setValues({ title: d.title, description: d.description, date: d.date, time: d.time, status: d.status });
+    const fresh = valuesOf(task, home);
+    if (d && !sameValues({ ...fresh, ...d }, fresh)) {
+      setValues({ ...fresh, ...valuesIn(d) });
       if (task && d.version) setBase(d.version);
       setRestored(true);
     }
-  }, [key, task]);
+  }, [key, task, home]);
 
   const change = (next: TaskValues) => {
     setValues(next);
@@ -108,10 +128,7 @@ export default function TaskDialog({
           })
         ).task;
       } else {
-        const body: Record<string, unknown> = { title: values.title, status: values.status };
-        if (values.description) body.description = values.description;
-        if (due) body.dueDate = due;
-        saved = (await api<{ task: Task }>('/api/tasks', { method: 'POST', body })).task;
+        saved = (await api<{ task: Task }>('/api/tasks', { method: 'POST', body: taskBody(values, due) })).task;
       }
       clearDraft(key);
       onSaved(saved, !task);
@@ -129,7 +146,7 @@ export default function TaskDialog({
         setAgainst(latest);
         setBase(latest.version);
         saveDraft(key, { ...values, version: latest.version });
-        setConflict(valuesOf(latest));
+        setConflict(valuesOf(latest, home));
         return '';
       } catch (e2) {
         return errorText(e2);
@@ -164,7 +181,7 @@ export default function TaskDialog({
             </button>
           </div>
         )}
-        {conflict && <ConflictNotice theirs={conflict} mine={values} busy={busy} onKeepMine={() => form.formRef.current?.requestSubmit()} onUseTheirs={useTheirs} />}
+        {conflict && <ConflictNotice lists={lists} theirs={conflict} mine={values} busy={busy} onKeepMine={() => form.formRef.current?.requestSubmit()} onUseTheirs={useTheirs} />}
         <FormError message={formError || null} />
         <Field id="task-title" label="Title" error={errors.title} hint={countHint(values.title, TITLE_MAX)}>
           {(a) => <input {...a} name="title" value={values.title} onChange={set('title')} required data-autofocus />}
@@ -181,15 +198,41 @@ export default function TaskDialog({
             {(a) => <input {...a} type="time" name="time" value={values.time} onChange={set('time')} />}
           </Field>
         </fieldset>
-        <Field id="task-status" label="Status" error={errors.status}>
-          {(a) => (
-            <select {...a} name="status" value={values.status} onChange={set('status')}>
-              <option value="pending">Pending</option>
-              <option value="in_progress">In progress</option>
-              <option value="completed">Completed</option>
-            </select>
-          )}
-        </Field>
+        <div className="row-fields">
+          <Field id="task-status" label="Status" error={errors.status}>
+            {(a) => (
+              <select {...a} name="status" value={values.status} onChange={set('status')}>
+                <option value="pending">Pending</option>
+                <option value="in_progress">In progress</option>
+                <option value="completed">Completed</option>
+              </select>
+            )}
+          </Field>
+          <Field id="task-list" label="List" error={errors.listId}>
+            {(a) => (
+              <select {...a} name="listId" value={values.listId} onChange={set('listId')}>
+                {!lists.some((l) => l.id === values.listId) && <option value={values.listId}>{values.listId === 'inbox' ? 'Inbox' : 'Another list'}</option>}
+                {lists.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="task-priority" label="Priority" error={errors.priority}>
+            {(a) => (
+              <select {...a} name="priority" value={values.priority} onChange={(e) => change({ ...values, priority: Number(e.target.value) as Priority })}>
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {PRIORITY_TEXT[p]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <LabelPicker labels={values.labels} known={labels} error={errors.labels} onChange={(l) => change({ ...values, labels: l })} />
         {asking && (
           <div className="notice confirm-discard" role="alert">
             <span>Discard the changes you made? They are not saved.</span>

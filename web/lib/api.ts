@@ -60,6 +60,30 @@ export interface Task {
   completedAt: string | null;
   notificationSent: boolean;
   version: number;
+  // "inbox" or one of the user's lists
+  listId: string;
+  labels: string[];
+  // 1 (highest) to 4 (the default)
+  priority: Priority;
+}
+
+export type Priority = 1 | 2 | 3 | 4;
+
+export interface TaskList {
+  id: string;
+  name: string;
+  color: string;
+  position: number;
+  // tasks not completed
+  taskCount: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface Label {
+  name: string;
+  taskCount: number;
 }
 
 export interface Notification {
@@ -213,6 +237,9 @@ const CODE_TEXT: Record<string, string> = {
   email_taken: 'An account with this email already exists. Log in instead.',
   invalid_code: 'The code is wrong or has expired. Check the latest email.',
   not_found: 'This no longer exists.',
+  duplicate_name: 'You already have a list with this name.',
+  too_many_lists: 'You have 200 lists, the most there can be. Delete one first.',
+  inbox_is_permanent: 'The Inbox cannot be deleted.',
 };
 
 export function sentence(s: string): string {

@@ -48,10 +48,15 @@ export function dayEnd(date: string): string | null {
 }
 
 export function timeZone(): string {
+  return ianaZone() ?? 'local time';
+}
+
+// the browser's IANA zone ("Europe/Paris"), if it says
+export function ianaZone(): string | null {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
   } catch {
-    return 'local time';
+    return null;
   }
 }
 

@@ -1,8 +1,10 @@
 // After a 412: the version saved elsewhere beside the one being edited,
 // field by field, and the choice between them.
 
+import type { TaskList } from '@/lib/api';
 import { STATUS_LABEL } from '../Badges';
-import type { TaskValues } from './taskForm';
+import { PRIORITY_TEXT } from './TaskChips';
+import { sameLabels, type TaskValues } from './taskForm';
 
 const FIELD_NAMES: [keyof TaskValues, string][] = [
   ['title', 'Title'],
@@ -10,27 +12,37 @@ const FIELD_NAMES: [keyof TaskValues, string][] = [
   ['date', 'Due date'],
   ['time', 'Due time'],
   ['status', 'Status'],
+  ['listId', 'List'],
+  ['priority', 'Priority'],
+  ['labels', 'Labels'],
 ];
 
-const shown = (k: keyof TaskValues, v: TaskValues) => {
+const shown = (k: keyof TaskValues, v: TaskValues, lists: TaskList[]) => {
   if (k === 'status') return STATUS_LABEL[v.status];
+  if (k === 'priority') return PRIORITY_TEXT[v.priority];
+  if (k === 'labels') return v.labels.join(', ') || 'None';
+  if (k === 'listId') return lists.find((l) => l.id === v.listId)?.name ?? v.listId;
   return v[k] || (k === 'time' && v.date ? 'End of the day' : 'None');
 };
 
+const differs = (k: keyof TaskValues, a: TaskValues, b: TaskValues) => (k === 'labels' ? !sameLabels(a.labels, b.labels) : a[k] !== b[k]);
+
 export default function ConflictNotice({
+  lists,
   theirs,
   mine,
   busy,
   onKeepMine,
   onUseTheirs,
 }: {
+  lists: TaskList[];
   theirs: TaskValues;
   mine: TaskValues;
   busy: boolean;
   onKeepMine: () => void;
   onUseTheirs: () => void;
 }) {
-  const changed = FIELD_NAMES.filter(([k]) => theirs[k] !== mine[k]);
+  const changed = FIELD_NAMES.filter(([k]) => differs(k, theirs, mine));
   return (
     <div className="conflict" role="alert">
       <p>
@@ -49,8 +61,8 @@ export default function ConflictNotice({
             {changed.map(([k, name]) => (
               <tr key={k} data-field={k}>
                 <th scope="row">{name}</th>
-                <td className="theirs">{shown(k, theirs)}</td>
-                <td className="mine">{shown(k, mine)}</td>
+                <td className="theirs">{shown(k, theirs, lists)}</td>
+                <td className="mine">{shown(k, mine, lists)}</td>
               </tr>
             ))}
           </tbody>

@@ -25,7 +25,7 @@ export default function TaskList({
   list: PagedList<Task>;
   filters: Filters;
   now: Date;
-  busy: Record<string, boolean>;
+  busy: Record<string, TaskStatus>;
   rowError: Record<string, string>;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
@@ -40,11 +40,11 @@ export default function TaskList({
         </p>
       )}
       {state === 'error' && <LoadError what="your tasks" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
-      {state === 'ready' && items.length === 0 && <NoTasks filtered={isFiltered(filters)} />}
+      {state === 'ready' && items.length === 0 && <NoTasks filters={filters} />}
       {state === 'ready' && items.length > 0 && (
-        <ul className={listStyles.list} aria-label="Your tasks">
+        <ul className={listStyles.dense} aria-label="Your tasks">
           {items.map((t) => (
-            <TaskRow key={t.id} task={t} now={now} busy={!!busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
+            <TaskRow key={t.id} task={t} now={now} sending={busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
           ))}
         </ul>
       )}
@@ -64,16 +64,30 @@ export default function TaskList({
   );
 }
 
-function NoTasks({ filtered }: { filtered: boolean }) {
+// why a place of the sidebar shows no task
+function emptyPlace(f: Filters): string {
+  if (f.view === 'today') return 'Nothing is due today or overdue.';
+  if (f.view === 'upcoming') return 'Nothing is due in the next 7 days.';
+  const what = f.list ? 'This list has no tasks' : 'No task has this label';
+  return f.done ? what + '.' : what + ' left to do. Completed tasks are hidden: choose “Show completed” to see them.';
+}
+
+function NoTasks({ filters }: { filters: Filters }) {
+  const somewhere = filters.list || filters.labels.length || filters.view;
   return (
     <div className="empty">
-      {filtered ? (
+      {isFiltered(filters) ? (
         <>
           <h2>No tasks match these filters</h2>
-          <p>Try another status or due range.</p>
+          <p>{filters.q ? 'Try other words, or another status or due range.' : 'Try another status or due range.'}</p>
           <button type="button" className="btn" onClick={() => setQuery(CLEAR_FILTERS)}>
             Clear filters
           </button>
+        </>
+      ) : somewhere ? (
+        <>
+          <h2>Nothing to do here</h2>
+          <p>{emptyPlace(filters)}</p>
         </>
       ) : (
         <>

@@ -1,42 +1,53 @@
 'use client';
-// One task in the list: title (opens it), status and due chips, a preview
-// of the description, its one-click actions and the error of the last one.
+// One task in the list, on one dense line: a checkbox to complete it (or
+// reopen it; ticked at once, while the change is sent), the title (opens
+// it), its priority flag, "In progress" when it is, the due chip, its
+// labels, and Start / Edit / Delete in its menu; the error of the last
+// action under it.
 
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
-import listStyles from '../List.module.css';
+import RowMenu, { type MenuAction } from '../menu/RowMenu';
 import { openDialog } from '../query';
+import { LabelChips, PriorityFlag } from './TaskChips';
 import styles from './TaskRow.module.css';
-
-export function preview(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 160 ? one.slice(0, 157).trimEnd() + '…' : one;
-}
 
 export default function TaskRow({
   task: t,
   now,
-  busy,
+  sending,
   error,
   onStatus,
   onDelete,
 }: {
   task: Task;
   now: Date;
-  busy: boolean;
+  // the status being sent for it, if any
+  sending?: TaskStatus;
   error?: string;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
 }) {
   const done = t.status === 'completed';
-  const title = <span className="sr-only"> “{t.title}”</span>;
+  const busy = !!sending;
   const open = () => openDialog({ task: t.id, new: null, edit: null });
-  const edit = () => openDialog({ task: t.id, new: null, edit: '1' });
-  // the plain class names (task, done, task-title, task-desc) name the parts
-  // for the e2e tests and the list's focus handling; the styles are the
-  // module's
+  const actions: MenuAction[] = [
+    ...(t.status === 'pending' ? [{ label: 'Start', onSelect: () => onStatus(t, 'in_progress') }] : []),
+    { label: 'Edit', onSelect: () => openDialog({ task: t.id, new: null, edit: '1' }) },
+    { label: 'Delete', onSelect: () => onDelete(t), danger: true },
+  ];
+  // the plain class names (task, done, task-title) name the parts for the
+  // e2e tests and the list's focus handling; the styles are the module's
   return (
     <li id={'task-' + t.id} className={`task ${styles.task}${done ? ` done ${styles.done}` : ''}`} data-task-id={t.id} data-status={t.status}>
+      <input
+        type="checkbox"
+        className={styles.check}
+        checked={(sending ?? t.status) === 'completed'}
+        disabled={busy}
+        aria-label={`Completed: “${t.title}”`}
+        onChange={() => onStatus(t, done ? 'pending' : 'completed')}
+      />
       <div className={styles.main}>
         <h2 className={`task-title ${styles.title}`}>
           <a
@@ -50,38 +61,18 @@ export default function TaskRow({
           </a>
         </h2>
         <div className={styles.meta}>
-          <StatusBadge status={t.status} />
+          <PriorityFlag priority={t.priority} />
+          {t.status === 'in_progress' && <StatusBadge status={t.status} />}
           <DueChip due={t.dueDate} completed={done} now={now} />
+          <LabelChips labels={t.labels} />
         </div>
-        {t.description && <p className={`task-desc ${styles.desc}`}>{preview(t.description)}</p>}
         {error && (
           <p className="field-error" role="alert">
             {error}
           </p>
         )}
       </div>
-      <div className={listStyles.actions}>
-        {t.status === 'pending' && (
-          <button type="button" className="btn small" disabled={busy} onClick={() => onStatus(t, 'in_progress')}>
-            Start{title}
-          </button>
-        )}
-        {!done ? (
-          <button type="button" className="btn small success" disabled={busy} onClick={() => onStatus(t, 'completed')}>
-            <span aria-hidden="true">✓ </span>Complete{title}
-          </button>
-        ) : (
-          <button type="button" className="btn small" disabled={busy} onClick={() => onStatus(t, 'pending')}>
-            Reopen{title}
-          </button>
-        )}
-        <button type="button" className="btn small ghost" disabled={busy} onClick={edit}>
-          Edit{title}
-        </button>
-        <button type="button" className="btn small ghost danger" disabled={busy} onClick={() => onDelete(t)}>
-          Delete{title}
-        </button>
-      </div>
+      <RowMenu label={`Actions for “${t.title}”`} actions={actions} disabled={busy} />
     </li>
   );
 }

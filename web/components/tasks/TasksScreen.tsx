@@ -1,24 +1,33 @@
 'use client';
-// /tasks: the list of the filters in the query string, a page at a time;
-// ?task=<id> shows a task, ?task=<id>&edit=1 and ?new=1 open the form.
+// /tasks: the sidebar (lists, labels, Today, Upcoming), the search box and
+// the list of the filters in the query string, a page at a time;
+// ?task=<id> shows a task, ?task=<id>&edit=1 and ?new=1 open the form
+// (the dialogs load when first opened).
 // Filters that make no sense (a date before 1970, an end before the
 // start) are shown as errors and never sent: the list stays as it was.
 
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { notificationsChanged, type Page, type Task } from '@/lib/api';
 import { usePagedList } from '@/lib/usePagedList';
+import Sidebar from '../lists/Sidebar';
 import Protected from '../Protected';
-import TaskDialog from '../TaskDialog';
 import { useToast } from '../Toast';
 import { closeDialog, openDialog, setQuery } from '../query';
-import DeleteDialog from './DeleteDialog';
 import FilterBar from './FilterBar';
+import SearchBox from './SearchBox';
 import TaskList from './TaskList';
 import { apiQuery, filterProblems, filtersQuery, readFilters } from './filters';
-import TaskDetail from './TaskDetail';
+import { placeTitle } from './placeTitle';
+import styles from './TasksScreen.module.css';
 import { useOpenTask } from './useOpenTask';
+import { useSidebarData } from './useSidebarData';
 import { useTaskMutations } from './useTaskMutations';
+
+// React's own lazy loading (next/dynamic would add its loader to the page)
+const TaskDialog = lazy(() => import('../TaskDialog'));
+const TaskDetail = lazy(() => import('./TaskDetail'));
+const DeleteDialog = lazy(() => import('./DeleteDialog'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
@@ -53,7 +62,14 @@ function Tasks() {
     },
   });
   const [toast, announce] = useToast();
-  const { busy, rowError, changeStatus, replace, remove } = useTaskMutations(list.setItems, announce);
+  const sidebar = useSidebarData();
+  const [drawer, setDrawer] = useState(false);
+  const drawerButton = useRef<HTMLButtonElement>(null);
+  const closeDrawer = useCallback(() => {
+    setDrawer(false);
+    if (getComputedStyle(drawerButton.current!).display !== 'none') drawerButton.current?.focus();
+  }, []);
+  const { busy, rowError, changeStatus, replace, remove } = useTaskMutations(list.setItems, announce, sidebar.refresh);
   const { opened, openError } = useOpenTask(openId, list.items, list.state);
   const [deleting, setDeleting] = useState<Task | null>(null);
 
@@ -65,6 +81,7 @@ function Tasks() {
 
   const onSaved = (t: Task, created: boolean) => {
     closeTask();
+    sidebar.refresh();
     if (created) {
       announce(`Task “${t.title}” created.`);
       list.reload();
@@ -78,42 +95,64 @@ function Tasks() {
   const onDeleted = (t: Task) => {
     setDeleting(null);
     remove(t);
+    sidebar.refresh();
     announce(`Task “${t.title}” deleted.`);
     requestAnimationFrame(() => document.getElementById('new-task')?.focus());
   };
 
   return (
-    <>
-      <div className="page-head">
-        <h1>Tasks</h1>
-        <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
-          <span aria-hidden="true">+</span> New task
-        </button>
+    <div className={styles.layout}>
+      <Sidebar filters={filters} data={sidebar} open={drawer} onClose={closeDrawer} onListsChanged={list.reload} />
+      {drawer && <div className={styles.backdrop} onClick={closeDrawer} aria-hidden="true" />}
+      <div className={styles.content}>
+        <div className="page-head">
+          <button
+            ref={drawerButton}
+            type="button"
+            className={`btn ${styles.drawerButton}`}
+            aria-expanded={drawer}
+            aria-controls="sidebar"
+            onClick={() => setDrawer(true)}
+          >
+            <span aria-hidden="true">☰</span>
+            <span className={styles.drawerWord}>Lists</span>
+          </button>
+          <h1 className={styles.title}>{placeTitle(filters, sidebar.lists)}</h1>
+          <SearchBox value={filters.q} error={problems.q} />
+          <button type="button" id="new-task" className="btn primary" onClick={() => openDialog({ new: '1', task: null, edit: null })}>
+            <span aria-hidden="true">+</span> New task
+          </button>
+        </div>
+
+        <FilterBar filters={filters} problems={problems} />
+
+        {openError && (
+          <p className="banner error" role="alert">
+            {openError}
+          </p>
+        )}
+
+        <TaskList list={list} filters={filters} now={now} busy={busy} rowError={rowError} onStatus={changeStatus} onDelete={setDeleting} />
+
+        {toast}
+
+        <Suspense fallback={null}>
+          {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
+          {(creating || (opened && editing)) && (
+            <TaskDialog
+              key={opened && !creating ? opened.id + ':' + opened.version : 'new'}
+              task={creating ? null : opened}
+              onSaved={onSaved}
+              onClose={closeTask}
+              onChanged={replace}
+              lists={sidebar.lists}
+              labels={sidebar.labels}
+              listId={filters.list}
+            />
+          )}
+          {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}
+        </Suspense>
       </div>
-
-      <FilterBar filters={filters} problems={problems} />
-
-      {openError && (
-        <p className="banner error" role="alert">
-          {openError}
-        </p>
-      )}
-
-      <TaskList list={list} filters={filters} now={now} busy={busy} rowError={rowError} onStatus={changeStatus} onDelete={setDeleting} />
-
-      {toast}
-
-      {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
-      {(creating || (opened && editing)) && (
-        <TaskDialog
-          key={opened && !creating ? opened.id + ':' + opened.version : 'new'}
-          task={creating ? null : opened}
-          onSaved={onSaved}
-          onClose={closeTask}
-          onChanged={replace}
-        />
-      )}
-      {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}
-    </>
+    </div>
   );
 }

@@ -18,8 +18,14 @@ const without = <V,>(r: PerTask<V>, id: string): PerTask<V> => {
   return next;
 };
 
-export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<Task[]>>, announce: (text: string) => void) {
-  const [busy, setBusy] = useState<PerTask<boolean>>({});
+export function useTaskMutations(
+  setItems: React.Dispatch<React.SetStateAction<Task[]>>,
+  announce: (text: string) => void,
+  // the sidebar's counts moved (a task completed or reopened)
+  onCounts: () => void,
+) {
+  // the status being sent, per task
+  const [busy, setBusy] = useState<PerTask<TaskStatus>>({});
   const [rowError, setRowError] = useState<PerTask<string>>({});
 
   const replace = useCallback((t: Task) => setItems((old) => old.map((o) => (o.id === t.id ? t : o))), [setItems]);
@@ -27,7 +33,7 @@ export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<T
 
   const changeStatus = async (t: Task, status: TaskStatus) => {
     const fail = (text: string) => setRowError((r) => ({ ...r, [t.id]: text }));
-    setBusy((b) => ({ ...b, [t.id]: true }));
+    setBusy((b) => ({ ...b, [t.id]: status }));
     setRowError((r) => without(r, t.id));
     try {
       const d = await api<{ task: Task }>(taskPath(t.id), {
@@ -36,6 +42,7 @@ export function useTaskMutations(setItems: React.Dispatch<React.SetStateAction<T
         headers: { 'If-Match': `"${t.version}"` },
       });
       replace(d.task);
+      onCounts();
       if (status === 'completed') notificationsChanged();
       announce(`“${t.title}” is now ${STATUS_TEXT[status]}.`);
     } catch (e) {
