@@ -5,6 +5,7 @@
 
 import { useState } from 'react';
 import { api, errorText, isSessionRedirect, type TaskList } from '@/lib/api';
+import DeleteActions from '../DeleteActions';
 import Dialog from '../Dialog';
 import { setQuery } from '../query';
 import { listPath } from './listPath';
@@ -56,19 +57,7 @@ export default function DeleteListDialog({
           </label>
         </fieldset>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" className="btn danger-solid" onClick={del} disabled={busy}>
-          {busy ? 'Deleting…' : 'Delete list'}
-        </button>
-        <button type="button" className="btn" onClick={onClose} disabled={busy} data-autofocus>
-          Cancel
-        </button>
-      </div>
+      <DeleteActions error={error} busy={busy} label="Delete list" onDelete={del} onCancel={onClose} />
     </Dialog>
   );
 }

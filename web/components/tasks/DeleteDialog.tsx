@@ -5,6 +5,7 @@
 
 import { useState } from 'react';
 import { api, ApiError, errorText, isSessionRedirect, type Task } from '@/lib/api';
+import DeleteActions from '../DeleteActions';
 import Dialog from '../Dialog';
 import { taskPath } from './useTaskMutations';
 
@@ -48,19 +49,7 @@ export default function DeleteDialog({
       <p>
         Delete <strong>“{task.title}”</strong>? This cannot be undone.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="button" className="btn danger-solid" onClick={del} disabled={busy}>
-          {busy ? 'Deleting…' : 'Delete'}
-        </button>
-        <button type="button" className="btn" onClick={onClose} disabled={busy} data-autofocus>
-          Cancel
-        </button>
-      </div>
+      <DeleteActions error={error} busy={busy} label="Delete" onDelete={del} onCancel={onClose} />
     </Dialog>
   );
 }
