@@ -2,7 +2,7 @@
 // that records CSP violations and errors, axe, screenshots, waiting, and
 // the steps every story takes (register, fill in a task).
 
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -241,4 +241,27 @@ export function useBrowser() {
     await browser?.close();
   });
   return () => browser;
+}
+
+// one page for a describe() of viewport V: a context of V's size, scheme
+// and zone opened before its tests and closed after; the screen each test
+// left is kept (a failure's post-mortem) and what the page reported is
+// printed.  onPage gets the page once it is open.
+export function usePage(browser, V, vp, onPage) {
+  let ctx;
+  let page;
+  before(async () => {
+    const { name, ...opts } = V;
+    ctx = await browser().newContext({ ...opts, locale: 'en-US' });
+    ctx.setDefaultTimeout(10_000);
+    page = await newPage(ctx);
+    onPage(page);
+  });
+  after(async () => {
+    await ctx?.close();
+  });
+  afterEach(async (t) => {
+    await page.screenshot({ path: join(OUT, `${vp}-after-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    if (page.problems.length) console.log(`  ${t.name}: ${page.problems.join('; ')}`);
+  });
 }

@@ -5,12 +5,11 @@
 // priority and label pickers of the task form, "Show completed", and how
 // many dense rows fit on the screen.  axe on every new screen.
 
-import { after, afterEach, before, describe, test } from 'node:test';
-import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, OUT, VIEWPORTS, run, useBrowser } from './lib.mjs';
+import { BASE, VIEWPORTS, run, usePage, useBrowser } from './lib.mjs';
 import { apiGet, apiSend, fillTask, register, rowCheckbox, taskRow } from './lib.mjs';
-import { assertNoProblems, newPage, path, screen, waitFor } from './lib.mjs';
+import { assertNoProblems, path, screen, waitFor } from './lib.mjs';
 
 const browser = useBrowser();
 
@@ -37,7 +36,6 @@ async function waitTitles(page, expected, what) {
 
 for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === process.env.E2E_ONLY)) {
   describe(`organise, ${V.name} (${V.colorScheme}, ${V.timezoneId})`, () => {
-    let ctx;
     let page;
     const vp = 'organise-' + V.name;
     const user = { first: 'Grace', last: 'Hopper', email: `grace-${V.name}-${run}@example.com` };
@@ -61,18 +59,8 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await sidebarList(page, name).getByRole('menuitem', { name: action }).click();
     }
 
-    before(async () => {
-      const { name, ...opts } = V;
-      ctx = await browser().newContext({ ...opts, locale: 'en-US' });
-      ctx.setDefaultTimeout(10_000);
-      page = await newPage(ctx);
-    });
-    after(async () => {
-      await ctx?.close();
-    });
-    afterEach(async (t) => {
-      await page.screenshot({ path: join(OUT, `${vp}-after-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-      if (page.problems.length) console.log(`  ${t.name}: ${page.problems.join('; ')}`);
+    usePage(browser, V, vp, (p) => {
+      page = p;
     });
 
     test('registration keeps the browser’s time zone', async () => {

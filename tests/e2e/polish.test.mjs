@@ -6,11 +6,10 @@
 // a task's detail with safe links, Back and the dialogs, the bell without
 // its API.
 
-import { after, afterEach, before, describe, test } from 'node:test';
-import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 // the stack, the browser, and the steps and checks every e2e test uses
-import { BASE, OUT, PASSWORD, VIEWPORTS, run, sleep, useBrowser } from './lib.mjs';
+import { BASE, PASSWORD, VIEWPORTS, run, sleep, usePage, useBrowser } from './lib.mjs';
 import { apiGet, apiSend, bellCount, confirmationCode, fillTask, localParts, rowAction, taskRow } from './lib.mjs';
 import { assertNoProblems, newPage, path, screen, waitFor, waitPath } from './lib.mjs';
 
@@ -33,24 +32,12 @@ async function newTask(page, data) {
 
 for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === process.env.E2E_ONLY)) {
   describe(`polish, ${V.name} (${V.colorScheme})`, () => {
-    let ctx;
     let page;
     const vp = 'polish-' + V.name;
     const user = { email: `lin-${V.name}-${run}@example.com` };
 
-    before(async () => {
-      const { name, ...opts } = V;
-      ctx = await browser().newContext({ ...opts, locale: 'en-US' });
-      ctx.setDefaultTimeout(10_000);
-      page = await newPage(ctx);
-    });
-    after(async () => {
-      await ctx?.close();
-    });
-    // how each test left the screen, for a failure's post-mortem
-    afterEach(async (t) => {
-      await page.screenshot({ path: join(OUT, `${vp}-after-${t.name.slice(0, 40).replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
-      if (page.problems.length) console.log(`  ${t.name}: ${page.problems.join('; ')}`);
+    usePage(browser, V, vp, (p) => {
+      page = p;
     });
 
     test('log in page: the Email field has the focus; a wrong password in plain words', async () => {
