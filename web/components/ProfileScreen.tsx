@@ -62,14 +62,22 @@ function Profile({ user }: { user: User }) {
     }
   }, [user]);
 
-  const update = (next: Values) => {
-    // SMS needs a phone number: no number, no SMS
-    if (!next.phoneNumber.trim()) next = { ...next, sms: false };
-    setValues(next);
+  // on the latest values, not those of the render that made the handler:
+  // two changes before a render must not undo one another
+  const update = (change: Partial<Values>) => {
     setSaved('');
-    if (same(next, initial)) clearDraft('profile');
-    else saveDraft('profile', next);
+    setValues((v) => {
+      const next = { ...v, ...change };
+      // SMS needs a phone number: no number, no SMS
+      return next.phoneNumber.trim() ? next : { ...next, sms: false };
+    });
   };
+
+  // the draft follows what is typed
+  useEffect(() => {
+    if (same(values, initial)) clearDraft('profile');
+    else saveDraft('profile', values);
+  }, [values]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const submit = form.submit({
     validate: () => problems({ firstName: nameProblem(values.firstName, 'first'), lastName: nameProblem(values.lastName, 'last'), phoneNumber: phoneProblem(values.phoneNumber) }),
@@ -121,21 +129,21 @@ function Profile({ user }: { user: User }) {
         <div className="two">
           <Field id="p-first" label="First name" error={errors.firstName}>
             {(a) => (
-              <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} onChange={(e) => update({ ...values, firstName: e.target.value })} />
+              <input {...a} name="firstName" autoComplete="given-name" value={values.firstName} onChange={(e) => update({ firstName: e.target.value })} />
             )}
           </Field>
           <Field id="p-last" label="Last name" error={errors.lastName}>
             {(a) => (
-              <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} onChange={(e) => update({ ...values, lastName: e.target.value })} />
+              <input {...a} name="lastName" autoComplete="family-name" value={values.lastName} onChange={(e) => update({ lastName: e.target.value })} />
             )}
           </Field>
         </div>
         <Field id="p-phone" label="Phone number (optional)" hint={PHONE_HINT} error={errors.phoneNumber}>
           {(a) => (
-            <input {...a} name="phoneNumber" type="tel" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={(e) => update({ ...values, phoneNumber: e.target.value })} />
+            <input {...a} name="phoneNumber" type="tel" inputMode="tel" autoComplete="tel" value={values.phoneNumber} onChange={(e) => update({ phoneNumber: e.target.value })} />
           )}
         </Field>
-        <AlertSwitches id="p" value={values} hasPhone={!noPhone} errors={errors} onChange={(a) => update({ ...values, ...a })} />
+        <AlertSwitches id="p" value={{ email: values.email, sms: values.sms }} hasPhone={!noPhone} errors={errors} onChange={update} />
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save profile'}
