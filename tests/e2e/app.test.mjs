@@ -22,6 +22,7 @@ import {
   assertNoProblems,
   bellCount,
   createTask,
+  errorShown,
   fillTask,
   localParts,
   newPage,
@@ -96,7 +97,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await page.getByLabel('Email').fill(user.email);
       await page.getByLabel('Password').fill('Wr0ng!Passw0rd#');
       await page.getByRole('button', { name: 'Log in' }).click();
-      await page.locator('.form-error, #login-password-error, #login-email-error').first().waitFor();
+      await errorShown(page.locator('.form-error, #login-password-error, #login-email-error').first());
       await screen(page, vp, 5, 'login-error');
       await page.getByLabel('Password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Log in' }).click();
@@ -332,7 +333,8 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       // a number the API refuses (its field error, beside the field)
       await page.getByLabel('Phone number (optional)').fill('+0123');
       await page.getByRole('button', { name: 'Save profile' }).click();
-      await page.locator('#p-phone-error').waitFor();
+      await errorShown(page.locator('#p-phone-error'));
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'p-phone', 'the field in error has the focus');
 
       await page.getByLabel('First name').fill('Augusta Ada');
       await page.getByLabel('Phone number (optional)').fill('+14155550123');

@@ -109,6 +109,15 @@ export async function screen(page, vp, n, name) {
   await axe(page, `${vp} ${name}`);
 }
 
+// an error a submit showed: the form then moves the focus to the first field
+// in error on the next animation frame, so typing before that frame would
+// land in the wrong field (Playwright's fill focuses, then types)
+export async function errorShown(locator) {
+  await locator.waitFor();
+  await locator.page().evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return locator;
+}
+
 export async function waitFor(fn, what, timeout = 10_000) {
   const deadline = Date.now() + timeout;
   let last;
@@ -177,8 +186,7 @@ export async function register(page, vp, n, user) {
   // a password the policy refuses: the API's field error beside the field
   await page.getByLabel('Password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
-  const err = page.locator('#reg-password-error');
-  await err.waitFor();
+  const err = await errorShown(page.locator('#reg-password-error'));
   assert.match(await err.textContent(), /\S/, 'the password error has a message');
   assert.equal(await page.getByLabel('Password', { exact: true }).getAttribute('aria-invalid'), 'true');
   if (n !== null) await screen(page, vp, n, 'register-error');
@@ -189,7 +197,7 @@ export async function register(page, vp, n, user) {
   if (n !== null) await screen(page, vp, n + 1, 'register-confirm');
   await page.getByLabel('Confirmation code').fill('000000');
   await page.getByRole('button', { name: 'Confirm' }).click();
-  await page.locator('#reg-code-error, .form-error').first().waitFor();
+  await errorShown(page.locator('#reg-code-error, .form-error').first());
   await page.getByLabel('Confirmation code').fill(await confirmationCode(user.email));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await waitPath(page, /^\/tasks/);

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 // the stack, the browser, and the steps and checks every e2e test uses
 import { BASE, PASSWORD, VIEWPORTS, run, sleep, usePage, useBrowser } from './lib.mjs';
 import { apiGet, apiSend, bellCount, confirmationCode, fillTask, localParts, rowAction, taskRow } from './lib.mjs';
-import { assertNoProblems, newPage, path, screen, waitFor, waitPath } from './lib.mjs';
+import { assertNoProblems, errorShown, newPage, path, screen, waitFor, waitPath } from './lib.mjs';
 
 const browser = useBrowser();
 
@@ -201,7 +201,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       assert.equal((await dlg.getByLabel('Title').inputValue()).length, 205, 'nothing cut');
       await dlg.getByText('205 of 200 characters: 5 too many.').waitFor();
       await dlg.getByRole('button', { name: 'Create task' }).click();
-      await dlg.locator('#task-title-error').getByText('The title is 5 characters too long: use at most 200.').waitFor();
+      await errorShown(dlg.locator('#task-title-error').getByText('The title is 5 characters too long: use at most 200.'));
       assert.deepEqual(posts.filter((u) => u.startsWith('POST')), [], 'not sent');
       await screen(page, vp, 4, 'task-too-long');
       const desc = 'd'.repeat(4100);
@@ -275,7 +275,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await page.getByRole('button', { name: 'New task' }).click();
       await fillTask(page, { title: 'Date without a time', date: '1900-01-01' });
       await dialog(page).getByRole('button', { name: 'Create task' }).click();
-      await dialog(page).locator('#task-date-error').getByText('Enter a date from 1970 on.').waitFor();
+      await errorShown(dialog(page).locator('#task-date-error').getByText('Enter a date from 1970 on.'));
       assert.deepEqual(posts, [], 'not sent');
       const later = await localParts(page, 3 * 86400e3);
       await dialog(page).getByLabel('Date').fill(later.date);
