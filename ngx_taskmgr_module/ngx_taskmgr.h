@@ -71,6 +71,7 @@ typedef struct {
     time_t                     revocation_cache;
     time_t                     refresh_cookie_ttl;
     ngx_shm_zone_t            *revocation_zone;
+    ngx_shm_zone_t            *jwks_zone;
     ngx_str_t                  cursor_key;
     ngx_uint_t                 reminder_shards;
     time_t                     notification_ttl;
@@ -154,6 +155,7 @@ typedef struct {
     unsigned                   jwks_fetched:1;  /* once per request */
     unsigned                   revoked:1;  /* the revocation check's word */
     ngx_taskmgr_step_pt        verify_next;
+    ngx_taskmgr_step_pt        jwks_next;
     ngx_taskmgr_step_pt        revoke_next;
     ngx_taskmgr_step_pt        next;       /* the route's handler */
 } ngx_taskmgr_auth_t;
@@ -333,6 +335,13 @@ ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 ngx_int_t ngx_taskmgr_auth_verify(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *token, const char *token_use,
     ngx_taskmgr_step_pt next);
+
+/* ngx_taskmgr_jwks.c: the pool's keys, shared by a node's workers */
+ngx_shm_zone_t *ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf);
+struct tm_jwks_s *ngx_taskmgr_jwks_keys(ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t *version);
+ngx_int_t ngx_taskmgr_jwks_fetch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 
 /* ngx_taskmgr_revoke.c: logged-out access tokens; next runs with
  * ctx->auth.revoked set */

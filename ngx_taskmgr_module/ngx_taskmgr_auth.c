@@ -3,12 +3,14 @@
  * the tm_access cookie, verified here (RS256 against the pool's JWKS, exp,
  * iss, token_use, client id), then checked against logged-out tokens.
  *
- * The JWKS is fetched through a subrequest and kept per worker; an unknown
- * kid refetches it once per request, and at most once per
- * taskmgr_jwks_refresh per worker, so forged kids cannot flood Cognito.
+ * The pool's keys are shared by the node's workers and survive reloads
+ * (ngx_taskmgr_jwks.c); an unknown kid refetches them at most once per
+ * request, and at most once per taskmgr_jwks_refresh per node, so forged
+ * kids cannot flood Cognito.  With no keys at all (a cold start while
+ * Cognito is down) a token cannot be judged: 503, not 401.
  *
  * Access tokens that verified are remembered per worker (the whole token,
- * compared byte for byte, until its exp; forgotten when the JWKS changes):
+ * compared byte for byte, until its exp; forgotten when the keys change):
  * a client sends the same token with every request, and the RSA check and
  * claims parsing were a fifth of a listing's CPU.  Revocation is checked
  * on every request all the same.
@@ -38,6 +40,8 @@ static ngx_int_t ngx_taskmgr_verify_now(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_jwks_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_judged(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_bearer(ngx_http_request_t *r, ngx_str_t *token);
 
 
@@ -48,10 +52,8 @@ static void ngx_taskmgr_verified_flush(void);
 static ngx_int_t ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims);
 
 
-static tm_jwks_t  *ngx_taskmgr_jwks;
-static time_t      ngx_taskmgr_jwks_time;
-
 static ngx_taskmgr_verified_t  ngx_taskmgr_verified[NGX_TASKMGR_VERIFIED];
+static ngx_uint_t              ngx_taskmgr_verified_version;
 
 
 ngx_int_t
@@ -134,52 +136,45 @@ ngx_taskmgr_auth_verify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     if (ngx_taskmgr_verify_now(r, ctx) == NGX_OK
         || ctx->auth.jwt_rc != TM_JWT_UNKNOWN_KID
-        || ctx->auth.jwks_fetched
-        || (ngx_taskmgr_jwks
-            && ngx_time() - ngx_taskmgr_jwks_time
-               < ctx->conf->jwks_refresh))
+        || ctx->auth.jwks_fetched)
     {
-        return next(r, ctx);
+        return ngx_taskmgr_judged(r, ctx);
     }
 
     ctx->auth.jwks_fetched = 1;
-    ngx_taskmgr_jwks_time = ngx_time();
 
-    return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
-                                "GetJwks", ngx_taskmgr_jwks_done);
+    return ngx_taskmgr_jwks_fetch(r, ctx, ngx_taskmgr_jwks_done);
 }
 
+
+/* after a fetch, a wait for another's, or neither (the throttle) */
 
 static ngx_int_t
 ngx_taskmgr_jwks_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char        err[128];
-    tm_jwks_t  *keys;
-
-    keys = NULL;
-
-    if (ctx->call.status == NGX_HTTP_OK && ctx->call.raw.len) {
-        keys = tm_jwks_parse((char *) ctx->call.raw.data, ctx->call.raw.len,
-                             err, sizeof(err));
-        if (keys == NULL) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "taskmgr cognito GetJwks: %s", err);
-        }
-    }
-
-    if (keys == NULL) {
-        if (ngx_taskmgr_jwks == NULL) {
-            ngx_taskmgr_jwks_time = 0;
-            return ngx_taskmgr_aws_fail(r, ctx);
-        }
-
-    } else {
-        tm_jwks_free(ngx_taskmgr_jwks);
-        ngx_taskmgr_jwks = keys;
-        ngx_taskmgr_verified_flush();
-    }
-
     (void) ngx_taskmgr_verify_now(r, ctx);
+
+    return ngx_taskmgr_judged(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_judged(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_uint_t  version;
+
+    if (ctx->auth.jwt_rc == TM_JWT_UNKNOWN_KID
+        && ngx_taskmgr_jwks_keys(ctx, &version) == NULL)
+    {
+        /* Cognito did not give the keys: the token may well be good */
+        ctx->call.backend = NGX_TASKMGR_COGNITO;
+        ctx->call.op = "GetJwks";
+        ctx->call.status = 0;
+        ctx->call.error = NULL;
+        ctx->call.malformed = 0;
+
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
 
     return ctx->auth.verify_next(r, ctx);
 }
@@ -189,7 +184,17 @@ static ngx_int_t
 ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t           *claims;
+    tm_jwks_t        *keys;
+    ngx_uint_t        version;
     tm_jwt_expect_t   expect;
+
+    keys = ngx_taskmgr_jwks_keys(ctx, &version);
+
+    if (version != ngx_taskmgr_verified_version) {
+        /* a token verified with keys since dropped is verified again */
+        ngx_taskmgr_verified_flush();
+        ngx_taskmgr_verified_version = version;
+    }
 
     if (ngx_taskmgr_verified_get(ctx) == NGX_OK) {
         ctx->auth.jwt_rc = TM_JWT_OK;
@@ -204,7 +209,7 @@ ngx_taskmgr_verify_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     claims = NULL;
     ctx->auth.jwt_rc = tm_jwt_verify((const char *) ctx->auth.token.data,
-                                ctx->auth.token.len, ngx_taskmgr_jwks, &expect,
+                                ctx->auth.token.len, keys, &expect,
                                 &claims);
 
     if (ctx->auth.jwt_rc != TM_JWT_OK) {

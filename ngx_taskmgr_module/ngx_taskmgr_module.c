@@ -394,6 +394,11 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
+    mcf->jwks_zone = ngx_taskmgr_jwks_zone_add(cf);
+    if (mcf->jwks_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     return ngx_taskmgr_init_issuer(cf, mcf);
 }
 

@@ -6,7 +6,8 @@
 #     is refused once it has expired: the remembered copy keeps its exp;
 #   - an unknown kid refetches the JWKS at most once per worker per
 #     taskmgr_jwks_refresh, however many forged tokens come (counted in
-#     nginx's own log of the Cognito subrequests), and again after it;
+#     nginx's own log of the Cognito subrequests), and again after it
+#     (the keys' life in a node is jwks_shared.t's);
 #   - a token logged out on one node is refused by another node on the same
 #     table: at once by a node that never saw it (only the REVOKED_<jti>
 #     item can tell it), and by a node that had accepted it once its
@@ -21,12 +22,12 @@ use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp ();
-use HTTP::Tiny ();
 use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrSpec qw(:all);
 use TaskmgrNginx qw(:all);
 use ApiTest qw(:all);
+use ApiNodes qw(:all);
 
 plan skip_all => 'needs the suite stack with nginx (TASKMGR_RUN_DIR, TASKMGR_NGINX=1)'
     unless suite_nginx_ok();
@@ -38,17 +39,10 @@ my $tmp = File::Temp->newdir('taskmgr-nodes.XXXXXX', TMPDIR => 1, CLEANUP => !$E
 chmod 0755, "$tmp";
 
 sub node_edit {
-    my ($dir) = @_;
     return sub {
         my ($c, $e) = @_;
         $c =~ s/^(\s*)(taskmgr_cookie_secure\s)/${1}taskmgr_jwks_refresh        ${REFRESH}s;\n${1}taskmgr_revocation_cache    ${REVOKE_CACHE}s;\n$1$2/m
             or push @$e, 'taskmgr_cookie_secure';
-        $c =~ s{^(http\s*\{\n)}{$1
-    log_format  taskmgr_cognito_calls  '\$msec \$pid \$status \$uri';
-}m or push @$e, 'http {';
-        $c =~ s{^(\s*location \^~ /_taskmgr/cognito/ \{\n)}{$1            log_subrequest  on;
-            access_log      $dir/cognito.log taskmgr_cognito_calls;
-}m or push @$e, 'location ^~ /_taskmgr/cognito/';
         return $c;
     };
 }
@@ -56,26 +50,7 @@ sub node_edit {
 sub start_node {
     my ($name, $workers) = @_;
     return nginx_start(name => $name, tmp => "$tmp", workers => $workers, logs => ['cognito.log'],
-                       edit => node_edit("$tmp/$name"));
-}
-
-# GET /api/users/me with a bearer, on a new connection each time (so that
-# the requests spread over the node's workers)
-sub me {
-    my ($url, $token) = @_;
-    my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 15, agent => 'taskmgr-api-tests');
-    my $res = $http->get("$url/api/users/me", { headers => { Authorization => "Bearer $token",
-                                                              Accept => 'application/json' } });
-    my $r = { status => $res->{status}, raw => $res->{content} // '' };
-    $r->{json} = eval { json_decode($r->{raw}) };
-    return $r;
-}
-
-sub statuses {
-    my ($url, $token, $n) = @_;
-    my %s;
-    $s{ me($url, $token)->{status} }++ for 1 .. $n;
-    return join ' ', map { "$_ x$s{$_}" } sort keys %s;
+                       edit => cognito_log_edit("$tmp/$name", node_edit()));
 }
 
 sub refused_as {
@@ -85,17 +60,6 @@ sub refused_as {
     ok $r->{status} == 401 && ($e->{code} // '') eq 'unauthorized' && ($e->{message} // '') eq $message,
        "$name: 401 unauthorized, \"$message\"" or diag "$r->{status} $r->{raw}";
 }
-
-# JWKS fetches in a node's log from line FROM on: [{t, pid, status}]
-sub jwks_fetches {
-    my ($n, $from) = @_;
-    my @l = read_lines("$n->{dir}/cognito.log");
-    return grep { $_->{uri} =~ m{/\.well-known/jwks\.json$} }
-           map { /^(\S+) (\d+) (\d+) (\S+)$/ ? { t => $1, pid => $2, status => $3, uri => $4 } : { uri => $_ } }
-           @l[($from // 0) .. $#l];
-}
-
-sub log_mark { scalar(my @l = read_lines("$_[0]{dir}/cognito.log")) }
 
 # per worker, fetches at least $REFRESH - 1 s apart (ngx_time has whole
 # seconds); the problems found
