@@ -335,6 +335,8 @@ ngx_int_t ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 ngx_int_t ngx_taskmgr_auth_verify(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *token, const char *token_use,
     ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_user_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 
 /* ngx_taskmgr_jwks.c: the pool's keys, shared by a node's workers */
 ngx_shm_zone_t *ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf);

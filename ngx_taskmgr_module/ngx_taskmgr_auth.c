@@ -42,6 +42,8 @@ static ngx_int_t ngx_taskmgr_jwks_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_judged(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_caller_token(ngx_http_request_t *r,
+    ngx_str_t *token);
 static ngx_int_t ngx_taskmgr_bearer(ngx_http_request_t *r, ngx_str_t *token);
 
 
@@ -65,9 +67,7 @@ ngx_taskmgr_auth(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ctx->auth.mode = mode;
     ctx->auth.next = next;
 
-    if (ngx_taskmgr_bearer(r, &token) != NGX_OK
-        && ngx_taskmgr_get_cookie(r, "tm_access", &token) != NGX_OK)
-    {
+    if (ngx_taskmgr_caller_token(r, &token) != NGX_OK) {
         if (mode == NGX_TASKMGR_AUTH_OPTIONAL) {
             return next(r, ctx);
         }
@@ -334,6 +334,90 @@ ngx_taskmgr_verified_flush(void)
             ngx_taskmgr_verified[i].claims = NULL;
         }
     }
+}
+
+
+/*
+ * $taskmgr_user: the sub of the caller's access token when it verifies
+ * with the keys held (a variable cannot wait: no fetch and no revocation
+ * check), else empty.  It keys limit_req per user before the request
+ * reaches the module, and names the caller in access logs.  A forged
+ * token keys nothing (limit_req skips an empty key), so nobody can spend
+ * another user's allowance; the module refuses it anyway.
+ */
+
+ngx_int_t
+ngx_taskmgr_user_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    size_t              len;
+    ngx_str_t           token;
+    const char         *sub;
+    ngx_taskmgr_ctx_t  *ctx, *t;
+
+    v->not_found = 1;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_taskmgr_module);
+    t = NULL;
+
+    if (ctx && ctx->auth.sub && ctx->auth.jwt_rc == TM_JWT_OK) {
+        /* the request's own verdict (a log line at its end) */
+        sub = ctx->auth.sub;
+
+    } else {
+        if (ngx_taskmgr_caller_token(r->main, &token) != NGX_OK) {
+            return NGX_OK;
+        }
+
+        t = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_ctx_t));
+        if (t == NULL) {
+            return NGX_ERROR;
+        }
+
+        t->conf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
+        t->auth.token = token;
+        t->auth.use = "access";
+
+        if (ngx_taskmgr_verify_now(r, t) != NGX_OK) {
+            json_decref(t->auth.claims);
+            return NGX_OK;
+        }
+
+        sub = t->auth.sub;
+    }
+
+    len = ngx_strlen(sub);
+
+    v->data = ngx_pnalloc(r->pool, len);
+    if (v->data == NULL) {
+        json_decref(t ? t->auth.claims : NULL);
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(v->data, sub, len);
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    json_decref(t ? t->auth.claims : NULL);
+
+    return NGX_OK;
+}
+
+
+/* the bearer token, else the tm_access cookie */
+
+static ngx_int_t
+ngx_taskmgr_caller_token(ngx_http_request_t *r, ngx_str_t *token)
+{
+    if (ngx_taskmgr_bearer(r, token) == NGX_OK
+        || ngx_taskmgr_get_cookie(r, "tm_access", token) == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    return NGX_DECLINED;
 }
 
 

@@ -254,15 +254,25 @@ ngx_module_t  ngx_taskmgr_module = {
 static ngx_int_t
 ngx_taskmgr_add_variables(ngx_conf_t *cf)
 {
-    ngx_str_t             name = ngx_string("taskmgr_host");
     ngx_http_variable_t  *var;
 
-    var = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_NOCACHEABLE);
+    static ngx_str_t  host = ngx_string("taskmgr_host");
+    static ngx_str_t  user = ngx_string("taskmgr_user");
+
+    var = ngx_http_add_variable(cf, &host, NGX_HTTP_VAR_NOCACHEABLE);
     if (var == NULL) {
         return NGX_ERROR;
     }
 
     var->get_handler = ngx_taskmgr_host_variable;
+
+    /* $taskmgr_user: see ngx_taskmgr_auth.c */
+    var = ngx_http_add_variable(cf, &user, 0);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+
+    var->get_handler = ngx_taskmgr_user_variable;
 
     return NGX_OK;
 }

@@ -51,7 +51,8 @@ suite_api() {
     # every service on a free port (a `make run` stack may be up); no
     # scheduler daemon: tests that need it run it with --once
     local -a stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
-                        STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on)
+                        STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on
+                        TASKMGR_USER_RATE=10000r/s)
 
     # shellcheck disable=SC2064
     trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true" EXIT

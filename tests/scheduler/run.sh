@@ -18,7 +18,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-sched.XXXXXX")
 chmod 755 "$tmp"
 # every service on a free port (a `make run` stack may be up)
 stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
-           STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on TASKMGR_SCHEDULER_BIN="$bin")
+           STACK_NO_SCHEDULER=1 TASKMGR_TEST_FAULTS=on TASKMGR_SCHEDULER_BIN="$bin"
+           TASKMGR_USER_RATE=10000r/s)
 # shellcheck disable=SC2064
 trap "env ${stack_env[*]} '$repo/scripts/stack.sh' stop > /dev/null 2>&1 || true; rm -rf '$tmp'" EXIT
 
