@@ -75,6 +75,9 @@ typedef struct {
     ngx_str_t                  cursor_key;
     ngx_uint_t                 reminder_shards;
     time_t                     notification_ttl;
+    ngx_uint_t                 max_tasks;        /* per user */
+    ngx_uint_t                 max_completions;  /* notifications kept */
+    time_t                     health_cache;
     ngx_flag_t                 test_faults;
 } ngx_taskmgr_main_conf_t;
 
@@ -121,6 +124,19 @@ typedef struct {
     ngx_taskmgr_step_pt        done;
     ngx_uint_t                 calls;
 } ngx_taskmgr_walk_t;
+
+/* a user's allowance being taken or given back (ngx_taskmgr_quota.c) */
+#define NGX_TASKMGR_QUOTA_TASKS        0
+#define NGX_TASKMGR_QUOTA_COMPLETIONS  1
+
+typedef struct {
+    const char                *pk;
+    ngx_uint_t                 which;      /* NGX_TASKMGR_QUOTA_* */
+    ngx_uint_t                 count;
+    ngx_taskmgr_step_pt        next;
+    unsigned                   full:1;     /* nothing left: none taken */
+    unsigned                   recounted:1;
+} ngx_taskmgr_quota_state_t;
 
 /* a listing page (ngx_taskmgr_page.c) */
 typedef struct {
@@ -210,6 +226,7 @@ struct ngx_taskmgr_ctx_s {
 
     ngx_taskmgr_page_t        *page;       /* a listing (ngx_taskmgr_page.c) */
     ngx_taskmgr_walk_t         walk;       /* ngx_taskmgr_walk.c */
+    ngx_taskmgr_quota_state_t  quota;      /* ngx_taskmgr_quota.c */
     void                      *data;       /* the service's own state */
 };
 
@@ -240,6 +257,14 @@ ngx_int_t ngx_taskmgr_aws_broke(ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_circuit_allow(ngx_uint_t backend);
 void ngx_taskmgr_circuit_record(ngx_log_t *log, ngx_uint_t backend,
     const char *name, ngx_uint_t reached);
+
+/* ngx_taskmgr_quota.c: what one user may hold */
+ngx_int_t ngx_taskmgr_quota_take(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *pk, ngx_uint_t which,
+    ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_quota_give(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *pk, ngx_uint_t which,
+    ngx_taskmgr_step_pt next);
 
 /* ngx_taskmgr_walk.c: every item of a Query (takes query), then done */
 ngx_int_t ngx_taskmgr_walk(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,

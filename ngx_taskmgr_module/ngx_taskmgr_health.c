@@ -1,7 +1,9 @@
 /*
  * GET /api/health: can this node reach DynamoDB (DescribeTable) and
  * Cognito (the pool's JWKS)?  200 when both answer, else 503 naming what
- * is down.
+ * is down.  A worker answers from its last checks for
+ * taskmgr_health_cache (3 s): load balancers and monitors poll it, and
+ * anyone may, so it must not become a way to make backend calls at will.
  */
 
 #include "ngx_taskmgr.h"
@@ -17,12 +19,19 @@ static ngx_int_t ngx_taskmgr_health_ddb(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_health_cognito(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_health_send(ngx_http_request_t *r,
+    ngx_uint_t up);
 
 
 /* what answered */
 typedef struct {
     ngx_uint_t                 up;
 } ngx_taskmgr_health_t;
+
+
+/* this worker's last checks */
+static ngx_uint_t  ngx_taskmgr_health_up;
+static time_t      ngx_taskmgr_health_at;
 
 
 const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[] = {
@@ -35,6 +44,12 @@ const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[] = {
 static ngx_int_t
 ngx_taskmgr_health_start(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    if (ngx_taskmgr_health_at
+        && ngx_time() - ngx_taskmgr_health_at < ctx->conf->health_cache)
+    {
+        return ngx_taskmgr_health_send(r, ngx_taskmgr_health_up);
+    }
+
     ctx->data = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_health_t));
     if (ctx->data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -64,22 +79,33 @@ ngx_taskmgr_health_ddb(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t                *obj;
-    ngx_uint_t             ok;
     ngx_taskmgr_health_t  *h = ctx->data;
 
     if (ctx->call.status == NGX_HTTP_OK && ctx->call.reply) {
         h->up |= NGX_TASKMGR_COGNITO_OK;
     }
 
-    ok = (h->up & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
+    ngx_taskmgr_health_up = h->up;
+    ngx_taskmgr_health_at = ngx_time();
+
+    return ngx_taskmgr_health_send(r, h->up);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_health_send(ngx_http_request_t *r, ngx_uint_t up)
+{
+    json_t      *obj;
+    ngx_uint_t   ok;
+
+    ok = (up & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
          == (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK);
 
     obj = json_pack("{s:s, s:s, s:s}",
                     "status", ok ? "ok" : "degraded",
-                    "dynamodb", (h->up & NGX_TASKMGR_DDB_OK)
+                    "dynamodb", (up & NGX_TASKMGR_DDB_OK)
                                 ? "ok" : "unavailable",
-                    "cognito", (h->up & NGX_TASKMGR_COGNITO_OK)
+                    "cognito", (up & NGX_TASKMGR_COGNITO_OK)
                                ? "ok" : "unavailable");
 
     return ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK

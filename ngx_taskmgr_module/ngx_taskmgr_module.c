@@ -167,6 +167,27 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       offsetof(ngx_taskmgr_main_conf_t, notification_ttl),
       NULL },
 
+    { ngx_string("taskmgr_max_tasks"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, max_tasks),
+      NULL },
+
+    { ngx_string("taskmgr_max_completions"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, max_completions),
+      NULL },
+
+    { ngx_string("taskmgr_health_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, health_cache),
+      NULL },
+
     { ngx_string("taskmgr_test_faults"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -315,6 +336,9 @@ ngx_taskmgr_create_main_conf(ngx_conf_t *cf)
     mcf->refresh_cookie_ttl = NGX_CONF_UNSET;
     mcf->reminder_shards = NGX_CONF_UNSET_UINT;
     mcf->notification_ttl = NGX_CONF_UNSET;
+    mcf->max_tasks = NGX_CONF_UNSET_UINT;
+    mcf->health_cache = NGX_CONF_UNSET;
+    mcf->max_completions = NGX_CONF_UNSET_UINT;
     mcf->test_faults = NGX_CONF_UNSET;
 
     return mcf;
@@ -336,6 +360,9 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(mcf->refresh_cookie_ttl, 30 * 24 * 3600);
     ngx_conf_init_uint_value(mcf->reminder_shards, 8);
     ngx_conf_init_value(mcf->notification_ttl, 30 * 24 * 3600);
+    ngx_conf_init_uint_value(mcf->max_tasks, 10000);
+    ngx_conf_init_value(mcf->health_cache, 3);
+    ngx_conf_init_uint_value(mcf->max_completions, 1000);
     ngx_conf_init_value(mcf->test_faults, 0);
 
     if (mcf->test_faults) {

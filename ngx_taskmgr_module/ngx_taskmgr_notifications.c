@@ -65,6 +65,8 @@ static ngx_int_t ngx_taskmgr_notifs_updated(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_deleted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_gone(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_taskmgr_notifs_t *ngx_taskmgr_notifs_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static json_t *ngx_taskmgr_notifs_unread_query(ngx_taskmgr_ctx_t *ctx,
@@ -444,14 +446,16 @@ ngx_taskmgr_notifs_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         }
 
         return ngx_taskmgr_ddb(r, ctx, "DeleteItem",
-                               json_pack("{s:s, s:o, s:s, s:{s:{s:s}}}",
+                               json_pack("{s:s, s:o, s:s, s:{s:{s:s}},"
+                                         " s:s}",
                                          "TableName", ctx->conf->table.data,
                                          "Key", tm_ddb_key(nt->pk, nt->sk),
                                          "ConditionExpression",
                                          "attribute_exists(EntitySort) AND "
                                          "NotificationExpiry > :now",
                                          "ExpressionAttributeValues",
-                                         ":now", "N", nt->now),
+                                         ":now", "N", nt->now,
+                                         "ReturnValues", "ALL_OLD"),
                                ngx_taskmgr_notifs_deleted);
     }
 
@@ -509,6 +513,9 @@ ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    const char            *type;
+    ngx_taskmgr_notifs_t  *nt;
+
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
                                       "no such notification", NULL);
@@ -518,5 +525,22 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    nt = ctx->data;
+    type = tm_ddb_get_s(json_object_get(ctx->call.reply, "Attributes"),
+                        "Type");
+
+    if (type && ngx_strcmp(type, "task_completed") == 0) {
+        return ngx_taskmgr_quota_give(r, ctx, nt->pk,
+                                      NGX_TASKMGR_QUOTA_COMPLETIONS,
+                                      ngx_taskmgr_notifs_gone);
+    }
+
+    return ngx_taskmgr_notifs_gone(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }

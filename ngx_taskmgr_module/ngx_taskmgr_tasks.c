@@ -19,6 +19,8 @@ static ngx_taskmgr_tasks_t *ngx_taskmgr_tasks_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_create(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_put(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_created(ngx_http_request_t *r,
@@ -30,6 +32,8 @@ static ngx_int_t ngx_taskmgr_tasks_delete(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_tasks_deleted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_delete_why(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_gone(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
@@ -149,17 +153,41 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t->list_check = t->fields.list_id;
 
-    return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_put);
+    return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_take);
+}
+
+
+/* one of the user's taskmgr_max_tasks, before the task is written */
+
+static ngx_int_t
+ngx_taskmgr_tasks_take(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    return ngx_taskmgr_quota_take(r, ctx, t->pk, NGX_TASKMGR_QUOTA_TASKS,
+                                  ngx_taskmgr_tasks_put);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_tasks_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    u_char                msg[96];
     char                  id[TM_UUID_LEN + 1];
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
+
+    if (ctx->quota.full) {
+        ngx_snprintf(msg, sizeof(msg), "you have %ui tasks, the most one "
+                     "account may hold: delete some first%Z",
+                     ctx->conf->max_tasks);
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "limit_reached",
+                                      (char *) msg, NULL);
+    }
 
     if (tm_uuid_v4(id) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -287,6 +315,14 @@ ngx_taskmgr_tasks_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    return ngx_taskmgr_quota_give(r, ctx, t->pk, NGX_TASKMGR_QUOTA_TASKS,
+                                  ngx_taskmgr_tasks_gone);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }
 

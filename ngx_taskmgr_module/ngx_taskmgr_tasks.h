@@ -34,6 +34,7 @@ typedef struct {
     ngx_uint_t                 tries;
     char                       now[32];
     json_t                    *task;          /* the item after the write */
+    json_t                    *notification;  /* a completion's, to write */
 
     /* GET list */
     ngx_uint_t                 sort;          /* NGX_TASKMGR_SORT_* */

@@ -27,7 +27,11 @@ static ngx_int_t ngx_taskmgr_tasks_patched(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_notify(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_notified(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_unmark(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -212,7 +216,37 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
         n.task_title = "";
     }
 
-    return ngx_taskmgr_ddb_put_new(r, ctx, tm_notification_item(&n),
+    t->notification = tm_notification_item(&n);
+    if (t->notification == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_taskmgr_json_track(r, t->notification);
+
+    /* a user can complete and reopen at will: what they keep is bounded */
+    return ngx_taskmgr_quota_take(r, ctx, t->pk,
+                                  NGX_TASKMGR_QUOTA_COMPLETIONS,
+                                  ngx_taskmgr_tasks_notify);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_notify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    if (ctx->quota.full) {
+        /* the task is completed all the same; no notification this time */
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "taskmgr: %s holds taskmgr_max_completions "
+                      "notifications: none for this completion", t->pk);
+
+        return ngx_taskmgr_tasks_unmark(r, ctx);
+    }
+
+    return ngx_taskmgr_ddb_put_new(r, ctx, json_incref(t->notification),
                                    ngx_taskmgr_tasks_notified);
 }
 
@@ -220,14 +254,21 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
 static ngx_int_t
 ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    ngx_taskmgr_tasks_t  *t;
-
     /* already there: a replay, which is what the deterministic id is for */
     if (ctx->call.error
         && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
     {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
+
+    return ngx_taskmgr_tasks_unmark(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_unmark(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
 

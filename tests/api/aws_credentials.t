@@ -96,6 +96,9 @@ sub creds_edit {
             or push @$e, 'taskmgr_aws_credentials local local';
         $c =~ s/^(\s*upstream taskmgr_dynamodb \{\s*\n\s*server\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$relay_port;/m
             or push @$e, 'upstream taskmgr_dynamodb';
+        # /api/health makes DynamoDB calls here on every request
+        $c =~ s/^(\s*)(taskmgr_cookie_secure\s)/${1}taskmgr_health_cache        0s;\n$1$2/m
+            or push @$e, 'taskmgr_cookie_secure';
         $c =~ s{^(http\s*\{\n)}{$1
     log_format  taskmgr_creds_calls  '\$msec \$pid \$status';
 }m or push @$e, 'http {';

@@ -23,7 +23,7 @@ use ApiTest qw(register_user);
 
 our @EXPORT_OK = qw(
     tmpl call as new_user uri_escape parse_response raw_requests write_all read_responses
-    task_item notif_item items_of completed_notifs
+    task_item notif_item items_of completed_notifs user_entity table
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
