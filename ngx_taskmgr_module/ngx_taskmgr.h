@@ -72,6 +72,7 @@ typedef struct {
     time_t                     refresh_cookie_ttl;
     ngx_shm_zone_t            *revocation_zone;
     ngx_shm_zone_t            *jwks_zone;
+    ngx_shm_zone_t            *unread_zone;
     ngx_str_t                  cursor_key;
     ngx_uint_t                 reminder_shards;
     time_t                     notification_ttl;
@@ -369,6 +370,16 @@ struct tm_jwks_s *ngx_taskmgr_jwks_keys(ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t *version);
 ngx_int_t ngx_taskmgr_jwks_fetch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+
+/* ngx_taskmgr_unread.c: unread counts remembered briefly */
+ngx_shm_zone_t *ngx_taskmgr_unread_zone_add(ngx_conf_t *cf);
+void ngx_taskmgr_unread_changed(ngx_taskmgr_ctx_t *ctx, const char *pk);
+ngx_atomic_uint_t ngx_taskmgr_unread_generation(ngx_taskmgr_ctx_t *ctx,
+    const char *pk);
+ngx_int_t ngx_taskmgr_unread_cached(ngx_taskmgr_ctx_t *ctx, const char *pk,
+    ngx_str_t *page, ngx_uint_t *count);
+void ngx_taskmgr_unread_remember(ngx_taskmgr_ctx_t *ctx, const char *pk,
+    ngx_atomic_uint_t gen, ngx_str_t *page, ngx_uint_t count);
 
 /* ngx_taskmgr_revoke.c: logged-out access tokens; next runs with
  * ctx->auth.revoked set */

@@ -432,7 +432,8 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     mcf->jwks_zone = ngx_taskmgr_jwks_zone_add(cf);
-    if (mcf->jwks_zone == NULL) {
+    mcf->unread_zone = ngx_taskmgr_unread_zone_add(cf);
+    if (mcf->jwks_zone == NULL || mcf->unread_zone == NULL) {
         return NGX_CONF_ERROR;
     }
 

@@ -31,6 +31,7 @@ typedef struct {
     json_t                    *query;      /* read-all: the unread Query */
     ngx_uint_t                 last;       /* read-all: its last page */
     ngx_uint_t                 marked;     /* read-all: writes made */
+    ngx_atomic_uint_t          gen;        /* the user's, before counting */
     int                        read;       /* PATCH {read} */
 } ngx_taskmgr_notifs_t;
 
@@ -52,6 +53,8 @@ static long ngx_taskmgr_notifs_write(const tm_ddb_item_t *item,
 static ngx_int_t ngx_taskmgr_notifs_count(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_counted(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_send(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_read_all(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -229,10 +232,26 @@ ngx_taskmgr_notifs_unread_query(ngx_taskmgr_ctx_t *ctx,
 static ngx_int_t
 ngx_taskmgr_notifs_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t               *q;
+    json_t                *q;
+    ngx_str_t              page;
+    ngx_uint_t             count;
     ngx_taskmgr_notifs_t  *nt;
 
     nt = ctx->data;
+
+    /* the first page as before: its count, remembered */
+    if (nt->calls == 0 && ctx->page->cursor.data == NULL) {
+        page.data = ctx->page->text.data;
+        page.len = ctx->page->text.len;
+
+        if (ngx_taskmgr_unread_cached(ctx, nt->pk, &page, &count) == NGX_OK)
+        {
+            nt->count = count;
+            return ngx_taskmgr_notifs_send(r, ctx);
+        }
+
+        nt->gen = ngx_taskmgr_unread_generation(ctx, nt->pk);
+    }
 
     q = ngx_taskmgr_notifs_unread_query(ctx, nt);
     if (q == NULL) {
@@ -254,8 +273,8 @@ ngx_taskmgr_notifs_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    u_char                extra[32];
     json_t               *lek, *count;
+    ngx_str_t             page;
     ngx_taskmgr_notifs_t  *nt;
 
     if (ctx->call.error) {
@@ -280,6 +299,24 @@ ngx_taskmgr_notifs_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ngx_taskmgr_json_track(r, nt->count_key);
         return ngx_taskmgr_notifs_count(r, ctx);
     }
+
+    if (ctx->page->cursor.data == NULL) {
+        page.data = ctx->page->text.data;
+        page.len = ctx->page->text.len;
+        ngx_taskmgr_unread_remember(ctx, nt->pk, nt->gen, &page, nt->count);
+    }
+
+    return ngx_taskmgr_notifs_send(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_send(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    u_char                extra[32];
+    ngx_taskmgr_notifs_t  *nt;
+
+    nt = ctx->data;
 
     ngx_snprintf(extra, sizeof(extra) - 1, ",\"unreadCount\":%ui%Z",
                  nt->count);
@@ -370,6 +407,11 @@ ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
     {
         return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    if (nt->marked) {
+        /* after the write: a count made before it is stale from now */
+        ngx_taskmgr_unread_changed(ctx, nt->pk);
     }
 
     if (r->connection->error) {
@@ -497,6 +539,8 @@ ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_notifs_t *) ctx->data)->pk);
+
     if (ngx_taskmgr_item_parse(r,
                                json_object_get(ctx->call.reply, "Attributes"),
                                &item)
@@ -526,6 +570,8 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     nt = ctx->data;
+    ngx_taskmgr_unread_changed(ctx, nt->pk);
+
     type = tm_ddb_get_s(json_object_get(ctx->call.reply, "Attributes"),
                         "Type");
 

@@ -261,6 +261,8 @@ ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_tasks_t *) ctx->data)->pk);
+
     return ngx_taskmgr_tasks_unmark(r, ctx);
 }
 
