@@ -303,8 +303,13 @@ ngx_int_t ngx_taskmgr_unauthorized(ngx_http_request_t *r,
     const char *message);
 ngx_int_t ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
     ngx_str_t *value);
-ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
-    const char *value, const char *path, time_t max_age);
+/* the session cookies: their names and paths follow taskmgr_cookie_secure */
+#define NGX_TASKMGR_COOKIE_ACCESS   0
+#define NGX_TASKMGR_COOKIE_REFRESH  1
+const char *ngx_taskmgr_cookie_name(ngx_http_request_t *r, ngx_uint_t which,
+    const char **path);
+ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, ngx_uint_t which,
+    const char *value, time_t max_age);
 void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);
 
 /*
@@ -321,7 +326,7 @@ ngx_int_t ngx_taskmgr_body_parse(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_body_read(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, const tm_field_t *table, ngx_uint_t mode,
     void *target);
-ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
+ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, ngx_uint_t which,
     ngx_str_t *value);
 ngx_int_t ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
     const char *value);

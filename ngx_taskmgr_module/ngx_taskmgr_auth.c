@@ -406,13 +406,14 @@ ngx_taskmgr_user_variable(ngx_http_request_t *r,
 }
 
 
-/* the bearer token, else the tm_access cookie */
+/* the bearer token, else the access cookie */
 
 static ngx_int_t
 ngx_taskmgr_caller_token(ngx_http_request_t *r, ngx_str_t *token)
 {
     if (ngx_taskmgr_bearer(r, token) == NGX_OK
-        || ngx_taskmgr_get_cookie(r, "tm_access", token) == NGX_OK)
+        || ngx_taskmgr_get_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, token)
+           == NGX_OK)
     {
         return NGX_OK;
     }

@@ -141,13 +141,14 @@ ngx_taskmgr_body_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
 
 ngx_int_t
-ngx_taskmgr_get_cookie(ngx_http_request_t *r, const char *name,
+ngx_taskmgr_get_cookie(ngx_http_request_t *r, ngx_uint_t which,
     ngx_str_t *value)
 {
-    ngx_str_t  n;
+    ngx_str_t    n;
+    const char  *path;
 
-    n.data = (u_char *) name;
-    n.len = ngx_strlen(name);
+    n.data = (u_char *) ngx_taskmgr_cookie_name(r, which, &path);
+    n.len = ngx_strlen(n.data);
 
     if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies, &n, value)
         == NGX_DECLINED)

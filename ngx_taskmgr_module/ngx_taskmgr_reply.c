@@ -167,18 +167,56 @@ ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
 }
 
 
+/*
+ * The session cookies.  Where Secure is on they are __Host- cookies on the
+ * whole site: no other host (a sibling subdomain) can set or shadow them.
+ * Plain http on loopback cannot hold those: there the names are bare and
+ * each is scoped to the part of the API that reads it.
+ */
+
+static const struct {
+    const char                *name;
+    const char                *host_name;
+    const char                *path;
+} ngx_taskmgr_cookies[] = {
+    { "tm_access", "__Host-tm_access", "/api" },
+    { "tm_refresh", "__Host-tm_refresh", "/api/users" },
+};
+
+
+const char *
+ngx_taskmgr_cookie_name(ngx_http_request_t *r, ngx_uint_t which,
+    const char **path)
+{
+    ngx_taskmgr_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
+
+    if (mcf->cookie_secure) {
+        *path = "/";
+        return ngx_taskmgr_cookies[which].host_name;
+    }
+
+    *path = ngx_taskmgr_cookies[which].path;
+
+    return ngx_taskmgr_cookies[which].name;
+}
+
+
 /* HttpOnly, SameSite=Strict, Secure unless the conf turns it off (plain
  * http on loopback); max_age 0 deletes the cookie */
 
 ngx_int_t
-ngx_taskmgr_set_cookie(ngx_http_request_t *r, const char *name,
-    const char *value, const char *path, time_t max_age)
+ngx_taskmgr_set_cookie(ngx_http_request_t *r, ngx_uint_t which,
+    const char *value, time_t max_age)
 {
     size_t                    len;
     ngx_str_t                 v;
+    const char               *name, *path;
     ngx_taskmgr_main_conf_t  *mcf;
 
     mcf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
+    name = ngx_taskmgr_cookie_name(r, which, &path);
 
     len = ngx_strlen(name) + ngx_strlen(value) + ngx_strlen(path)
           + sizeof("=; Path=; Max-Age=; HttpOnly; SameSite=Strict; Secure")

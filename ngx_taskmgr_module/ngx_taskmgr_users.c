@@ -576,11 +576,11 @@ ngx_taskmgr_users_send_session(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         expires = 3600;
     }
 
-    if (ngx_taskmgr_set_cookie(r, "tm_access", access, "/api",
+    if (ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, access,
                                (time_t) expires)
         != NGX_OK
         || (refresh
-            && ngx_taskmgr_set_cookie(r, "tm_refresh", refresh, "/api/users",
+            && ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, refresh,
                                       ctx->conf->refresh_cookie_ttl)
                != NGX_OK))
     {
@@ -621,7 +621,9 @@ ngx_taskmgr_users_refresh(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     token = u->fields.refresh_token;
 
     if (token == NULL) {
-        if (ngx_taskmgr_get_cookie(r, "tm_refresh", &cookie) != NGX_OK) {
+        if (ngx_taskmgr_get_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, &cookie)
+            != NGX_OK)
+        {
             return ngx_taskmgr_unauthorized(r, "no refresh token");
         }
 
@@ -670,16 +672,25 @@ ngx_taskmgr_users_refreshed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 /* POST /api/users/logout: the access token refused from now on, the
  * refresh token revoked, the cookies cleared; 204 whatever the session's
- * state, so that a client can always leave */
+ * state (expired, revoked), so that a client can always leave; 401 when
+ * the request names no session at all */
 
 static ngx_int_t
 ngx_taskmgr_users_logout(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t  rc;
+    ngx_str_t  refresh;
 
     rc = ngx_taskmgr_users_body(r, ctx, tm_no_body, TM_BODY_OPTIONAL);
     if (rc != NGX_DECLINED) {
         return rc;
+    }
+
+    if (ctx->auth.token.len == 0
+        && ngx_taskmgr_get_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, &refresh)
+           != NGX_OK)
+    {
+        return ngx_taskmgr_unauthorized(r, "no session to log out");
     }
 
     if (ctx->auth.claims && ctx->auth.jwt_rc == TM_JWT_OK) {
@@ -698,7 +709,9 @@ ngx_taskmgr_users_logout_revoke(ngx_http_request_t *r,
     char       *p;
     ngx_str_t   cookie;
 
-    if (ngx_taskmgr_get_cookie(r, "tm_refresh", &cookie) != NGX_OK) {
+    if (ngx_taskmgr_get_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, &cookie)
+        != NGX_OK)
+    {
         return ngx_taskmgr_users_logout_done(r, ctx);
     }
 
@@ -738,8 +751,8 @@ ngx_taskmgr_users_logout_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_users_clear_cookies(ngx_http_request_t *r)
 {
-    if (ngx_taskmgr_set_cookie(r, "tm_access", "", "/api", 0) != NGX_OK
-        || ngx_taskmgr_set_cookie(r, "tm_refresh", "", "/api/users", 0)
+    if (ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, "", 0) != NGX_OK
+        || ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, "", 0)
            != NGX_OK)
     {
         return NGX_ERROR;

@@ -160,11 +160,13 @@ error_ok($r, 401, undef, undef, 'not as a cookie either', POST => '/api/users/re
     is me_status({ bearer => $t }), 401, 'that token is refused afterwards';
 }
 
-# ---- logout without a session is harmless
+# ---- logout names a session, which may be over already
 {
     my $x = api(POST => '/api/users/logout');
     spec_ok(POST => '/api/users/logout', $x);
-    is $x->{status}, 204, 'logout with no session: 204';
+    is $x->{status}, 401, 'logout without a token or a refresh cookie: 401';
+    is $x->{json}{error}{code}, 'unauthorized', '... unauthorized';
+    is $x->{json}{error}{message}, 'no session to log out', '... "no session to log out"';
     $x = api(POST => '/api/users/logout', undef, { bearer => $old_access // 'x' });
     spec_ok(POST => '/api/users/logout', $x);
     is $x->{status}, 204, 'logging out an already logged-out token: 204';

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
-import { api, errorText, markSession } from '@/lib/api';
+import { api, ApiError, errorText, markSession } from '@/lib/api';
 import { clearAllDrafts } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
 import Bell from './Bell';
@@ -24,9 +24,12 @@ export default function Header() {
     try {
       await api('/api/users/logout', { method: 'POST', anonymous: true });
     } catch (e) {
-      setBusy(false);
-      setError(errorText(e));
-      return;
+      // 401: no session left to end (the cookies went already)
+      if (!(e instanceof ApiError && e.status === 401)) {
+        setBusy(false);
+        setError(errorText(e));
+        return;
+      }
     }
     markSession(false);
     clearAllDrafts();
