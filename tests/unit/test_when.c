@@ -11,24 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tm_test.h"
 #include "tm_validate.h"
 #include "tm_when.h"
-
-
-#define TM_TEST_N(a)    (sizeof(a) / sizeof((a)[0]))
-
-
-static long long
-tm_test_t(const char *s)
-{
-    long long  t;
-
-    if (tm_parse_rfc3339(s, strlen(s), &t) != 0) {
-        fail_msg("bad time in the test: %s", s);
-    }
-
-    return t;
-}
 
 
 static void
