@@ -9,22 +9,27 @@
 #include "tm_notification.h"
 #include "tm_task.h"
 #include "tm_validate.h"
+#include "tm_when.h"
+
+
+static void tm_notification_when(const tm_notification_t *n, char *out,
+    size_t size);
 
 
 json_t *
 tm_notification_item(const tm_notification_t *n)
 {
     char     id[TM_NOTIF_ID_LEN + 1], sk[sizeof(TM_NOTIF_PREFIX) + 40];
-    char     msg[TM_TITLE_MAX * 4 + 64], due[24], shard[32];
+    char     msg[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16], when[TM_WHEN_SIZE];
+    char     shard[32];
     json_t  *item;
 
     tm_notification_id(n->task_id, n->type, n->event, id);
     snprintf(sk, sizeof(sk), TM_NOTIF_PREFIX "%s", id);
 
     if (strcmp(n->type, "task_due") == 0) {
-        tm_time_seconds(n->event, due);
-        snprintf(msg, sizeof(msg), "Task \"%s\" is due at %s", n->task_title,
-                 due);
+        tm_notification_when(n, when, sizeof(when));
+        snprintf(msg, sizeof(msg), "Task \"%s\" %s", n->task_title, when);
 
     } else {
         snprintf(msg, sizeof(msg), "Task \"%s\" was completed",
@@ -128,4 +133,26 @@ tm_notification_id_valid(const char *s, size_t len)
     }
 
     return 1;
+}
+
+
+/* "is due today at 5:00 PM (Europe/Berlin)": the due date is the event */
+
+static void
+tm_notification_when(const tm_notification_t *n, char *out, size_t size)
+{
+    tm_when_t  w;
+
+    if (tm_parse_rfc3339(n->event, strlen(n->event), &w.due) != 0
+        || tm_parse_rfc3339(n->timestamp, strlen(n->timestamp), &w.now) != 0)
+    {
+        /* not written so by anyone: say the date as it is */
+        snprintf(out, size, "is due at %s", n->event);
+        return;
+    }
+
+    w.zone = n->zone;
+    w.date_only = tm_when_date_only(w.due, n->zone);
+
+    tm_when_due(&w, out, size);
 }

@@ -23,7 +23,9 @@ typedef struct {
     const char  *task_title;
     const char  *event;         /* the due date, or the completion time:
                                    with task and type it makes the id */
-    const char  *timestamp;     /* NotificationTimestamp, RFC 3339 (ms) */
+    const char  *timestamp;     /* NotificationTimestamp, RFC 3339 (ms):
+                                   the "now" of the message's "today" */
+    const char  *zone;          /* the owner's UserTimeZone; NULL: UTC */
     long long    expiry;        /* NotificationExpiry, epoch seconds */
     int          email;         /* deliveries owed */
     int          sms;
@@ -33,7 +35,9 @@ typedef struct {
 
 /* the item for a PutItem conditional on attribute_not_exists(EntitySort):
  * id derived from task, type and event; delivery "pending" per channel
- * wanted, with an outbox marker when any is */
+ * wanted, with an outbox marker when any is; a task_due Message says when
+ * in the owner's zone ('Task "Pay rent" is due today at 5:00 PM
+ * (Europe/Berlin)', tm_when.h) */
 json_t *tm_notification_item(const tm_notification_t *n);
 
 /* the API JSON {id, type, taskId, taskTitle, message, createdAt, read,

@@ -8,8 +8,8 @@
 #include "tm_zone.h"
 
 
-static icaltimezone *
-tm_zone_find(const char *name)
+icaltimezone *
+tm_zone_ical(const char *name)
 {
     if (strcmp(name, TM_ZONE_DEFAULT) == 0) {
         return icaltimezone_get_utc_timezone();
@@ -39,7 +39,7 @@ tm_valid_time_zone(const char *s, size_t len)
         }
     }
 
-    return tm_zone_find(s) ? NULL
+    return tm_zone_ical(s) ? NULL
                            : "must be an IANA time zone like Europe/Berlin";
 }
 
@@ -51,7 +51,7 @@ tm_zone_day_start(const char *zone, long long utc, int days,
     icaltimezone         *z;
     struct icaltimetype   t;
 
-    z = tm_zone_find(zone);
+    z = tm_zone_ical(zone);
     if (z == NULL) {
         return -1;
     }
@@ -65,4 +65,27 @@ tm_zone_day_start(const char *zone, long long utc, int days,
     *out = (long long) icaltime_as_timet_with_zone(t, z);
 
     return 0;
+}
+
+
+int
+tm_zone_local(const char *zone, long long utc, tm_local_t *out)
+{
+    icaltimezone         *z;
+    struct icaltimetype   t;
+
+    z = zone ? tm_zone_ical(zone) : NULL;
+
+    t = icaltime_from_timet_with_zone((time_t) utc, 0,
+                                      z ? z : icaltimezone_get_utc_timezone());
+
+    out->year = t.year;
+    out->month = t.month;
+    out->day = t.day;
+    out->hour = t.hour;
+    out->minute = t.minute;
+    out->second = t.second;
+    out->weekday = icaltime_day_of_week(t) - 1;
+
+    return z ? 0 : -1;
 }

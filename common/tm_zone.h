@@ -15,6 +15,21 @@
 #define TM_ZONE_MAX      64
 
 
+/* a wall-clock time in a zone */
+typedef struct {
+    int  year;
+    int  month;                 /* 1-12 */
+    int  day;                   /* 1-31 */
+    int  hour;
+    int  minute;
+    int  second;
+    int  weekday;               /* 0 Sunday - 6 Saturday */
+} tm_local_t;
+
+/* libical's zone type, for the common/ files that use libical too */
+struct _icaltimezone;
+
+
 /* an IANA zone name the database knows (field validator) */
 const char *tm_valid_time_zone(const char *s, size_t len);
 
@@ -25,5 +40,14 @@ const char *tm_valid_time_zone(const char *s, size_t len);
  */
 int tm_zone_day_start(const char *zone, long long utc, int days,
     long long *out);
+
+/*
+ * The wall-clock time of utc in zone: 0, or -1 for an unknown zone (then
+ * *out is the time in UTC, so that a caller can still say something).
+ */
+int tm_zone_local(const char *zone, long long utc, tm_local_t *out);
+
+/* the libical zone of an IANA name (TM_ZONE_DEFAULT: UTC), or NULL */
+struct _icaltimezone *tm_zone_ical(const char *zone);
 
 #endif /* TM_ZONE_H */

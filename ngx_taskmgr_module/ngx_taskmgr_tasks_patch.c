@@ -179,7 +179,7 @@ ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
      * preferences, (3) the task's outbox marker removed */
 
     return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                               "NotificationPreferences",
+                               "NotificationPreferences, UserTimeZone",
                                ngx_taskmgr_tasks_notify_prefs);
 }
 
@@ -188,7 +188,7 @@ static ngx_int_t
 ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
 {
-    const json_t          *prefs;
+    const json_t          *prefs, *user;
     tm_notification_t      n;
     ngx_taskmgr_tasks_t   *t;
 
@@ -198,8 +198,8 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
 
     t = ctx->data;
 
-    prefs = tm_ddb_get_m(json_object_get(ctx->call.reply, "Item"),
-                         "NotificationPreferences");
+    user = json_object_get(ctx->call.reply, "Item");
+    prefs = tm_ddb_get_m(user, "NotificationPreferences");
 
     n.pk = t->pk;
     n.type = "task_completed";
@@ -207,6 +207,7 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     n.task_title = tm_ddb_get_s(t->task, "Title");
     n.event = t->now;
     n.timestamp = t->now;
+    n.zone = tm_ddb_get_s(user, "UserTimeZone");
     n.expiry = (long long) ngx_time() + ctx->conf->notification_ttl;
     n.email = tm_ddb_get_bool(prefs, "email", 0);
     n.sms = tm_ddb_get_bool(prefs, "sms", 0);

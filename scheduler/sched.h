@@ -110,6 +110,8 @@ typedef struct {
     const char  *event_at;           /* NotificationTimestamp */
     const char  *message;
     const char  *first_name;         /* NULL: none */
+    const char  *zone;               /* UserTimeZone; NULL: UTC */
+    long long    now;                /* epoch seconds: "today" for texts */
     const char  *to;                 /* email address or E.164 number */
     char         key[48];            /* idempotency key: <id>.<channel> */
 } sched_msg_t;

@@ -195,6 +195,8 @@ sched_deliver_send(sched_t *s, const json_t *item, const sched_channel_t *c,
     m.event_at = tm_ddb_get_s(item, "NotificationTimestamp");
     m.message = tm_ddb_get_s(item, "Message");
     m.first_name = tm_ddb_get_s(user, "FirstName");
+    m.zone = tm_ddb_get_s(user, "UserTimeZone");
+    m.now = sched_now_ms(s) / 1000;
     m.to = tm_ddb_get_s(user, email ? "Email" : "PhoneNumber");
     snprintf(m.key, sizeof(m.key), "%s.%s", m.notif_id, c->name);
 

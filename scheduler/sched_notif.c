@@ -43,6 +43,7 @@ sched_notif_item(sched_t *s, const char *pk, const char *task_id,
     n.task_title = title;
     n.event = event;
     n.timestamp = timestamp;
+    n.zone = tm_ddb_get_s(user, "UserTimeZone");
     n.expiry = sched_now_ms(s) / 1000 + s->conf->notification_ttl;
     n.shards = (unsigned) s->conf->shards;
     sched_prefs(user, &n.email, &n.sms);

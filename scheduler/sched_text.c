@@ -1,48 +1,55 @@
 /*
  * What a notification says by email and SMS: plain text with the task's
- * title, its due time (UTC: the user item has no time zone) and a link to
- * the task in the web app.
+ * title, its due time in the owner's zone (common/tm_when.c, as the in-app
+ * message) and a link to the task in the web app.  A reminder's words are
+ * made when it is sent, so that "today" is the day it arrives.
  */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sched.h"
 #include "tm_validate.h"
+#include "tm_when.h"
 
 
-static void sched_text_when(const char *t, char *out, size_t size);
+static int sched_text_due(const sched_msg_t *m, long long *due,
+    int *date_only, char *out, size_t size);
+static void sched_text_sentence(const sched_msg_t *m, char *out,
+    size_t size);
+static char *sched_text_printf(const char *fmt, ...);
 
+
+/* "Pay rent is due today at 5:00 PM (Europe/Berlin)", "Task done: ..." */
 
 char *
 sched_text_subject(const sched_msg_t *m)
 {
-    int    n;
-    char  *s;
+    int        date_only;
+    char       when[TM_WHEN_SIZE];
+    long long  due;
 
-    n = snprintf(NULL, 0, "%s: %s",
-                 strcmp(m->type, "task_due") == 0 ? "Task due" : "Task done",
-                 m->title);
-    s = malloc((size_t) n + 1);
-
-    if (s) {
-        snprintf(s, (size_t) n + 1, "%s: %s",
-                 strcmp(m->type, "task_due") == 0 ? "Task due"
-                                                  : "Task done",
-                 m->title);
+    if (strcmp(m->type, "task_due") != 0) {
+        return sched_text_printf("Task done: %s", m->title);
     }
 
-    return s;
+    if (sched_text_due(m, &due, &date_only, when, sizeof(when)) != 0) {
+        return sched_text_printf("Task due: %s", m->title);
+    }
+
+    return sched_text_printf("%s %s", m->title, when);
 }
 
 
 char *
 sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
 {
-    int    n;
-    char  *s, due[64], at[64], hello[160], line[160];
+    int        date_only;
+    char       hello[160], line[TM_WHEN_SIZE + 16], when[TM_WHEN_SIZE];
+    char       sentence[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16];
+    long long  t;
 
     if (m->first_name && *m->first_name) {
         snprintf(hello, sizeof(hello), "Hello %.100s,", m->first_name);
@@ -51,77 +58,126 @@ sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
         snprintf(hello, sizeof(hello), "Hello,");
     }
 
+    sched_text_sentence(m, sentence, sizeof(sentence));
+
     if (strcmp(m->type, "task_due") == 0) {
-        sched_text_when(m->due, due, sizeof(due));
-        snprintf(line, sizeof(line), "Due:   %s", due);
+        if (sched_text_due(m, &t, &date_only, when, sizeof(when)) == 0) {
+            tm_when_date(t, m->zone, date_only, when, sizeof(when));
+
+        } else {
+            snprintf(when, sizeof(when), "not set");
+        }
+
+        snprintf(line, sizeof(line), "Due:   %s", when);
 
     } else {
-        sched_text_when(m->event_at, at, sizeof(at));
-        snprintf(line, sizeof(line), "Done:  %s", at);
+        if (m->event_at
+            && tm_parse_rfc3339(m->event_at, strlen(m->event_at), &t) == 0)
+        {
+            tm_when_date(t, m->zone, 0, when, sizeof(when));
+
+        } else {
+            snprintf(when, sizeof(when), "not set");
+        }
+
+        snprintf(line, sizeof(line), "Done:  %s", when);
     }
 
-    n = snprintf(NULL, 0,
-                 "%s\n\n%s.\n\nTask:  %s\n%s\nOpen:  %s/tasks?task=%s\n\n"
-                 "-- \ntaskmgr. You get this email because email "
-                 "notifications\nare on in your profile: %s/profile\n",
-                 hello, m->message, m->title, line, conf->web_url,
-                 m->task_id, conf->web_url);
-
-    s = malloc((size_t) n + 1);
-
-    if (s) {
-        snprintf(s, (size_t) n + 1,
-                 "%s\n\n%s.\n\nTask:  %s\n%s\nOpen:  %s/tasks?task=%s\n\n"
-                 "-- \ntaskmgr. You get this email because email "
-                 "notifications\nare on in your profile: %s/profile\n",
-                 hello, m->message, m->title, line, conf->web_url,
-                 m->task_id, conf->web_url);
-    }
-
-    return s;
+    return sched_text_printf(
+               "%s\n\n%s.\n\nTask:  %s\n%s\nOpen:  %s/tasks?task=%s\n\n"
+               "-- \ntaskmgr. You get this email because email "
+               "notifications\nare on in your profile: %s/profile\n",
+               hello, sentence, m->title, line, conf->web_url, m->task_id,
+               conf->web_url);
 }
 
 
 char *
 sched_text_sms(const sched_conf_t *conf, const sched_msg_t *m)
 {
-    int    n;
-    char  *s;
+    char  sentence[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16];
 
-    n = snprintf(NULL, 0, "taskmgr: %s. %s/tasks?task=%s", m->message,
-                 conf->web_url, m->task_id);
-    s = malloc((size_t) n + 1);
+    sched_text_sentence(m, sentence, sizeof(sentence));
 
-    if (s) {
-        snprintf(s, (size_t) n + 1, "taskmgr: %s. %s/tasks?task=%s",
-                 m->message, conf->web_url, m->task_id);
-    }
-
-    return s;
+    return sched_text_printf("taskmgr: %s. %s/tasks?task=%s", sentence,
+                             conf->web_url, m->task_id);
 }
 
 
-/* "2026-11-25T17:00:00Z" -> "Wednesday 25 November 2026, 17:00 UTC" */
+/* "is due today at 5:00 PM (Europe/Berlin)" as of m->now: 0, or -1 when
+ * the notification carries no due date (items older than TaskDueDate) */
+
+static int
+sched_text_due(const sched_msg_t *m, long long *due, int *date_only,
+    char *out, size_t size)
+{
+    tm_when_t  w;
+
+    if (m->due == NULL || tm_parse_rfc3339(m->due, strlen(m->due), due) != 0)
+    {
+        return -1;
+    }
+
+    *date_only = tm_when_date_only(*due, m->zone);
+
+    w.due = *due;
+    w.now = m->now;
+    w.zone = m->zone;
+    w.date_only = *date_only;
+
+    tm_when_due(&w, out, size);
+
+    return 0;
+}
+
+
+/* 'Task "Pay rent" is due today at ...' made now, else the in-app
+ * message as it was written */
 
 static void
-sched_text_when(const char *t, char *out, size_t size)
+sched_text_sentence(const sched_msg_t *m, char *out, size_t size)
 {
-    time_t     e;
-    long long  epoch;
-    struct tm  tm;
+    int        date_only;
+    char       when[TM_WHEN_SIZE];
+    long long  due;
 
-    if (t == NULL || tm_parse_rfc3339(t, strlen(t), &epoch) != 0) {
-        snprintf(out, size, "not set");
-        return;
-    }
-
-    e = (time_t) epoch;
-
-    if (gmtime_r(&e, &tm) == NULL
-        || strftime(out, size, "%A %d %B %Y, %H:%M UTC", &tm) == 0)
+    if (strcmp(m->type, "task_due") == 0
+        && sched_text_due(m, &due, &date_only, when, sizeof(when)) == 0)
     {
-        snprintf(out, size, "%s", t);
+        snprintf(out, size, "Task \"%s\" %s", m->title, when);
+
+    } else {
+        snprintf(out, size, "%s", m->message);
     }
+}
+
+
+/* a malloc'ed string, NULL if out of memory */
+
+static char *
+sched_text_printf(const char *fmt, ...)
+{
+    int      n;
+    char    *s;
+    va_list  ap;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+
+    if (n < 0) {
+        return NULL;
+    }
+
+    s = malloc((size_t) n + 1);
+
+    if (s) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t) n + 1, fmt, ap);
+        va_end(ap);
+    }
+
+    return s;
 }
 
 

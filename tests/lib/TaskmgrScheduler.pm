@@ -117,6 +117,7 @@ sub put_user {
         UpdatedAt => { S => iso(time) },
     );
     $item{PhoneNumber} = { S => $u{phone} } if defined $u{phone};
+    $item{UserTimeZone} = { S => $u{time_zone} } if defined $u{time_zone};
     ddb_ok(PutItem => { TableName => TABLE(), Item => \%item });
     return $sub;
 }
@@ -465,6 +466,7 @@ sub register_with_prefs {
         sms   => $o{sms}   ? $TRUE : JSON::PP::false(),
     });
     $patch{phoneNumber} = $o{phone} if defined $o{phone};
+    $patch{timeZone} = $o{time_zone} if defined $o{time_zone};
     $r = api(PATCH => '/api/users/me', \%patch, { bearer => $token });
     die "PATCH /api/users/me: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
     return { token => $token, sub => $sub, email => $email, phone => $o{phone} };

@@ -30,16 +30,21 @@ sub once_ok {
 
 subtest 'email on, SMS off' => sub {
     my $u = register_with_prefs(tag => 'mail', email => 1, sms => 0, phone => unique_phone(),
-                                first_name => 'Grace');
-    my $t = create($u, 'Write the report', iso($t0 + 20 * 3600));
-    once_ok('pass');
+                                first_name => 'Grace', time_zone => 'Europe/Berlin');
+    # Friday 17:00 in Berlin (CET), the pass that morning
+    my $t = create($u, 'Write the report', '2031-03-14T16:00:00Z');
+    once_ok('pass', now => '2031-03-14T08:00:00Z');
     my @m = mails(to => $u->{email});
     is scalar(@m), 1, 'one mail to the user' or return;
     my $m = $m[0];
-    like $m->{subject}, qr/Write the report/, 'subject names the task';
-    like $m->{text}, qr/Hello Grace/, 'greets the user by first name';
-    like $m->{text}, qr/Write the report/, 'body: the title';
-    like $m->{text}, qr/\d\d:\d\d UTC/, 'body: the due time, in UTC';
+    is $m->{subject}, 'Write the report is due today at 5:00 PM (Europe/Berlin)',
+        'subject: the task and when, in the user\'s zone';
+    like $m->{text}, qr/^Hello Grace,$/m, 'greets the user by first name';
+    like $m->{text}, qr/^\QTask "Write the report" is due today at 5:00 PM (Europe\/Berlin).\E$/m,
+        'body: the reminder, in the user\'s zone';
+    like $m->{text}, qr/^Task:  Write the report$/m, 'body: the title';
+    like $m->{text}, qr/^\QDue:   Friday, 14 March 2031 at 5:00 PM (Europe\/Berlin)\E$/m,
+        'body: the due date, in the user\'s zone';
     like $m->{text}, qr{\Q$web/tasks?task=$t->{id}\E}, 'body: a link to the task';
     is $m->{from}[0]{address}, 'taskmgr@localhost', 'from mail_from';
     my ($n) = notifs($u->{sub}, task => $t->{id});
@@ -56,12 +61,12 @@ subtest 'email on, SMS off' => sub {
 
 subtest 'SMS on, email off' => sub {
     my $u = register_with_prefs(tag => 'sms', email => 0, sms => 1, phone => unique_phone());
-    my $t = create($u, 'Call the plumber', iso($t0 + 3 * 3600));
-    once_ok('pass');
+    my $t = create($u, 'Call the plumber', '2031-03-15T11:00:00Z');
+    once_ok('pass', now => '2031-03-15T08:00:00Z');
     my @l = sms_lines(to => $u->{phone});
     is scalar(@l), 1, 'one SMS line to the phone number' or return;
-    like $l[0]{text}, qr/Call the plumber/, 'it names the task';
-    like $l[0]{text}, qr{\Q$web/tasks?task=$t->{id}\E}, 'and links to it';
+    is $l[0]{text}, "taskmgr: Task \"Call the plumber\" is due today at 11:00 AM (UTC). $web/tasks?task=$t->{id}",
+        'it names the task and when (no zone set: UTC), and links to it';
     my ($n) = notifs($u->{sub}, task => $t->{id});
     is $l[0]{key}, substr($n->{EntitySort}{S}, 6) . '.sms', 'idempotency key <id>.sms';
     is $n->{DeliverySms}{S}, 'sent', 'DeliverySms sent';

@@ -24,6 +24,18 @@ sub create {
     return $r->{json}{task};
 }
 
+# "is due tomorrow at 4:05 AM (UTC)", as common/tm_when.c says it in UTC;
+# 23:59 is a date without a time there
+sub utc_when {
+    my ($now, $due) = @_;
+    my @d = gmtime $due;
+    my $days = int($due / 86400) - int($now / 86400);
+    my $day = (qw(today tomorrow))[$days] // die "due $days days on\n";
+    return "is due $day" if $d[2] == 23 && $d[1] == 59;
+    return sprintf 'is due %s at %d:%02d %s (UTC)', $day, $d[2] % 12 || 12, $d[1],
+        $d[2] < 12 ? 'AM' : 'PM';
+}
+
 sub due_notifs { notifs($sub, task => $_[0], type => 'task_due') }
 
 sub pass_ok {
@@ -59,7 +71,8 @@ is $n->{EntitySort}{S}, "NOTIF_$id", 'its id: sha256(task|task_due|due date), 32
 is $n->{Type}{S}, 'task_due', 'Type task_due';
 is $n->{TaskId}{S}, $soon->{id}, 'TaskId';
 is $n->{TaskTitle}{S}, 'due in 20 hours', 'TaskTitle';
-like $n->{Message}{S} // '', qr/due in 20 hours/, 'Message names the task';
+is $n->{Message}{S}, 'Task "due in 20 hours" ' . utc_when($t0, $t0 + 20 * 3600),
+    'Message names the task and when, in UTC (the user set no zone)';
 like $n->{NotificationTimestamp}{S} // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
     'NotificationTimestamp with milliseconds';
 is $n->{Notif_isRead}{BOOL}, JSON::PP::false(), 'unread';

@@ -34,10 +34,13 @@ my $conf = conf_with(email_channel => 'ses', sms_channel => 'none',
 sub sent { map { { %$_, json => eval { $JSON->decode($_->{body}) } } } records($rec) }
 
 my $email = 'ses-' . new_uuid() . '@example.com';
-my $sub = put_user(email => $email, prefs => { email => 1, sms => 0 }, first_name => 'Ada');
-my $id = put_task(sub => $sub, title => 'Send me by SES', due => iso(time + 6 * 3600));
+my $sub = put_user(email => $email, prefs => { email => 1, sms => 0 }, first_name => 'Ada',
+                   time_zone => 'America/New_York');
+# Sunday 09:00 EST, the day New York falls back; the pass the day before
+# at 10:00 EDT
+my $id = put_task(sub => $sub, title => 'Send me by SES', due => '2033-11-06T14:00:00Z');
 
-my $r = run_once(conf => $conf);
+my $r = run_once(conf => $conf, now => '2033-11-05T14:00:00Z');
 is $r->{rc}, 0, 'exit 0' or diag $r->{err};
 my @s = sent();
 is scalar(@s), 1, 'one SendEmail call' or diag explain \@s;
@@ -54,8 +57,13 @@ my $j = $c->{json} // {};
 is $j->{FromEmailAddress}, $from, 'FromEmailAddress = mail_from';
 is_deeply $j->{Destination}, { ToAddresses => [$email] }, 'to the user\'s address only';
 my $simple = $j->{Content}{Simple} // {};
-like $simple->{Subject}{Data} // '', qr/^Task due: Send me by SES$/, 'the subject names the task';
-like $simple->{Body}{Text}{Data} // '', qr/Hello Ada,.*Send me by SES/s, 'the text body greets and names the task';
+is $simple->{Subject}{Data}, 'Send me by SES is due tomorrow at 9:00 AM (America/New_York)',
+    'the subject names the task and when, in the user\'s zone across the DST change';
+like $simple->{Body}{Text}{Data} // '',
+    qr/^Hello Ada,\n\n\QTask "Send me by SES" is due tomorrow at 9:00 AM (America\/New_York).\E\n/,
+    'the text body greets and names the task';
+like $simple->{Body}{Text}{Data} // '',
+    qr/^\QDue:   Sunday, 6 November 2033 at 9:00 AM (America\/New_York)\E$/m, 'the due date in full';
 is $simple->{Body}{Text}{Charset}, 'UTF-8', 'UTF-8';
 is_deeply $simple->{Headers}, [{ Name => 'X-Taskmgr-Idempotency-Key', Value => "$nid.email" }],
     'the idempotency key in a header';

@@ -14,6 +14,8 @@ use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrScheduler qw(:all);
 
+my $web = stack_env('TASKMGR_URL');
+
 my $JSON = JSON::PP->new->utf8->canonical;
 my $rec = File::Temp->new;
 my $status_file = File::Temp->new;
@@ -87,10 +89,14 @@ my $conf = conf_with(email_channel => 'sns', sms_channel => 'sns',
 
 my $email = 'sns-' . new_uuid() . '@example.com';
 my $phone = unique_phone();
-my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 });
-my $id = put_task(sub => $sub, title => 'Publish me', due => iso(time + 6 * 3600));
+my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 },
+                   time_zone => 'Europe/Berlin');
+# a date without a time (23:59 local, as the web app stores it) on the
+# Sunday Berlin springs forward (CEST), the pass at 23:30 the day before
+# (CET): 23 h 29 min ahead, within the pass's 24 hours
+my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z');
 
-my $r = run_once(conf => $conf);
+my $r = run_once(conf => $conf, now => '2032-03-27T22:30:00Z');
 is $r->{rc}, 0, 'exit 0' or diag $r->{err};
 my @p = published();
 is scalar(@p), 2, 'two Publish calls (email, SMS)' or diag explain \@p;
@@ -113,11 +119,15 @@ for ([email => $e], [sms => $s]) {
     is $p->{attr}{idempotency_key}, "$nid.$ch", "$ch: idempotency_key attribute";
     is $p->{attr}{type}, 'task_due', "$ch: type attribute";
     is $p->{attr}{task_id}, $id, "$ch: task_id attribute";
-    like $p->{form}{Message}, qr/Publish me/, "$ch: the message names the task";
+    like $p->{form}{Message}, qr/\QTask "Publish me" is due tomorrow.\E/,
+        "$ch: the message names the task and the day, without a time";
 }
+like $e->{form}{Message}, qr/^\QDue:   Sunday, 28 March 2032\E$/m, 'email: the due day in full';
+is $s->{form}{Message}, "taskmgr: Task \"Publish me\" is due tomorrow. $web/tasks?task=$id",
+    'sms: the whole text';
 is $e->{form}{TopicArn}, "${prefix}TaskDueNotificationsEmailTopic", 'email: the due email topic';
 is $e->{attr}{recipient}, $email, 'email: recipient = the email address';
-like $e->{form}{Subject} // '', qr/Publish me/, 'email: a Subject';
+is $e->{form}{Subject}, 'Publish me is due tomorrow', 'email: the Subject says when';
 is $s->{form}{TopicArn}, "${prefix}TaskDueNotificationsSMSTopic", 'sms: the due SMS topic';
 is $s->{attr}{recipient}, $phone, 'sms: recipient = the phone number';
 is $n->{DeliveryEmail}{S}, 'sent', 'DeliveryEmail sent';

@@ -254,7 +254,7 @@ tm_test_notification_item(void **state)
     assert_string_equal(tm_test_attr(a, "TaskId", "S"), n.task_id);
     assert_string_equal(tm_test_attr(a, "TaskTitle", "S"), "Pay rent");
     assert_string_equal(tm_test_attr(a, "Message", "S"),
-                        "Task \"Pay rent\" is due at 2026-12-01T17:00:00Z");
+                        "Task \"Pay rent\" is due tomorrow at 5:00 PM (UTC)");
     assert_string_equal(tm_test_attr(a, "NotificationTimestamp", "S"),
                         n.timestamp);
     assert_true(json_is_false(json_object_get(json_object_get(a,
@@ -275,6 +275,22 @@ tm_test_notification_item(void **state)
                         tm_test_attr(b, "EntitySort", "S"));
     snprintf(sk, sizeof(sk), "%s", tm_test_attr(a, "EntitySort", "S"));
     json_decref(b);
+
+    /* the message in the owner's zone; 23:59 there is a day only */
+    n.zone = "Europe/Berlin";
+    b = tm_notification_item(&n);
+    assert_string_equal(tm_test_attr(b, "Message", "S"),
+                        "Task \"Pay rent\" is due tomorrow at 6:00 PM"
+                        " (Europe/Berlin)");
+    assert_string_equal(tm_test_attr(b, "EntitySort", "S"), sk);
+    json_decref(b);
+
+    n.event = "2026-12-04T22:59:00Z";
+    b = tm_notification_item(&n);
+    assert_string_equal(tm_test_attr(b, "Message", "S"),
+                        "Task \"Pay rent\" is due on Friday, 4 December");
+    json_decref(b);
+    n.zone = NULL;
 
     /* another event, type or task: another id */
     n.event = "2026-12-08T17:00:00.000Z";
