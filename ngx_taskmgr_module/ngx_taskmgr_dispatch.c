@@ -234,6 +234,19 @@ ngx_taskmgr_reject_handler(ngx_http_request_t *r)
                                       "payload_too_large",
                                       "the request body is too large", NULL);
 
+    case NGX_HTTP_BAD_REQUEST:
+        /* nginx's own: a request line or header it cannot parse (a NUL in
+         * the path, bytes a header may not hold, headers too large) */
+        r->keepalive = 0;
+        return ngx_taskmgr_send_error(r, lcf->reject_status, "bad_request",
+                                      "the request is malformed", NULL);
+
+    case NGX_HTTP_NOT_ALLOWED:
+        /* nginx's own: TRACE and CONNECT, refused before any location */
+        return ngx_taskmgr_send_error(r, lcf->reject_status,
+                                      "method_not_allowed",
+                                      "method not allowed", NULL);
+
     case NGX_HTTP_TOO_MANY_REQUESTS:
         if (ngx_taskmgr_add_header(r, "Retry-After", &retry) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -542,10 +542,12 @@ ngx_taskmgr_reject(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = cf->args->elts;
 
     n = ngx_atoi(value[1].data, value[1].len);
-    if (n != NGX_HTTP_NOT_FOUND && n != NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+    if (n != NGX_HTTP_BAD_REQUEST && n != NGX_HTTP_NOT_FOUND
+        && n != NGX_HTTP_NOT_ALLOWED
+        && n != NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
         && n != NGX_HTTP_TOO_MANY_REQUESTS)
     {
-        return "takes 404, 413 or 429";
+        return "takes 400, 404, 405, 413 or 429";
     }
 
     lcf->reject_status = n;
