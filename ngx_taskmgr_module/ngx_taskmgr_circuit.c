@@ -12,7 +12,7 @@
 
 
 #define NGX_TASKMGR_CIRCUIT_FAILS  5
-#define NGX_TASKMGR_CIRCUIT_OPEN   2     /* s */
+#define NGX_TASKMGR_CIRCUIT_OPEN   1     /* s: recovery within a second */
 #define NGX_TASKMGR_CIRCUIT_PROBE  10    /* s a probe may take at most */
 
 
