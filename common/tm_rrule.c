@@ -71,7 +71,6 @@ static const char *tm_rrule_month(tm_rrule_t *r, const char *v,
 static int tm_rrule_expand(const char *rule, const tm_rrule_t *r,
     struct icaltimetype start, long long t0, int seq, icaltimezone *z,
     long long after, long long *out, int n);
-static long long tm_rrule_utc(struct icaltimetype t, icaltimezone *z);
 static icaltimezone *tm_rrule_zone(const char *zone);
 
 
@@ -152,7 +151,7 @@ tm_rrule_after_completion(const char *rule, long long first,
     start.minute = at.minute;
     start.second = at.second;
 
-    t0 = tm_rrule_utc(start, z);
+    t0 = tm_zone_utc_ical(start, z);
 
     return tm_rrule_expand(rule, &r, start, t0, seq, z, t0, out, 1);
 }
@@ -218,7 +217,7 @@ tm_rrule_expand(const char *rule, const tm_rrule_t *r,
             break;
         }
 
-        t = tm_rrule_utc(next, z);
+        t = tm_zone_utc_ical(next, z);
 
         /* libical gives the start again when it matches the rule */
         if (t <= t0) {
@@ -243,38 +242,6 @@ tm_rrule_expand(const char *rule, const tm_rrule_t *r,
     icalrecur_iterator_free(it);
 
     return found;
-}
-
-
-/*
- * A wall-clock time in z as RFC 5545 reads it (3.3.5): one that occurs
- * twice (the hour DST repeats) is the first; one that DST skips is read
- * with the offset before the gap, so 02:30 on the spring-forward night in
- * New York is 03:30 EDT (libical alone would say 01:30 EST).
- */
-
-static long long
-tm_rrule_utc(struct icaltimetype t, icaltimezone *z)
-{
-    long long             u, wall, before;
-    struct icaltimetype   back;
-
-    u = (long long) icaltime_as_timet_with_zone(t, z);
-    back = icaltime_from_timet_with_zone((time_t) u, 0, z);
-
-    if (back.hour == t.hour && back.minute == t.minute
-        && back.second == t.second && back.day == t.day)
-    {
-        return u;
-    }
-
-    /* the offset a day earlier is the one before the gap: no zone
-     * changes its offset twice in a day */
-    wall = (long long) icaltime_as_timet(t);
-    back = icaltime_from_timet_with_zone((time_t) (u - TM_RRULE_DAY), 0, z);
-    before = (long long) icaltime_as_timet(back) - (u - TM_RRULE_DAY);
-
-    return wall - before;
 }
 
 

@@ -26,8 +26,9 @@ typedef struct {
     int  weekday;               /* 0 Sunday - 6 Saturday */
 } tm_local_t;
 
-/* libical's zone type, for the common/ files that use libical too */
+/* libical's types, for the common/ files that use libical too */
 struct _icaltimezone;
+struct icaltimetype;
 
 
 /* an IANA zone name the database knows (field validator) */
@@ -49,5 +50,13 @@ int tm_zone_local(const char *zone, long long utc, tm_local_t *out);
 
 /* the libical zone of an IANA name (TM_ZONE_DEFAULT: UTC), or NULL */
 struct _icaltimezone *tm_zone_ical(const char *zone);
+
+/*
+ * The UTC time of a wall-clock time in zone (NULL: UTC), as RFC 5545 reads
+ * one that DST repeats or skips (tm_zone_utc_ical in tm_zone.c).  The
+ * weekday of local is not read.  0, or -1 for an unknown zone.
+ */
+int tm_zone_utc(const char *zone, const tm_local_t *local, long long *out);
+long long tm_zone_utc_ical(struct icaltimetype t, struct _icaltimezone *z);
 
 #endif /* TM_ZONE_H */
