@@ -5,14 +5,18 @@
 # by the right amounts, the backend calls counted match the access log's
 # $taskmgr_aws_calls, histograms are cumulative with +Inf equal to the
 # count, and the text is Prometheus exposition format 0.0.4 (checked by a
-# strict parser below).  Only 127.0.0.1 may read it.
+# strict parser below).  A reload keeps the counts; only 127.0.0.1 may
+# read them; on a second private nginx with two workers, requests on
+# separate connections count whichever worker answered (the shared zone).
 use strict;
 use warnings;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use File::Temp ();
+use HTTP::Tiny ();
 use IO::Socket::INET ();
+use Time::HiRes ();
 use TaskmgrStack qw(:all);
 use TaskmgrNginx qw(:all);
 use ApiTest qw(:all);
@@ -215,4 +219,41 @@ is get_from('127.0.0.2'), 403, 'from 127.0.0.2: 403';
 
 nginx_stop($N);
 nginx_clean_ok($N);
+
+# ---- every worker's requests count -----------------------------------------
+
+# two workers, each request on a connection of its own; the worker that
+# answered each is logged
+my $W = eval {
+    nginx_start(name => 'w', tmp => "$tmp", workers => 2, logs => ['pids.log'], edit => sub {
+        my ($c, $e) = @_;
+        $c =~ s{^(\s*access_log\s+\S+\s+taskmgr_json;\n)}{$1    log_format  taskmgr_pids  '\$pid';
+    access_log  $tmp/w/pids.log  taskmgr_pids;
+}m or push @$e, 'access_log taskmgr_json';
+        return $c;
+    });
+};
+ok $W, 'a private nginx with two workers' or do { diag $@; done_testing; exit };
+for (1 .. 40) {
+    my $res = HTTP::Tiny->new(keep_alive => 0, timeout => 10)->get("$W->{url}/api/no-such-route");
+    $res->{status} == 404 or diag "status $res->{status}";
+}
+my @pids;
+for (1 .. 40) {    # the last lines are written just after their answers
+    @pids = read_lines("$tmp/w/pids.log");
+    last if @pids >= 40;
+    Time::HiRes::sleep(0.05);
+}
+is scalar(@pids), 40, '40 requests logged';
+my %by;
+$by{$_}++ for @pids;
+note 'requests per worker: ' . join(', ', map { "$_: $by{$_}" } sort keys %by);
+my $r2 = HTTP::Tiny->new(keep_alive => 0)->get("$W->{url}/_taskmgr/metrics");
+my ($mw, undef, $badw) = parse_metrics($r2->{content} // '');
+is_deeply $badw, [], 'the text parses';
+is val($mw, $req, route => 'none', status => '4xx'), 40,
+   'all 40 counted, whichever worker answered (' . scalar(keys %by) . ' did)';
+is val($mw, 'taskmgr_http_request_duration_seconds_bucket', route => 'none', le => '+Inf'), 40, 'the histogram too';
+nginx_stop($W);
+nginx_clean_ok($W);
 done_testing;
