@@ -410,7 +410,6 @@ ngx_int_t ngx_taskmgr_metrics_init(ngx_conf_t *cf,
     const ngx_taskmgr_route_t *const *tables, ngx_uint_t ntables);
 ngx_int_t ngx_taskmgr_metrics_variables(ngx_conf_t *cf);
 ngx_int_t ngx_taskmgr_metrics_handler(ngx_http_request_t *r);
-ngx_taskmgr_tally_t *ngx_taskmgr_tally(ngx_http_request_t *r);
 void ngx_taskmgr_metrics_error(ngx_http_request_t *r, const char *code);
 void ngx_taskmgr_metrics_event(ngx_taskmgr_main_conf_t *conf,
     ngx_uint_t event);

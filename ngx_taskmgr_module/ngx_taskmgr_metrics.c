@@ -20,8 +20,21 @@
 #define NGX_TASKMGR_ROUTES_MAX      32     /* route ids 1..; 0: none */
 #define NGX_TASKMGR_CLASSES         6      /* other, 1xx .. 5xx */
 #define NGX_TASKMGR_BUCKETS         11     /* the last: +Inf */
-#define NGX_TASKMGR_OUTCOMES        5
 #define NGX_TASKMGR_LINE            192    /* bytes an exposed line needs */
+
+/* a backend call's outcome, as ngx_taskmgr_outcomes[] names it */
+#define NGX_TASKMGR_CALL_OK          0
+#define NGX_TASKMGR_CALL_ERROR       1
+#define NGX_TASKMGR_CALL_THROTTLED   2
+#define NGX_TASKMGR_CALL_TIMEOUT     3
+#define NGX_TASKMGR_CALL_UNREACHED   4
+#define NGX_TASKMGR_OUTCOMES         5
+
+/* the variables' data */
+#define NGX_TASKMGR_VAR_ROUTE        0
+#define NGX_TASKMGR_VAR_CALLS        1
+#define NGX_TASKMGR_VAR_MS           2
+#define NGX_TASKMGR_VAR_ERROR        3
 
 
 typedef struct {
@@ -100,6 +113,7 @@ static ngx_int_t ngx_taskmgr_metrics_init_zone(ngx_shm_zone_t *zone,
 static ngx_taskmgr_metrics_sh_t *ngx_taskmgr_metrics_sh(
     ngx_http_request_t *r);
 static ngx_uint_t ngx_taskmgr_route_id(const ngx_taskmgr_route_t *rt);
+static ngx_taskmgr_tally_t *ngx_taskmgr_tally(ngx_http_request_t *r);
 static ngx_int_t ngx_taskmgr_metrics_log(ngx_http_request_t *r);
 static u_char *ngx_taskmgr_metrics_requests(u_char *p,
     ngx_taskmgr_metrics_sh_t *sh);
@@ -196,7 +210,7 @@ ngx_int_t
 ngx_taskmgr_metrics_init(ngx_conf_t *cf,
     const ngx_taskmgr_route_t *const *tables, ngx_uint_t ntables)
 {
-    u_char                     *p;
+    u_char                     *p, *op;
     ngx_uint_t                  i, n;
     ngx_http_handler_pt        *h;
     const ngx_taskmgr_route_t  *rt;
@@ -237,6 +251,12 @@ ngx_taskmgr_metrics_init(ngx_conf_t *cf,
     }
 
     ngx_taskmgr_nroutes = n;
+
+    for (i = 0; i < NGX_TASKMGR_OPS; i++) {
+        op = (u_char *) ngx_taskmgr_ops[i].op;
+        ngx_taskmgr_layout = ngx_hash(ngx_taskmgr_layout,
+                                      ngx_hash_key(op, ngx_strlen(op)));
+    }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
@@ -284,7 +304,7 @@ ngx_taskmgr_route_id(const ngx_taskmgr_route_t *rt)
 /* what this request did, kept in its ctx (made bare for a request that
  * reached no route) */
 
-ngx_taskmgr_tally_t *
+static ngx_taskmgr_tally_t *
 ngx_taskmgr_tally(ngx_http_request_t *r)
 {
     ngx_taskmgr_ctx_t  *ctx;
@@ -373,22 +393,23 @@ ngx_taskmgr_metrics_call(ngx_taskmgr_ctx_t *ctx)
     }
 
     if (ctx->call.error) {
-        o = (tm_aws_error_class(ctx->call.error) == TM_AWS_THROTTLED) ? 2 : 1;
+        o = (tm_aws_error_class(ctx->call.error) == TM_AWS_THROTTLED)
+            ? NGX_TASKMGR_CALL_THROTTLED : NGX_TASKMGR_CALL_ERROR;
 
     } else if (ctx->call.status >= 200 && ctx->call.status < 300) {
-        o = 0;
+        o = NGX_TASKMGR_CALL_OK;
 
     } else if (ctx->call.status == NGX_HTTP_GATEWAY_TIME_OUT) {
-        o = 3;
+        o = NGX_TASKMGR_CALL_TIMEOUT;
 
     } else if (ctx->call.status == 0
                || ctx->call.status == NGX_HTTP_BAD_GATEWAY)
     {
         /* no answer, or the circuit open: nothing was sent */
-        o = 4;
+        o = NGX_TASKMGR_CALL_UNREACHED;
 
     } else {
-        o = 1;
+        o = NGX_TASKMGR_CALL_ERROR;
     }
 
     (void) ngx_atomic_fetch_add(&sh->calls[i][o], 1);
@@ -687,8 +708,9 @@ ngx_taskmgr_metrics_variables(ngx_conf_t *cf)
             return NGX_ERROR;
         }
 
-        var->get_handler = (i == 0) ? ngx_taskmgr_route_variable
-                                    : ngx_taskmgr_tally_variable;
+        var->get_handler = (i == NGX_TASKMGR_VAR_ROUTE)
+                           ? ngx_taskmgr_route_variable
+                           : ngx_taskmgr_tally_variable;
         var->data = i;
     }
 
@@ -736,7 +758,7 @@ ngx_taskmgr_tally_variable(ngx_http_request_t *r,
     v->no_cacheable = 1;
     v->not_found = 0;
 
-    if (data == 3) {
+    if (data == NGX_TASKMGR_VAR_ERROR) {
         p = (u_char *) ((ctx && ctx->tally.error) ? ctx->tally.error : "");
         v->len = ngx_strlen(p);
         v->data = p;
@@ -750,7 +772,8 @@ ngx_taskmgr_tally_variable(ngx_http_request_t *r,
 
     v->data = p;
     v->len = ngx_sprintf(p, "%ui", ctx == NULL ? 0
-                                   : (data == 1) ? ctx->tally.calls
+                                   : (data == NGX_TASKMGR_VAR_CALLS)
+                                     ? ctx->tally.calls
                                    : (ngx_uint_t) ctx->tally.ms)
              - p;
 

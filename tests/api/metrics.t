@@ -7,7 +7,8 @@
 # count, and the text is Prometheus exposition format 0.0.4 (checked by a
 # strict parser below).  A reload keeps the counts; only 127.0.0.1 may
 # read them; on a second private nginx with two workers, requests on
-# separate connections count whichever worker answered (the shared zone).
+# separate connections count whichever worker answered (the shared zone);
+# with DynamoDB on a closed port a call counts as unreachable.
 use strict;
 use warnings;
 use Test::More;
@@ -256,4 +257,31 @@ is val($mw, $req, route => 'none', status => '4xx'), 40,
 is val($mw, 'taskmgr_http_request_duration_seconds_bucket', route => 'none', le => '+Inf'), 40, 'the histogram too';
 nginx_stop($W);
 nginx_clean_ok($W);
+
+# ---- a backend that does not answer ----------------------------------------
+
+my ($dead) = free_ports(1);
+my $D = eval {
+    nginx_start(name => 'd', tmp => "$tmp", edit => sub {
+        my ($c, $e) = @_;
+        $c =~ s{(upstream taskmgr_dynamodb \{\s*server\s+)127\.0\.0\.1:\d+;}{${1}127.0.0.1:$dead;}
+            or push @$e, 'upstream taskmgr_dynamodb';
+        return $c;
+    });
+};
+ok $D, 'a private nginx whose DynamoDB is a closed port' or do { diag $@; done_testing; exit };
+$r = api(GET => "$D->{url}/api/tasks", undef, { bearer => $reg->{access} });
+is $r->{status}, 503, 'GET /api/tasks: 503' or diag $r->{raw};
+my $rd = api(GET => "$D->{url}/_taskmgr/metrics");
+my ($md, undef, $badd) = parse_metrics($rd->{raw});
+is_deeply $badd, [], 'the text parses';
+is val($md, $calls, backend => 'dynamodb', op => 'GetItem', outcome => 'unreachable'), 1,
+   'the revocation check\'s GetItem: unreachable';
+is val($md, $calls, backend => 'dynamodb', op => 'GetItem', outcome => 'ok'), 0, 'GetItem ok: 0';
+is val($md, $req, route => '/api/tasks', status => '5xx'), 1, '/api/tasks 5xx: 1';
+my ($dl) = grep { $_->{uri} eq '/api/tasks' } map { json_decode($_) } read_lines("$tmp/d/access.log");
+is $dl->{error}, 'unavailable', 'its access log line: error unavailable';
+is $dl->{aws_calls}, 2, 'two calls (the keys, the GetItem)';
+nginx_stop($D);
+nginx_clean_ok($D);
 done_testing;
