@@ -73,6 +73,7 @@ typedef struct {
     ngx_shm_zone_t            *revocation_zone;
     ngx_shm_zone_t            *jwks_zone;
     ngx_shm_zone_t            *unread_zone;
+    ngx_shm_zone_t            *metrics_zone;
     ngx_str_t                  cursor_key;
     ngx_uint_t                 reminder_shards;
     time_t                     notification_ttl;
@@ -96,6 +97,7 @@ typedef struct {
 typedef struct {
     const ngx_taskmgr_route_t *routes;
     ngx_uint_t                 reject_status;
+    ngx_flag_t                 metrics;    /* a taskmgr_metrics location */
 } ngx_taskmgr_loc_conf_t;
 
 
@@ -214,6 +216,14 @@ typedef struct {
 } ngx_taskmgr_creds_state_t;
 
 
+/* what a request did, for the access log (ngx_taskmgr_metrics.c) */
+typedef struct {
+    ngx_uint_t                 calls;      /* backend calls made */
+    ngx_msec_t                 ms;         /* their time, summed */
+    const char                *error;      /* the error code answered */
+} ngx_taskmgr_tally_t;
+
+
 struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_main_conf_t   *conf;
     const ngx_taskmgr_route_t *route;
@@ -228,6 +238,7 @@ struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_page_t        *page;       /* a listing (ngx_taskmgr_page.c) */
     ngx_taskmgr_walk_t         walk;       /* ngx_taskmgr_walk.c */
     ngx_taskmgr_quota_state_t  quota;      /* ngx_taskmgr_quota.c */
+    ngx_taskmgr_tally_t        tally;
     void                      *data;       /* the service's own state */
 };
 
@@ -385,6 +396,24 @@ ngx_int_t ngx_taskmgr_unread_cached(ngx_taskmgr_ctx_t *ctx, const char *pk,
     ngx_str_t *page, ngx_uint_t *count);
 void ngx_taskmgr_unread_remember(ngx_taskmgr_ctx_t *ctx, const char *pk,
     ngx_atomic_uint_t gen, ngx_str_t *page, ngx_uint_t count);
+
+/* ngx_taskmgr_metrics.c: counters for operators, variables for logs */
+#define NGX_TASKMGR_JWKS_OK           0
+#define NGX_TASKMGR_JWKS_ERROR        1
+#define NGX_TASKMGR_REVOKE_HIT        2
+#define NGX_TASKMGR_REVOKE_MISS       3
+#define NGX_TASKMGR_TOKEN_HIT         4
+#define NGX_TASKMGR_TOKEN_MISS        5
+#define NGX_TASKMGR_EVENTS            6
+ngx_shm_zone_t *ngx_taskmgr_metrics_zone_add(ngx_conf_t *cf);
+ngx_int_t ngx_taskmgr_metrics_init(ngx_conf_t *cf,
+    const ngx_taskmgr_route_t *const *tables, ngx_uint_t ntables);
+ngx_int_t ngx_taskmgr_metrics_variables(ngx_conf_t *cf);
+ngx_int_t ngx_taskmgr_metrics_handler(ngx_http_request_t *r);
+void ngx_taskmgr_metrics_error(ngx_http_request_t *r, const char *code);
+void ngx_taskmgr_metrics_event(ngx_taskmgr_main_conf_t *conf,
+    ngx_uint_t event);
+void ngx_taskmgr_metrics_call(ngx_taskmgr_ctx_t *ctx);
 
 /* ngx_taskmgr_revoke.c: logged-out access tokens; next runs with
  * ctx->auth.revoked set */

@@ -276,15 +276,16 @@ ngx_taskmgr_verified_get(ngx_taskmgr_ctx_t *ctx)
     v = &ngx_taskmgr_verified[ngx_taskmgr_verified_slot(&ctx->auth.token)];
 
     if (v->token == NULL || v->len != ctx->auth.token.len
-        || ngx_memcmp(v->token, ctx->auth.token.data, v->len) != 0)
+        || ngx_memcmp(v->token, ctx->auth.token.data, v->len) != 0
+        || v->exp <= ngx_time())
     {
+        /* one expired is verified afresh, which says "expired" in its own
+         * words */
+        ngx_taskmgr_metrics_event(ctx->conf, NGX_TASKMGR_TOKEN_MISS);
         return NGX_DECLINED;
     }
 
-    if (v->exp <= ngx_time()) {
-        /* verified afresh, which says "expired" in its own words */
-        return NGX_DECLINED;
-    }
+    ngx_taskmgr_metrics_event(ctx->conf, NGX_TASKMGR_TOKEN_HIT);
 
     return ngx_taskmgr_claims(ctx, json_incref(v->claims));
 }

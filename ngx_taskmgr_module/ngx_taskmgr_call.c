@@ -315,6 +315,8 @@ ngx_taskmgr_outcome_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     rc = ngx_taskmgr_outcome(r, ctx);
 
+    ngx_taskmgr_metrics_call(ctx);
+
     return (rc == NGX_DECLINED) ? ctx->call.next(r, ctx) : rc;
 }
 

@@ -280,6 +280,9 @@ ngx_taskmgr_jwks_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         }
     }
 
+    ngx_taskmgr_metrics_event(ctx->conf, keys ? NGX_TASKMGR_JWKS_OK
+                                              : NGX_TASKMGR_JWKS_ERROR);
+
     if (keys) {
         tm_jwks_free(ngx_taskmgr_jwks_held);
         ngx_taskmgr_jwks_held = keys;

@@ -30,6 +30,9 @@ static char *ngx_taskmgr_credentials(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_taskmgr_revocation_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_taskmgr_metrics(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_taskmgr_postconfiguration(ngx_conf_t *cf);
 
 
 static ngx_command_t  ngx_taskmgr_commands[] = {
@@ -230,13 +233,20 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       0,
       NULL },
 
+    { ngx_string("taskmgr_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_taskmgr_metrics,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
 
 static ngx_http_module_t  ngx_taskmgr_module_ctx = {
     ngx_taskmgr_add_variables,             /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_taskmgr_postconfiguration,         /* postconfiguration */
 
     ngx_taskmgr_create_main_conf,          /* create main configuration */
     ngx_taskmgr_init_main_conf,            /* init main configuration */
@@ -295,7 +305,22 @@ ngx_taskmgr_add_variables(ngx_conf_t *cf)
 
     var->get_handler = ngx_taskmgr_user_variable;
 
-    return NGX_OK;
+    return ngx_taskmgr_metrics_variables(cf);
+}
+
+
+/* the metrics number the routes of every service */
+
+static ngx_int_t
+ngx_taskmgr_postconfiguration(ngx_conf_t *cf)
+{
+    static const ngx_taskmgr_route_t *const  tables[] = {
+        ngx_taskmgr_users_routes, ngx_taskmgr_tasks_routes,
+        ngx_taskmgr_notifs_routes, ngx_taskmgr_health_routes
+    };
+
+    return ngx_taskmgr_metrics_init(cf, tables,
+                                    sizeof(tables) / sizeof(tables[0]));
 }
 
 
@@ -433,7 +458,10 @@ ngx_taskmgr_init_main_conf(ngx_conf_t *cf, void *conf)
 
     mcf->jwks_zone = ngx_taskmgr_jwks_zone_add(cf);
     mcf->unread_zone = ngx_taskmgr_unread_zone_add(cf);
-    if (mcf->jwks_zone == NULL || mcf->unread_zone == NULL) {
+    mcf->metrics_zone = ngx_taskmgr_metrics_zone_add(cf);
+    if (mcf->jwks_zone == NULL || mcf->unread_zone == NULL
+        || mcf->metrics_zone == NULL)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -502,7 +530,7 @@ ngx_taskmgr_service(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_taskmgr_main_conf_t   *mcf;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (lcf->routes || lcf->reject_status) {
+    if (lcf->routes || lcf->reject_status || lcf->metrics) {
         return "is duplicate";
     }
 
@@ -535,7 +563,7 @@ ngx_taskmgr_reject(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_t                 *value;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (lcf->routes || lcf->reject_status) {
+    if (lcf->routes || lcf->reject_status || lcf->metrics) {
         return "is duplicate";
     }
 
@@ -554,6 +582,29 @@ ngx_taskmgr_reject(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_taskmgr_reject_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the counters in Prometheus text format; who may read them is the
+ * location's allow and deny */
+
+static char *
+ngx_taskmgr_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_taskmgr_loc_conf_t *lcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (lcf->routes || lcf->reject_status || lcf->metrics) {
+        return "is duplicate";
+    }
+
+    lcf->metrics = 1;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_taskmgr_metrics_handler;
 
     return NGX_CONF_OK;
 }

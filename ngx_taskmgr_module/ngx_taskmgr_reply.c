@@ -104,6 +104,8 @@ ngx_taskmgr_send_error(ngx_http_request_t *r, ngx_uint_t status,
 {
     json_t  *err;
 
+    ngx_taskmgr_metrics_error(r, code);
+
     err = json_pack("{s:s, s:s}", "code", code, "message", message);
 
     if (err && field) {

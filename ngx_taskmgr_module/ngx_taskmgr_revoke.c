@@ -169,6 +169,9 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     ctx->auth.revoke_next = next;
 
+    ngx_taskmgr_metrics_event(ctx->conf, known ? NGX_TASKMGR_REVOKE_HIT
+                                               : NGX_TASKMGR_REVOKE_MISS);
+
     if (known) {
         ctx->auth.revoked = revoked;
         return next(r, ctx);

@@ -86,6 +86,7 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
     alb: compute.alb,
     services: SERVICE_NAMES.map((n) => compute.services[n].service),
     schedulerLogGroup: compute.schedulerLogGroup,
+    serviceLogGroups: SERVICE_NAMES.map((n) => compute.services[n].logGroup),
     table: data.table,
     globalIndexNames: (data.definition.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName),
   });

@@ -1,7 +1,9 @@
 /*
  * Observability: the ops topic every alarm notifies, the alarms (ALB 5xx,
  * p99 latency, scheduler errors counted from its JSON logs, DynamoDB
- * throttles on the table and its global indexes) and one dashboard.
+ * throttles on the table and its global indexes) and one dashboard, with
+ * figures from nginx's JSON access log (conf/ecs/http.conf.in): 5xx, p99
+ * request time by route, backend throttles and outages.
  * The log groups themselves (with their retention) belong to the
  * services in the compute stack; this stack reads them.
  */
@@ -29,6 +31,8 @@ export interface ObservabilityStackProps extends StackProps {
   readonly services: ServiceMetrics[];
   /** the scheduler's JSON log, where its errors are counted */
   readonly schedulerLogGroup: logs.ILogGroup;
+  /** the API services' logs: nginx's JSON access log lines on stdout */
+  readonly serviceLogGroups: logs.ILogGroup[];
   readonly table: dynamodb.ITable;
   /** a throttled GSI throttles the table's writes: each is watched */
   readonly globalIndexNames: string[];
@@ -36,6 +40,22 @@ export interface ObservabilityStackProps extends StackProps {
 
 /** the namespace of the metrics the log filters make: Taskmgr, TaskmgrDev for stage dev */
 export const metricNamespace = (prefix: string): string => stackIdPrefix(prefix);
+
+/**
+ * What the API services' access log lines give (log_format taskmgr_json):
+ * a metric filter each per service log group, all publishing to the same
+ * metric, which CloudWatch sums.  The error codes are the module's
+ * ($taskmgr_error): "throttled" is AWS throttling a backend call,
+ * "unavailable" a backend down or timing out.
+ */
+export const ACCESS_LOG_FILTERS = {
+  Api5xx: { pattern: '{ $.status >= 500 }', value: '1' },
+  ApiThrottled: { pattern: '{ $.error = "throttled" }', value: '1' },
+  ApiUnavailable: { pattern: '{ $.error = "unavailable" }', value: '1' },
+} as const;
+
+/** request time (s) by route template; requests with no route are left out */
+export const REQUEST_TIME_METRIC = 'ApiRequestTime';
 
 export class ObservabilityStack extends Stack {
   readonly opsTopic: sns.Topic;
@@ -160,6 +180,40 @@ export class ObservabilityStack extends Stack {
       });
     }
 
+    // the access log: counts, and the request time by route (a dimension:
+    // one series per route template, found by SEARCH on the dashboard)
+    const ns = metricNamespace(props.config.prefix);
+    const accessLog = (name: keyof typeof ACCESS_LOG_FILTERS) => new cloudwatch.Metric({
+      namespace: ns, metricName: name, statistic: 'Sum', period: Duration.minutes(1), label: name,
+    });
+    props.serviceLogGroups.forEach((logGroup, i) => {
+      for (const [name, f] of Object.entries(ACCESS_LOG_FILTERS)) {
+        new logs.MetricFilter(this, `${name}Filter${i}`, {
+          logGroup,
+          filterPattern: logs.FilterPattern.literal(f.pattern),
+          metricNamespace: ns,
+          metricName: name,
+          metricValue: f.value,
+          defaultValue: 0,
+        });
+      }
+      new logs.MetricFilter(this, `RequestTimeFilter${i}`, {
+        logGroup,
+        filterPattern: logs.FilterPattern.literal('{ $.route = "/api/*" && $.request_time = * }'),
+        metricNamespace: ns,
+        metricName: REQUEST_TIME_METRIC,
+        metricValue: '$.request_time',
+        unit: cloudwatch.Unit.SECONDS,
+        dimensions: { Route: '$.route' },
+      });
+    });
+    const p99ByRoute = new cloudwatch.MathExpression({
+      label: 'p99 by route',
+      expression: `SEARCH('{${ns},Route} MetricName="${REQUEST_TIME_METRIC}"', 'p99', 300)`,
+      usingMetrics: {},
+      period: Duration.minutes(5),
+    });
+
     const dash = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: o.dashboardName,
       defaultInterval: Duration.hours(3),
@@ -200,6 +254,26 @@ export class ObservabilityStack extends Stack {
       }),
       new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: throttleAlarms, width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Scheduler errors', left: [schedulerErrors], width: 8 }),
+    );
+    // the scheduler logs no lag figure (how late a due pass or the drain
+    // runs): no widget for it until it does
+    dash.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'API 5xx (access log)',
+        left: [accessLog('Api5xx')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'p99 request time by route (access log)',
+        left: [p99ByRoute],
+        leftYAxis: { label: 's', showUnits: false },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Backend throttled / unavailable (access log)',
+        left: [accessLog('ApiThrottled'), accessLog('ApiUnavailable')],
+        width: 8,
+      }),
     );
     dash.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),

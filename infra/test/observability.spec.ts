@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ACCESS_LOG_FILTERS, REQUEST_TIME_METRIC, metricNamespace } from '../lib/observability-stack';
 import { resources, show, synth } from './helpers';
 
 describe('observability: logs, alarms, dashboard', () => {
@@ -48,8 +49,9 @@ describe('observability: logs, alarms, dashboard', () => {
   });
 
   test('scheduler errors: a metric filter on its JSON log lines', () => {
-    const [, f] = resources(j, 'AWS::Logs::MetricFilter')[0];
-    assert.equal(f.Properties.FilterPattern, '{ $.level = "error" }');
+    const [, f] = resources(j, 'AWS::Logs::MetricFilter')
+      .find(([, r]) => r.Properties.FilterPattern === '{ $.level = "error" }')!;
+    assert.ok(f);
     assert.match(show(f.Properties.LogGroupName), /SchedulerLogs/);
     const m = f.Properties.MetricTransformations[0];
     const a = alarm('scheduler-errors');
@@ -68,6 +70,61 @@ describe('observability: logs, alarms, dashboard', () => {
           && x.Dimensions.some((d: any) => d.Name === 'GlobalSecondaryIndexName' && d.Value === g)), `${g} ${metric}`);
       }
     }
+  });
+
+  const serviceLogs = ['Users', 'Tasks', 'Notifications'];
+  const filtersOn = (pattern: string) => resources(j, 'AWS::Logs::MetricFilter')
+    .filter(([, r]) => r.Properties.FilterPattern === pattern).map(([, r]) => r.Properties);
+  const logGroupOf = (p: any) => serviceLogs.find((n) => show(p.LogGroupName).includes(`${n}Logs`));
+
+  test('access log: 5xx, throttled and unavailable counted from every API service\'s JSON log', () => {
+    assert.deepEqual(Object.keys(ACCESS_LOG_FILTERS).sort(), ['Api5xx', 'ApiThrottled', 'ApiUnavailable']);
+    assert.equal(ACCESS_LOG_FILTERS.Api5xx.pattern, '{ $.status >= 500 }');
+    assert.equal(ACCESS_LOG_FILTERS.ApiThrottled.pattern, '{ $.error = "throttled" }');
+    assert.equal(ACCESS_LOG_FILTERS.ApiUnavailable.pattern, '{ $.error = "unavailable" }');
+    for (const [name, f] of Object.entries(ACCESS_LOG_FILTERS)) {
+      const fs = filtersOn(f.pattern);
+      assert.deepEqual(fs.map(logGroupOf).sort(), [...serviceLogs].sort(), `${name}: one filter per service log`);
+      for (const p of fs) {
+        assert.deepEqual(p.MetricTransformations, [{
+          MetricNamespace: metricNamespace(c.prefix), MetricName: name, MetricValue: '1', DefaultValue: 0,
+        }]);
+      }
+    }
+  });
+
+  test('access log: request time by route, in seconds, routed requests only', () => {
+    const fs = filtersOn('{ $.route = "/api/*" && $.request_time = * }');
+    assert.deepEqual(fs.map(logGroupOf).sort(), [...serviceLogs].sort());
+    for (const p of fs) {
+      assert.deepEqual(p.MetricTransformations, [{
+        MetricNamespace: metricNamespace(c.prefix), MetricName: REQUEST_TIME_METRIC,
+        MetricValue: '$.request_time', Unit: 'Seconds', Dimensions: [{ Key: 'Route', Value: '$.route' }],
+      }]);
+    }
+  });
+
+  // the dashboard's body, its tokens (ARNs, names) replaced by "TOKEN"
+  const dashboard = () => {
+    const [, d] = resources(j, 'AWS::CloudWatch::Dashboard')[0];
+    const parts: unknown[] = d.Properties.DashboardBody['Fn::Join'][1];
+    return JSON.parse(parts.map((x) => (typeof x === 'string' ? x : 'TOKEN')).join(''));
+  };
+
+  test('the dashboard shows the access log\'s figures: 5xx, p99 by route, throttles', () => {
+    const widgets: any[] = dashboard().widgets;
+    const widget = (title: string) => widgets.find((w) => w.properties.title === title)?.properties;
+    const ns = metricNamespace(c.prefix);
+    assert.deepEqual(widget('API 5xx (access log)').metrics.map((m: any) => m.slice(0, 2)), [[ns, 'Api5xx']]);
+    assert.deepEqual(widget('Backend throttled / unavailable (access log)').metrics.map((m: any) => m.slice(0, 2)),
+      [[ns, 'ApiThrottled'], [ns, 'ApiUnavailable']]);
+    const p99 = widget('p99 request time by route (access log)').metrics[0][0];
+    assert.equal(p99.expression, `SEARCH('{${ns},Route} MetricName="${REQUEST_TIME_METRIC}"', 'p99', 300)`);
+    for (const name of Object.keys(ACCESS_LOG_FILTERS)) {
+      assert.ok(widgets.some((w) => show(w.properties.metrics ?? []).includes(`"${name}"`)), name);
+    }
+    assert.ok(!widgets.some((w) => /lag/i.test(w.properties.title ?? '')),
+      'no scheduler lag widget: the scheduler logs no lag figure');
   });
 
   test('a dashboard', () => {

@@ -71,7 +71,7 @@ sub _conf {
     $c =~ s/^worker_processes\s+\d+;/worker_processes  $w;/m                  or push @e, 'worker_processes';
     $c =~ s/^pid\s+\S+;/pid               $dir\/nginx.pid;/m                  or push @e, 'pid';
     $c =~ s/^error_log\s+\S+\s+\w+;/error_log         $dir\/error.log info;/m or push @e, 'error_log';
-    $c =~ s/^(\s*)access_log\s+\S+;/$1access_log  $dir\/access.log;/m         or push @e, 'access_log';
+    $c =~ s/^(\s*)access_log\s+\S+(\s+\w+)?;/$1access_log  $dir\/access.log$2;/m or push @e, 'access_log';
     my $t = $c =~ s/^(\s*)(\w+)_temp_path\s+\S+;/$1$2_temp_path  $dir\/tmp\/$2;/mg;
     push @e, 'temp paths' unless $t == 5;
     $c =~ s/^(\s*listen\s+)127\.0\.0\.1:\d+;/${1}127.0.0.1:$n->{port};/m      or push @e, 'listen';
