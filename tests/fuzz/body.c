@@ -20,7 +20,6 @@
 #include "tm_update.h"
 #include "tm_user.h"
 #include "tm_validate.h"
-#include "tm_zone.h"
 
 
 #define FZ_PK     "USER_6f1c2c9e-8a42-4d3b-9a1e-2f0c1b7d5e44"
@@ -34,6 +33,9 @@ typedef struct {
     void    **p;
     size_t    n;
 } fz_pool_t;
+
+
+static void fz_fields(const tm_field_t *table, const void *target);
 
 
 static void *
@@ -87,14 +89,72 @@ fz_read(const json_t *body, const tm_field_t *table, unsigned mode,
     fz_check(rc == 0 || rc == -1);
     fz_check(rc == 0 || (err.code && err.message && err.field));
 
+    if (rc == 0) {
+        fz_fields(table, target);
+    }
+
     return rc;
 }
 
 
-/* a string field read: absent, "" (cleared, if nullable) or valid */
-#define fz_valid(s, nullable, valid)                                          \
-    fz_check((s) == NULL || ((nullable) && *(s) == '\0')                      \
-             || valid((s), strlen(s)) == NULL)
+/* what the table took, its rows accept: a field absent, cleared ("" when
+ * nullable), or a value its row's check takes, for every kind */
+static void
+fz_fields(const tm_field_t *table, const void *target)
+{
+    long                       i;
+    const char                *p, *v;
+    const tm_field_t          *f;
+    const tm_field_strings_t  *list;
+
+    for (f = table; f->name; f++) {
+        p = (const char *) target + f->offset;
+
+        switch (f->kind) {
+
+        case TM_FIELD_BOOL:
+        case TM_FIELD_OBJECT:
+            fz_check(*(const int *) p >= -1 && *(const int *) p <= 1);
+
+            if (f->kind == TM_FIELD_OBJECT) {
+                fz_fields(f->fields, target);
+            }
+
+            break;
+
+        case TM_FIELD_INT:
+            fz_check(*(const long long *) p == TM_FIELD_NO_INT
+                     || (*(const long long *) p >= f->min
+                         && *(const long long *) p <= f->max));
+            break;
+
+        case TM_FIELD_STRINGS:
+            list = (const tm_field_strings_t *) p;
+            fz_check(list->n >= -1 && list->n <= f->max);
+
+            for (i = 0; i < list->n; i++) {
+                fz_check(f->valid(list->items[i], strlen(list->items[i]))
+                         == NULL);
+            }
+
+            break;
+
+        default:
+            v = *(const char *const *) p;
+
+            if (v == NULL || ((f->flags & TM_FIELD_NULLABLE) && *v == '\0')) {
+                break;
+            }
+
+            fz_check(f->kind != TM_FIELD_DATETIME
+                     || (tm_valid_datetime(v, strlen(v)) == NULL
+                         && strlen(v) == 20));
+            fz_check(f->kind != TM_FIELD_ENUM
+                     || tm_enum_index(f->values, v, strlen(v)) >= 0);
+            fz_check(f->valid == NULL || f->valid(v, strlen(v)) == NULL);
+        }
+    }
+}
 
 
 static void
@@ -187,15 +247,6 @@ fz_task(const json_t *body, unsigned mode)
     tm_task_effects_t  fx;
 
     if (fz_read(body, tm_task_body, mode, &f, sizeof(f), &pool) == 0) {
-        fz_valid(f.title, 0, tm_valid_title);
-        fz_valid(f.description, 1, tm_valid_description);
-        fz_valid(f.due, 1, tm_valid_datetime);
-        fz_valid(f.status, 0, tm_valid_status);
-        fz_valid(f.list_id, 0, tm_valid_list_id);
-        fz_check(f.priority == TM_FIELD_NO_INT
-                 || (f.priority >= 1 && f.priority <= TM_PRIORITY_LOW));
-        fz_check(f.labels.n >= -1 && f.labels.n <= TM_LABELS_MAX);
-
         if (mode == TM_BODY_REQUIRED) {
             fz_task_round(&f);
 
@@ -233,7 +284,6 @@ fz_list(const json_t *body, unsigned mode)
     {
         fz_check(f.name != NULL && tm_list_name_key(f.name, key, sizeof(key))
                                    > 0);
-        fz_valid(f.color, 0, tm_valid_color);
 
         item = tm_list_item(&f, FZ_PK, FZ_ID, key, 3, FZ_NOW);
         fz_check(item != NULL);
@@ -260,22 +310,14 @@ fz_user(const json_t *body, const tm_field_t *table, unsigned mode)
     tm_update_t       u;
     tm_user_fields_t  f;
 
-    if (fz_read(body, table, mode, &f, sizeof(f), &pool) == 0) {
-        fz_valid(f.email, 0, tm_valid_email);
-        fz_valid(f.first_name, 0, tm_valid_name);
-        fz_valid(f.last_name, 0, tm_valid_name);
-        fz_valid(f.phone, 1, tm_valid_phone);
-        fz_valid(f.time_zone, 0, tm_valid_time_zone);
-        fz_valid(f.code, 0, tm_valid_code);
-
-        if (table == tm_user_patch_body
-            && tm_user_patch_check(&f, &field) == NULL)
-        {
-            tm_update_init(&u);
-            rc = tm_user_patch(&f, FZ_NOW, &u, &sms);
-            fz_check(rc == 0);
-            fz_update(&u, rc);
-        }
+    if (fz_read(body, table, mode, &f, sizeof(f), &pool) == 0
+        && table == tm_user_patch_body
+        && tm_user_patch_check(&f, &field) == NULL)
+    {
+        tm_update_init(&u);
+        rc = tm_user_patch(&f, FZ_NOW, &u, &sms);
+        fz_check(rc == 0);
+        fz_update(&u, rc);
     }
 
     fz_free(&pool);
