@@ -35,13 +35,43 @@ fz_notification_write(const tm_ddb_item_t *item, char *out, size_t size)
 }
 
 
+/* a Timestamp of the API (docs/openapi.yaml), or null where allowed:
+ * "dddd-dd-ddTdd:dd:ddZ" */
+static int
+fz_timestamp(const json_t *v, int nullable)
+{
+    int          i;
+    const char  *s, *shape = "dddd-dd-ddTdd:dd:ddZ";
+
+    if (json_is_null(v)) {
+        return nullable;
+    }
+
+    s = json_string_value(v);
+    if (s == NULL || strlen(s) != 20) {
+        return 0;
+    }
+
+    for (i = 0; shape[i]; i++) {
+        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* what write writes of item: JSON, and the same whatever the room */
 static void
 fz_write(const tm_ddb_item_t *item, fz_write_pt write)
 {
-    long     n, m;
-    char    *out, *exact;
-    json_t  *v;
+    int          i;
+    long         n, m;
+    char        *out, *exact;
+    json_t      *v;
+    const char  *times[] = { "createdAt", "updatedAt", "dueDate",
+                             "completedAt" };
 
     out = malloc(FZ_OUT);
     n = write(item, out, FZ_OUT);
@@ -51,7 +81,19 @@ fz_write(const tm_ddb_item_t *item, fz_write_pt write)
 
     if (n >= 0) {
         v = json_loadb(out, (size_t) n, JSON_REJECT_DUPLICATES, NULL);
-        fz_check(json_is_object(v) && json_is_string(json_object_get(v, "id")));
+        fz_check(json_is_object(v)
+                 && json_is_string(json_object_get(v, "id")));
+
+        /* the times of both kinds of item: a Timestamp, or null for a
+         * time the item lacks, never another string */
+        fz_check(fz_timestamp(json_object_get(v, "expiresAt"), 0)
+                 || !json_object_get(v, "expiresAt"));
+
+        for (i = 0; i < 4; i++) {
+            fz_check(fz_timestamp(json_object_get(v, times[i]), 1)
+                     || !json_object_get(v, times[i]));
+        }
+
         json_decref(v);
 
         /* exact: malloc'd to the byte, so that ASan sees any overrun */

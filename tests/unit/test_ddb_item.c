@@ -17,6 +17,7 @@
 #include "tm_ddb_item.h"
 #include "tm_jout.h"
 #include "tm_notification.h"
+#include "tm_validate.h"
 
 
 static void
@@ -373,6 +374,49 @@ tm_test_notification_write(void **state)
 }
 
 
+/* an expiry past 9999-12-31T23:59:59Z is no Timestamp: the item is
+ * nonsense (TM_WRITE_BAD), not "expiresAt": "" (tests/fuzz/ddb_item.c) */
+static void
+tm_test_notification_write_far_expiry(void **state)
+{
+    char               *text, out[2048];
+    long                n;
+    json_t             *item, *v;
+    tm_ddb_item_t       read;
+    tm_notification_t   notif;
+
+    memset(&notif, 0, sizeof(notif));
+    notif.pk = "USER_abc";
+    notif.type = "task_completed";
+    notif.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
+    notif.task_title = "far";
+    notif.event = "2026-11-25T17:00:00.123Z";
+    notif.timestamp = "2026-11-25T17:00:00.123Z";
+    notif.shards = 4;
+
+    /* the last second there is, then the one after */
+    notif.expiry = TM_RFC3339_MAX;
+    item = tm_notification_item(&notif);
+    v = tm_test_notification_json(item, 1790000000);
+    assert_non_null(v);
+    assert_string_equal(json_string_value(json_object_get(v, "expiresAt")),
+                        "9999-12-31T23:59:59Z");
+    json_decref(v);
+    json_decref(item);
+
+    notif.expiry = TM_RFC3339_MAX + 1;
+    item = tm_notification_item(&notif);
+    text = json_dumps(item, JSON_COMPACT);
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &read), 0);
+
+    n = tm_notification_write(&read, 1790000000, out, sizeof(out));
+    assert_int_equal(n, TM_WRITE_BAD);
+
+    free(text);
+    json_decref(item);
+}
+
+
 int
 main(void)
 {
@@ -384,6 +428,7 @@ main(void)
         cmocka_unit_test(tm_test_item_key),
         cmocka_unit_test(tm_test_notification_item),
         cmocka_unit_test(tm_test_notification_write),
+        cmocka_unit_test(tm_test_notification_write_far_expiry),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
