@@ -6,7 +6,7 @@
  * item or the update the handler builds next; a task body accepted goes
  * round: body -> item (tm_task_item) -> item text as DynamoDB returns it
  * -> API JSON (tm_ddb_item_parse, tm_task_write), which must say what the
- * body said.
+ * body said, and so does a registration's user item (tm_user_json).
  */
 
 #include <string.h>
@@ -20,6 +20,7 @@
 #include "tm_update.h"
 #include "tm_user.h"
 #include "tm_validate.h"
+#include "tm_zone.h"
 
 
 #define FZ_PK     "USER_6f1c2c9e-8a42-4d3b-9a1e-2f0c1b7d5e44"
@@ -301,6 +302,41 @@ fz_list(const json_t *body, unsigned mode)
 }
 
 
+/* the user item of a registration says what the body said */
+static void
+fz_user_round(const tm_user_fields_t *f)
+{
+    json_t     *item, *api;
+    tm_user_t   u;
+
+    memset(&u, 0, sizeof(u));
+    u.sub = FZ_ID;
+    u.email = f->email;
+    u.first_name = f->first_name;
+    u.last_name = f->last_name;
+    u.time_zone = f->time_zone;
+    u.now = FZ_NOW;
+
+    item = tm_user_item(&u);
+    fz_check(item != NULL);
+
+    api = tm_user_json(item);
+    fz_check(api != NULL);
+
+    fz_check(strcmp(json_string_value(json_object_get(api, "email")),
+                    f->email) == 0);
+    fz_check(strcmp(json_string_value(json_object_get(api, "firstName")),
+                    f->first_name) == 0);
+    fz_check(strcmp(json_string_value(json_object_get(api, "lastName")),
+                    f->last_name) == 0);
+    fz_check(strcmp(json_string_value(json_object_get(api, "timeZone")),
+                    f->time_zone ? f->time_zone : TM_ZONE_DEFAULT) == 0);
+
+    json_decref(api);
+    json_decref(item);
+}
+
+
 static void
 fz_user(const json_t *body, const tm_field_t *table, unsigned mode)
 {
@@ -310,8 +346,13 @@ fz_user(const json_t *body, const tm_field_t *table, unsigned mode)
     tm_update_t       u;
     tm_user_fields_t  f;
 
-    if (fz_read(body, table, mode, &f, sizeof(f), &pool) == 0
-        && table == tm_user_patch_body
+    rc = fz_read(body, table, mode, &f, sizeof(f), &pool);
+
+    if (rc == 0 && table == tm_user_register_body) {
+        fz_user_round(&f);
+    }
+
+    if (rc == 0 && table == tm_user_patch_body
         && tm_user_patch_check(&f, &field) == NULL)
     {
         tm_update_init(&u);
