@@ -140,7 +140,7 @@ $(FUZZ_BUILD)/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LIB)
 	    $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BINS)
 
 clean:
 	rm -rf objs objs-san build build-san build-fuzz objs*.configure.log objs*.srcs

@@ -54,7 +54,8 @@ for bin in "$@"; do
     cp -r "$work/crash/." "$keep/" 2> /dev/null || true
     printf '%-12s %10s runs %7s/s  FAILED (exit %d): %s/\n' "$name" \
         "${runs:-?}" "${rate:-?}" "$rc" "$keep"
-    grep -m 5 -E 'ERROR|SUMMARY|runtime error|abort' "$work/log" | sed 's/^/    /' || true
+    grep -m 4 -E 'property broken|ERROR: |runtime error|SUMMARY' "$work/log" \
+        | sed 's/^/    /' || true
     failed+=("$name")
 done
 
