@@ -166,6 +166,8 @@ fz_tree(const json_t *item)
     v = tm_list_json(item, 7);
     if (v) {
         fz_check(tm_list_id(item) != NULL);
+        fz_check(fz_timestamp(json_object_get(v, "createdAt"), 0)
+                 && fz_timestamp(json_object_get(v, "updatedAt"), 0));
         text = json_dumps(v, 0);
         fz_check(text != NULL);
         free(text);
