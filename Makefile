@@ -40,7 +40,7 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench lighthouse clean FORCE
+.PHONY: all module unit deps run stop test test-unit test-api bench lighthouse fuzz clean FORCE
 
 all: module unit
 
@@ -112,5 +112,35 @@ bench: deps all
 lighthouse: deps all
 	scripts/lighthouse.sh
 
+# libFuzzer targets (tests/fuzz/*.c) with clang, under ASan + UBSan, over
+# common/ built again with coverage; each runs FUZZ_SECONDS on a copy of
+# its corpus (scripts/fuzz.sh)
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang
+FUZZ_BUILD   := $(CURDIR)/build-fuzz
+FUZZ_SAN     := address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) -Icommon \
+                -fsanitize=fuzzer-no-link,$(FUZZ_SAN)
+FUZZ_OBJS    := $(COMMON_SRCS:common/%.c=$(FUZZ_BUILD)/common/%.o)
+FUZZ_LIB     := $(FUZZ_BUILD)/libtmcommon.a
+FUZZ_SRCS    := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS    := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/common/%.o: common/%.c $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) \
+	    $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BINS)
+
 clean:
-	rm -rf objs objs-san build build-san objs*.configure.log objs*.srcs
+	rm -rf objs objs-san build build-san build-fuzz objs*.configure.log objs*.srcs

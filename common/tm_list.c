@@ -9,6 +9,7 @@
 #include "tm_fold.h"
 #include "tm_list.h"
 #include "tm_task.h"
+#include "tm_time.h"
 #include "tm_validate.h"
 
 
@@ -137,8 +138,10 @@ tm_list_json(const json_t *item, long long task_count)
     c = tm_ddb_get_s(item, "CreatedAt");
     u = tm_ddb_get_s(item, "UpdatedAt");
 
+    /* times cut to the second must be Timestamps: else the item is
+     * nonsense, not "createdAt": "2026-11-01T10:00.0:0Z" */
     if (id == NULL || name == NULL || color == NULL || c == NULL
-        || u == NULL || strlen(c) < 19 || strlen(u) < 19
+        || u == NULL || !tm_time_shaped(c) || !tm_time_shaped(u)
         || tm_ddb_get_n(item, "Position", &position) != 0
         || tm_ddb_get_n(item, "Version", &version) != 0)
     {

@@ -90,7 +90,12 @@ tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
         return TM_WRITE_NOT_ITEM;
     }
 
+    /* past 9999-12-31: no time the API can show (it would be "") */
     tm_format_rfc3339(expiry, expires);
+
+    if (expires[0] == '\0') {
+        return TM_WRITE_BAD;
+    }
 
     tm_jout_init(&o, out, size);
     tm_jout_lit(&o, "{\"id\":");

@@ -11,6 +11,7 @@
 #include "tm_list.h"
 #include "tm_search.h"
 #include "tm_task.h"
+#include "tm_time.h"
 #include "tm_validate.h"
 
 
@@ -39,7 +40,6 @@ const tm_field_t  tm_task_body[] = {
 
 static json_t *tm_task_labels(const tm_field_strings_t *labels,
     int folded);
-static int tm_time_shaped(const char *t);
 static json_t *tm_task_search(const char *title, const char *description,
     const char *const *labels);
 static const char **tm_task_old_labels(const json_t *old,
@@ -203,24 +203,6 @@ tm_time_write(tm_jout_t *o, const tm_ddb_item_t *item, const char *name)
 
     tm_time_seconds(t, s);
     tm_jout_str(o, s);
-}
-
-
-/* "YYYY-MM-DDTHH:MM:SS" at the start of t */
-
-static int
-tm_time_shaped(const char *t)
-{
-    int          i;
-    const char  *shape = "dddd-dd-ddTdd:dd:dd";
-
-    for (i = 0; shape[i]; i++) {
-        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i]) {
-            return 0;
-        }
-    }
-
-    return 1;
 }
 
 

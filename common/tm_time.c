@@ -1,5 +1,6 @@
 /*
- * Millisecond timestamps, on tm_format_rfc3339()'s seconds.
+ * Millisecond timestamps, on tm_format_rfc3339()'s seconds, and the shape
+ * of stored times.
  */
 
 #include "tm_time.h"
@@ -31,4 +32,20 @@ tm_time_ms(long long ms, char *out)
     out[22] = (char) ('0' + frac % 10);
     out[23] = 'Z';
     out[24] = '\0';
+}
+
+
+int
+tm_time_shaped(const char *t)
+{
+    int          i;
+    const char  *shape = "dddd-dd-ddTdd:dd:dd";
+
+    for (i = 0; shape[i]; i++) {
+        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }

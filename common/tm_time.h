@@ -19,4 +19,9 @@
  */
 void tm_time_ms(long long ms, char *out);
 
+/* 1 if t (NUL-terminated, or 19 bytes at least) starts
+ * "YYYY-MM-DDTHH:MM:SS", digits for the letters: a stored time whose first
+ * 19 bytes and a "Z" make an API Timestamp */
+int tm_time_shaped(const char *t);
+
 #endif /* TM_TIME_H */

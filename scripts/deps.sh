@@ -10,7 +10,7 @@ cd "$repo"
 
 # build: nginx + headers for the module, the C libraries (libunistring:
 # case folding of labels and search words; libical and tzdata: the users'
-# time zones), cmocka
+# time zones), cmocka; clang for the libFuzzer targets (make fuzz)
 # tests: prove's JSON::Validator (OpenAPI checks) + YAML::XS, wrk for bench
 # stack: envsubst (gettext-base) renders the nginx conf
 # scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
@@ -20,7 +20,7 @@ packages=(
     nginx nginx-dev gcc make libnginx-mod-http-brotli-static
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
     libunistring-dev libical-dev tzdata
-    libcmocka-dev
+    libcmocka-dev clang
     perl libjson-validator-perl libyaml-libyaml-perl
     wrk gettext-base
     valgrind jq

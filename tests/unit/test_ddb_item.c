@@ -17,6 +17,7 @@
 #include "tm_ddb_item.h"
 #include "tm_jout.h"
 #include "tm_notification.h"
+#include "tm_validate.h"
 
 
 static void
@@ -182,30 +183,44 @@ tm_test_item_key(void **state)
 }
 
 
-/* the notification's API JSON as the module writes it, NULL if refused */
-static json_t *
-tm_test_notification_json(const json_t *obj, long long now)
+/* tm_notification_write of the item obj into out */
+static long
+tm_test_notification_write_rc(const json_t *obj, long long now, char *out,
+    size_t size)
 {
-    char           *text, out[2048];
+    char           *text;
     long            n;
-    json_t         *v;
     tm_ddb_item_t   item;
 
     text = json_dumps(obj, JSON_COMPACT);
     assert_non_null(text);
     assert_int_equal(tm_ddb_item_parse(text, strlen(text), &item), 0);
 
-    n = tm_notification_write(&item, now, out, sizeof(out));
+    n = tm_notification_write(&item, now, out, size);
+    free(text);
+
+    return n;
+}
+
+
+/* the notification's API JSON as the module writes it, NULL if refused */
+static json_t *
+tm_test_notification_json(const json_t *obj, long long now)
+{
+    char     out[2048];
+    long     n;
+    json_t  *v;
+
+    n = tm_test_notification_write_rc(obj, now, out, sizeof(out));
 
     if (n == TM_WRITE_NOT_ITEM) {
-        free(text);
         return NULL;
     }
 
     assert_true(n > 0);
-    assert_int_equal(tm_notification_write(&item, now, out, (size_t) n - 1),
+    assert_int_equal(tm_test_notification_write_rc(obj, now, out,
+                                                   (size_t) n - 1),
                      TM_WRITE_FULL);
-    free(text);
 
     v = json_loadb(out, (size_t) n, JSON_REJECT_DUPLICATES, NULL);
     assert_non_null(v);
@@ -334,6 +349,7 @@ tm_test_notification_item(void **state)
 static void
 tm_test_notification_write(void **state)
 {
+    char                out[2048];
     json_t             *item, *v;
     tm_notification_t   n;
 
@@ -380,6 +396,21 @@ tm_test_notification_write(void **state)
     assert_true(json_is_null(json_object_get(v, "taskId")));
     assert_true(json_is_true(json_object_get(v, "read")));
     json_decref(v);
+
+    /* the last second there is, then the one after: no Timestamp, so the
+     * item is nonsense, not "expiresAt": "" (tests/fuzz/ddb_item.c) */
+    json_object_set_new(item, "NotificationExpiry", tm_ddb_n(TM_RFC3339_MAX));
+    v = tm_test_notification_json(item, 1790000000);
+    assert_non_null(v);
+    assert_string_equal(json_string_value(json_object_get(v, "expiresAt")),
+                        "9999-12-31T23:59:59Z");
+    json_decref(v);
+
+    json_object_set_new(item, "NotificationExpiry",
+                        tm_ddb_n(TM_RFC3339_MAX + 1));
+    assert_int_equal(tm_test_notification_write_rc(item, 1790000000, out,
+                                                   sizeof(out)),
+                     TM_WRITE_BAD);
 
     /* a task item is no notification */
     json_object_set_new(item, TM_SK, tm_ddb_s("TASK_x"));

@@ -150,6 +150,19 @@ tm_test_item_json(void **state)
     json_object_set_new(item, TM_SK, tm_ddb_s("LIST_inbox"));
     json_object_del(item, "Version");
     assert_null(tm_list_json(item, 0));
+    json_object_set_new(item, "Version", tm_ddb_n(1));
+    v = tm_list_json(item, 0);
+    assert_non_null(v);
+    json_decref(v);
+
+    /* a stored time whose second is no Timestamp: nonsense, not
+     * "createdAt": "2026-11-01T10:00.0:0Z" (tests/fuzz/ddb_item.c) */
+    json_object_set_new(item, "CreatedAt",
+                        tm_ddb_s("2026-11-01T10:00.0:0000Z"));
+    assert_null(tm_list_json(item, 0));
+    json_object_set_new(item, "CreatedAt", tm_ddb_s("2026-11-01T10:00:00Z"));
+    json_object_set_new(item, "UpdatedAt", tm_ddb_s("abcdefghijklmnopqrsZ"));
+    assert_null(tm_list_json(item, 0));
     json_decref(item);
 }
 
