@@ -6,9 +6,9 @@
 # Counted per task: in-app reminders and SMS lines (exactly one each: the
 # notification id is deterministic, the SMS file skips a key it has),
 # emails grouped by their Message-ID, which a resend keeps (none lost; a
-# doubled email needs a kill between the relay's answer to DATA and the
-# DynamoDB write that records it: counted, printed, under 1 %; README.md,
-# "Scheduler", has the figures).  TASKMGR_KILL_USERS=<n> (default 30, ten
+# doubled email needs a kill after the end of DATA reached the relay and
+# before the DynamoDB write that records it: counted, printed, under 1 %;
+# README.md, "Scheduler", has the figures).  TASKMGR_KILL_USERS=<n> (default 30, ten
 # tasks each) measures over more.  A stack of its own (stand-ins only, free
 # ports), so that its mail and SMS are this file's alone.
 use strict;
@@ -55,7 +55,6 @@ my $conf = conf_with(send_lease => '5s', http_timeout => '2s', drain_interval =>
 
 # the work still owed: items in OutboxIndex (deliveries, leased or not)
 # and tasks still in NotificationSentIndex
-
 sub count {
     my ($index, $key, $value) = @_;
     my $j = ddb_ok(Query => { TableName => stack_env('TASKMGR_TABLE'), IndexName => $index,
