@@ -53,7 +53,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("retry_min", SCHED_DUR, retry_min, "30s"),
     SCHED_K("retry_max", SCHED_DUR, retry_max, "1h"),
     SCHED_K("max_attempts", SCHED_NUM, max_attempts, "10"),
-    SCHED_K("send_lease", SCHED_DUR, send_lease, "2m"),
+    SCHED_K("send_lease", SCHED_DUR, send_lease, "30s"),
     SCHED_K("http_timeout", SCHED_DUR, http_timeout, "10s"),
     SCHED_K("web_url", SCHED_STR, web_url, "http://127.0.0.1:8080"),
     SCHED_K("smtp_url", SCHED_STR, smtp_url, "smtp://127.0.0.1:1025"),
@@ -323,6 +323,14 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
         snprintf(err, errlen, "scan_interval, drain_interval, retry_min, "
                  "send_lease, http_timeout and notification_ttl must be at "
                  "least 1s, retry_max at least retry_min");
+        return -1;
+    }
+
+    /* a send (and, for SES or SNS, a credentials fetch), each bounded by
+     * http_timeout, must fit in the lease with time for the claim */
+    if (conf->send_lease <= 2 * conf->http_timeout) {
+        snprintf(err, errlen, "send_lease must be more than twice "
+                 "http_timeout");
         return -1;
     }
 

@@ -8,12 +8,19 @@
  * A send is claimed first (pending/failed/expired sending -> sending, on
  * condition that the state and attempt count are still those read), so
  * that of two schedulers only one sends; its result is recorded on
- * condition that the claim is still ours.  A crash after sending and before
- * recording leaves "sending": when the lease ends the send is tried again
- * (at least once), with the same idempotency key (<id>.<channel>): the
- * SMS outbox file checks it, an email carries it as its Message-ID, SNS as
- * a message attribute.  The outbox marker follows: OutboxAt is when the
- * item next needs work, and the marker goes when nothing is owed.
+ * condition that the claim is still ours.  The lease (send_lease) outlasts
+ * one send: a send starts only while the lease has 2 * http_timeout left
+ * (the send's own bound, plus a credentials fetch for SES and SNS).
+ *
+ * A crash after the channel accepted and before "sent" is written leaves
+ * "sending": when the lease ends the send is tried again (at least once),
+ * with the same idempotency key (<id>.<channel>): the SMS outbox file
+ * checks it (exactly once there), an email carries it as its Message-ID,
+ * SES and SNS as a header or attribute.  So the write of the result comes
+ * first, straight after the channel's answer: the window of a duplicate is
+ * the relay's answer to DATA plus that one request.  The outbox marker
+ * follows: OutboxAt is when the item next needs work, and the marker goes
+ * when nothing is owed.
  */
 
 #include <stdio.h>
@@ -168,6 +175,20 @@ sched_deliver_channel(sched_t *s, json_t **cur, const sched_channel_t *c,
         return rc;
     }
 
+    /*
+     * a claim slowed by DynamoDB retries may leave less lease than a send
+     * takes: another scheduler could claim it mid-send.  Left "sending",
+     * it is tried again when the lease ends.
+     */
+    if (sched_now_ms(s) + 2 * s->conf->http_timeout * 1000
+        > now_ms + s->conf->send_lease * 1000)
+    {
+        sched_log(SCHED_LOG_WARN, "lease_short",
+                  json_pack("{s:s, s:s}", "sk", tm_ddb_get_s(*cur, TM_SK),
+                            "channel", c->name));
+        return SCHED_OK;
+    }
+
     err[0] = '\0';
     rc = sched_deliver_send(s, *cur, c, user, err, sizeof(err));
 
@@ -279,6 +300,10 @@ sched_deliver_record(sched_t *s, json_t **cur, const sched_channel_t *c,
         json_object_set_new(values, ":n", tm_ddb_n(attempt));
     }
 
+    /* nothing before this write (not even the log line): a crash between
+     * the channel's acceptance and it is a duplicate */
+    rc = sched_update(s, *cur, expr, cond, values, cur);
+
     sk = tm_ddb_get_s(*cur, TM_SK);
 
     sched_log(sent == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
@@ -287,8 +312,6 @@ sched_deliver_record(sched_t *s, json_t **cur, const sched_channel_t *c,
                         "channel", c->name, "attempt", (json_int_t) attempt,
                         "error", sent == SCHED_OK ? NULL : err,
                         "next_attempt", retry ? next : NULL));
-
-    rc = sched_update(s, *cur, expr, cond, values, cur);
 
     if (rc == SCHED_CONDITION) {
         /* our lease ran out and another scheduler took the send over */

@@ -14,6 +14,7 @@ use strict;
 use warnings;
 
 use Exporter 'import';
+use File::Spec ();
 use File::Temp ();
 use HTTP::Tiny;
 use IPC::Open3 ();
@@ -29,6 +30,7 @@ our @EXPORT_OK = qw(
     reminder_key outbox_shard put_user put_task put_tasks task_item
     notifs notif_count mails clear_mails sms_lines register_with_prefs
     new_uuid ddb_ok unique_phone free_port start_proxy stop_pid
+    private_stack
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -444,6 +446,36 @@ sub stop_pid {
 }
 
 
+# A stack of this file's own (scripts/stack.sh: the stand-ins only, on free
+# ports, no nginx, no scheduler daemon) in a temporary directory: its mail
+# and SMS are the file's alone.  The TASKMGR_* environment then points at
+# it (the scheduler binary stays the suite's); it stops when the returned
+# object goes (keep it until the end).  Dies if it does not start.
+sub private_stack {
+    require File::Temp;
+    my $repo = File::Spec->rel2abs(__FILE__) =~ s{/tests/lib/[^/]+$}{}r;
+    my $tmp = File::Temp->newdir('taskmgr-private.XXXXXX', TMPDIR => 1);
+    my %env = (DATA_DIR => "$tmp/data", STACK_FREE_PORTS => 1,
+               STACK_NO_NGINX => 1, STACK_NO_SCHEDULER => 1);
+    my $cmd = sub {
+        local @ENV{ keys %env } = values %env;
+        my $out = `'$repo/scripts/stack.sh' $_[0] 2>&1`;
+        return ($? == 0, $out);
+    };
+    my $stack = TaskmgrScheduler::Stack->new($cmd, $tmp);
+    my ($ok, $out) = $cmd->('start');
+    die "private stack: $out\n" unless $ok;
+    my $bin = $ENV{TASKMGR_SCHEDULER_BIN};
+    open my $fh, '<', "$tmp/data/run/stack.env" or die "stack.env: $!\n";
+    while (<$fh>) {
+        $ENV{$1} = $2 =~ s/^'(.*)'$/$1/r if /^export (TASKMGR_\w+)=(.*)$/;
+    }
+    close $fh;
+    $ENV{TASKMGR_SCHEDULER_BIN} = $bin if defined $bin;
+    return $stack;
+}
+
+
 # Registers through the API (a 429 from the limiter is waited out) and sets
 # the preferences: {token, sub, email, phone}
 sub register_with_prefs {
@@ -470,6 +502,25 @@ sub register_with_prefs {
     $r = api(PATCH => '/api/users/me', \%patch, { bearer => $token });
     die "PATCH /api/users/me: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
     return { token => $token, sub => $sub, email => $email, phone => $o{phone} };
+}
+
+
+
+package TaskmgrScheduler::Stack;
+
+# private_stack()'s guard: stops the stack, then its directory goes
+
+sub new {
+    my ($class, $cmd, $tmp) = @_;
+    return bless { cmd => $cmd, tmp => $tmp, pid => $$ }, $class;
+}
+
+sub DESTROY {
+    my ($self) = @_;
+    return unless $self->{pid} == $$;       # not in a forked child
+    local $?;
+    my ($ok, $out) = $self->{cmd}->('stop');
+    print STDERR $out unless $ok;
 }
 
 1;

@@ -176,6 +176,12 @@ subtest 'bad arguments and conf: exit 2' => sub {
     is $r->{rc}, 2, '--now not RFC 3339: exit 2';
     $r = run_once(conf => conf_with(shards => 'many'));
     is $r->{rc}, 2, 'shards not a number: exit 2';
+    # a send could outlast its lease: another scheduler would send again
+    $r = run_once(conf => conf_with(send_lease => '20s', http_timeout => '10s'));
+    is $r->{rc}, 2, 'send_lease not more than twice http_timeout: exit 2';
+    like +(events($r->{lines}, 'conf_error'))[0]{error} // '', qr/send_lease/, 'said why';
+    $r = run_once(conf => conf_with(send_lease => '21s', http_timeout => '10s'));
+    is $r->{rc}, 0, 'more than twice: runs' or diag $r->{err};
 };
 
 done_testing;

@@ -71,7 +71,7 @@ sub reminder {
 # ---- held in the SMTP exchange, after the claim
 my $t_claim = Time::HiRes::time();
 my $held = start_daemon(once => 1, conf => conf_with(smtp_url => "smtp://127.0.0.1:$silent_port",
-                                                     http_timeout => '60s', send_lease => "${LEASE}s"));
+                                                     http_timeout => '40s', send_lease => "${LEASE}s"));
 ok wait_for(30, sub { my $n = reminder(); $n && ($n->{DeliveryEmail}{S} // '') eq 'sending' }),
    'the held scheduler claimed the email' or diag explain [daemon_lines($held)];
 my $t_seen = Time::HiRes::time();
