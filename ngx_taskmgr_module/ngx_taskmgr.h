@@ -380,6 +380,11 @@ ngx_int_t ngx_taskmgr_auth_verify(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_user_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
+/* ngx_taskmgr_shm.c: a zone holding one struct (zone->data), kept across
+ * reloads */
+ngx_shm_zone_t *ngx_taskmgr_shm_add(ngx_conf_t *cf, ngx_str_t *name,
+    size_t size, size_t data_size);
+
 /* ngx_taskmgr_jwks.c: the pool's keys, shared by a node's workers */
 ngx_shm_zone_t *ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf);
 struct tm_jwks_s *ngx_taskmgr_jwks_keys(ngx_taskmgr_ctx_t *ctx,

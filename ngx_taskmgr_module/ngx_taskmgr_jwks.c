@@ -38,19 +38,11 @@ typedef struct {
 } ngx_taskmgr_jwks_sh_t;
 
 
-typedef struct {
-    ngx_taskmgr_jwks_sh_t     *sh;
-    ngx_slab_pool_t           *shpool;
-} ngx_taskmgr_jwks_zone_t;
-
-
-static ngx_int_t ngx_taskmgr_jwks_init_zone(ngx_shm_zone_t *zone,
-    void *data);
 static ngx_int_t ngx_taskmgr_jwks_wait(ngx_http_request_t *r);
 static void ngx_taskmgr_jwks_waited(ngx_http_request_t *r);
 static ngx_int_t ngx_taskmgr_jwks_fetched(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_uint_t ngx_taskmgr_jwks_store(ngx_taskmgr_jwks_zone_t *z,
+static ngx_uint_t ngx_taskmgr_jwks_store(ngx_shm_zone_t *zone,
     ngx_str_t *json);
 
 
@@ -62,60 +54,10 @@ static ngx_uint_t   ngx_taskmgr_jwks_held_version;
 ngx_shm_zone_t *
 ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf)
 {
-    ngx_str_t                 name = ngx_string("taskmgr_jwks");
-    ngx_shm_zone_t           *zone;
-    ngx_taskmgr_jwks_zone_t  *z;
+    ngx_str_t  name = ngx_string("taskmgr_jwks");
 
-    zone = ngx_shared_memory_add(cf, &name, NGX_TASKMGR_JWKS_ZONE,
-                                 &ngx_taskmgr_module);
-    if (zone == NULL) {
-        return NULL;
-    }
-
-    z = ngx_pcalloc(cf->pool, sizeof(ngx_taskmgr_jwks_zone_t));
-    if (z == NULL) {
-        return NULL;
-    }
-
-    zone->init = ngx_taskmgr_jwks_init_zone;
-    zone->data = z;
-
-    return zone;
-}
-
-
-static ngx_int_t
-ngx_taskmgr_jwks_init_zone(ngx_shm_zone_t *zone, void *data)
-{
-    ngx_taskmgr_jwks_zone_t  *oz = data;
-
-    ngx_taskmgr_jwks_zone_t  *z;
-
-    z = zone->data;
-
-    if (oz) {
-        /* a reload: the keys of the workers before */
-        z->sh = oz->sh;
-        z->shpool = oz->shpool;
-        return NGX_OK;
-    }
-
-    z->shpool = (ngx_slab_pool_t *) zone->shm.addr;
-
-    if (zone->shm.exists) {
-        z->sh = z->shpool->data;
-        return NGX_OK;
-    }
-
-    z->sh = ngx_slab_calloc(z->shpool, sizeof(ngx_taskmgr_jwks_sh_t));
-    if (z->sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    z->shpool->data = z->sh;
-    z->shpool->log_ctx = (u_char *) " in taskmgr jwks zone";
-
-    return NGX_OK;
+    return ngx_taskmgr_shm_add(cf, &name, NGX_TASKMGR_JWKS_ZONE,
+                               sizeof(ngx_taskmgr_jwks_sh_t));
 }
 
 
@@ -133,23 +75,27 @@ ngx_taskmgr_jwks_keys(ngx_taskmgr_ctx_t *ctx, ngx_uint_t *version)
     size_t                    len;
     tm_jwks_t                *keys;
     ngx_uint_t                v;
-    ngx_taskmgr_jwks_zone_t  *z;
+    ngx_shmtx_t              *mutex;
+    ngx_shm_zone_t           *zone;
+    ngx_taskmgr_jwks_sh_t    *sh;
 
-    z = ctx->conf->jwks_zone->data;
+    zone = ctx->conf->jwks_zone;
+    sh = zone->data;
+    mutex = &((ngx_slab_pool_t *) zone->shm.addr)->mutex;
 
     /* read without the lock: a torn read costs one more look only */
-    if (z->sh->version != ngx_taskmgr_jwks_held_version) {
+    if (sh->version != ngx_taskmgr_jwks_held_version) {
 
         copy = ngx_alloc(NGX_TASKMGR_JWKS_MAX, ngx_cycle->log);
         if (copy == NULL) {
             goto done;
         }
 
-        ngx_shmtx_lock(&z->shpool->mutex);
-        len = z->sh->len;
-        v = z->sh->version;
-        ngx_memcpy(copy, z->sh->json, len);
-        ngx_shmtx_unlock(&z->shpool->mutex);
+        ngx_shmtx_lock(mutex);
+        len = sh->len;
+        v = sh->version;
+        ngx_memcpy(copy, sh->json, len);
+        ngx_shmtx_unlock(mutex);
 
         keys = tm_jwks_parse((char *) copy, len, err, sizeof(err));
         ngx_free(copy);
@@ -185,31 +131,35 @@ ngx_taskmgr_jwks_fetch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_step_pt next)
 {
     time_t                    now, gap;
-    ngx_taskmgr_jwks_zone_t  *z;
+    ngx_shmtx_t              *mutex;
+    ngx_shm_zone_t           *zone;
+    ngx_taskmgr_jwks_sh_t    *sh;
 
-    z = ctx->conf->jwks_zone->data;
+    zone = ctx->conf->jwks_zone;
+    sh = zone->data;
+    mutex = &((ngx_slab_pool_t *) zone->shm.addr)->mutex;
     now = ngx_time();
 
     ctx->auth.jwks_next = next;
 
-    ngx_shmtx_lock(&z->shpool->mutex);
+    ngx_shmtx_lock(mutex);
 
-    if (z->sh->in_flight > now) {
-        ngx_shmtx_unlock(&z->shpool->mutex);
+    if (sh->in_flight > now) {
+        ngx_shmtx_unlock(mutex);
         return ngx_taskmgr_jwks_wait(r);
     }
 
-    gap = z->sh->len ? ctx->conf->jwks_refresh : NGX_TASKMGR_JWKS_RETRY;
+    gap = sh->len ? ctx->conf->jwks_refresh : NGX_TASKMGR_JWKS_RETRY;
 
-    if (now - z->sh->began < gap) {
-        ngx_shmtx_unlock(&z->shpool->mutex);
+    if (now - sh->began < gap) {
+        ngx_shmtx_unlock(mutex);
         return next(r, ctx);
     }
 
-    z->sh->began = now;
-    z->sh->in_flight = now + NGX_TASKMGR_JWKS_IN_FLIGHT;
+    sh->began = now;
+    sh->in_flight = now + NGX_TASKMGR_JWKS_IN_FLIGHT;
 
-    ngx_shmtx_unlock(&z->shpool->mutex);
+    ngx_shmtx_unlock(mutex);
 
     return ngx_taskmgr_http_get(r, ctx, &ctx->conf->jwks_uri, NULL, NULL,
                                 "GetJwks", ngx_taskmgr_jwks_fetched);
@@ -263,9 +213,13 @@ ngx_taskmgr_jwks_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     char                      err[128];
     tm_jwks_t                *keys;
-    ngx_taskmgr_jwks_zone_t  *z;
+    ngx_shmtx_t              *mutex;
+    ngx_shm_zone_t           *zone;
+    ngx_taskmgr_jwks_sh_t    *sh;
 
-    z = ctx->conf->jwks_zone->data;
+    zone = ctx->conf->jwks_zone;
+    sh = zone->data;
+    mutex = &((ngx_slab_pool_t *) zone->shm.addr)->mutex;
     keys = NULL;
     err[0] = '\0';
 
@@ -286,18 +240,18 @@ ngx_taskmgr_jwks_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     if (keys) {
         tm_jwks_free(ngx_taskmgr_jwks_held);
         ngx_taskmgr_jwks_held = keys;
-        ngx_taskmgr_jwks_held_version = ngx_taskmgr_jwks_store(z,
+        ngx_taskmgr_jwks_held_version = ngx_taskmgr_jwks_store(zone,
                                                            &ctx->call.raw);
 
     } else {
-        ngx_shmtx_lock(&z->shpool->mutex);
-        z->sh->in_flight = 0;
-        ngx_shmtx_unlock(&z->shpool->mutex);
+        ngx_shmtx_lock(mutex);
+        sh->in_flight = 0;
+        ngx_shmtx_unlock(mutex);
 
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "taskmgr cognito GetJwks failed (status %ui%s%s), "
                       "%s", ctx->call.status, err[0] ? ": " : "", err,
-                      z->sh->len ? "keeping the keys held"
+                      sh->len ? "keeping the keys held"
                                  : "no keys held");
     }
 
@@ -308,24 +262,29 @@ ngx_taskmgr_jwks_fetched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 /* the zone's copy, which the other workers parse; its version */
 
 static ngx_uint_t
-ngx_taskmgr_jwks_store(ngx_taskmgr_jwks_zone_t *z, ngx_str_t *json)
+ngx_taskmgr_jwks_store(ngx_shm_zone_t *zone, ngx_str_t *json)
 {
-    ngx_uint_t  v;
+    ngx_uint_t              v;
+    ngx_shmtx_t            *mutex;
+    ngx_taskmgr_jwks_sh_t  *sh;
 
-    ngx_shmtx_lock(&z->shpool->mutex);
+    sh = zone->data;
+    mutex = &((ngx_slab_pool_t *) zone->shm.addr)->mutex;
 
-    if (z->sh->len != json->len
-        || ngx_memcmp(z->sh->json, json->data, json->len) != 0)
+    ngx_shmtx_lock(mutex);
+
+    if (sh->len != json->len
+        || ngx_memcmp(sh->json, json->data, json->len) != 0)
     {
-        ngx_memcpy(z->sh->json, json->data, json->len);
-        z->sh->len = json->len;
-        z->sh->version++;
+        ngx_memcpy(sh->json, json->data, json->len);
+        sh->len = json->len;
+        sh->version++;
     }
 
-    z->sh->in_flight = 0;
-    v = z->sh->version;
+    sh->in_flight = 0;
+    v = sh->version;
 
-    ngx_shmtx_unlock(&z->shpool->mutex);
+    ngx_shmtx_unlock(mutex);
 
     return v;
 }

@@ -34,8 +34,6 @@ typedef struct {
 } ngx_taskmgr_unread_slot_t;
 
 
-static ngx_int_t ngx_taskmgr_unread_init_zone(ngx_shm_zone_t *zone,
-    void *data);
 static ngx_atomic_t *ngx_taskmgr_unread_gen(ngx_taskmgr_ctx_t *ctx,
     const char *pk);
 
@@ -47,51 +45,13 @@ static ngx_taskmgr_unread_slot_t
 ngx_shm_zone_t *
 ngx_taskmgr_unread_zone_add(ngx_conf_t *cf)
 {
-    ngx_str_t        name = ngx_string("taskmgr_unread");
-    ngx_shm_zone_t  *zone;
+    ngx_str_t  name = ngx_string("taskmgr_unread");
 
-    zone = ngx_shared_memory_add(cf, &name,
-                                 NGX_TASKMGR_UNREAD_BUCKETS
-                                 * sizeof(ngx_atomic_t) + 64 * 1024,
-                                 &ngx_taskmgr_module);
-    if (zone == NULL) {
-        return NULL;
-    }
-
-    /* zone->data: the bucket array, set at init */
-    zone->init = ngx_taskmgr_unread_init_zone;
-
-    return zone;
-}
-
-
-static ngx_int_t
-ngx_taskmgr_unread_init_zone(ngx_shm_zone_t *zone, void *data)
-{
-    ngx_slab_pool_t  *shpool;
-
-    if (data) {
-        /* a reload: the generations go on (data is the old array) */
-        zone->data = data;
-        return NGX_OK;
-    }
-
-    shpool = (ngx_slab_pool_t *) zone->shm.addr;
-
-    if (zone->shm.exists) {
-        zone->data = shpool->data;
-        return NGX_OK;
-    }
-
-    zone->data = ngx_slab_calloc(shpool, NGX_TASKMGR_UNREAD_BUCKETS
-                                         * sizeof(ngx_atomic_t));
-    if (zone->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    shpool->data = zone->data;
-
-    return NGX_OK;
+    return ngx_taskmgr_shm_add(cf, &name,
+                               NGX_TASKMGR_UNREAD_BUCKETS
+                               * sizeof(ngx_atomic_t) + 64 * 1024,
+                               NGX_TASKMGR_UNREAD_BUCKETS
+                               * sizeof(ngx_atomic_t));
 }
 
 
