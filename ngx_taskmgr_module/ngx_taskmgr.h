@@ -382,8 +382,9 @@ ngx_int_t ngx_taskmgr_user_variable(ngx_http_request_t *r,
 
 /* ngx_taskmgr_shm.c: a zone holding one struct (zone->data), kept across
  * reloads */
+typedef ngx_int_t (*ngx_taskmgr_shm_fresh_pt)(ngx_shm_zone_t *zone);
 ngx_shm_zone_t *ngx_taskmgr_shm_add(ngx_conf_t *cf, ngx_str_t *name,
-    size_t size, size_t data_size);
+    size_t size, size_t data_size, ngx_taskmgr_shm_fresh_pt fresh);
 
 /* ngx_taskmgr_jwks.c: the pool's keys, shared by a node's workers */
 ngx_shm_zone_t *ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf);

@@ -57,7 +57,7 @@ ngx_taskmgr_jwks_zone_add(ngx_conf_t *cf)
     ngx_str_t  name = ngx_string("taskmgr_jwks");
 
     return ngx_taskmgr_shm_add(cf, &name, NGX_TASKMGR_JWKS_ZONE,
-                               sizeof(ngx_taskmgr_jwks_sh_t));
+                               sizeof(ngx_taskmgr_jwks_sh_t), NULL);
 }
 
 

@@ -41,8 +41,9 @@ typedef struct {
 } ngx_taskmgr_revoke_zone_t;
 
 
-static ngx_int_t ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone,
-    void *data);
+static ngx_int_t ngx_taskmgr_revoke_fresh(ngx_shm_zone_t *zone);
+static void ngx_taskmgr_revoke_view(ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_revoke_zone_t *z);
 static ngx_int_t ngx_taskmgr_revoke_checked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_revoke_recorded(ngx_http_request_t *r,
@@ -64,71 +65,40 @@ static void ngx_taskmgr_revoke_insert_value(ngx_rbtree_node_t *temp,
 ngx_shm_zone_t *
 ngx_taskmgr_revoke_zone_add(ngx_conf_t *cf, ngx_str_t *name, size_t size)
 {
-    ngx_shm_zone_t             *zone;
-    ngx_taskmgr_revoke_zone_t  *z;
-
-    zone = ngx_shared_memory_add(cf, name, size, &ngx_taskmgr_module);
-    if (zone == NULL) {
-        return NULL;
-    }
-
-    if (zone->data) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "zone \"%V\" is already used", name);
-        return NULL;
-    }
-
-    z = ngx_pcalloc(cf->pool, sizeof(ngx_taskmgr_revoke_zone_t));
-    if (z == NULL) {
-        return NULL;
-    }
-
-    zone->init = ngx_taskmgr_revoke_init_zone;
-    zone->data = z;
-
-    return zone;
+    return ngx_taskmgr_shm_add(cf, name, size,
+                               sizeof(ngx_taskmgr_revoke_sh_t),
+                               ngx_taskmgr_revoke_fresh);
 }
 
 
 static ngx_int_t
-ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone, void *data)
+ngx_taskmgr_revoke_fresh(ngx_shm_zone_t *zone)
 {
-    ngx_taskmgr_revoke_zone_t  *oz = data;
+    ngx_slab_pool_t          *shpool;
+    ngx_taskmgr_revoke_sh_t  *sh;
 
-    ngx_taskmgr_revoke_zone_t  *z;
+    sh = zone->data;
+    shpool = (ngx_slab_pool_t *) zone->shm.addr;
 
-    z = zone->data;
-
-    if (oz) {
-        z->sh = oz->sh;
-        z->shpool = oz->shpool;
-        return NGX_OK;
-    }
-
-    z->shpool = (ngx_slab_pool_t *) zone->shm.addr;
-
-    if (zone->shm.exists) {
-        z->sh = z->shpool->data;
-        return NGX_OK;
-    }
-
-    z->sh = ngx_slab_alloc(z->shpool, sizeof(ngx_taskmgr_revoke_sh_t));
-    if (z->sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    z->shpool->data = z->sh;
-
-    ngx_rbtree_init(&z->sh->rbtree, &z->sh->sentinel,
+    ngx_rbtree_init(&sh->rbtree, &sh->sentinel,
                     ngx_taskmgr_revoke_insert_value);
-    ngx_queue_init(&z->sh->queue);
-    z->sh->full_logged = 0;
+    ngx_queue_init(&sh->queue);
 
     /* a full zone is said once (ngx_taskmgr_revoke_full), not per try */
-    z->shpool->log_nomem = 0;
-    z->shpool->log_ctx = (u_char *) " in taskmgr revocation zone";
+    shpool->log_nomem = 0;
+    shpool->log_ctx = (u_char *) " in taskmgr revocation zone";
 
     return NGX_OK;
+}
+
+
+/* the zone as the functions here use it */
+
+static void
+ngx_taskmgr_revoke_view(ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_revoke_zone_t *z)
+{
+    z->sh = ctx->conf->revocation_zone->data;
+    z->shpool = (ngx_slab_pool_t *) ctx->conf->revocation_zone->shm.addr;
 }
 
 
@@ -145,9 +115,10 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_int_t                   known;
     ngx_uint_t                  revoked;
     ngx_taskmgr_revoke_node_t  *node;
-    ngx_taskmgr_revoke_zone_t  *z;
+    ngx_taskmgr_revoke_zone_t  *z, zv;
 
-    z = ctx->conf->revocation_zone->data;
+    ngx_taskmgr_revoke_view(ctx, &zv);
+    z = &zv;
     jti = ngx_taskmgr_revoke_id(ctx);
     hash = ngx_crc32_short(jti.data, jti.len);
     now = ngx_time();
@@ -339,9 +310,10 @@ ngx_taskmgr_revoke_store(ngx_taskmgr_ctx_t *ctx, ngx_uint_t revoked,
     ngx_uint_t                  tries, full;
     ngx_rbtree_node_t          *node;
     ngx_taskmgr_revoke_node_t  *rn;
-    ngx_taskmgr_revoke_zone_t  *z;
+    ngx_taskmgr_revoke_zone_t  *z, zv;
 
-    z = ctx->conf->revocation_zone->data;
+    ngx_taskmgr_revoke_view(ctx, &zv);
+    z = &zv;
     jti = ngx_taskmgr_revoke_id(ctx);
     hash = ngx_crc32_short(jti.data, jti.len);
     full = 0;

@@ -3,7 +3,7 @@
  * zone is made and handed on to the new workers of a reload (nginx keeps a
  * zone of the same name, size and module).  zone->data is the struct once
  * nginx has set the zone up; the zone's slab pool (zone->shm.addr) holds
- * its mutex.
+ * its mutex and what else the zone allocates.
  */
 
 #include "ngx_taskmgr.h"
@@ -12,12 +12,21 @@
 static ngx_int_t ngx_taskmgr_shm_init(ngx_shm_zone_t *zone, void *data);
 
 
+/* until the zone is made: what it will hold */
+typedef struct {
+    size_t                     size;
+    ngx_taskmgr_shm_fresh_pt   fresh;
+} ngx_taskmgr_shm_need_t;
+
+
+/* fresh, if not NULL, sets up a new struct (not one a reload hands on) */
+
 ngx_shm_zone_t *
 ngx_taskmgr_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size,
-    size_t data_size)
+    size_t data_size, ngx_taskmgr_shm_fresh_pt fresh)
 {
-    size_t          *need;
-    ngx_shm_zone_t  *zone;
+    ngx_shm_zone_t          *zone;
+    ngx_taskmgr_shm_need_t  *need;
 
     zone = ngx_shared_memory_add(cf, name, size, &ngx_taskmgr_module);
     if (zone == NULL) {
@@ -30,13 +39,13 @@ ngx_taskmgr_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size,
         return NULL;
     }
 
-    /* until the zone is made: the size of its struct */
-    need = ngx_palloc(cf->pool, sizeof(size_t));
+    need = ngx_palloc(cf->pool, sizeof(ngx_taskmgr_shm_need_t));
     if (need == NULL) {
         return NULL;
     }
 
-    *need = data_size;
+    need->size = data_size;
+    need->fresh = fresh;
 
     zone->init = ngx_taskmgr_shm_init;
     zone->data = need;
@@ -48,8 +57,8 @@ ngx_taskmgr_shm_add(ngx_conf_t *cf, ngx_str_t *name, size_t size,
 static ngx_int_t
 ngx_taskmgr_shm_init(ngx_shm_zone_t *zone, void *data)
 {
-    size_t           *need;
-    ngx_slab_pool_t  *shpool;
+    ngx_slab_pool_t         *shpool;
+    ngx_taskmgr_shm_need_t  *need;
 
     if (data) {
         /* a reload: the struct of the workers before */
@@ -66,12 +75,12 @@ ngx_taskmgr_shm_init(ngx_shm_zone_t *zone, void *data)
 
     need = zone->data;
 
-    zone->data = ngx_slab_calloc(shpool, *need);
+    zone->data = ngx_slab_calloc(shpool, need->size);
     if (zone->data == NULL) {
         return NGX_ERROR;
     }
 
     shpool->data = zone->data;
 
-    return NGX_OK;
+    return need->fresh ? need->fresh(zone) : NGX_OK;
 }

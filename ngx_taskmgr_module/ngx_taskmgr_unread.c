@@ -51,7 +51,7 @@ ngx_taskmgr_unread_zone_add(ngx_conf_t *cf)
                                NGX_TASKMGR_UNREAD_BUCKETS
                                * sizeof(ngx_atomic_t) + 64 * 1024,
                                NGX_TASKMGR_UNREAD_BUCKETS
-                               * sizeof(ngx_atomic_t));
+                               * sizeof(ngx_atomic_t), NULL);
 }
 
 
