@@ -36,6 +36,8 @@ typedef struct {
     long        replayed;
     long        moved;
     long        skipped;
+    long        lost;
+    int         rescan;
 } sched_due_t;
 
 
@@ -69,11 +71,21 @@ sched_due_pass(sched_t *s)
 
     rc = SCHED_OK;
 
-    for (t = lo - lo % SCHED_DAY; t <= hi && rc == SCHED_OK; t += SCHED_DAY)
-    {
-        tm_format_rfc3339(t, day);
+    /* shard by shard: with leases, each is worked only while it is ours */
+    for (shard = 0; shard < (unsigned) s->conf->shards; shard++) {
+        if (sched_lease_keep(s) > 0) {
+            d.rescan = 1;
+        }
 
-        for (shard = 0; shard < (unsigned) s->conf->shards; shard++) {
+        if (!sched_lease_mine(s, shard)) {
+            continue;
+        }
+
+        s->shard = (int) shard;
+        sched_lease_log_pass(s, "due", shard);
+
+        for (t = lo - lo % SCHED_DAY; t <= hi; t += SCHED_DAY) {
+            tm_format_rfc3339(t, day);
             tm_task_reminder_partition(day, shard, key, sizeof(key));
 
             rc = sched_due_partition(s, &d, key);
@@ -81,12 +93,23 @@ sched_due_pass(sched_t *s)
                 break;
             }
         }
+
+        s->shard = -1;
+
+        if (rc == SCHED_LOST) {
+            d.lost++;
+            rc = SCHED_OK;
+        }
+
+        if (rc != SCHED_OK || sched_stop) {
+            break;
+        }
     }
 
     sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
               rc == SCHED_OK ? "due_pass" : "due_pass_incomplete",
               json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:I,"
-                        " s:b}",
+                        " s:b, s:i}",
                         "now", d.now, "from", d.from, "to", d.to,
                         "partitions", (int) d.partitions,
                         "tasks", (int) d.seen,
@@ -96,7 +119,13 @@ sched_due_pass(sched_t *s)
                         "skipped", (int) d.skipped,
                         "ms", (json_int_t) (sched_now_ms(s)
                                             - s->clock_offset_ms - start),
-                        "stopped", (int) sched_stop));
+                        "stopped", (int) sched_stop,
+                        "shards_lost", (int) d.lost));
+
+    if (rc == SCHED_OK && d.rescan) {
+        /* shards taken during the pass: theirs is still to do */
+        return sched_due_pass(s);
+    }
 
     return rc;
 }
@@ -126,6 +155,15 @@ sched_due_item(sched_t *s, void *ctx, const json_t *task,
     const json_t *users)
 {
     const char  *pk;
+
+    if (sched_lease_keep(s) > 0) {
+        ((sched_due_t *) ctx)->rescan = 1;
+    }
+
+    if (!sched_lease_mine(s, (unsigned) s->shard)) {
+        /* taken over: the new holder does the rest */
+        return SCHED_LOST;
+    }
 
     pk = tm_ddb_get_s(task, TM_PK);
 
