@@ -106,6 +106,7 @@ typedef struct {
     /* shard leases (sched_lease.c), real time: 0 or past, not ours */
     long long      lease_until[SCHED_SHARDS_MAX];
     long long      lease_next_ms;    /* the next renewal round */
+    int            lease_taken;      /* shards taken since the last pass */
     int            shard;            /* worked on now; -1: none */
     /* DynamoDB calls by shard, the last one for none */
     unsigned long  calls[SCHED_SHARDS_MAX + 1];

@@ -12,6 +12,10 @@
  * Overdue tasks never reminded (the scheduler was down, or the task was
  * created already late) are reminded once too, if their due date is within
  * overdue_window (default 7 days): a user expects to hear about them.
+ *
+ * With shard_leases (sched_lease.c) the pass goes shard by shard and works
+ * only the shards this replica holds, checking between items that it
+ * still does: a shard given up or lost mid-way is left to its new holder.
  */
 
 #include <stdio.h>
@@ -23,6 +27,9 @@
 #include "tm_time.h"
 #include "tm_user.h"
 #include "tm_validate.h"
+
+
+#define SCHED_DUE_ROUNDS  3
 
 
 typedef struct {
@@ -37,10 +44,10 @@ typedef struct {
     long        moved;
     long        skipped;
     long        lost;
-    int         rescan;
 } sched_due_t;
 
 
+static int sched_due_round(sched_t *s);
 static int sched_due_partition(sched_t *s, sched_due_t *d, const char *key);
 static int sched_due_item(sched_t *s, void *ctx, const json_t *task,
     const json_t *users);
@@ -50,8 +57,29 @@ static int sched_due_valid(const json_t *task, const char **pk,
     const char **task_id, const char **due, const char **title);
 
 
+/* shards taken during a round are still to do: another round, a few at
+ * most (the daemon sees lease_taken still set and passes again) */
+
 int
 sched_due_pass(sched_t *s)
+{
+    int  rc, round;
+
+    for (round = 0; /* void */ ; round++) {
+        s->lease_taken = 0;
+        rc = sched_due_round(s);
+
+        if (rc != SCHED_OK || !s->lease_taken || sched_stop
+            || round == SCHED_DUE_ROUNDS - 1)
+        {
+            return rc;
+        }
+    }
+}
+
+
+static int
+sched_due_round(sched_t *s)
 {
     int          rc;
     char         day[24], key[48];
@@ -73,9 +101,7 @@ sched_due_pass(sched_t *s)
 
     /* shard by shard: with leases, each is worked only while it is ours */
     for (shard = 0; shard < (unsigned) s->conf->shards; shard++) {
-        if (sched_lease_keep(s) > 0) {
-            d.rescan = 1;
-        }
+        (void) sched_lease_keep(s);
 
         if (!sched_lease_mine(s, shard)) {
             continue;
@@ -122,11 +148,6 @@ sched_due_pass(sched_t *s)
                         "stopped", (int) sched_stop,
                         "shards_lost", (int) d.lost));
 
-    if (rc == SCHED_OK && d.rescan) {
-        /* shards taken during the pass: theirs is still to do */
-        return sched_due_pass(s);
-    }
-
     return rc;
 }
 
@@ -156,9 +177,7 @@ sched_due_item(sched_t *s, void *ctx, const json_t *task,
 {
     const char  *pk;
 
-    if (sched_lease_keep(s) > 0) {
-        ((sched_due_t *) ctx)->rescan = 1;
-    }
+    (void) sched_lease_keep(s);
 
     if (!sched_lease_mine(s, (unsigned) s->shard)) {
         /* taken over: the new holder does the rest */

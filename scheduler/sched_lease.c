@@ -147,6 +147,7 @@ sched_lease_tick(sched_t *s)
             s->lease_until[n] = until;
             held++;
             taken++;
+            s->lease_taken = 1;
             sched_log(SCHED_LOG_INFO, "lease_taken",
                       json_pack("{s:s, s:i, s:s?, s:i, s:i}", "replica", me,
                                 "shard", (int) n,

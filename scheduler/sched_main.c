@@ -217,9 +217,11 @@ sched_daemon(sched_t *s)
         now = sched_now_ms(s) - s->clock_offset_ms;
 
         /* shards just taken are worked at once, not an interval later */
-        if (s->conf->shard_leases && now >= s->lease_next_ms
-            && sched_lease_tick(s) > 0)
-        {
+        if (s->conf->shard_leases && now >= s->lease_next_ms) {
+            (void) sched_lease_tick(s);
+        }
+
+        if (s->lease_taken) {
             next_scan = 0;
             next_drain = 0;
         }

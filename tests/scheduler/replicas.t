@@ -36,7 +36,7 @@ sub wait_for {
     my $deadline = Time::HiRes::time() + $secs;
     until ($cond->()) {
         return 0 if Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.05);
+        Time::HiRes::sleep(0.1);
     }
     return 1;
 }
@@ -95,6 +95,19 @@ for my $i (1 .. $USERS) {
 }
 my @ids = put_tasks(\@tasks);
 @owner{@ids} = map { $_->{sub} } @tasks;
+my %partitions = map { reminder_key($tasks[$_]{due}, $ids[$_]) => 1 } 0 .. $#ids;
+
+# tasks still awaiting their reminder
+sub pending {
+    my $n = 0;
+    for my $k (keys %partitions) {
+        $n += ddb_ok(Query => { TableName => stack_env('TASKMGR_TABLE'), IndexName => 'NotificationSentIndex',
+                                KeyConditionExpression => 'DueDate_NotificationSent = :k',
+                                ExpressionAttributeValues => { ':k' => { S => $k } },
+                                Select => 'COUNT' })->{Count};
+    }
+    return $n;
+}
 is scalar(@ids), $TASKS, "$TASKS tasks due within a day";
 
 # ---- three replicas; one killed in the middle of its pass
@@ -144,7 +157,9 @@ ok wait_for(2 * $LEASE + 5, sub {
 }
 
 # every task reminded in-app exactly once
-ok wait_for(60, sub { $reminded->() >= $TASKS }), 'all reminded';
+ok wait_for(60, sub { pending() == 0 }), 'all reminded: none left in the reminder index'
+    or diag explain { map { my $id = $_; ($id => [grep { $_->{event} =~ /^(?:due_pass|lease_|ddb_error)/ }
+                                                  daemon_lines($d{$id})]) } @alive };
 {
     my (%inapp, %seen);
     for my $sub (grep { !$seen{$_}++ } values %owner) {
