@@ -5,11 +5,11 @@
  *   SCHEDLEASE / SHARD#<n>      Owner, ExpiresAt (epoch ms): the shard's
  *   SCHEDLEASE / REPLICA#<id>   Owner, ExpiresAt: a replica's heartbeat
  *
- * Every lease/3 a replica writes its heartbeat, reads the partition,
- * counts the live replicas and aims for its fair share, ceil(shards /
- * live): it renews what it holds (condition Owner = me), gives up what is
- * over its share, and takes free or expired shards up to it (condition:
- * no owner, expired, or mine).  SIGTERM deletes its leases and heartbeat,
+ * Every lease/3 (and just after another's lease ends) a replica writes
+ * its heartbeat, reads the partition, counts the live replicas and aims
+ * for its fair share, ceil(shards / live): it renews what it holds
+ * (condition Owner = me), gives up what is over its share, and takes free
+ * or expired shards up to it (condition: no owner, expired, or mine).  SIGTERM deletes its leases and heartbeat,
  * so that the others take them at their next round, not at expiry.  Two
  * replicas briefly on one shard double nothing: the writes they would
  * both make are conditional on deterministic ids.
@@ -30,6 +30,7 @@
 #define SCHED_LEASE_PK      "SCHEDLEASE"
 #define SCHED_LEASE_SHARD   "SHARD#"
 #define SCHED_LEASE_REPLICA "REPLICA#"
+#define SCHED_LEASE_AFTER_MS  100
 
 
 static int sched_lease_read(sched_t *s, long long now, char owner[][128],
@@ -135,6 +136,16 @@ sched_lease_tick(sched_t *s)
 
     start = h % shards;
     taken = 0;
+
+    /* a lease of another's that ends before our next round is looked at
+     * just after it ends: a dead replica's shards move within a lease */
+    for (n = 0; n < shards; n++) {
+        if (owner[n][0] && strcmp(owner[n], me) != 0 && expires[n] >= now
+            && expires[n] + SCHED_LEASE_AFTER_MS < s->lease_next_ms)
+        {
+            s->lease_next_ms = expires[n] + SCHED_LEASE_AFTER_MS;
+        }
+    }
 
     for (i = 0; i < shards && held < fair; i++) {
         n = (start + i) % shards;
