@@ -17,15 +17,8 @@ cd "$repo"
 due=${BENCH_DUE:-1000}
 lease=${BENCH_LEASE:-3s}
 
-export STACK_NO_NGINX=1 STACK_NO_SCHEDULER=1
-# shellcheck source=tests/bench/bench_stack.sh
-. tests/bench/bench_stack.sh
-set -a
-# shellcheck disable=SC1091
-. "$DATA_DIR/run/stack.env"
-set +a
-bin=$repo/build/taskmgr-scheduler
-[[ -x $bin ]] || { echo "bench: $bin not built (make)" >&2; exit 1; }
+# shellcheck source=tests/bench/scheduler_stack.sh
+. tests/bench/scheduler_stack.sh
 
 now_ms() { date +%s%3N; }
 

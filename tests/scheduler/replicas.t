@@ -31,23 +31,6 @@ sub conf_of {
                      overdue_window => '1h', log_level => 'debug');
 }
 
-sub wait_for {
-    my ($secs, $cond) = @_;
-    my $deadline = Time::HiRes::time() + $secs;
-    until ($cond->()) {
-        return 0 if Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.1);
-    }
-    return 1;
-}
-
-sub epoch {
-    my ($iso) = @_;
-    my @f = ($iso // '') =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$/ or return 0;
-    require Time::Local;
-    return Time::Local::timegm($f[5], $f[4], $f[3], $f[2], $f[1] - 1, $f[0]) + ($f[6] // 0);
-}
-
 # the lease partition: {shards => {n => {owner, expires (s)}}, replicas => {id => expires}}
 sub leases {
     my $j = ddb_ok(Query => { TableName => stack_env('TASKMGR_TABLE'),
@@ -79,7 +62,7 @@ sub replay {
             delete $held{ $l->{shard} };
         } elsif ($e eq 'shard_pass') {
             $passes{"$l->{pass} $l->{shard}"}++;
-            push @bad, $l unless $held{ $l->{shard} } && epoch($l->{lease_until}) > epoch($l->{time});
+            push @bad, $l unless $held{ $l->{shard} } && iso_epoch($l->{lease_until}) > iso_epoch($l->{time});
         }
     }
     return ({ map { $_ => 1 } keys %held }, \@bad, \%passes);
@@ -115,7 +98,7 @@ my %d = map { $_ => start_daemon(conf => conf_of($_)) } qw(r1 r2 r3);
 END { for my $x (values %d) { kill 'KILL', $x->{pid} if $x && $x->{pid} && kill 0, $x->{pid} } }
 
 my $reminded = sub { scalar grep { $_->{event} eq 'reminded' } map { daemon_lines($_) } values %d };
-ok wait_for(60, sub { $reminded->() >= $TASKS / 5 }), 'the replicas are reminding';
+ok wait_until(60, sub { $reminded->() >= $TASKS / 5 }, 0.2), 'the replicas are reminding';
 
 # the victim: one in its pass that holds shards
 my ($victim) = sort { keys %{ (replay($d{$b}))[0] } <=> keys %{ (replay($d{$a}))[0] } }
@@ -131,7 +114,7 @@ cmp_ok scalar(keys %victim_shards), '>', 0, 'and held shards then';
 my @alive = grep { $_ ne $victim } sort keys %d;
 
 # the others take its shards once its leases run out
-ok wait_for(2 * $LEASE + 5, sub {
+ok wait_until(2 * $LEASE + 5, sub {
         my $l = leases();
         !grep { ($l->{shards}{$_}{owner} // '') eq $victim || ($l->{shards}{$_}{expires} // 0) < time } 0 .. $SHARDS - 1;
     }), 'every shard is held by a live replica again';
@@ -146,7 +129,7 @@ ok wait_for(2 * $LEASE + 5, sub {
         'its shards were taken from it by the others, each once';
     my $late = 0;
     for my $t (@takes) {
-        my $after = epoch($t->{time}) - $t_kill;
+        my $after = iso_epoch($t->{time}) - $t_kill;
         $late = $after if $after > $late;
     }
     cmp_ok $late, '<=', $LEASE + 0.5, sprintf 'within a lease of the kill (%.1f s)', $late;
@@ -157,7 +140,7 @@ ok wait_for(2 * $LEASE + 5, sub {
 }
 
 # every task reminded in-app exactly once
-ok wait_for(60, sub { pending() == 0 }), 'all reminded: none left in the reminder index'
+ok wait_until(60, sub { pending() == 0 }), 'all reminded: none left in the reminder index'
     or diag explain { map { my $id = $_; ($id => [grep { $_->{event} =~ /^(?:due_pass|lease_|ddb_error)/ }
                                                   daemon_lines($d{$id})]) } @alive };
 {
@@ -190,7 +173,7 @@ for my $id (sort keys %d) {
     ok !exists $l->{replicas}{$term}, 'nor its heartbeat';
     is scalar(grep { $_->{event} eq 'lease_released' && $_->{why} eq 'stop' } daemon_lines($d{$term})),
         scalar(keys %$held), 'it logged a release for each shard it held';
-    ok wait_for($LEASE, sub { my $m = leases(); !grep { ($m->{shards}{$_}{owner} // '') ne $last } 0 .. $SHARDS - 1 }),
+    ok wait_until($LEASE, sub { my $m = leases(); !grep { ($m->{shards}{$_}{owner} // '') ne $last } 0 .. $SHARDS - 1 }),
         "$last holds every shard within a lease (no wait for expiry)";
     diag sprintf '%s took them all %.1f s after the SIGTERM', $last, Time::HiRes::time() - $t;
     is stop_daemon($d{$last}, 'TERM', 10), 0, "$last stopped (SIGTERM)";
