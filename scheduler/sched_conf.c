@@ -341,6 +341,12 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
         return -1;
     }
 
+    /* sched_lease.c keeps owners in 128 bytes */
+    if (strlen(conf->replica_id) > 100) {
+        snprintf(err, errlen, "replica_id: at most 100 characters");
+        return -1;
+    }
+
     /* a send (and, for SES or SNS, a credentials fetch), each bounded by
      * http_timeout, must fit in the lease with time for the claim */
     if (conf->send_lease <= 2 * conf->http_timeout) {

@@ -4,12 +4,12 @@
 # within a day; one is killed (SIGKILL) in the middle of its pass.  Then:
 # every task has its in-app reminder exactly once; the killed replica's
 # shards were taken by the others within one lease period (the lease
-# items say so too); each replica's shard passes were on
-# shards it held at the time (its log: lease_taken / lease_released /
-# lease_lost and one shard_pass line a shard worked).  SIGTERM: the
-# replica's lease items go at once, and the last one takes its shards
-# without waiting for an expiry.  --once with leases: takes every free
-# shard for the pass, leaves no lease behind.  A stack of its own.
+# items say so too); each replica's shard passes were on shards it held
+# at the time (its log: lease_taken / lease_released / lease_lost, and a
+# shard_pass line for each shard worked).  SIGTERM: the replica's lease
+# items go at once, and the last one takes its shards without waiting
+# for an expiry.  --once with leases: takes every free shard for the
+# pass, leaves no lease behind.  The conf's limits.  A stack of its own.
 use strict;
 use warnings;
 use Test::More;
@@ -190,6 +190,15 @@ for my $id (sort keys %d) {
     is scalar(keys %{ $l->{shards} }) + scalar(keys %{ $l->{replicas} }), 0, 'and let them go';
     my ($exit) = grep { $_->{event} eq 'exit' } @{ $r->{lines} };
     ok $exit && ref $exit->{ddb_calls} eq 'HASH', 'its exit line counts the DynamoDB calls by shard';
+}
+
+# ---- the conf refuses a lease too short to renew, an id too long
+for ([lease => '2s', qr/lease: at least 3s/], [replica_id => 'x' x 101, qr/replica_id: at most 100/]) {
+    my ($k, $v, $why) = @$_;
+    my $r = run_once(conf => conf_with(shard_leases => 'on', $k => $v), timeout => 30);
+    is $r->{rc}, 2, "$k = " . substr($v, 0, 8) . ': exit 2';
+    my ($e) = grep { $_->{event} eq 'conf_error' } @{ $r->{lines} };
+    like $e && $e->{error}, $why, 'and says why';
 }
 
 done_testing;
