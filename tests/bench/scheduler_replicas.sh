@@ -9,12 +9,12 @@
 # calls outside a shard).  Its own stack on free ports.
 #
 # usage: tests/bench/scheduler_replicas.sh   (part of make bench-scheduler)
-#   env: BENCH_DUE (1000), BENCH_LEASE (3s)
+#   env: BENCH_DUE (3000), BENCH_LEASE (3s)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
-due=${BENCH_DUE:-1000}
+due=${BENCH_DUE:-3000}
 lease=${BENCH_LEASE:-3s}
 
 # shellcheck source=tests/bench/scheduler_stack.sh
