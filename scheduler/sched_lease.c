@@ -9,10 +9,11 @@
  * its heartbeat, reads the partition, counts the live replicas and aims
  * for its fair share, ceil(shards / live): it renews what it holds
  * (condition Owner = me), gives up what is over its share, and takes free
- * or expired shards up to it (condition: no owner, expired, or mine).  SIGTERM deletes its leases and heartbeat,
- * so that the others take them at their next round, not at expiry.  Two
- * replicas briefly on one shard double nothing: the writes they would
- * both make are conditional on deterministic ids.
+ * or expired shards up to it (condition: no owner, expired, or mine).
+ * SIGTERM deletes its leases and heartbeat, so that the others take them
+ * at their next round, not at expiry.  Two replicas briefly on one shard
+ * double nothing: the writes they would both make are conditional on
+ * deterministic ids.
  *
  * Without shard_leases the process is the only scheduler: every shard is
  * its own, no lease item is written.  --once with shard_leases takes every
