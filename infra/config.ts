@@ -132,7 +132,11 @@ export interface TaskmgrConfig {
     readonly scheduler: {
       readonly cpu: number;
       readonly memoryMiB: number;
-      /** one: the scheduler's writes are replay-safe, but one is enough */
+      /**
+       * replicas sharing the reminder and outbox shards by leases
+       * (scheduler.conf shard_leases); at most reminderShards, or some
+       * would hold none.  Context: -c schedulerCount=<n>
+       */
       readonly desiredCount: number;
       /** between due-date passes (scheduler.conf scan_interval) */
       readonly scanInterval: string;
@@ -328,7 +332,7 @@ export const defaultConfig: TaskmgrConfig = {
     scheduler: {
       cpu: 256,
       memoryMiB: 512,
-      desiredCount: 1,
+      desiredCount: 2,
       scanInterval: '1h',
       emailChannel: 'ses',
       logLevel: 'info',
@@ -395,6 +399,8 @@ export interface ConfigOverrides {
   opsEmail?: string;
   /** 'on' while rotating the origin-verify secret: the ALB accepts its AWSPREVIOUS value too */
   originVerifyRotation?: string;
+  /** the scheduler's replica count (default 2) */
+  schedulerCount?: string;
   /** the image the task definitions start from: the pipeline's commit tag (bin/taskmgr.ts: default git HEAD) */
   imageTag?: string;
 }
@@ -452,7 +458,15 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
       webDomain: o.webDomain ?? (hostsFollow ? host('app') : base.domain.webDomain),
     },
     image: { ...base.image, repositoryName: n.repositoryName, tag: o.imageTag ?? base.image.tag },
-    compute: { ...base.compute, clusterName: n.clusterName },
+    compute: {
+      ...base.compute,
+      clusterName: n.clusterName,
+      scheduler: {
+        ...base.compute.scheduler,
+        desiredCount: o.schedulerCount === undefined ? base.compute.scheduler.desiredCount
+          : Number(o.schedulerCount),
+      },
+    },
     web: { ...base.web, bucketName: n.bucketName, waf: { ...base.web.waf, webAclName: n.webAclName } },
     logs: { ...base.logs, bucketName: n.logBucketName },
     observability: {
@@ -491,6 +505,10 @@ export function validateConfig(c: TaskmgrConfig): void {
     }
     // an ALB rule holds 5 condition values: the paths and up to 2 origin-verify values
     if (s.pathPatterns.length === 0 || s.pathPatterns.length > 3) fail(`${name}: 1 to 3 path patterns`);
+  }
+  const sc = c.compute.scheduler.desiredCount;
+  if (!Number.isInteger(sc) || sc < 1 || sc > c.compute.reminderShards) {
+    fail(`scheduler: desiredCount from 1 to reminderShards (${c.compute.reminderShards}), got ${sc}`);
   }
   if (c.compute.albListenerPort === c.compute.albTestListenerPort) fail('test listener needs its own port');
   if (c.web.waf.authRatePer5Minutes < 10) fail('WAF rate-based rules count from 10 requests');

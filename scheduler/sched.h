@@ -19,6 +19,7 @@
 #define SCHED_CONDITION    1    /* a conditional write's condition failed */
 #define SCHED_EUNAVAIL    -1    /* down, throttled, 5xx: try again later */
 #define SCHED_EFAIL       -2    /* refused (bad request, bad item) */
+#define SCHED_LOST         2    /* the shard's lease is no longer ours */
 
 #define SCHED_CH_NONE      0
 #define SCHED_CH_SMTP      1
@@ -32,6 +33,8 @@
 #define SCHED_TOPIC_COMPLETED_SMS    3
 
 #define SCHED_DAY          86400LL
+
+#define SCHED_SHARDS_MAX   1000
 
 
 typedef struct {
@@ -69,6 +72,9 @@ typedef struct {
     char        *sns_topic_arn_prefix;
     char        *topic[4];
     char        *log_level;
+    long long    shard_leases;           /* on: replicas share the shards */
+    long long    lease;                  /* a shard lease's length */
+    char        *replica_id;             /* NULL: hostname-pid */
 
     /* derived */
     int          email_ch;
@@ -96,6 +102,14 @@ typedef struct {
     CURL          *creds_h;          /* the credentials endpoint */
     sched_creds_t  creds;
     long long      clock_offset_ms;  /* --now */
+    int            once;
+    /* shard leases (sched_lease.c), real time: 0 or past, not ours */
+    long long      lease_until[SCHED_SHARDS_MAX];
+    long long      lease_next_ms;    /* the next renewal round */
+    int            lease_taken;      /* shards taken since the last pass */
+    int            shard;            /* worked on now; -1: none */
+    /* DynamoDB calls by shard, the last one for none */
+    unsigned long  calls[SCHED_SHARDS_MAX + 1];
 } sched_t;
 
 
@@ -191,6 +205,14 @@ json_t *sched_notif_item(sched_t *s, const char *pk, const char *task_id,
     const char *timestamp, const json_t *user, char *id);
 int sched_notif_put(sched_t *s, json_t *item);
 int sched_prefs(const json_t *user, int *email, int *sms);
+
+/* sched_lease.c: without shard_leases every shard is ours */
+int sched_lease_tick(sched_t *s);
+int sched_lease_keep(sched_t *s);
+int sched_lease_mine(sched_t *s, unsigned shard);
+void sched_lease_release(sched_t *s);
+void sched_lease_log_pass(sched_t *s, const char *pass, unsigned shard);
+json_t *sched_lease_calls(const sched_t *s);
 
 /* sched_due.c */
 int sched_due_pass(sched_t *s);

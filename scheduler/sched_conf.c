@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sched.h"
 
@@ -74,6 +75,9 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("sns_topic_completed_sms", SCHED_STR,
             topic[SCHED_TOPIC_COMPLETED_SMS], NULL),
     SCHED_K("log_level", SCHED_STR, log_level, "info"),
+    SCHED_K("shard_leases", SCHED_BOOL, shard_leases, "off"),
+    SCHED_K("lease", SCHED_DUR, lease, "30s"),
+    SCHED_K("replica_id", SCHED_STR, replica_id, NULL),
     { NULL, 0, 0, NULL }
 };
 
@@ -91,6 +95,7 @@ static int sched_conf_set(sched_conf_t *conf, const sched_conf_key_t *k,
     const char *value, char *err, size_t errlen);
 static int sched_conf_duration(const char *s, long long *out);
 static int sched_conf_check(sched_conf_t *conf, char *err, size_t errlen);
+static int sched_conf_replica(sched_conf_t *conf);
 static char *sched_trim(char *s);
 static void sched_endpoint_trim(char *url);
 static int sched_endpoint_default(char **url, const char *service,
@@ -326,6 +331,22 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
         return -1;
     }
 
+    if (conf->lease < 3) {
+        snprintf(err, errlen, "lease: at least 3s (renewed every third)");
+        return -1;
+    }
+
+    if (conf->replica_id == NULL && sched_conf_replica(conf) != 0) {
+        snprintf(err, errlen, "replica_id: out of memory");
+        return -1;
+    }
+
+    /* sched_lease.c keeps owners in 128 bytes */
+    if (strlen(conf->replica_id) > 100) {
+        snprintf(err, errlen, "replica_id: at most 100 characters");
+        return -1;
+    }
+
     /* a send (and, for SES or SNS, a credentials fetch), each bounded by
      * http_timeout, must fit in the lease with time for the claim */
     if (conf->send_lease <= 2 * conf->http_timeout) {
@@ -434,6 +455,26 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
     snprintf(err, errlen, "log_level: debug, info, warn or error");
 
     return -1;
+}
+
+
+/* hostname-pid: unique among the replicas, and says where it runs */
+
+static int
+sched_conf_replica(sched_conf_t *conf)
+{
+    char  host[256], id[300];
+
+    if (gethostname(host, sizeof(host)) != 0) {
+        snprintf(host, sizeof(host), "scheduler");
+    }
+
+    host[sizeof(host) - 1] = '\0';
+    snprintf(id, sizeof(id), "%s-%ld", host, (long) getpid());
+
+    conf->replica_id = strdup(id);
+
+    return conf->replica_id ? 0 : -1;
 }
 
 

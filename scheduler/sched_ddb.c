@@ -48,6 +48,9 @@ sched_ddb(sched_t *s, const char *op, json_t *req, json_t **reply)
 
     len = strlen(body);
 
+    s->calls[s->shard >= 0 && s->shard < SCHED_SHARDS_MAX
+             ? s->shard : SCHED_SHARDS_MAX]++;
+
     for (try = 1; /* void */ ; try++) {
         rc = sched_ddb_once(s, op, body, len, reply, err, sizeof(err));
 

@@ -12,6 +12,10 @@
  * Overdue tasks never reminded (the scheduler was down, or the task was
  * created already late) are reminded once too, if their due date is within
  * overdue_window (default 7 days): a user expects to hear about them.
+ *
+ * With shard_leases (sched_lease.c) the pass goes shard by shard and works
+ * only the shards this replica holds, checking between items that it
+ * still does: a shard given up or lost mid-way is left to its new holder.
  */
 
 #include <stdio.h>
@@ -25,6 +29,9 @@
 #include "tm_validate.h"
 
 
+#define SCHED_DUE_ROUNDS  3
+
+
 typedef struct {
     long long   now_ms;
     char        now[32];
@@ -36,9 +43,11 @@ typedef struct {
     long        replayed;
     long        moved;
     long        skipped;
+    long        lost;
 } sched_due_t;
 
 
+static int sched_due_round(sched_t *s);
 static int sched_due_partition(sched_t *s, sched_due_t *d, const char *key);
 static int sched_due_item(sched_t *s, void *ctx, const json_t *task,
     const json_t *users);
@@ -48,8 +57,29 @@ static int sched_due_valid(const json_t *task, const char **pk,
     const char **task_id, const char **due, const char **title);
 
 
+/* shards taken during a round are still to do: another round, a few at
+ * most (the daemon sees lease_taken still set and passes again) */
+
 int
 sched_due_pass(sched_t *s)
+{
+    int  rc, round;
+
+    for (round = 0; /* void */ ; round++) {
+        s->lease_taken = 0;
+        rc = sched_due_round(s);
+
+        if (rc != SCHED_OK || !s->lease_taken || sched_stop
+            || round == SCHED_DUE_ROUNDS - 1)
+        {
+            return rc;
+        }
+    }
+}
+
+
+static int
+sched_due_round(sched_t *s)
 {
     int          rc;
     char         day[24], key[48];
@@ -69,11 +99,19 @@ sched_due_pass(sched_t *s)
 
     rc = SCHED_OK;
 
-    for (t = lo - lo % SCHED_DAY; t <= hi && rc == SCHED_OK; t += SCHED_DAY)
-    {
-        tm_format_rfc3339(t, day);
+    /* shard by shard: with leases, each is worked only while it is ours */
+    for (shard = 0; shard < (unsigned) s->conf->shards; shard++) {
+        (void) sched_lease_keep(s);
 
-        for (shard = 0; shard < (unsigned) s->conf->shards; shard++) {
+        if (!sched_lease_mine(s, shard)) {
+            continue;
+        }
+
+        s->shard = (int) shard;
+        sched_lease_log_pass(s, "due", shard);
+
+        for (t = lo - lo % SCHED_DAY; t <= hi; t += SCHED_DAY) {
+            tm_format_rfc3339(t, day);
             tm_task_reminder_partition(day, shard, key, sizeof(key));
 
             rc = sched_due_partition(s, &d, key);
@@ -81,12 +119,23 @@ sched_due_pass(sched_t *s)
                 break;
             }
         }
+
+        s->shard = -1;
+
+        if (rc == SCHED_LOST) {
+            d.lost++;
+            rc = SCHED_OK;
+        }
+
+        if (rc != SCHED_OK || sched_stop) {
+            break;
+        }
     }
 
     sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
               rc == SCHED_OK ? "due_pass" : "due_pass_incomplete",
               json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:I,"
-                        " s:b}",
+                        " s:b, s:i}",
                         "now", d.now, "from", d.from, "to", d.to,
                         "partitions", (int) d.partitions,
                         "tasks", (int) d.seen,
@@ -96,7 +145,8 @@ sched_due_pass(sched_t *s)
                         "skipped", (int) d.skipped,
                         "ms", (json_int_t) (sched_now_ms(s)
                                             - s->clock_offset_ms - start),
-                        "stopped", (int) sched_stop));
+                        "stopped", (int) sched_stop,
+                        "shards_lost", (int) d.lost));
 
     return rc;
 }
@@ -126,6 +176,13 @@ sched_due_item(sched_t *s, void *ctx, const json_t *task,
     const json_t *users)
 {
     const char  *pk;
+
+    (void) sched_lease_keep(s);
+
+    if (!sched_lease_mine(s, (unsigned) s->shard)) {
+        /* taken over: the new holder does the rest */
+        return SCHED_LOST;
+    }
 
     pk = tm_ddb_get_s(task, TM_PK);
 

@@ -70,6 +70,8 @@ main(int argc, char **argv)
     }
 
     memset(&s, 0, sizeof(s));
+    s.shard = -1;
+    s.once = once;
 
     if (now) {
         if (tm_parse_rfc3339(now, strlen(now), &epoch) != 0) {
@@ -118,7 +120,12 @@ main(int argc, char **argv)
                                        : "static"));
 
     if (once) {
-        rc = sched_due_pass(&s) == SCHED_OK ? 0 : 1;
+        /* with leases: every free shard, for this pass only */
+        rc = sched_lease_tick(&s) < 0 ? 1 : 0;
+
+        if (sched_due_pass(&s) != SCHED_OK) {
+            rc = 1;
+        }
 
         if (!sched_stop && sched_outbox_drain(&s) != SCHED_OK) {
             rc = 1;
@@ -128,9 +135,13 @@ main(int argc, char **argv)
         rc = sched_daemon(&s);
     }
 
-    sched_log(SCHED_LOG_INFO, "exit", json_pack("{s:i, s:b}", "status", rc,
-                                                "signalled",
-                                                (int) sched_stop));
+    sched_lease_release(&s);
+
+    sched_log(SCHED_LOG_INFO, "exit",
+              json_pack("{s:i, s:b, s:s, s:o}", "status", rc,
+                        "signalled", (int) sched_stop,
+                        "replica", s.conf->replica_id,
+                        "ddb_calls", sched_lease_calls(&s)));
 
     sched_cleanup(&s);
     sched_conf_free(s.conf);
@@ -205,6 +216,16 @@ sched_daemon(sched_t *s)
 
         now = sched_now_ms(s) - s->clock_offset_ms;
 
+        /* shards just taken are worked at once, not an interval later */
+        if (s->conf->shard_leases && now >= s->lease_next_ms) {
+            (void) sched_lease_tick(s);
+        }
+
+        if (s->lease_taken) {
+            next_scan = 0;
+            next_drain = 0;
+        }
+
         if (now >= next_scan) {
             if (sched_due_pass(s) == SCHED_OK) {
                 next_scan = now + s->conf->scan_interval * 1000;
@@ -242,6 +263,10 @@ sched_daemon(sched_t *s)
         now = sched_now_ms(s) - s->clock_offset_ms;
         wait = (next_scan < next_drain ? next_scan : next_drain) - now;
 
+        if (s->conf->shard_leases && s->lease_next_ms - now < wait) {
+            wait = s->lease_next_ms - now;
+        }
+
         sched_sleep_ms(wait);
     }
 
@@ -265,6 +290,9 @@ sched_reload_conf(sched_t *s)
                             "error", err));
         return -1;
     }
+
+    /* the lease length, the id or the shards may change: start afresh */
+    sched_lease_release(s);
 
     sched_conf_free(s->conf);
     s->conf = conf;

@@ -54,9 +54,23 @@ sched_outbox_drain(sched_t *s)
         chains = o.chains;
 
         for (n = 0; n < (unsigned) s->conf->shards; n++) {
+            (void) sched_lease_keep(s);
+
+            if (!sched_lease_mine(s, n)) {
+                continue;
+            }
+
             snprintf(shard, sizeof(shard), "OUTBOX#%u", n);
+            s->shard = (int) n;
+            sched_lease_log_pass(s, "outbox", n);
 
             rc = sched_outbox_shard(s, &o, shard);
+            s->shard = -1;
+
+            if (rc == SCHED_LOST) {
+                rc = SCHED_OK;
+            }
+
             if (rc != SCHED_OK || sched_stop) {
                 goto done;
             }
@@ -106,6 +120,12 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
     int              rc;
     const char      *pk, *sk;
     sched_outbox_t  *o;
+
+    (void) sched_lease_keep(s);
+
+    if (!sched_lease_mine(s, (unsigned) s->shard)) {
+        return SCHED_LOST;
+    }
 
     o = ctx;
     o->items++;

@@ -28,7 +28,7 @@ function gitCommitTag(): string | undefined {
 const app = new App();
 const keys: (keyof ConfigOverrides)[] = [
   'stage', 'account', 'region', 'zoneName', 'hostedZoneId', 'apiDomain', 'webDomain', 'connectionArn',
-  'repositoryOwner', 'repositoryName', 'branch', 'opsEmail', 'imageTag', 'originVerifyRotation',
+  'repositoryOwner', 'repositoryName', 'branch', 'opsEmail', 'imageTag', 'originVerifyRotation', 'schedulerCount',
 ];
 const overrides: ConfigOverrides = {};
 for (const k of keys) {

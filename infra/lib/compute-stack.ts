@@ -18,8 +18,8 @@
  *
  * The three API services deploy blue/green through CodeDeploy (cicd
  * stack): each has a blue and a green target group, the production
- * listener and a test listener.  The scheduler deploys rolling, one task
- * at a time, never two at once.
+ * listener and a test listener.  The scheduler's replicas (desiredCount,
+ * -c schedulerCount) share the shards by leases and deploy rolling.
  *
  * Task roles are least privilege, statement by statement (see the
  * *_ACTIONS lists): specific DynamoDB actions on the table and its index

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { resources, show, synth } from './helpers';
+import { infraDir, resources, show, synth } from './helpers';
 
 describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
   const s = synth();
@@ -60,13 +62,14 @@ describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
     }
   });
 
-  test('the API services deploy blue/green through CodeDeploy, the scheduler one task at a time', () => {
+  test('the API services deploy blue/green through CodeDeploy, the scheduler rolling', () => {
     for (const [, r] of services) {
       const p = r.Properties;
       if (p.ServiceName.endsWith('scheduler')) {
         assert.equal(p.DeploymentController, undefined);
-        assert.equal(p.DesiredCount, 1);
-        assert.equal(p.DeploymentConfiguration.MaximumPercent, 100, 'never two schedulers');
+        assert.equal(p.DesiredCount, 2, 'two replicas by default');
+        assert.equal(p.DeploymentConfiguration.MaximumPercent, 200, 'leases: a new one beside an old one');
+        assert.equal(p.DeploymentConfiguration.MinimumHealthyPercent, 50);
         assert.deepEqual(p.LoadBalancers, []);
       } else {
         assert.deepEqual(p.DeploymentController, { Type: 'CODE_DEPLOY' });
@@ -166,5 +169,19 @@ describe('compute: ECR, ECS, ALB, API Gateway, DNS', () => {
       HostedZoneId: c.domain.hostedZoneId,
       AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
     });
+  });
+
+  test('the scheduler\'s replica count is configurable (-c schedulerCount), within the shards', () => {
+    const three = synth({ schedulerCount: '3' });
+    three.template('compute').hasResourceProperties('AWS::ECS::Service', {
+      ServiceName: `${three.config.prefix}-scheduler`, DesiredCount: 3,
+    });
+    assert.throws(() => synth({ schedulerCount: '0' }), /scheduler: desiredCount from 1/);
+    assert.throws(() => synth({ schedulerCount: String(c.compute.reminderShards + 1) }), /scheduler: desiredCount/);
+  });
+
+  test('the scheduler image conf shares the shards by leases', () => {
+    const conf = readFileSync(path.join(infraDir, '../conf/ecs/scheduler.conf.in'), 'utf8');
+    assert.match(conf, /^shard_leases\s*=\s*on$/m);
   });
 });

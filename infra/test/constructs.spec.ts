@@ -108,7 +108,7 @@ describe('constructs alone', () => {
     }), /EmailIndex/);
   });
 
-  test('SchedulerService: one task, never two, no load balancer; Query on its indexes and the table, publish on the topics', () => {
+  test('SchedulerService: desiredCount replicas (2) rolling, no load balancer; Query on its indexes and the table, publish on the topics', () => {
     const f = fixture();
     const topics = [new sns.Topic(f.stack, 'T1'), new sns.Topic(f.stack, 'T2')];
     new SchedulerService(f.stack, 'Scheduler', {
@@ -126,9 +126,9 @@ describe('constructs alone', () => {
     const j = t.toJSON();
     const [, svc] = resources(j, 'AWS::ECS::Service')[0];
     assert.equal(svc.Properties.ServiceName, 'fx-scheduler');
-    assert.equal(svc.Properties.DesiredCount, 1);
-    assert.equal(svc.Properties.DeploymentConfiguration.MaximumPercent, 100);
-    assert.equal(svc.Properties.DeploymentConfiguration.MinimumHealthyPercent, 0);
+    assert.equal(svc.Properties.DesiredCount, 2);
+    assert.equal(svc.Properties.DeploymentConfiguration.MaximumPercent, 200);
+    assert.equal(svc.Properties.DeploymentConfiguration.MinimumHealthyPercent, 50);
     assert.deepEqual(svc.Properties.DeploymentConfiguration.DeploymentCircuitBreaker, { Enable: true, Rollback: true });
     assert.deepEqual(svc.Properties.LoadBalancers, []);
     const ctr = containerOf(t);

@@ -16,15 +16,8 @@ due=${BENCH_DUE:-1000}
 small=${BENCH_SMALL:-10000}
 large=${BENCH_LARGE:-200000}
 
-export STACK_NO_NGINX=1 STACK_NO_SCHEDULER=1
-# shellcheck source=tests/bench/bench_stack.sh
-. tests/bench/bench_stack.sh
-set -a
-# shellcheck disable=SC1091
-. "$DATA_DIR/run/stack.env"
-set +a
-bin=$repo/build/taskmgr-scheduler
-[[ -x $bin ]] || { echo "bench: $bin not built (make)" >&2; exit 1; }
+# shellcheck source=tests/bench/scheduler_stack.sh
+. tests/bench/scheduler_stack.sh
 
 # "<ms> <reminded>" of one pass, from its due_pass log line
 pass() {

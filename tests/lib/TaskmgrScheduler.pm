@@ -30,7 +30,7 @@ our @EXPORT_OK = qw(
     reminder_key outbox_shard put_user put_task put_tasks task_item
     notifs notif_count mails clear_mails sms_lines register_with_prefs
     new_uuid ddb_ok unique_phone free_port start_proxy stop_pid
-    private_stack
+    private_stack wait_until iso_epoch
 );
 our %EXPORT_TAGS = (all => \@EXPORT_OK);
 
@@ -51,6 +51,29 @@ sub iso_ms {
     my ($t) = @_;
     return POSIX::strftime('%Y-%m-%dT%H:%M:%S', gmtime int $t)
         . sprintf('.%03dZ', int(($t - int $t) * 1000));
+}
+
+
+# epoch seconds (with the fraction) of "2026-11-25T17:00:00.123Z"; undef
+# if it is not one
+sub iso_epoch {
+    my ($iso) = @_;
+    require Time::Local;
+    my @f = ($iso // '') =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$/
+        or return undef;
+    return Time::Local::timegm($f[5], $f[4], $f[3], $f[2], $f[1] - 1, $f[0]) + ($f[6] // 0);
+}
+
+
+# true once $cond is, false if it is not within $secs
+sub wait_until {
+    my ($secs, $cond, $every) = @_;
+    my $deadline = Time::HiRes::time() + $secs;
+    until ($cond->()) {
+        return 0 if Time::HiRes::time() > $deadline;
+        Time::HiRes::sleep($every // 0.05);
+    }
+    return 1;
 }
 
 

@@ -12,28 +12,10 @@ use Test::More;
 use IO::Socket::INET ();
 use POSIX ();
 use Time::HiRes ();
-use Time::Local ();
 use TaskmgrStack qw(:all);
 use TaskmgrScheduler qw(:all);
 
 my $LEASE = 90;     # s; longer than anything below takes
-
-sub wait_for {
-    my ($secs, $cond) = @_;
-    my $deadline = Time::HiRes::time() + $secs;
-    until ($cond->()) {
-        return 0 if Time::HiRes::time() > $deadline;
-        Time::HiRes::sleep(0.05);
-    }
-    return 1;
-}
-
-sub epoch_of {
-    my ($iso) = @_;
-    my @f = ($iso // '') =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?Z$/
-        or return undef;
-    return Time::Local::timegm($f[5], $f[4], $f[3], $f[2], $f[1] - 1, $f[0]) + ($f[6] // 0);
-}
 
 # a relay that takes connections and answers nothing (60 s at most)
 sub start_silent_smtp {
@@ -72,12 +54,12 @@ sub reminder {
 my $t_claim = Time::HiRes::time();
 my $held = start_daemon(once => 1, conf => conf_with(smtp_url => "smtp://127.0.0.1:$silent_port",
                                                      http_timeout => '40s', send_lease => "${LEASE}s"));
-ok wait_for(30, sub { my $n = reminder(); $n && ($n->{DeliveryEmail}{S} // '') eq 'sending' }),
+ok wait_until(30, sub { my $n = reminder(); $n && ($n->{DeliveryEmail}{S} // '') eq 'sending' }),
    'the held scheduler claimed the email' or diag explain [daemon_lines($held)];
 my $t_seen = Time::HiRes::time();
 my $n = reminder() // {};
 is $n->{DeliveryEmailAttempts}{N}, 1, 'first attempt';
-my $until = epoch_of($n->{DeliveryEmailNextAt}{S});
+my $until = iso_epoch($n->{DeliveryEmailNextAt}{S});
 ok defined $until, "DeliveryEmailNextAt is a time: " . ($n->{DeliveryEmailNextAt}{S} // 'none');
 $until //= 0;
 cmp_ok $until, '>=', $t_claim + $LEASE - 1, 'the lease runs send_lease seconds from the claim (not before)';

@@ -2,9 +2,11 @@
  * The scheduler: its task role (Query on its two indexes only, writes on
  * the table, publish on the notification topics, SendEmail as the mail
  * identity), log group, task
- * definition and a Fargate service of one task that deploys rolling, the
- * old task stopped before the new one starts.  No load balancer, no
- * inbound traffic.
+ * definition and a Fargate service of desiredCount replicas (default 2)
+ * that share the reminder and outbox shards by leases in the table
+ * (scheduler.conf shard_leases, docs/scaling.md).  It deploys rolling, a
+ * new task started before an old one stops: two schedulers on one shard
+ * double nothing.  No load balancer, no inbound traffic.
  */
 
 import { Duration } from 'aws-cdk-lib';
@@ -69,9 +71,10 @@ export class SchedulerService extends Construct {
       securityGroups: [props.securityGroup],
       vpcSubnets: props.subnets,
       assignPublicIp: false,
-      // stop the old task before starting the new: never two schedulers
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
+      // leases: the replicas share the shards, new ones take over as the
+      // old ones let go (SIGTERM releases at once)
+      minHealthyPercent: 50,
+      maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
