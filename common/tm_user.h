@@ -32,6 +32,7 @@ typedef struct {
 typedef struct {
     const char  *email;
     const char  *password;
+    const char  *new_password;
     const char  *first_name;
     const char  *last_name;
     const char  *phone;
@@ -46,6 +47,9 @@ typedef struct {
 /* the bodies' tables (tm_fields.h) */
 extern const tm_field_t  tm_user_register_body[];
 extern const tm_field_t  tm_user_confirm_body[];
+extern const tm_field_t  tm_user_email_body[];
+extern const tm_field_t  tm_user_reset_body[];
+extern const tm_field_t  tm_user_change_body[];
 extern const tm_field_t  tm_user_login_body[];
 extern const tm_field_t  tm_user_refresh_body[];
 extern const tm_field_t  tm_user_patch_body[];
