@@ -32,7 +32,6 @@ typedef struct {
 typedef struct {
     const char  *email;
     const char  *password;
-    const char  *new_password;
     const char  *first_name;
     const char  *last_name;
     const char  *phone;
@@ -42,6 +41,7 @@ typedef struct {
     int          prefs;          /* notificationPreferences sent */
     int          pref_email;
     int          pref_sms;
+    const char  *new_password;   /* a password change's */
 } tm_user_fields_t;
 
 /* the bodies' tables (tm_fields.h) */
