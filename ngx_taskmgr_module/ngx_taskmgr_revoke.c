@@ -157,7 +157,8 @@ ngx_taskmgr_revoke_init_zone(ngx_shm_zone_t *zone, void *data)
 }
 
 
-/* runs next with ctx->auth.revoked: was the caller's token logged out?  The
+/* runs next with ctx->auth.revoked: was the caller's token logged out, or
+ * its user's sessions ended by a password reset or change?  The
  * verdict is auth.c's to act on */
 
 ngx_int_t
@@ -165,6 +166,7 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_step_pt next)
 {
     u_char                      buf[2 + NGX_TASKMGR_JTI_MAX];
+    json_t                     *keys, *key;
     time_t                      now;
     uint32_t                    hash;
     ngx_str_t                   jti, uid;
@@ -172,7 +174,6 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t                  revoked;
     ngx_taskmgr_revoke_node_t  *node, *un;
     ngx_taskmgr_revoke_zone_t  *z;
-    json_t                     *keys;
 
     z = ctx->conf->revocation_zone->data;
     jti = ngx_taskmgr_revoke_id(ctx);
@@ -211,8 +212,16 @@ ngx_taskmgr_revoke_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return next(r, ctx);
     }
 
-    keys = json_pack("[o?, o?]", ngx_taskmgr_revoke_key(ctx),
-                     ngx_taskmgr_revoke_user_key(ctx->auth.sub));
+    keys = json_pack("[o]", ngx_taskmgr_revoke_key(ctx));
+    key = ngx_taskmgr_revoke_user_key(ctx->auth.sub);
+
+    /* a sub too long for a record has none */
+    if (keys && key) {
+        json_array_append_new(keys, key);
+
+    } else {
+        json_decref(key);
+    }
 
     return ngx_taskmgr_ddb(r, ctx, "BatchGetItem",
                            keys ? json_pack("{s:{s:{s:o, s:b}}}",
