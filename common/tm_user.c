@@ -50,6 +50,29 @@ const tm_field_t  tm_user_confirm_body[] = {
     tm_field_null
 };
 
+/* forgot password, resend the confirmation code */
+const tm_field_t  tm_user_email_body[] = {
+    tm_user_email_row,
+    tm_field_null
+};
+
+const tm_field_t  tm_user_reset_body[] = {
+    tm_user_email_row,
+    tm_user_row("code", TM_FIELD_STRING, TM_FIELD_REQUIRED, code,
+                tm_valid_code, NULL),
+    tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
+                tm_valid_password, "weak_password"),
+    tm_field_null
+};
+
+const tm_field_t  tm_user_change_body[] = {
+    tm_user_row("currentPassword", TM_FIELD_STRING, TM_FIELD_REQUIRED,
+                password, tm_valid_present, NULL),
+    tm_user_row("newPassword", TM_FIELD_STRING, TM_FIELD_REQUIRED,
+                new_password, tm_valid_password, "weak_password"),
+    tm_field_null
+};
+
 const tm_field_t  tm_user_login_body[] = {
     tm_user_email_row,
     tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,

@@ -41,11 +41,15 @@ typedef struct {
     int          prefs;          /* notificationPreferences sent */
     int          pref_email;
     int          pref_sms;
+    const char  *new_password;   /* a password change's */
 } tm_user_fields_t;
 
 /* the bodies' tables (tm_fields.h) */
 extern const tm_field_t  tm_user_register_body[];
 extern const tm_field_t  tm_user_confirm_body[];
+extern const tm_field_t  tm_user_email_body[];
+extern const tm_field_t  tm_user_reset_body[];
+extern const tm_field_t  tm_user_change_body[];
 extern const tm_field_t  tm_user_login_body[];
 extern const tm_field_t  tm_user_refresh_body[];
 extern const tm_field_t  tm_user_patch_body[];

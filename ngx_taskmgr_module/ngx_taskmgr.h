@@ -168,6 +168,7 @@ typedef struct {
     const char                *sub;
     const char                *jti;
     time_t                     exp;
+    time_t                     auth_time;  /* the sign-in's, else iat */
     ngx_uint_t                 mode;       /* NGX_TASKMGR_AUTH_* */
     ngx_int_t                  jwt_rc;     /* tm_jwt_rc_e */
     const char                *use;        /* token_use being verified */
@@ -429,6 +430,21 @@ ngx_int_t ngx_taskmgr_revoke_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_revoke_record(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+/* every session of sub signed in until now ends, but with keep set the
+ * caller's */
+ngx_int_t ngx_taskmgr_revoke_user(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *sub, ngx_uint_t keep,
+    ngx_taskmgr_step_pt next);
+
+/* ngx_taskmgr_password.c: the users service's password routes */
+ngx_int_t ngx_taskmgr_password_forgot(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_password_reset(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_password_change(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_password_resend(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 
 /* the services' routes, named by their directives (ngx_taskmgr_module.c) */
 extern const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[];

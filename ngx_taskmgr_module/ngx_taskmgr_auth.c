@@ -242,6 +242,12 @@ ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims)
     ctx->auth.sub = json_string_value(json_object_get(claims, "sub"));
     ctx->auth.exp = (time_t) json_integer_value(json_object_get(claims,
                                                                  "exp"));
+    ctx->auth.auth_time = (time_t) json_integer_value(
+                              json_object_get(claims, "auth_time"));
+    if (ctx->auth.auth_time == 0) {
+        ctx->auth.auth_time = (time_t) json_integer_value(
+                                  json_object_get(claims, "iat"));
+    }
 
     /* Cognito gives every token of one sign-in the same origin_jti, so
      * revoking it at logout also refuses the session's earlier access

@@ -47,6 +47,7 @@ typedef struct {
  * backend's "other" (the last two) */
 static const ngx_taskmgr_op_t  ngx_taskmgr_ops[] = {
     { "dynamodb", "GetItem" },
+    { "dynamodb", "BatchGetItem" },
     { "dynamodb", "PutItem" },
     { "dynamodb", "UpdateItem" },
     { "dynamodb", "DeleteItem" },
@@ -58,6 +59,11 @@ static const ngx_taskmgr_op_t  ngx_taskmgr_ops[] = {
     { "cognito", "AdminDeleteUser" },
     { "cognito", "InitiateAuth" },
     { "cognito", "RevokeToken" },
+    { "cognito", "ForgotPassword" },
+    { "cognito", "ConfirmForgotPassword" },
+    { "cognito", "ChangePassword" },
+    { "cognito", "ResendConfirmationCode" },
+    { "cognito", "AdminGetUser" },
     { "cognito", "GetJwks" },
     { "credentials", "GetCredentials" },
     { "dynamodb", "other" },

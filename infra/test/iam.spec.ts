@@ -74,26 +74,27 @@ describe('IAM: least privilege', () => {
 
   test('tasks service: item actions on the table, Query on the table and its three list indexes, nothing else', () => {
     expectTable('TasksTaskRole',
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
       ['table', 'index/UpdatedAtIndex', 'index/DueDateIndex', 'index/PriorityIndex']);
     assert.equal(table('TasksTaskRole').st.length, 2, 'the table and nothing else');
   });
 
   test('notifications service: its items and NotificationTimestampIndex, nothing else', () => {
     expectTable('NotificationsTaskRole',
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
       ['table', 'index/NotificationTimestampIndex']);
     assert.equal(table('NotificationsTaskRole').st.length, 2);
   });
 
-  test('users service: the table, EmailIndex, and AdminConfirmSignUp/AdminDeleteUser on the pool ARN only', () => {
+  test('users service: the table, EmailIndex, and AdminConfirmSignUp/AdminDeleteUser/AdminGetUser on the pool ARN only', () => {
     expectTable('UsersTaskRole',
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
       ['table', 'index/EmailIndex']);
     const { st } = table('UsersTaskRole');
     assert.equal(st.length, 3);
     const cognito = st.find((x) => x.Sid === 'CognitoAdmin');
-    assert.deepEqual([...actions(cognito)].sort(), ['cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminDeleteUser']);
+    assert.deepEqual([...actions(cognito)].sort(),
+      ['cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminDeleteUser', 'cognito-idp:AdminGetUser']);
     const r = asArray<any>(cognito.Resource);
     assert.equal(r.length, 1);
     assert.match(r[0]['Fn::GetStackOutput'].OutputName, /UserPool\w*Arn/);

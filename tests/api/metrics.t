@@ -275,13 +275,13 @@ is $r->{status}, 503, 'GET /api/tasks: 503' or diag $r->{raw};
 my $rd = api(GET => "$D->{url}/_taskmgr/metrics");
 my ($md, undef, $badd) = parse_metrics($rd->{raw});
 is_deeply $badd, [], 'the text parses';
-is val($md, $calls, backend => 'dynamodb', op => 'GetItem', outcome => 'unreachable'), 1,
-   'the revocation check\'s GetItem: unreachable';
-is val($md, $calls, backend => 'dynamodb', op => 'GetItem', outcome => 'ok'), 0, 'GetItem ok: 0';
+is val($md, $calls, backend => 'dynamodb', op => 'BatchGetItem', outcome => 'unreachable'), 1,
+   'the revocation check\'s BatchGetItem: unreachable';
+is val($md, $calls, backend => 'dynamodb', op => 'BatchGetItem', outcome => 'ok'), 0, 'BatchGetItem ok: 0';
 is val($md, $req, route => '/api/tasks', status => '5xx'), 1, '/api/tasks 5xx: 1';
 my ($dl) = grep { $_->{uri} eq '/api/tasks' } map { json_decode($_) } read_lines("$tmp/d/access.log");
 is $dl->{error}, 'unavailable', 'its access log line: error unavailable';
-is $dl->{aws_calls}, 2, 'two calls (the keys, the GetItem)';
+is $dl->{aws_calls}, 2, 'two calls (the keys, the BatchGetItem)';
 nginx_stop($D);
 nginx_clean_ok($D);
 done_testing;

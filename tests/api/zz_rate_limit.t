@@ -2,7 +2,8 @@
 # Registration and login are rate limited per client address (nginx
 # limit_req, TASKMGR_AUTH_RATE 10r/s, burst TASKMGR_AUTH_BURST 40): ~80
 # rapid logins must meet 429s with a JSON error (code rate_limited) and a
-# Retry-After header; so are confirm and refresh, in a zone of their own.
+# Retry-After header; so are confirm and refresh, in a zone of their own,
+# and the password routes and confirm/resend in a third.
 # Runs last (zz_): it drains the buckets.
 use strict;
 use warnings;
@@ -127,6 +128,24 @@ for my $path ('/api/users/refresh', '/api/users/confirm') {
     ok scalar(grep { $_->{status} != 429 } @r) <= $BURST + 1 + $RATE * $took + 2, '... at most burst + rate x time through';
     error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "$path: a JSON 429", POST => $path);
     like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
+}
+
+# ---- the password routes and confirm/resend: one zone, the same rules
+# (an empty body is refused without a backend call, so these are quick)
+{
+    my $path = '/api/users/password/forgot';
+    my $t1 = Time::HiRes::time();
+    my @r = map { api(POST => $path, {}) } 1 .. 70;
+    my $took = Time::HiRes::time() - $t1;
+    my @limited = grep { $_->{status} == 429 } @r;
+    ok @limited >= 5, sprintf('%d rapid POST %s: %d answered 429', scalar @r, $path, scalar @limited);
+    ok scalar(grep { $_->{status} != 429 } @r) <= $BURST + 1 + $RATE * $took + 2, '... at most burst + rate x time through';
+    error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "$path: a JSON 429", POST => $path);
+    like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
+    for my $other ('/api/users/password/reset', '/api/users/password/change', '/api/users/confirm/resend') {
+        my @st = map { api(POST => $other, {})->{status} } 1 .. 3;
+        ok grep({ $_ == 429 } @st), "$other shares the limit" or diag "statuses @st";
+    }
 }
 
 done_testing;

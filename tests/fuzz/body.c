@@ -381,6 +381,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_list(body, TM_BODY_PATCH);
     fz_user(body, tm_user_register_body, TM_BODY_REQUIRED);
     fz_user(body, tm_user_confirm_body, TM_BODY_REQUIRED);
+    fz_user(body, tm_user_email_body, TM_BODY_REQUIRED);
+    fz_user(body, tm_user_reset_body, TM_BODY_REQUIRED);
+    fz_user(body, tm_user_change_body, TM_BODY_REQUIRED);
     fz_user(body, tm_user_login_body, TM_BODY_REQUIRED);
     fz_user(body, tm_user_refresh_body, TM_BODY_OPTIONAL);
     fz_user(body, tm_user_patch_body, TM_BODY_PATCH);

@@ -18,6 +18,7 @@ const REASONS: Record<string, { text: string; kind: 'info' | 'warn' }> = {
   required: { text: 'Log in to continue.', kind: 'info' },
   loggedout: { text: 'You have logged out.', kind: 'info' },
   confirmed: { text: 'Your account is confirmed. Log in to start.', kind: 'info' },
+  reset: { text: 'Your password has been changed and every session ended. Log in with the new password.', kind: 'info' },
 };
 
 export default function LoginScreen() {
@@ -95,6 +96,7 @@ export default function LoginScreen() {
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Logging in…' : 'Log in'}
           </button>
+          <Link href={'/forgot' + (email.trim() ? '?email=' + encodeURIComponent(email.trim()) : '')}>Forgot password?</Link>
         </div>
       </form>
       <p className="aside">

@@ -10,6 +10,7 @@ import { Field, FormError } from './Field';
 import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
 import AlertSwitches from './AlertSwitches';
+import ChangePassword from './ChangePassword';
 
 interface Values {
   firstName: string;
@@ -158,6 +159,7 @@ function Profile({ user }: { user: User }) {
           </p>
         </div>
       </form>
+      <ChangePassword />
     </>
   );
 }

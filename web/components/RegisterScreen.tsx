@@ -7,7 +7,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { api, type User } from '@/lib/api';
+import { api, errorText, type User } from '@/lib/api';
 import { ianaZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { applySignupAlerts, keepSignupAlerts } from '@/lib/signupAlerts';
@@ -28,6 +28,7 @@ interface Values {
 }
 
 const FIELDS = { firstName: 'firstName', lastName: 'lastName', email: 'email', password: 'password', phoneNumber: 'phoneNumber' };
+const RESEND_WAIT = 30;
 const EMPTY: Values = { firstName: '', lastName: '', email: '', phoneNumber: '', alerts: { email: true, sms: false } };
 
 export default function RegisterScreen() {
@@ -40,7 +41,30 @@ export default function RegisterScreen() {
   const form = useFormSubmit();
   const { errors, setErrors, formError, setFormError, busy } = form;
   const headRef = useRef<HTMLHeadingElement>(null);
+  // "send the code again": what it said, and the seconds before another
+  const [resent, setResent] = useState('');
+  const [cooldown, setCooldown] = useState(0);
   useLeaveIfLoggedIn(() => '/tasks');
+
+  useEffect(() => {
+    if (!cooldown) return;
+    const t = setTimeout(() => setCooldown((c) => c - 1), 1000);
+    return () => clearTimeout(t);
+  }, [cooldown]);
+
+  const resend = async () => {
+    const email = values.email.trim();
+    setResent('');
+    setFormError(null);
+    setCooldown(RESEND_WAIT);
+    try {
+      await api('/api/users/confirm/resend', { method: 'POST', anonymous: true, body: { email } });
+      setResent(`We sent a new code to ${email}.`);
+    } catch (e) {
+      setCooldown(0);
+      setFormError(errorText(e));
+    }
+  };
 
   useEffect(() => {
     const d = loadDraft<Values & { step?: 'confirm' }>('register');
@@ -143,6 +167,9 @@ export default function RegisterScreen() {
             <button type="submit" className="btn primary" disabled={busy}>
               {busy ? 'Confirming…' : 'Confirm'}
             </button>
+            <button type="button" className="btn ghost" disabled={cooldown > 0} onClick={resend}>
+              {cooldown > 0 ? `Send the code again (${cooldown} s)` : 'Send the code again'}
+            </button>
             <button
               type="button"
               className="btn ghost"
@@ -156,6 +183,9 @@ export default function RegisterScreen() {
               Back
             </button>
           </div>
+          <p className="saved" role="status">
+            {resent}
+          </p>
         </form>
       </div>
     );

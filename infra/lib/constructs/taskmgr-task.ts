@@ -19,14 +19,16 @@ export type TaskmgrService = ServiceName | 'scheduler';
 
 /** what each service does to the table (README: how it works; ngx_taskmgr_*.c) */
 export const TABLE_ACTIONS: Record<TaskmgrService, string[]> = {
-  // profiles, EmailIndex look-ups, revocation records; DescribeTable is /api/health
-  users: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
-    'dynamodb:Query', 'dynamodb:DescribeTable'],
+  // profiles, EmailIndex look-ups, revocation records; DescribeTable is
+  // /api/health; every service's auth reads the token's and the user's
+  // revocation records in one BatchGetItem
+  users: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
   // task CRUD, list queries on the LSIs, the completion chain's notification
-  tasks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
-    'dynamodb:Query', 'dynamodb:DescribeTable'],
+  tasks: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
   // history (NotificationTimestampIndex), mark read, read-all, delete
-  notifications: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
+  notifications: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem',
     'dynamodb:Query', 'dynamodb:DescribeTable'],
   // reminders and the outbox: query the two GSIs, read preferences,
   // write notifications and mark tasks; finish list deletions (a user's
@@ -35,8 +37,11 @@ export const TABLE_ACTIONS: Record<TaskmgrService, string[]> = {
     'dynamodb:DeleteItem'],
 };
 
-/** the Cognito calls that need IAM (SignUp, InitiateAuth, RevokeToken... are public) */
-export const COGNITO_ADMIN_ACTIONS = ['cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminDeleteUser'];
+/** the Cognito calls that need IAM (SignUp, InitiateAuth, RevokeToken,
+ * ForgotPassword... are public); AdminGetUser finds the sub a password reset
+ * ends the sessions of */
+export const COGNITO_ADMIN_ACTIONS = ['cognito-idp:AdminConfirmSignUp', 'cognito-idp:AdminDeleteUser',
+  'cognito-idp:AdminGetUser'];
 
 /** the indexes each one queries (docs/architecture.md, "2. The table"; the module's IndexName uses) */
 export const SERVICE_INDEXES: Record<TaskmgrService, string[]> = {
