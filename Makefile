@@ -40,7 +40,7 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench lighthouse fuzz clean FORCE
+.PHONY: all module unit deps run stop test test-unit test-api bench bench-module lighthouse fuzz clean FORCE
 
 all: module unit
 
@@ -107,6 +107,11 @@ test-api: all
 bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 	tests/bench/search_views.sh
+
+# figures: the module against plain proxy_pass of the same DynamoDB reply
+# from a canned server, and its workers' CPU per request and RSS
+bench-module: deps all
+	tests/bench/module_cost.sh
 
 # figures: Lighthouse (mobile) on /login and /tasks, medians of 3 runs
 lighthouse: deps all
