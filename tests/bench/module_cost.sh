@@ -18,10 +18,11 @@
 # proxy.  Worker CPU per request: utime + stime of nginx's workers from
 # /proc over each run, divided by its requests (µs).  Then the worker RSS
 # after the first 10 k mixed requests and after MIXED of them (1 M with
-# LONG=1).
+# LONG=1).  BASE_MODULE=<a .so>: the module workloads run on a third nginx
+# with that build too, in the same rounds (before/after a change).
 #
 # usage: tests/bench/module_cost.sh   (make bench-module; env DURATION=3s,
-#        ROUNDS=3, LONG=0, MIXED=200000)
+#        ROUNDS=3, LONG=0, MIXED=200000, BASE_MODULE=)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +31,7 @@ duration=${DURATION:-3s}
 rounds=${ROUNDS:-3}
 mixed=${MIXED:-200000}
 [[ ${LONG:-0} == 1 ]] && mixed=1000000
+base_module=${BASE_MODULE:-}
 
 export STACK_NO_SCHEDULER=1 TASKMGR_LOG_LEVEL=warn
 # shellcheck source=tests/bench/bench_stack.sh
@@ -64,9 +66,9 @@ version=$(jq -r .version <<< "$task")
 # a second nginx with the module, its DynamoDB and Cognito upstreams
 # first the recorder and then the canned server; the bench's locations
 # added to the server
-read -r rec_port canned_port port <<< "$(perl -MIO::Socket::INET -e '
+read -r rec_port canned_port port base_port <<< "$(perl -MIO::Socket::INET -e '
     my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1",
-        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 3;
+        LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 4;
     print join(" ", map { $_->sockport } @s), "\n";')"
 run=$tmp/bench
 mkdir -p "$run/rec" "$run/canned" "$run/tmp" "$run/logs"
@@ -83,12 +85,15 @@ conf() {
         "$DATA_DIR/run/nginx.conf" > "$run/nginx.conf"
 }
 
+# nginx with $run/${1:-nginx}.conf, listening on ${2:-$port}
 ngx_start() {
-    nginx -p "$run" -c "$run/nginx.conf" -e "$run/error.log" < /dev/null &
+    nginx -p "$run" -c "$run/${1:-nginx}.conf" -e "$run/error.log" \
+        < /dev/null &
     ngx_pid=$!
     pids+=("$ngx_pid")
     for _ in $(seq 50); do
-        curl -s -o /dev/null "http://127.0.0.1:$port/api/health" && return
+        curl -s -o /dev/null "http://127.0.0.1:${2:-$port}/api/health" \
+            && return
         sleep 0.1
     done
     echo "bench: nginx did not start" >&2; cat "$run/error.log" >&2; exit 1
@@ -107,7 +112,7 @@ declare -A path=(
     [me]="/api/users/me"
 )
 order=(list search get create patch notif me)
-create_body='{"title":"A task of the benchmark","dueDate":"2030-12-01T10:00:00Z"}'
+create_body='{"title":"A benchmark task","dueDate":"2030-12-01T10:00:00Z"}'
 patch_body='{"priority":2}'
 
 # the canned replies: each DynamoDB call, "<X-Amz-Target> <body>", is
@@ -202,6 +207,14 @@ conf "$canned_port" "$canned_port"
 loc=$loc awk '{ print } /server_name  localhost;/ { print ENVIRON["loc"] }' \
     "$run/nginx.conf" > "$run/nginx.conf.new"
 mv "$run/nginx.conf.new" "$run/nginx.conf"
+if [[ -n $base_module ]]; then
+    sed -e "s|^load_module .*/ngx_taskmgr_module.so;|load_module \
+$base_module;|" -e "s|127.0.0.1:$port;|127.0.0.1:$base_port;|" \
+        -e "s|$run/nginx.pid|$run/base.pid|" "$run/nginx.conf" \
+        > "$run/base.conf"
+    ngx_start base "$base_port"
+    base_pid=$ngx_pid
+fi
 ngx_start
 
 # CPU ticks (utime + stime) of the module nginx's workers so far
@@ -232,12 +245,19 @@ workload() (
     create) export METHOD=POST BODY=$create_body ;;
     patch) export METHOD=PATCH BODY=$patch_body IF_MATCH=$version ;;
     esac
-    run -s tests/bench/requests.lua "$b${path[$1]}"
+    run -s tests/bench/requests.lua "${2:-$b}${path[$1]}"
 )
+# the same on the BASE_MODULE nginx
+base_workload() {
+    ngx_pid=$base_pid workload "$1" "http://127.0.0.1:$base_port"
+}
 
 # warm-up, not reported
 duration=1s measure "$b/bench/return" > /dev/null
-for w in "${order[@]}"; do workload "$w" > /dev/null; done
+for w in "${order[@]}"; do
+    workload "$w" > /dev/null
+    [[ -z $base_module ]] || base_workload "$w" > /dev/null
+done
 
 declare -A rps p99 cpu ratio
 printf '\n%-6s %-36s %12s %10s %10s\n' round "wrk -t2 -c32 -d$duration" \
@@ -257,6 +277,13 @@ for round in $(seq 1 "$rounds"); do
         printf '%-6s %-36s %12s %10s %10s\n' "" \
             "${label/$id/\{id\}} $w" "$r" "$p" "$c" \
             "" "  proxy_pass of its ${main[$w]} reply" "$pr" "$pp" "$pc"
+        [[ -n $base_module ]] || continue
+        read -r r p c <<< "$(base_workload "$w")"
+        rps[b$w]+="$r " p99[b$w]+="$p " cpu[b$w]+="$c "
+        ratio[b$w]+="$(awk -v a="$r" -v b="$pr" \
+                       'BEGIN { printf "%.3f", a / b }') "
+        printf '%-6s %-36s %12s %10s %10s\n' "" "  $w, BASE_MODULE" "$r" \
+            "$p" "$c"
     done
 done
 
@@ -276,6 +303,10 @@ for w in return "${order[@]}"; do
         "$(median ${ratio[$w]})" "$(median ${p99[$w]})" \
         "$(median ${p99[p$w]})" "$(median ${cpu[$w]})" \
         "$(median ${cpu[p$w]})"
+    [[ -n $base_module ]] || continue
+    printf '%-8s %10s %10s %7s %9s %9s %8s %8s\n' "  base" \
+        "$(median ${rps[b$w]})" - "$(median ${ratio[b$w]})" \
+        "$(median ${p99[b$w]})" - "$(median ${cpu[b$w]})" -
 done
 printf 'goals: list ratio >= 0.6, reads (get, me) >= 0.7, writes >= 0.5,\n'
 printf '       p99 <= proxy p99 x 1.5, list CPU <= 50 us\n'
