@@ -40,7 +40,7 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench lighthouse fuzz clean FORCE
+.PHONY: all module unit deps run stop test test-unit test-api bench bench-module lighthouse fuzz clean FORCE
 
 all: module unit
 
@@ -50,8 +50,14 @@ all: module unit
 # added or removed, so that configure runs again then (and only then)
 MODULE_C    := $(sort $(wildcard ngx_taskmgr_module/*.c common/*.c))
 
+# the module's objects at -O2 as Debian builds nginx itself (nginx's own
+# default is -O: the JSON scanner was a third of a listing's CPU); a
+# change of these flags configures again, like a change of the sources
+MODULE_CC_OPT := -O2 $(WARN) $(SAN_FLAGS)
+
 $(OBJS).srcs: FORCE
-	@echo '$(MODULE_C)' | cmp -s - $@ 2> /dev/null || echo '$(MODULE_C)' > $@
+	@echo '$(MODULE_C) $(MODULE_CC_OPT)' | cmp -s - $@ 2> /dev/null \
+	    || echo '$(MODULE_C) $(MODULE_CC_OPT)' > $@
 
 FORCE:
 
@@ -59,9 +65,12 @@ FORCE:
 # source dir, writing only into $(OBJS)
 # flock: two makes (a developer's and a test's) must not configure or
 # build the same directory at once, or its config header gets both outputs
+# (the module's objects removed: they depend on their sources only, not on
+# the flags configure wrote)
 $(OBJS)/Makefile: config $(OBJS).srcs
+	rm -rf $(OBJS)/addon
 	cd $(NGX_SRC) && flock $(OBJS).lock ./configure --with-compat \
-	    --with-cc-opt="$(WARN) $(SAN_FLAGS)" \
+	    --with-cc-opt="$(MODULE_CC_OPT)" \
 	    --with-ld-opt="$(SAN_FLAGS)" \
 	    --add-dynamic-module=$(CURDIR) --builddir=$(OBJS) > $(OBJS).configure.log 2>&1 \
 	    || { cat $(OBJS).configure.log; exit 1; }
@@ -107,6 +116,11 @@ test-api: all
 bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 	tests/bench/search_views.sh
+
+# figures: the module against plain proxy_pass of the same DynamoDB reply
+# from a canned server, and its workers' CPU per request and RSS
+bench-module: deps all
+	tests/bench/module_cost.sh
 
 # figures: Lighthouse (mobile) on /login and /tasks, medians of 3 runs
 lighthouse: deps all
