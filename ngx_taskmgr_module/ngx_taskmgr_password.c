@@ -32,6 +32,8 @@ typedef struct {
 
 static ngx_int_t ngx_taskmgr_password_body(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, const tm_field_t *table);
+static ngx_int_t ngx_taskmgr_password_send_code(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *op);
 static ngx_int_t ngx_taskmgr_password_code_sent(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_password_accepted(ngx_http_request_t *r,
@@ -78,23 +80,7 @@ ngx_taskmgr_password_body(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 ngx_int_t
 ngx_taskmgr_password_forgot(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    ngx_int_t                rc;
-    ngx_taskmgr_password_t  *p;
-
-    rc = ngx_taskmgr_password_body(r, ctx, tm_user_email_body);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    p = ctx->data;
-
-    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_COGNITO, "ForgotPassword",
-                                json_pack("{s:s, s:s}",
-                                          "ClientId",
-                                          ctx->conf->client_id.data,
-                                          "Username", p->fields.email),
-                                NGX_TASKMGR_AWS_RAW,
-                                ngx_taskmgr_password_code_sent);
+    return ngx_taskmgr_password_send_code(r, ctx, "ForgotPassword");
 }
 
 
@@ -102,6 +88,16 @@ ngx_taskmgr_password_forgot(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 ngx_int_t
 ngx_taskmgr_password_resend(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_password_send_code(r, ctx, "ResendConfirmationCode");
+}
+
+
+/* Cognito's op that mails the account a code, for {email} */
+
+static ngx_int_t
+ngx_taskmgr_password_send_code(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *op)
 {
     ngx_int_t                rc;
     ngx_taskmgr_password_t  *p;
@@ -113,8 +109,7 @@ ngx_taskmgr_password_resend(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     p = ctx->data;
 
-    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_COGNITO,
-                                "ResendConfirmationCode",
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_COGNITO, op,
                                 json_pack("{s:s, s:s}",
                                           "ClientId",
                                           ctx->conf->client_id.data,
