@@ -2,7 +2,7 @@
 // picker's kinds.  lib/reminders.ts: durations and reminders in words.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildRule, describe as say, describeRule, kindOf, nthDayOf, parseRule, rule, ruleFor, ruleProblem, withFreq } from '@/lib/repeat';
+import { buildRule, describe as say, kindOf, nthDayOf, parseRule, rule, ruleFor, ruleProblem, withFreq } from '@/lib/repeat';
 import { beforeWords, customProblem, duration, durationSeconds, inputOf, keyOf, reminderWords, remindersProblem, sortKeys } from '@/lib/reminders';
 
 describe('parseRule and buildRule', () => {
