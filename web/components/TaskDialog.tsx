@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText, type Label, type Priority, type Task, type TaskList } from '@/lib/api';
 import { fromLocal, timeZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { keyOf } from '@/lib/reminders';
 import { useSession } from '@/lib/session';
 import { countHint, DESCRIPTION_MAX, TITLE_MAX } from '@/lib/validate';
 import Dialog from './Dialog';
@@ -88,19 +89,28 @@ export default function TaskDialog({
   // task changed since then is a 412, not a silent overwrite
   const [base, setBase] = useState(task?.version ?? 0);
   const keepEditing = useRef<HTMLButtonElement>(null);
+  // a new task's reminders follow the user's defaults (known maybe only
+  // after the form opened) until the user changes them
+  const ownReminders = useRef(false);
 
   useEffect(() => {
     setTz(timeZone());
     const d = loadDraft<Draft>(key);
     const fresh = valuesOf(task, home, defaults);
     if (d && !sameValues({ ...fresh, ...d }, fresh)) {
+      ownReminders.current = true;
       setValues({ ...fresh, ...valuesIn(d) });
       if (task && d.version) setBase(d.version);
       setRestored(true);
     }
   }, [key, task, home, defaults]);
 
+  useEffect(() => {
+    if (!task && !ownReminders.current) setValues((v) => ({ ...v, reminders: defaults.map(keyOf) }));
+  }, [task, defaults]);
+
   const change = (next: TaskValues) => {
+    if (next.reminders !== values.reminders) ownReminders.current = true;
     setValues(next);
     setAsking(false);
     if (sameValues(next, initial)) clearDraft(key);

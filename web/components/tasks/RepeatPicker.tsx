@@ -86,8 +86,7 @@ export default function RepeatPicker({
   const nth = r && byWeekday ? /^(-?\d)([A-Z]{2})$/.exec(r.byDay[0]) : null;
 
   return (
-    <fieldset className={`repeat-picker ${styles.box}`}>
-      <legend className="sr-only">Repeat</legend>
+    <div className={`repeat-picker ${styles.box}`}>
       <Field id={id} label="Repeat" error={error}>
         {(a) => (
           <select {...a} value={kind} onChange={(e) => pickKind(e.target.value as Kind)}>
@@ -250,7 +249,7 @@ export default function RepeatPicker({
         </p>
       )}
       {value && next && next.length > 0 && <NextDates dates={next} />}
-    </fieldset>
+    </div>
   );
 }
 
