@@ -98,7 +98,7 @@ tm_uuid_valid(const char *s, size_t len)
 
 
 /* FNV-1a: stable across processes and builds */
-static unsigned
+unsigned
 tm_shard(const char *id, unsigned shards)
 {
     unsigned     h;

@@ -101,6 +101,10 @@ void tm_task_reminder_key(const char *due, const char *task_id,
 void tm_task_reminder_partition(const char *due, unsigned shard, char *out,
     size_t size);
 
+/* the write shard of an id, 0 .. shards - 1 (FNV-1a: stable across
+ * processes and builds) */
+unsigned tm_shard(const char *id, unsigned shards);
+
 /* the OutboxIndex partition of an item: "OUTBOX#<shard>" */
 void tm_outbox_shard(const char *id, unsigned shards, char *out,
     size_t size);
