@@ -72,7 +72,7 @@ tm_repeat_from_ddb(const json_t *item, tm_repeat_t *out)
 
     memset(out, 0, sizeof(tm_repeat_t));
 
-    m = json_object_get(item, "Repeat");
+    m = json_object_get(item, "TaskRepeat");
     if (m == NULL) {
         return 0;
     }

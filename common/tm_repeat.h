@@ -5,7 +5,7 @@
  *
  * Stored on the task item:
  *
- *     Repeat       M {Rule S, From S}
+ *     TaskRepeat   M {Rule S, From S}   ("Repeat" is a reserved word)
  *     RepeatFirst  S the series' first occurrence (its DTSTART): the due
  *                  date when the rule was set or the date last moved by
  *                  hand; COUNT counts from it
