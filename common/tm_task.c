@@ -813,6 +813,81 @@ tm_task_patch(const json_t *old, tm_task_fields_t *f, const char *task_id,
 }
 
 
+int
+tm_task_snooze(const json_t *task, long long at, const char *task_id,
+    const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added)
+{
+    int             i, k;
+    char            version[24];
+    long long       v;
+    const char     *status;
+    tm_reminders_t  rs, old;
+
+    status = tm_ddb_get_s(task, "Status");
+
+    if (status == NULL || tm_ddb_get_n(task, "Version", &v) != 0
+        || tm_reminders_from_ddb(task, "Reminders", &rs) != 0)
+    {
+        return TM_TASK_SNOOZE_MALFORMED;
+    }
+
+    if (tm_task_is(status, "completed")) {
+        return TM_TASK_SNOOZE_COMPLETED;
+    }
+
+    if (rs.n == TM_REMINDERS_MAX) {
+        for (i = 0; i < rs.n && rs.r[i].state == TM_REMINDER_PENDING; i++) {
+            /* void */
+        }
+
+        if (i == rs.n) {
+            return TM_TASK_SNOOZE_FULL;
+        }
+
+        for (k = i; k + 1 < rs.n; k++) {
+            rs.r[k] = rs.r[k + 1];
+        }
+
+        rs.n--;
+    }
+
+    /* a snooze to the time of another reminder replaces it */
+    for (i = 0; i < rs.n; i++) {
+        if (!rs.r[i].before[0] && rs.r[i].at == at) {
+            for (k = i; k + 1 < rs.n; k++) {
+                rs.r[k] = rs.r[k + 1];
+            }
+
+            rs.n--;
+            break;
+        }
+    }
+
+    /* the others keep their ids and states; the new one is armed */
+    old = rs;
+    i = rs.n++;
+    memset(&rs.r[i], 0, sizeof(tm_reminder_t));
+    rs.r[i].at = at;
+
+    tm_reminders_arm(&rs, &old, tm_task_epoch(tm_ddb_get_s(task, "DueDate")),
+                     tm_task_epoch(now), 0);
+    *added = rs.r[i];
+
+    snprintf(version, sizeof(version), "%lld", v);
+    tm_update_cond(u, "Version = :v");
+    tm_update_value(u, ":v", json_pack("{s:s}", "N", version));
+    tm_update_set_value(u, "TaskUpdatedAt", ":now", tm_ddb_s(now));
+    tm_update_set(u, "Version = Version + :one");
+    tm_update_value(u, ":one", json_pack("{s:s}", "N", "1"));
+
+    if (tm_task_set_reminders(NULL, u, &rs, task_id, shards) != 0) {
+        u->failed = 1;
+    }
+
+    return u->failed ? TM_TASK_SNOOZE_MALFORMED : 0;
+}
+
+
 void
 tm_task_next_occurrences(json_t *item, const char *zone)
 {

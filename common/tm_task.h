@@ -118,6 +118,20 @@ int tm_task_patch(const json_t *old, tm_task_fields_t *f,
     const char *task_id, const char *now, unsigned shards,
     const char *zone, tm_update_t *u, tm_task_effects_t *fx);
 
+#define TM_TASK_SNOOZE_MALFORMED  -1
+#define TM_TASK_SNOOZE_COMPLETED  -2
+#define TM_TASK_SNOOZE_FULL       -3
+
+/*
+ * A snooze: a one-off reminder at `at` added to the stored task (the
+ * oldest sent or cancelled one makes room when there are five), as an
+ * UpdateItem's changes into u, conditional on the Version read; the new
+ * reminder into *added.  0, or TM_TASK_SNOOZE_* (a completed task cannot
+ * be snoozed; five pending reminders leave no room).
+ */
+int tm_task_snooze(const json_t *task, long long at, const char *task_id,
+    const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added);
+
 /* "NextOccurrences" (L of S, at most TM_REPEAT_NEXT) set on the item:
  * the due dates after the current one, in zone; [] when not repeating */
 void tm_task_next_occurrences(json_t *item, const char *zone);

@@ -286,6 +286,81 @@ my $due_iso = iso($due);
     is $r->{status}, 400, 'completedSms must be a boolean';
 }
 
+# ---- snooze: a task_due notification as the scheduler writes it
+sub due_notification {
+    my ($u, $task, $type) = @_;
+    my $id = join '', map { sprintf '%02x', int rand 256 } 1 .. 16;
+    my $r = dynamodb(PutItem => { TableName => table(), Item => {
+        EntityPartition => { S => "USER_$u->{uid}" }, EntitySort => { S => "NOTIF_$id" },
+        Type => { S => $type // 'task_due' }, TaskId => { S => $task->{id} },
+        TaskTitle => { S => $task->{title} }, Message => { S => "Task \"$task->{title}\" is due" },
+        NotificationTimestamp => { S => iso(time) }, Notif_isRead => { BOOL => JSON::PP::false },
+        NotificationExpiry => { N => '' . (time + 86400) } } });
+    die "PutItem: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
+    return $id;
+}
+
+{
+    my $t = create($A, { title => 'snooze me', dueDate => $due_iso, reminders => [] });
+    my $n = due_notification($A, $t);
+    my $r = as($A, POST => "/api/notifications/$n/snooze", { for => 'PT10M' });
+    is $r->{status}, 201, 'snoozed for 10 minutes' or diag $r->{raw};
+    my $s = $r->{json};
+    is $s->{taskId}, $t->{id}, 'the task named';
+    is $s->{state}, 'pending', 'a pending reminder';
+    my ($lo, $hi) = (iso(time + 590), iso(time + 612));
+    ok $s->{fireAt} ge $lo && $s->{fireAt} le $hi, "fireAt 10 minutes on ($s->{fireAt})";
+    is $s->{at}, $s->{fireAt}, 'at = fireAt';
+    my $g = as($A, GET => "/api/tasks/$t->{id}")->{json}{task};
+    is scalar @{ $g->{reminders} }, 1, 'the task has it';
+    is $g->{reminders}[0]{id}, $s->{id}, 'the same id';
+    is $g->{reminders}[0]{at}, $s->{at}, 'an absolute reminder';
+    is task_item($A->{uid}, $t->{id})->{ReminderAt}{S}, $s->{fireAt}, 'in the reminder index';
+
+    my $until = iso(time + 86400 - (time % 60));
+    $r = as($A, POST => "/api/notifications/$n/snooze", { until => $until });
+    is $r->{status}, 201, 'snoozed until tomorrow' or diag $r->{raw};
+    is $r->{json}{fireAt}, $until, 'at that time';
+    is scalar @{ as($A, GET => "/api/tasks/$t->{id}")->{json}{task}{reminders} }, 2, 'two snoozes, two reminders';
+
+    for my $b ([{}, 'neither'], [{ for => 'PT10M', until => $until }, 'both'], [{ for => 'P8D' }, 'over 7 days'],
+               [{ for => 'PT0S' }, 'zero'], [{ for => '10 minutes' }, 'not a duration'],
+               [{ until => iso(time - 60) }, 'in the past'], [{ until => iso(time + 8 * 86400) }, 'beyond 7 days'],
+               [{ until => 'tomorrow' }, 'not a time']) {
+        my $x = as($A, POST => "/api/notifications/$n/snooze", $b->[0]);
+        is $x->{status}, 400, "snooze $b->[1]: 400" or diag $x->{raw};
+    }
+
+    # not snoozable: a completion notification, a completed task, a task gone
+    my $c = due_notification($A, $t, 'task_completed');
+    $r = as($A, POST => "/api/notifications/$c/snooze", { for => 'PT10M' });
+    is $r->{status}, 409, 'a task_completed notification: 409';
+    is $r->{json}{error}{code}, 'not_snoozable', 'not_snoozable';
+    patch($A, $t->{id}, { status => 'completed' });
+    $r = as($A, POST => "/api/notifications/$n/snooze", { for => 'PT10M' });
+    is $r->{status}, 409, 'a completed task: 409';
+    is $r->{json}{error}{code}, 'not_snoozable', 'not_snoozable';
+    is as($A, DELETE => "/api/tasks/$t->{id}")->{status}, 204, 'task deleted';
+    $r = as($A, POST => "/api/notifications/$n/snooze", { for => 'PT10M' });
+    is $r->{status}, 409, 'a task gone: 409';
+
+    # B cannot snooze A's notification; unknown ids are 404
+    $r = as($B, POST => "/api/notifications/$n/snooze", { for => 'PT10M' });
+    is $r->{status}, 404, "B cannot snooze A's notification";
+    $r = as($A, POST => '/api/notifications/' . ('0' x 32) . '/snooze', { for => 'PT10M' });
+    is $r->{status}, 404, 'an unknown notification: 404';
+    $r = as($A, POST => '/api/notifications/xyz/snooze', { for => 'PT10M' });
+    is $r->{status}, 404, 'a malformed id: 404';
+
+    # five pending reminders leave no room
+    my $f = create($A, { title => 'full', dueDate => $due_iso,
+        reminders => [map { { before => "PT${_}H" } } 1 .. 5] });
+    my $m = due_notification($A, $f);
+    $r = as($A, POST => "/api/notifications/$m/snooze", { for => 'PT10M' });
+    is $r->{status}, 409, 'five pending reminders: 409';
+    is $r->{json}{error}{code}, 'limit_reached', 'limit_reached';
+}
+
 # ---- another user's task: not there
 {
     my $t = create($A, { title => 'private', dueDate => $due_iso, repeat => { rule => 'FREQ=DAILY' } });
