@@ -60,10 +60,7 @@ export default function ReminderSettings({
 
   return (
     <>
-      <section className="settings" aria-labelledby="p-zone-head">
-        <h2 id="p-zone-head" className="settings-head">
-          Time zone
-        </h2>
+      <section className="settings">
         {browser && browser !== saved && (
           <div className="notice zone-offer" role="status">
             <span>
@@ -99,8 +96,8 @@ export default function ReminderSettings({
         </Field>
       </section>
 
-      <section className="settings" aria-labelledby="p-rem-head">
-        <h2 id="p-rem-head" className="settings-head">
+      <section className="settings">
+        <h2 className="settings-head">
           Reminders
         </h2>
         <ReminderPicker
