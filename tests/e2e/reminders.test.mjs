@@ -374,6 +374,18 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await page.getByText('Your profile is saved.').waitFor();
       assert.equal((await apiGet(page, '/api/users/me')).json.user.quietHours, null);
 
+      // other pages offer it under the header; kept, it is not asked again
+      await page.goto(BASE + '/tasks');
+      const nudge = page.locator('.zone-nudge');
+      await nudge.waitFor();
+      assert.match(await nudge.textContent(), new RegExp(`${zone}.*Asia/Tokyo`));
+      await screen(page, vp, 10, 'tasks-zone-nudge');
+      await nudge.getByRole('button', { name: 'Keep Asia/Tokyo' }).click();
+      await nudge.waitFor({ state: 'detached' });
+      await page.reload();
+      await page.locator('li.task').first().waitFor();
+      assert.equal(await page.locator('.zone-nudge').count(), 0, 'kept: not asked again');
+
       // a new task starts with the new defaults
       await page.goto(BASE + '/tasks?new=1');
       await dialog(page).locator('li.reminder').first().waitFor();
