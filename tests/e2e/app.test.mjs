@@ -351,7 +351,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       assert.equal(await page.getByLabel('By SMS').isChecked(), true);
       assert.equal(await page.getByLabel('By email').isChecked(), false);
       const me = (await apiGet(page, '/api/users/me')).json.user;
-      assert.deepEqual(me.notificationPreferences, { email: false, sms: true });
+      assert.deepEqual(me.notificationPreferences, { email: false, sms: true, completedEmail: false, completedSms: false });
       assert.equal(me.phoneNumber, '+14155550123');
       assertNoProblems(page);
     });

@@ -97,7 +97,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await waitPath(page, /^\/tasks$/);
       await page.getByRole('heading', { name: 'No tasks yet' }).waitFor();
       const me = (await apiGet(page, '/api/users/me')).json.user;
-      assert.deepEqual(me.notificationPreferences, { email: true, sms: true });
+      assert.deepEqual(me.notificationPreferences, { email: true, sms: true, completedEmail: false, completedSms: false });
       assert.equal(me.phoneNumber, '+14155550123');
       const promise = page.locator('.empty .reminders');
       assert.equal(await promise.textContent(), 'When a task is due within 24 hours, you get a reminder in the app, by email and by SMS. ');
@@ -129,7 +129,7 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await p.getByRole('button', { name: 'Log in' }).click();
       await waitPath(p, /^\/tasks$/);
       await p.locator('.empty .reminders').getByText('you get a reminder in the app and by email.').waitFor();
-      assert.deepEqual((await apiGet(p, '/api/users/me')).json.user.notificationPreferences, { email: true, sms: false });
+      assert.deepEqual((await apiGet(p, '/api/users/me')).json.user.notificationPreferences, { email: true, sms: false, completedEmail: false, completedSms: false });
       assertNoProblems(p);
       await other.close();
     });
