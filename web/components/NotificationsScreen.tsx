@@ -178,7 +178,7 @@ function Notifications() {
           <p>
             {unreadOnly
               ? 'You have read everything.'
-              : 'You get one when a task is due within 24 hours and when you complete a task.'}
+              : 'You get one when a reminder of a task comes up and when you complete a task.'}
           </p>
         </div>
       )}
