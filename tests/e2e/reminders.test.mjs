@@ -332,7 +332,10 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await addReminder(rem, '1 hour before');
       await rem.getByLabel('Add a reminder').selectOption({ label: 'Custom time before…' });
       await rem.getByLabel('How long before').fill('30');
-      await rem.getByRole('button', { name: 'Add reminder' }).click();
+      // Enter adds it; the form is not sent
+      await rem.getByLabel('How long before').press('Enter');
+      await rem.locator('li.reminder', { hasText: '30 minutes before' }).waitFor();
+      assert.deepEqual((await apiGet(page, '/api/users/me')).json.user.defaultReminders, [{ before: 'P1D' }], 'not saved yet');
       assert.equal(await rem.getByLabel('Add a reminder').locator('option', { hasText: 'On a day and time' }).count(), 0, 'defaults are relative only');
       await page.getByRole('switch', { name: 'Hold email and SMS during quiet hours' }).check();
       await page.getByLabel('Quiet from').fill('21:30');

@@ -60,6 +60,12 @@ export default function ReminderPicker({
     setProblem(undefined);
     if (!keys.includes(key)) onChange([...keys, key]);
   };
+  // Enter in the picker adds the reminder, it does not submit the form
+  const enterAdds = (e: React.KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    if (!full) add();
+  };
 
   return (
     <fieldset className={`reminder-picker ${styles.box}`} id={id}>
@@ -109,7 +115,7 @@ export default function ReminderPicker({
         {choice === 'custom' && (
           <>
             <Field id={id + '-amount'} label="How long before" error={problem}>
-              {(a) => <input {...a} type="number" min={0} inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+              {(a) => <input {...a} type="number" min={0} inputMode="numeric" value={amount} onKeyDown={enterAdds} onChange={(e) => setAmount(e.target.value)} />}
             </Field>
             <Field id={id + '-unit'} label="Unit">
               {(a) => (
@@ -127,10 +133,10 @@ export default function ReminderPicker({
         {choice === 'at' && (
           <>
             <Field id={id + '-day'} label="Remind me on" error={problem}>
-              {(a) => <input {...a} type="date" min="1970-01-01" value={day} onChange={(e) => setDay(e.target.value)} />}
+              {(a) => <input {...a} type="date" min="1970-01-01" value={day} onKeyDown={enterAdds} onChange={(e) => setDay(e.target.value)} />}
             </Field>
             <Field id={id + '-at'} label="Remind me at">
-              {(a) => <input {...a} type="time" value={time} onChange={(e) => setTime(e.target.value)} />}
+              {(a) => <input {...a} type="time" value={time} onKeyDown={enterAdds} onChange={(e) => setTime(e.target.value)} />}
             </Field>
           </>
         )}
