@@ -207,7 +207,7 @@ function Notifications() {
                     ))}
                     {snoozed[n.id] !== undefined && (
                       <span className={`snoozed ${styles.snoozed}`}>
-                        <ClockIcon /> {snoozed[n.id] ? `Until ${formatDateTime(snoozed[n.id])}` : 'Snoozed'}
+                        <ClockIcon /> {snoozed[n.id] ? `Snoozed until ${formatDateTime(snoozed[n.id])}` : 'Snoozed'}
                       </span>
                     )}
                   </div>
