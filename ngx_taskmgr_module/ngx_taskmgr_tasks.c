@@ -44,6 +44,9 @@ static ngx_int_t ngx_taskmgr_tasks_gone(ngx_http_request_t *r,
 const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
     { ngx_string("/api/tasks"), NGX_HTTP_GET|NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
+    /* before the prefix below, which would take "parse" for an id */
+    { ngx_string("/api/tasks/parse"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_quickadd_parse },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,

@@ -76,6 +76,8 @@ ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_quickadd_parse(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 
 
 #endif /* _NGX_TASKMGR_TASKS_H_INCLUDED_ */
