@@ -21,7 +21,7 @@ static ngx_int_t ngx_taskmgr_tasks_create(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_defaults(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_tasks_parse(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -46,7 +46,7 @@ const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
     /* before the prefix below, which would take "parse" for an id */
     { ngx_string("/api/tasks/parse"), NGX_HTTP_POST,
-      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_quickadd_parse },
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_parse },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
@@ -68,6 +68,17 @@ ngx_taskmgr_tasks_collection(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     return (r->method == NGX_HTTP_POST) ? ngx_taskmgr_tasks_create(r, ctx)
                                         : ngx_taskmgr_tasks_list(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_tasks_state(r, ctx) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_quickadd(r, ctx, 0);
 }
 
 
@@ -153,6 +164,10 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t = ctx->data;
 
+    if (json_object_get(ctx->body, "quickAdd")) {
+        return ngx_taskmgr_quickadd(r, ctx, 1);
+    }
+
     rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
                                &t->fields);
     if (rc != NGX_DECLINED) {
@@ -198,7 +213,7 @@ ngx_taskmgr_tasks_defaults(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_taskmgr_tasks_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_take);

@@ -11,6 +11,7 @@
 
 
 #include "ngx_taskmgr.h"
+#include "tm_quickadd.h"
 #include "tm_search.h"
 #include "tm_task.h"
 #include "tm_validate.h"
@@ -52,6 +53,13 @@ typedef struct {
     ngx_uint_t                 nwords;
     char                       due_from[24];
     char                       due_to[24];
+
+    /* quick add (ngx_taskmgr_quickadd.c) */
+    const char                *qa_text;
+    ngx_uint_t                 qa_create;     /* POST {quickAdd}, not parse */
+    tm_quickadd_t             *qa;
+    json_t                    *qa_user;       /* zone, default reminders */
+    const char                *qa_list_id;
 } ngx_taskmgr_tasks_t;
 
 
@@ -76,7 +84,9 @@ ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-ngx_int_t ngx_taskmgr_quickadd_parse(ngx_http_request_t *r,
+ngx_int_t ngx_taskmgr_quickadd(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t create);
+ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
