@@ -983,6 +983,8 @@ ngx_taskmgr_lists_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     tm_update_value(&q, ":task", tm_ddb_s("TASK_"));
 
     if (!lb->all) {
+        /* what the user sees: neither completed nor in the trash */
+        tm_update_cond(&q, "attribute_not_exists(TrashedAt)");
         tm_update_cond(&q, "#st <> :done");
         tm_update_value(&q, ":done", tm_ddb_s("completed"));
         tm_update_name(&q, "#st", "Status");

@@ -49,6 +49,8 @@ const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_parse },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
+    { ngx_string("/api/tasks/{}/restore"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
       ngx_taskmgr_labels_list },
     { ngx_string("/api/lists"), NGX_HTTP_GET|NGX_HTTP_POST,
@@ -115,6 +117,9 @@ ngx_taskmgr_tasks_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     switch (r->method) {
+
+    case NGX_HTTP_POST:
+        return ngx_taskmgr_tasks_restore(r, ctx);
 
     case NGX_HTTP_PATCH:
         return ngx_taskmgr_tasks_patch(r, ctx);
@@ -315,7 +320,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     item = json_object_get(ctx->call.reply, "Item");
-    if (item == NULL) {
+    if (item == NULL || json_object_get(item, "TrashedAt")) {
         return ngx_taskmgr_tasks_not_found(r);
     }
 
@@ -327,7 +332,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/* DELETE /api/tasks/{id} */
+/* DELETE /api/tasks/{id}: to the trash; ?permanent=true: gone at once */
 
 static ngx_int_t
 ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
@@ -335,6 +340,7 @@ ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     char                  version[24];
     json_t               *req;
     ngx_int_t             rc;
+    ngx_str_t             permanent;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -344,9 +350,24 @@ ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
-    req = json_pack("{s:s, s:o, s:s}",
+    if (r->args.len == 0) {
+        return ngx_taskmgr_tasks_trash(r, ctx);
+    }
+
+    if (ngx_http_arg(r, (u_char *) "permanent", 9, &permanent) != NGX_OK
+        || permanent.len != 4 || ngx_strncmp(permanent.data, "true", 4) != 0
+        || r->args.len != sizeof("permanent=true") - 1)
+    {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "the only parameter is permanent=true",
+                                      "permanent");
+    }
+
+    req = json_pack("{s:s, s:o, s:s, s:s}",
                     "TableName", ctx->conf->table.data,
                     "Key", tm_ddb_key(t->pk, t->sk),
+                    "ReturnValues", "ALL_OLD",
                     "ConditionExpression",
                     t->if_match >= 0
                     ? "attribute_exists(EntitySort) AND Version = :v"
@@ -381,6 +402,13 @@ ngx_taskmgr_tasks_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    /* one in the trash was given back when it went there */
+    if (json_object_get(json_object_get(ctx->call.reply, "Attributes"),
+                        "TrashedAt"))
+    {
+        return ngx_taskmgr_tasks_gone(r, ctx);
     }
 
     return ngx_taskmgr_quota_give(r, ctx, t->pk, NGX_TASKMGR_QUOTA_TASKS,

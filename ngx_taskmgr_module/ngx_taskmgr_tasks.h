@@ -33,6 +33,8 @@ typedef struct {
     ngx_taskmgr_step_pt        list_next;
     tm_task_effects_t          effects;       /* what the PATCH does */
     ngx_uint_t                 tries;
+    ngx_uint_t                 restoring;     /* POST .../restore */
+    ngx_uint_t                 trash;         /* GET ?trash=true */
     char                       now[32];
     const char                *zone;          /* the owner's, when read */
     json_t                    *task;          /* the item after the write */
@@ -88,6 +90,11 @@ ngx_int_t ngx_taskmgr_quickadd(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_uint_t create);
 ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_trash(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_restore(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_trashed(const json_t *item);
 
 
 #endif /* _NGX_TASKMGR_TASKS_H_INCLUDED_ */

@@ -80,7 +80,7 @@ ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t = ctx->data;
 
     old = json_object_get(ctx->call.reply, "Item");
-    if (old == NULL) {
+    if (old == NULL || json_object_get(old, "TrashedAt")) {
         return ngx_taskmgr_tasks_not_found(r);
     }
 
