@@ -23,6 +23,8 @@ static ngx_int_t ngx_taskmgr_tasks_defaults(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_parse(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_batch_route(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_put(ngx_http_request_t *r,
@@ -44,9 +46,11 @@ static ngx_int_t ngx_taskmgr_tasks_gone(ngx_http_request_t *r,
 const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
     { ngx_string("/api/tasks"), NGX_HTTP_GET|NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
-    /* before the prefix below, which would take "parse" for an id */
+    /* before the prefix below, which would take them for ids */
     { ngx_string("/api/tasks/parse"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_parse },
+    { ngx_string("/api/tasks/batch"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_batch_route },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/tasks/{}/restore"), NGX_HTTP_POST,
@@ -81,6 +85,17 @@ ngx_taskmgr_tasks_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     return ngx_taskmgr_quickadd(r, ctx, 0);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_batch_route(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_tasks_state(r, ctx) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_tasks_batch(r, ctx);
 }
 
 

@@ -40,6 +40,9 @@ typedef struct {
     json_t                    *task;          /* the item after the write */
     ngx_uint_t                 status;        /* the reply's */
     json_t                    *notification;  /* a completion's, to write */
+    ngx_taskmgr_step_pt        after;         /* after the chain: not the
+                                                 reply (a batch goes on) */
+    struct ngx_taskmgr_batch_s *batch;
 
     /* GET list */
     ngx_uint_t                 sort;          /* NGX_TASKMGR_SORT_* */
@@ -77,6 +80,10 @@ ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
 
 ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_chain(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_batch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_tasks_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
