@@ -31,8 +31,9 @@ sub once_ok {
 subtest 'email on, SMS off' => sub {
     my $u = register_with_prefs(tag => 'mail', email => 1, sms => 0, phone => unique_phone(),
                                 first_name => 'Grace', time_zone => 'Europe/Berlin');
-    # Friday 17:00 in Berlin (CET), the pass that morning
-    my $t = create($u, 'Write the report', '2031-03-14T16:00:00Z');
+    # Friday 17:00 in Berlin (CET), reminded that morning
+    my $t = { id => put_task(sub => $u->{sub}, title => 'Write the report', due => '2031-03-14T16:00:00Z',
+                             reminders => [{ at => '2031-03-14T08:00:00Z' }]) };
     once_ok('pass', now => '2031-03-14T08:00:00Z');
     my @m = mails(to => $u->{email});
     is scalar(@m), 1, 'one mail to the user' or return;
@@ -61,7 +62,8 @@ subtest 'email on, SMS off' => sub {
 
 subtest 'SMS on, email off' => sub {
     my $u = register_with_prefs(tag => 'sms', email => 0, sms => 1, phone => unique_phone());
-    my $t = create($u, 'Call the plumber', '2031-03-15T11:00:00Z');
+    my $t = { id => put_task(sub => $u->{sub}, title => 'Call the plumber', due => '2031-03-15T11:00:00Z',
+                             reminders => [{ before => 'PT3H' }]) };
     once_ok('pass', now => '2031-03-15T08:00:00Z');
     my @l = sms_lines(to => $u->{phone});
     is scalar(@l), 1, 'one SMS line to the phone number' or return;

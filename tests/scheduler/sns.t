@@ -94,7 +94,8 @@ my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms 
 # a date without a time (23:59 local, as the web app stores it) on the
 # Sunday Berlin springs forward (CEST), the pass at 23:30 the day before
 # (CET): 23 h 29 min ahead, within the pass's 24 hours
-my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z');
+my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z',
+                  reminders => [{ at => '2032-03-27T22:30:00Z' }]);
 
 my $r = run_once(conf => $conf, now => '2032-03-27T22:30:00Z');
 is $r->{rc}, 0, 'exit 0' or diag $r->{err};
