@@ -31,7 +31,8 @@ typedef struct {
     int          email;         /* deliveries owed (tm_channels) */
     int          sms;
     const char  *outbox_at;     /* when they may start (tm_channels'
-                                   start, RFC 3339); NULL: timestamp */
+                                   start, RFC 3339 with milliseconds as
+                                   every OutboxAt); NULL: timestamp */
     unsigned     shards;        /* OutboxIndex write shards */
 
     /* task_due only */

@@ -40,7 +40,6 @@
 #include "tm_task.h"
 #include "tm_time.h"
 #include "tm_user.h"
-#include "tm_validate.h"
 
 
 typedef struct {
@@ -473,7 +472,7 @@ static int
 sched_deliver_quiet(sched_t *s, const json_t *item, const json_t *user)
 {
     int          rc;
-    char         now[32], end[24];
+    char         now[32], end[32];
     size_t       i;
     long long    now_s, t;
     const char  *at;
@@ -503,7 +502,7 @@ sched_deliver_quiet(sched_t *s, const json_t *item, const json_t *user)
         return SCHED_OK;
     }
 
-    tm_format_rfc3339(t, end);
+    tm_time_ms(t * 1000, end);
 
     rc = sched_update(s, item, "SET OutboxAt = :end", "OutboxAt = :at",
                       json_pack("{s:{s:s}, s:{s:s}}", ":end", "S", end,

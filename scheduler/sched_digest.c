@@ -266,7 +266,7 @@ sched_digest_put(sched_t *s, sched_digest_t *g, const json_t *user,
     const char *date, long long at)
 {
     int            n;
-    char           id[TM_NOTIF_ID_LEN + 1], sk[48], shard[32], start[24];
+    char           id[TM_NOTIF_ID_LEN + 1], sk[48], shard[32], start[32];
     char           day[TM_WHEN_SIZE], subject[TM_WHEN_SIZE + 64];
     char           more[64], now[32];
     char          *body;
@@ -288,7 +288,7 @@ sched_digest_put(sched_t *s, sched_digest_t *g, const json_t *user,
     tm_notification_id(pk, "digest", date, id);
     snprintf(sk, sizeof(sk), SCHED_DIGEST_PREFIX "%s", id);
     tm_outbox_shard(id, (unsigned) s->conf->shards, shard, sizeof(shard));
-    tm_format_rfc3339(c.start, start);
+    tm_time_ms(c.start * 1000, start);
     tm_time_ms(sched_now_ms(s), now);
 
     tm_when_date(at, g->zone, 1, day, sizeof(day));

@@ -13,7 +13,7 @@
 #include "tm_channels.h"
 #include "tm_ddb.h"
 #include "tm_task.h"
-#include "tm_validate.h"
+#include "tm_time.h"
 
 
 /* n's item, its pk, type, task, title, event and timestamp (and task_due
@@ -23,7 +23,7 @@ json_t *
 sched_notif_item(sched_t *s, tm_notification_t *n, const json_t *user,
     char *id)
 {
-    char           start[24];
+    char           start[32];
     long long      now;
     tm_channels_t  c;
 
@@ -39,7 +39,8 @@ sched_notif_item(sched_t *s, tm_notification_t *n, const json_t *user,
     n->outbox_at = NULL;
 
     if (c.start > now) {
-        tm_format_rfc3339(c.start, start);
+        /* milliseconds, as every OutboxAt: the drain compares text */
+        tm_time_ms(c.start * 1000, start);
         n->outbox_at = start;
     }
 

@@ -28,7 +28,7 @@ use TaskmgrStack qw(:all);
 our @EXPORT_OK = qw(
     iso iso_ms conf_with run_once start_daemon stop_daemon daemon_lines
     reminder_key outbox_shard put_user put_task put_tasks task_item
-    reminders_of duration_s arm_digest
+    reminders_of duration_s arm_digest set_user
     notifs notif_count mails clear_mails sms_lines register_with_prefs
     new_uuid ddb_ok unique_phone free_port start_proxy stop_pid
     private_stack wait_until iso_epoch
@@ -168,6 +168,26 @@ sub put_user {
     }
     ddb_ok(PutItem => { TableName => TABLE(), Item => \%item });
     return $sub;
+}
+
+
+# Attributes of a user item set as they are (what the API has no field
+# for yet): set_user($sub, 'NotificationPreferences.completedEmail' =>
+# {BOOL => true}, QuietHours => {M => ...})
+sub set_user {
+    my ($sub, %set) = @_;
+    my (@expr, %names, %values);
+    my $i = 0;
+    for my $path (sort keys %set) {
+        my $p = join '.', map { $names{"#n$i$_"} = (split /\./, $path)[$_]; "#n$i$_" } 0 .. scalar(split /\./, $path) - 1;
+        push @expr, "$p = :v$i";
+        $values{":v$i"} = $set{$path};
+        $i++;
+    }
+    ddb_ok(UpdateItem => { TableName => TABLE(),
+        Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "USER_$sub" } },
+        UpdateExpression => 'SET ' . join(', ', @expr),
+        ExpressionAttributeNames => \%names, ExpressionAttributeValues => \%values });
 }
 
 

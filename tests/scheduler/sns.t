@@ -89,11 +89,12 @@ my $conf = conf_with(email_channel => 'sns', sms_channel => 'sns',
 
 my $email = 'sns-' . new_uuid() . '@example.com';
 my $phone = unique_phone();
-my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 },
+my $sub = put_user(email => $email, phone => $phone,
+                   prefs => { email => 1, sms => 1, completedEmail => 1, completedSms => 1 },
                    time_zone => 'Europe/Berlin');
 # a date without a time (23:59 local, as the web app stores it) on the
-# Sunday Berlin springs forward (CEST), the pass at 23:30 the day before
-# (CET): 23 h 29 min ahead, within the pass's 24 hours
+# Sunday Berlin springs forward (CEST), reminded at 23:30 the day before
+# (CET)
 my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z',
                   reminders => [{ at => '2032-03-27T22:30:00Z' }]);
 

@@ -15,7 +15,8 @@ plan skip_all => "no plain (non-sanitizer) build at $bin: make builds it" unless
 
 my $email = 'valgrind-' . new_uuid() . '@example.com';
 my $phone = unique_phone();
-my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 });
+my $sub = put_user(email => $email, phone => $phone,
+                   prefs => { email => 1, sms => 1, completedEmail => 1, completedSms => 1 });
 my $id = put_task(sub => $sub, title => "valgrind \x{e9}t\x{e9}", due => iso(time + 5 * 3600));
 # a cut completion chain: completed, marker left on the task
 my $cut = put_task(sub => $sub, title => 'cut', status => 'completed');
