@@ -129,6 +129,13 @@ tm_fields_value(const json_t *v, const tm_field_t *f, const char *path,
 
     p = (char *) target + f->offset;
 
+    if (f->kind == TM_FIELD_JSON
+        && (!json_is_null(v) || (f->flags & TM_FIELD_NULLABLE)))
+    {
+        *(const json_t **) p = v;
+        return 0;
+    }
+
     if (json_is_null(v) && (f->flags & TM_FIELD_NULLABLE)) {
         if (f->kind == TM_FIELD_STRING || f->kind == TM_FIELD_ENUM
             || f->kind == TM_FIELD_DATETIME)

@@ -23,8 +23,12 @@ typedef enum {
     TM_FIELD_BOOL,         /* int: -1 absent, 0, 1 */
     TM_FIELD_INT,          /* long long: min..max, TM_FIELD_NO_INT absent */
     TM_FIELD_OBJECT,       /* int: 1 when present; members in fields */
-    TM_FIELD_STRINGS       /* tm_field_strings_t: an array of at most max
+    TM_FIELD_STRINGS,      /* tm_field_strings_t: an array of at most max
                               strings, each checked by valid() */
+    TM_FIELD_JSON          /* const json_t *: any value (null only if
+                              NULLABLE), checked by the caller, which
+                              knows what it depends on (a reminder needs
+                              the due date the task will have) */
 } tm_field_kind_e;
 
 /* row flags */

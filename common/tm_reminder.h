@@ -52,10 +52,9 @@ typedef struct {
 /*
  * The API value v (a JSON array) into out, ids left empty: NULL, or why
  * not (static text for invalid_field).  has_due: a relative reminder needs
- * a due date.  with_ids: the profile's defaultReminders are the same shape
- * without ids; the task's may carry the "id", "fireAt" and "state" of a
- * reply sent back (ignored but an "id" that names a stored reminder keeps
- * it, and its state).
+ * a due date.  Each is {"before"} or {"at"}; the "id", "fireAt" and
+ * "state" of a reply sent back are allowed and ignored: a reminder is
+ * matched to the stored one by its value (tm_reminders_arm).
  */
 const char *tm_reminders_parse(const json_t *v, int has_due,
     tm_reminders_t *out);

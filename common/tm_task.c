@@ -34,6 +34,12 @@ const tm_field_t  tm_task_body[] = {
       TM_LABELS_MAX, NULL, "must be an array of at most 10 labels" },
     { "listId", TM_FIELD_STRING, 0, offsetof(tm_task_fields_t, list_id),
       tm_valid_list_id, NULL, NULL, 0, 0, NULL, NULL },
+    { "reminders", TM_FIELD_JSON, 0,
+      offsetof(tm_task_fields_t, reminders_v), NULL, NULL, NULL, 0, 0, NULL,
+      NULL },
+    { "repeat", TM_FIELD_JSON, TM_FIELD_NULLABLE,
+      offsetof(tm_task_fields_t, repeat_v), NULL, NULL, NULL, 0, 0, NULL,
+      NULL },
     tm_field_null
 };
 
@@ -47,6 +53,9 @@ static const char **tm_task_old_labels(const json_t *old,
 
 
 static int tm_task_is(const char *status, const char *s);
+static long long tm_task_epoch(const char *t);
+static int tm_task_set_reminders(json_t *item, tm_update_t *u,
+    const tm_reminders_t *rs, const char *task_id, unsigned shards);
 
 
 int
@@ -98,7 +107,7 @@ tm_uuid_valid(const char *s, size_t len)
 
 
 /* FNV-1a: stable across processes and builds */
-static unsigned
+unsigned
 tm_shard(const char *id, unsigned shards)
 {
     unsigned     h;
@@ -221,7 +230,7 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     long long         priority;
     tm_jstr_t         id;
     tm_jout_t         o;
-    const tm_jstr_t  *title, *desc, *status, *list;
+    const tm_jstr_t  *title, *desc, *status, *list, *extra;
 
     title = tm_ddb_item_get(item, "Title", 'S');
     status = tm_ddb_item_get(item, "Status", 'S');
@@ -281,6 +290,25 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
         return TM_WRITE_NOT_ITEM;
     }
 
+    tm_jout_lit(&o, ",\"reminders\":");
+    extra = tm_ddb_item_get(item, "Reminders", 'L');
+    tm_reminders_write(&o, extra ? extra->data : NULL, extra ? extra->len : 0);
+
+    tm_jout_lit(&o, ",\"repeat\":");
+    extra = tm_ddb_item_get(item, "TaskRepeat", 0);
+    tm_repeat_write(&o, extra ? extra->data : NULL, extra ? extra->len : 0);
+
+    tm_jout_lit(&o, ",\"lastCompletedAt\":");
+    tm_time_write(&o, item, "LastCompletedAt");
+
+    if (tm_ddb_item_get(item, "NextOccurrences", 'L')) {
+        tm_jout_lit(&o, ",\"nextOccurrences\":");
+
+        if (tm_ddb_item_strings(item, "NextOccurrences", &o) != 0) {
+            return TM_WRITE_NOT_ITEM;
+        }
+    }
+
     tm_jout_lit(&o, ",\"version\":");
     tm_jout_int(&o, tm_task_version(item));
     tm_jout_lit(&o, "}");
@@ -296,12 +324,81 @@ tm_task_is(const char *status, const char *s)
 }
 
 
+const char *
+tm_task_extras(tm_task_fields_t *f, int has_due, const char **field)
+{
+    const char  *why;
+
+    if (f->reminders_v) {
+        *field = "reminders";
+        why = tm_reminders_parse(f->reminders_v, has_due, &f->reminders);
+        if (why) {
+            return why;
+        }
+
+        f->reminders_set = 1;
+    }
+
+    if (f->repeat_v) {
+        *field = "repeat";
+        why = tm_repeat_parse(f->repeat_v, has_due, &f->repeat);
+        if (why) {
+            return why;
+        }
+
+        f->repeat_set = 1;
+    }
+
+    return NULL;
+}
+
+
+void
+tm_task_default_reminders(tm_task_fields_t *f, const json_t *user,
+    int has_due)
+{
+    int             i;
+    tm_reminders_t  defaults;
+
+    memset(&f->reminders, 0, sizeof(tm_reminders_t));
+    f->reminders_set = 1;
+
+    if (json_object_get(user, "DefaultReminders") == NULL) {
+        if (has_due) {
+            /* one day before: what the profile starts with */
+            f->reminders.n = 1;
+            strcpy(f->reminders.r[0].before, "P1D");
+            f->reminders.r[0].before_s = 86400;
+            f->reminders.r[0].at = -1;
+        }
+
+        return;
+    }
+
+    if (tm_reminders_from_ddb(user, "DefaultReminders", &defaults) != 0) {
+        return;
+    }
+
+    for (i = 0; i < defaults.n; i++) {
+        if (defaults.r[i].before[0] && !has_due) {
+            continue;
+        }
+
+        f->reminders.r[f->reminders.n] = defaults.r[i];
+        f->reminders.r[f->reminders.n].id[0] = '\0';
+        f->reminders.r[f->reminders.n].state = TM_REMINDER_PENDING;
+        f->reminders.n++;
+    }
+}
+
+
 json_t *
-tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
+tm_task_item(tm_task_fields_t *f, const char *pk, const char *task_id,
     const char *now, unsigned shards)
 {
-    char         sk[48], key[48];
+    char         sk[48];
     json_t      *item;
+    long long    due;
     const char  *status;
 
     status = f->status ? f->status : "pending";
@@ -362,36 +459,135 @@ tm_task_item(const tm_task_fields_t *f, const char *pk, const char *task_id,
         json_object_set_new(item, "TaskCompletedAt", tm_ddb_s(now));
     }
 
+    due = -1;
+
     if (f->due && *f->due) {
         json_object_set_new(item, "DueDate", tm_ddb_s(f->due));
+        due = tm_task_epoch(f->due);
+    }
 
-        if (!tm_task_is(status, "completed")) {
-            tm_task_reminder_key(f->due, task_id, shards, key, sizeof(key));
-            json_object_set_new(item, "DueDate_NotificationSent",
-                                tm_ddb_s(key));
-        }
+    if (f->repeat_set && f->repeat.rule[0] && due >= 0) {
+        json_object_set_new(item, "TaskRepeat", tm_repeat_to_ddb(&f->repeat));
+        json_object_set_new(item, "RepeatFirst", tm_ddb_s(f->due));
+        json_object_set_new(item, "RepeatSeq", tm_ddb_n(1));
+    }
+
+    tm_reminders_arm(&f->reminders, NULL, due, tm_task_epoch(now), 0);
+
+    if (tm_task_is(status, "completed")) {
+        tm_reminders_cancel(&f->reminders);
+    }
+
+    if (tm_task_set_reminders(item, NULL, &f->reminders, task_id, shards)
+        != 0)
+    {
+        json_decref(item);
+        return NULL;
     }
 
     return item;
 }
 
 
+/* Reminders, ReminderKey and ReminderAt of the list: on a new item, or
+ * as changes of an update */
+
+static int
+tm_task_set_reminders(json_t *item, tm_update_t *u, const tm_reminders_t *rs,
+    const char *task_id, unsigned shards)
+{
+    char       key[TM_REMINDER_KEY_SIZE], at[24];
+    json_t    *list;
+    long long  next;
+
+    next = tm_reminders_next(rs);
+
+    if (next >= 0) {
+        tm_reminder_key(next, task_id, shards, key, sizeof(key));
+        tm_format_rfc3339(next, at);
+    }
+
+    list = rs->n ? tm_reminders_to_ddb(rs, 1) : NULL;
+    if (rs->n && list == NULL) {
+        return -1;
+    }
+
+    if (item) {
+        if (list) {
+            json_object_set_new(item, "Reminders", list);
+        }
+
+        if (next >= 0) {
+            json_object_set_new(item, "ReminderKey", tm_ddb_s(key));
+            json_object_set_new(item, "ReminderAt", tm_ddb_s(at));
+        }
+
+        return 0;
+    }
+
+    if (list) {
+        tm_update_set_value(u, "Reminders", ":rm", list);
+
+    } else {
+        tm_update_remove(u, "Reminders");
+    }
+
+    if (next >= 0) {
+        tm_update_set_value(u, "ReminderKey", ":rk", tm_ddb_s(key));
+        tm_update_set_value(u, "ReminderAt", ":ra", tm_ddb_s(at));
+
+    } else {
+        tm_update_remove(u, "ReminderKey");
+        tm_update_remove(u, "ReminderAt");
+    }
+
+    return 0;
+}
+
+
 int
-tm_task_patch(const json_t *old, const tm_task_fields_t *f,
-    const char *task_id, const char *now, unsigned shards, tm_update_t *u,
+tm_task_repeats(const json_t *old, const tm_task_fields_t *f)
+{
+    const char  *status;
+
+    status = tm_ddb_get_s(old, "Status");
+
+    if (!tm_task_is(f->status, "completed") || tm_task_is(status, "completed"))
+    {
+        return 0;
+    }
+
+    if (f->repeat_v) {
+        return !json_is_null(f->repeat_v);
+    }
+
+    return json_object_get(old, "TaskRepeat") != NULL;
+}
+
+
+int
+tm_task_patch(const json_t *old, tm_task_fields_t *f, const char *task_id,
+    const char *now, unsigned shards, const char *zone, tm_update_t *u,
     tm_task_effects_t *fx)
 {
-    char         key[48], version[24];
-    long long    v, priority;
-    const char  *old_status, *old_due, *old_labels[TM_LABELS_MAX + 1];
-    int          sent;
+    int             i, sent;
+    char            key[48], version[24], next_due[24];
+    long long       v, priority, due, first, seq, next, now_s;
+    const char     *old_status, *old_due, *old_labels[TM_LABELS_MAX + 1];
+    const char     *first_s;
+    tm_repeat_t     repeat;
+    tm_reminders_t  old_rs, rs;
 
     memset(fx, 0, sizeof(tm_task_effects_t));
 
     old_status = tm_ddb_get_s(old, "Status");
     old_due = tm_ddb_get_s(old, "DueDate");
+    now_s = tm_task_epoch(now);
 
-    if (old_status == NULL || tm_ddb_get_n(old, "Version", &v) != 0) {
+    if (old_status == NULL || tm_ddb_get_n(old, "Version", &v) != 0
+        || tm_reminders_from_ddb(old, "Reminders", &old_rs) != 0
+        || tm_repeat_from_ddb(old, &repeat) != 0)
+    {
         return -1;
     }
 
@@ -406,9 +602,88 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
     fx->reopening = !tm_task_is(fx->status, "completed")
                     && tm_task_is(old_status, "completed");
 
-    sent = fx->due_changed ? 0 : tm_ddb_get_bool(old, "NotificationSent", 0);
-    fx->reminder_owed = fx->due && !sent
-                        && !tm_task_is(fx->status, "completed");
+    fx->why = tm_task_extras(f, fx->due != NULL, &fx->field);
+    if (fx->why) {
+        return -1;
+    }
+
+    if (f->repeat_set) {
+        repeat = f->repeat;
+
+    } else if (repeat.rule[0] && fx->due == NULL) {
+        fx->field = "dueDate";
+        fx->why = "a repeating task needs a due date: set repeat to null"
+                  " to clear it";
+        return -1;
+    }
+
+    /* the series starts again when its rule or its date is set by hand */
+    first_s = tm_ddb_get_s(old, "RepeatFirst");
+    if (f->repeat_set || fx->due_changed || first_s == NULL) {
+        first_s = fx->due;
+        seq = 1;
+
+    } else if (tm_ddb_get_n(old, "RepeatSeq", &seq) != 0) {
+        seq = 1;
+    }
+
+    /* completing a repeating task moves it to its next occurrence */
+    if (fx->completing && repeat.rule[0] && fx->due) {
+        due = tm_task_epoch(fx->due);
+        first = first_s ? tm_task_epoch(first_s) : due;
+
+        if (tm_repeat_next(&repeat, first, (int) seq, zone, due, now_s,
+                           &next) == 1)
+        {
+            tm_format_rfc3339(next, next_due);
+            fx->due = next_due;
+            fx->due_changed = 1;
+            fx->status = "pending";
+            fx->advanced = 1;
+            seq++;
+        }
+    }
+
+    /* the reminders the task will have, armed against its due date */
+    if (f->reminders_set) {
+        rs = f->reminders;
+
+    } else {
+        rs.n = 0;
+
+        for (i = 0; i < old_rs.n; i++) {
+            /* a relative reminder goes with the due date */
+            if (fx->due || !old_rs.r[i].before[0]) {
+                rs.r[rs.n++] = old_rs.r[i];
+            }
+        }
+
+        for (i = 0; i < rs.n; i++) {
+            rs.r[i].id[0] = '\0';
+        }
+    }
+
+    /* what a reminder leaves in a repeat's next occurrence: its sent and
+     * cancelled states belong to the last one */
+    if (fx->advanced) {
+        for (i = 0; i < old_rs.n; i++) {
+            if (old_rs.r[i].before[0]) {
+                old_rs.r[i].state = TM_REMINDER_PENDING;
+            }
+        }
+    }
+
+    tm_reminders_arm(&rs, &old_rs,
+                     fx->due ? tm_task_epoch(fx->due) : -1, now_s,
+                     fx->reopening || fx->advanced);
+
+    if (tm_task_is(fx->status, "completed")) {
+        tm_reminders_cancel(&rs);
+    }
+
+    sent = (fx->due_changed || fx->advanced)
+           ? 0 : tm_ddb_get_bool(old, "NotificationSent", 0);
+    fx->reminder_owed = tm_reminders_next(&rs) >= 0;
 
     /* the write holds only if nobody wrote since the read */
     snprintf(version, sizeof(version), "%lld", v);
@@ -475,7 +750,6 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
     }
 
     if (fx->due_changed) {
-        tm_update_set_value(u, "NotificationSent", ":f", tm_ddb_bool(0));
         tm_update_set_value(u, "TaskDueSort", ":ds",
                             tm_ddb_s(fx->due ? fx->due : TM_DUE_SORT_NONE));
 
@@ -487,28 +761,180 @@ tm_task_patch(const json_t *old, const tm_task_fields_t *f,
         }
     }
 
+    if (!sent && tm_ddb_get_bool(old, "NotificationSent", 0)) {
+        tm_update_set_value(u, "NotificationSent", ":f", tm_ddb_bool(0));
+    }
+
+    if (f->repeat_set && repeat.rule[0]) {
+        tm_update_set_value(u, "TaskRepeat", ":rp", tm_repeat_to_ddb(&repeat));
+
+    } else if (f->repeat_set) {
+        tm_update_remove(u, "TaskRepeat");
+        tm_update_remove(u, "RepeatFirst");
+        tm_update_remove(u, "RepeatSeq");
+    }
+
+    if (repeat.rule[0] && fx->due
+        && (f->repeat_set || fx->due_changed || fx->advanced))
+    {
+        tm_update_set_value(u, "RepeatFirst", ":rf",
+                            tm_ddb_s(fx->advanced ? first_s : fx->due));
+        tm_update_set_value(u, "RepeatSeq", ":rs", tm_ddb_n(seq));
+    }
+
     if (fx->completing) {
         /* the first write of the completion chain: its outbox marker */
-        tm_update_set(u, "TaskCompletedAt = :now");
         tm_outbox_shard(task_id, shards, key, sizeof(key));
         tm_update_set_value(u, "OutboxShard", ":os", tm_ddb_s(key));
         tm_update_set(u, "OutboxAt = :now");
+        tm_update_set(u, "LastCompletedAt = :now");
+
+        if (fx->advanced) {
+            tm_update_remove(u, "TaskCompletedAt");
+
+        } else {
+            tm_update_set(u, "TaskCompletedAt = :now");
+        }
 
     } else if (fx->reopening) {
         tm_update_remove(u, "TaskCompletedAt");
     }
 
-    /* the reminder index holds the task while a reminder is owed */
-    if (fx->reminder_owed) {
-        tm_task_reminder_key(fx->due, task_id, shards, key, sizeof(key));
-        tm_update_set_value(u, "DueDate_NotificationSent", ":rk",
-                            tm_ddb_s(key));
-
-    } else {
+    /* written before ReminderIndex: the old index's key goes */
+    if (json_object_get(old, "DueDate_NotificationSent")) {
         tm_update_remove(u, "DueDate_NotificationSent");
     }
 
+    if (tm_task_set_reminders(NULL, u, &rs, task_id, shards) != 0) {
+        u->failed = 1;
+    }
+
     return u->failed ? -1 : 0;
+}
+
+
+int
+tm_task_snooze(const json_t *task, long long at, const char *task_id,
+    const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added)
+{
+    int             i, k;
+    char            version[24];
+    long long       v;
+    const char     *status;
+    tm_reminders_t  rs, old;
+
+    status = tm_ddb_get_s(task, "Status");
+
+    if (status == NULL || tm_ddb_get_n(task, "Version", &v) != 0
+        || tm_reminders_from_ddb(task, "Reminders", &rs) != 0)
+    {
+        return TM_TASK_SNOOZE_MALFORMED;
+    }
+
+    if (tm_task_is(status, "completed")) {
+        return TM_TASK_SNOOZE_COMPLETED;
+    }
+
+    if (rs.n == TM_REMINDERS_MAX) {
+        for (i = 0; i < rs.n && rs.r[i].state == TM_REMINDER_PENDING; i++) {
+            /* void */
+        }
+
+        if (i == rs.n) {
+            return TM_TASK_SNOOZE_FULL;
+        }
+
+        for (k = i; k + 1 < rs.n; k++) {
+            rs.r[k] = rs.r[k + 1];
+        }
+
+        rs.n--;
+    }
+
+    /* a snooze to the time of another reminder replaces it */
+    for (i = 0; i < rs.n; i++) {
+        if (!rs.r[i].before[0] && rs.r[i].at == at) {
+            for (k = i; k + 1 < rs.n; k++) {
+                rs.r[k] = rs.r[k + 1];
+            }
+
+            rs.n--;
+            break;
+        }
+    }
+
+    /* the others keep their ids and states; the new one is armed */
+    old = rs;
+    i = rs.n++;
+    memset(&rs.r[i], 0, sizeof(tm_reminder_t));
+    rs.r[i].at = at;
+
+    tm_reminders_arm(&rs, &old, tm_task_epoch(tm_ddb_get_s(task, "DueDate")),
+                     tm_task_epoch(now), 0);
+    *added = rs.r[i];
+
+    snprintf(version, sizeof(version), "%lld", v);
+    tm_update_cond(u, "Version = :v");
+    tm_update_value(u, ":v", json_pack("{s:s}", "N", version));
+    tm_update_set_value(u, "TaskUpdatedAt", ":now", tm_ddb_s(now));
+    tm_update_set(u, "Version = Version + :one");
+    tm_update_value(u, ":one", json_pack("{s:s}", "N", "1"));
+
+    if (tm_task_set_reminders(NULL, u, &rs, task_id, shards) != 0) {
+        u->failed = 1;
+    }
+
+    return u->failed ? TM_TASK_SNOOZE_MALFORMED : 0;
+}
+
+
+void
+tm_task_next_occurrences(json_t *item, const char *zone)
+{
+    int          i, n;
+    char         t[24];
+    json_t      *list;
+    long long    due, out[TM_REPEAT_NEXT];
+    const char  *first;
+    tm_repeat_t  repeat;
+
+    list = json_array();
+    due = tm_task_epoch(tm_ddb_get_s(item, "DueDate"));
+    first = tm_ddb_get_s(item, "RepeatFirst");
+
+    n = 0;
+
+    if (list && due >= 0 && tm_repeat_from_ddb(item, &repeat) == 0
+        && repeat.rule[0])
+    {
+        n = tm_rrule_next(repeat.rule, first ? tm_task_epoch(first) : due,
+                          zone, due, out, TM_REPEAT_NEXT);
+    }
+
+    for (i = 0; list && i < n; i++) {
+        tm_format_rfc3339(out[i], t);
+        json_array_append_new(list, tm_ddb_s(t));
+    }
+
+    if (list) {
+        json_object_set_new(item, "NextOccurrences",
+                            json_pack("{s:o}", "L", list));
+    }
+}
+
+
+/* an RFC 3339 time to epoch seconds; -1 for NULL or not a time */
+
+static long long
+tm_task_epoch(const char *t)
+{
+    long long  s;
+
+    if (t == NULL || tm_parse_rfc3339(t, strlen(t), &s) != 0) {
+        return -1;
+    }
+
+    return s;
 }
 
 

@@ -13,6 +13,8 @@
 #include "tm_ddb_item.h"
 #include "tm_fields.h"
 #include "tm_jout.h"
+#include "tm_reminder.h"
+#include "tm_repeat.h"
 #include "tm_update.h"
 
 
@@ -34,6 +36,15 @@ typedef struct {
     long long            priority;  /* TM_FIELD_NO_INT: absent */
     tm_field_strings_t   labels;    /* n -1: absent */
     const char          *list_id;   /* "inbox" or a list id */
+    const json_t        *reminders_v;   /* as sent; NULL: absent */
+    const json_t        *repeat_v;      /* as sent; NULL: absent, JSON
+                                           null: none */
+
+    /* reminders_v and repeat_v read by tm_task_extras() */
+    tm_reminders_t       reminders;
+    int                  reminders_set;
+    tm_repeat_t          repeat;
+    int                  repeat_set;
 } tm_task_fields_t;
 
 /* what a write does beyond its fields */
@@ -43,7 +54,11 @@ typedef struct {
     int          completing;     /* a task_completed notification owed */
     int          reopening;
     int          due_changed;
-    int          reminder_owed;  /* in NotificationSentIndex afterwards */
+    int          reminder_owed;  /* in ReminderIndex afterwards */
+    int          advanced;       /* a repeating task moved to its next
+                                    occurrence instead of completing */
+    const char  *why;            /* a field refused: 400 invalid_field */
+    const char  *field;
 } tm_task_effects_t;
 
 /* PriorityIndex's sort key {"S": "<priority>#<due or ~>#<updated>"}:
@@ -63,24 +78,63 @@ extern const tm_field_t  tm_task_body[];
 
 
 /*
- * A new task item for PutItem (Version 1, not notified, in the reminder
- * index when it has a due date and is not completed); now is the
- * millisecond time.  NULL when out of memory.
+ * Reads f->reminders_v and f->repeat_v for a task that will (has_due) or
+ * will not have a due date: NULL, or why not with *field set.
  */
-json_t *tm_task_item(const tm_task_fields_t *f, const char *pk,
+const char *tm_task_extras(tm_task_fields_t *f, int has_due,
+    const char **field);
+
+/* a create without "reminders": the user's DefaultReminders (user: the
+ * user item, NULL if none; absent: one day before), the relative ones
+ * only when the task has a due date */
+void tm_task_default_reminders(tm_task_fields_t *f, const json_t *user,
+    int has_due);
+
+/*
+ * A new task item for PutItem (Version 1, not notified, its reminders
+ * armed and in the reminder index while one is pending; tm_task_extras
+ * done); now is the millisecond time.  NULL when out of memory.
+ */
+json_t *tm_task_item(tm_task_fields_t *f, const char *pk,
     const char *task_id, const char *now, unsigned shards);
+
+/* 1 if completing this task with these fields moves it to a next
+ * occurrence, which needs the owner's zone */
+int tm_task_repeats(const json_t *old, const tm_task_fields_t *f);
 
 /*
  * A PATCH: from the stored item and the fields asked, the UpdateItem's
  * changes into u (tm_update_init'ed by the caller: SET, REMOVE, the
  * condition on the Version read, values and names) and the effects into
  * fx.  Completing leaves the task's outbox marker (OutboxShard, OutboxAt
- * = now); reopening clears TaskCompletedAt; a moved due date re-arms the
- * reminder.  -1 when the stored item is malformed (no Status, Version).
+ * = now) and cancels pending reminders, or, for a repeating task, moves
+ * it to its next occurrence in zone (the owner's) with its reminders
+ * re-armed; reopening clears TaskCompletedAt and re-arms reminders still
+ * to come; a moved due date moves the relative ones.  -1 when the stored
+ * item is malformed (no Status, Version), or with fx->why set when a
+ * field is refused.
  */
-int tm_task_patch(const json_t *old, const tm_task_fields_t *f,
-    const char *task_id, const char *now, unsigned shards, tm_update_t *u,
-    tm_task_effects_t *fx);
+int tm_task_patch(const json_t *old, tm_task_fields_t *f,
+    const char *task_id, const char *now, unsigned shards,
+    const char *zone, tm_update_t *u, tm_task_effects_t *fx);
+
+#define TM_TASK_SNOOZE_MALFORMED  -1
+#define TM_TASK_SNOOZE_COMPLETED  -2
+#define TM_TASK_SNOOZE_FULL       -3
+
+/*
+ * A snooze: a one-off reminder at `at` added to the stored task (the
+ * oldest sent or cancelled one makes room when there are five), as an
+ * UpdateItem's changes into u, conditional on the Version read; the new
+ * reminder into *added.  0, or TM_TASK_SNOOZE_* (a completed task cannot
+ * be snoozed; five pending reminders leave no room).
+ */
+int tm_task_snooze(const json_t *task, long long at, const char *task_id,
+    const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added);
+
+/* "NextOccurrences" (L of S, at most TM_REPEAT_NEXT) set on the item:
+ * the due dates after the current one, in zone; [] when not repeating */
+void tm_task_next_occurrences(json_t *item, const char *zone);
 
 /* a random (v4) UUID, lower-case; out holds >= 37 bytes; -1 on failure */
 int tm_uuid_v4(char *out);
@@ -101,6 +155,10 @@ void tm_task_reminder_key(const char *due, const char *task_id,
 void tm_task_reminder_partition(const char *due, unsigned shard, char *out,
     size_t size);
 
+/* the write shard of an id, 0 .. shards - 1 (FNV-1a: stable across
+ * processes and builds) */
+unsigned tm_shard(const char *id, unsigned shards);
+
 /* the OutboxIndex partition of an item: "OUTBOX#<shard>" */
 void tm_outbox_shard(const char *id, unsigned shards, char *out,
     size_t size);
@@ -112,8 +170,10 @@ void tm_notification_id(const char *task_id, const char *type,
     const char *event, char *out);
 
 /* the API JSON {id, title, description, status, dueDate, createdAt,
- * updatedAt, completedAt, notificationSent, version} of a task item into
- * out: its length, or TM_WRITE_* (tm_jout.h) */
+ * updatedAt, completedAt, notificationSent, listId, priority, labels,
+ * reminders, repeat, lastCompletedAt, version} of a task item into out
+ * (with nextOccurrences when the item has NextOccurrences): its length,
+ * or TM_WRITE_* (tm_jout.h) */
 long tm_task_write(const tm_ddb_item_t *item, char *out, size_t size);
 
 /* the item's Version, 1 for items older than versions */

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "tm_fields.h"
+#include "tm_reminder.h"
 #include "tm_update.h"
 
 
@@ -41,8 +42,23 @@ typedef struct {
     int          prefs;          /* notificationPreferences sent */
     int          pref_email;
     int          pref_sms;
+    int          pref_completed_email;
+    int          pref_completed_sms;
     const char  *new_password;   /* a password change's */
+
+    const json_t   *default_reminders_v;  /* as sent; NULL: absent */
+    const json_t   *quiet_hours_v;
+    const json_t   *digest_v;
+
+    /* those read by tm_user_patch_check() */
+    tm_reminders_t  default_reminders;
+    char            quiet_start[6];      /* "": none */
+    char            quiet_end[6];
+    int             digest_enabled;
+    char            digest_time[6];
 } tm_user_fields_t;
+
+#define TM_USER_DIGEST_TIME  "07:30"
 
 /* the bodies' tables (tm_fields.h) */
 extern const tm_field_t  tm_user_register_body[];
@@ -55,19 +71,22 @@ extern const tm_field_t  tm_user_refresh_body[];
 extern const tm_field_t  tm_user_patch_body[];
 
 /* what a PATCH of the profile may not ask, whatever is stored: NULL, or
- * the reason with *field set */
-const char *tm_user_patch_check(const tm_user_fields_t *f,
-    const char **field);
+ * the reason with *field set; reads defaultReminders, quietHours and
+ * digest into f */
+const char *tm_user_patch_check(tm_user_fields_t *f, const char **field);
 
 /*
  * A PATCH of the profile into u (tm_update_init'ed): SET and REMOVE of the
  * fields asked, UpdatedAt = now, the condition that the user exists.  SMS
  * needs a phone number: enabling it needs one on the item, clearing the
  * number needs SMS off; *sms_cond says such a condition was added (its
- * failure is then the caller's "needs a phone number").  -1 on failure.
+ * failure is then the caller's "needs a phone number").  An enabled digest,
+ * or a new zone, puts the user in ReminderIndex now (ReminderKey from sub
+ * and shards, ReminderAt, DigestArmedAt): the scheduler works out when the
+ * digest is due from there.  -1 on failure.
  */
-int tm_user_patch(const tm_user_fields_t *f, const char *now,
-    tm_update_t *u, int *sms_cond);
+int tm_user_patch(const tm_user_fields_t *f, const char *sub,
+    const char *now, unsigned shards, tm_update_t *u, int *sms_cond);
 
 /* "USER_<sub>" into out (>= 5 + strlen(sub) + 1 bytes) */
 void tm_user_key(const char *sub, char *out, size_t size);
@@ -80,9 +99,10 @@ void tm_user_from_claims(const json_t *claims, const char *sub,
 /* a new user item for PutItem, preferences off */
 json_t *tm_user_item(const tm_user_t *u);
 
-/* {id, email, firstName, lastName, phoneNumber, notificationPreferences:
- * {email, sms}, createdAt, updatedAt, lastLogin}; NULL if the item is not
- * a user item */
+/* {id, email, firstName, lastName, phoneNumber, timeZone,
+ * notificationPreferences: {email, sms, completedEmail, completedSms},
+ * defaultReminders, quietHours, digest, createdAt, updatedAt, lastLogin};
+ * NULL if the item is not a user item */
 json_t *tm_user_json(const json_t *item);
 
 #endif /* TM_USER_H */

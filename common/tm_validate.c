@@ -373,6 +373,20 @@ tm_valid_code(const char *s, size_t len)
 
 
 const char *
+tm_valid_clock(const char *s, size_t len)
+{
+    if (len != 5 || !tm_is_digit(s[0]) || !tm_is_digit(s[1]) || s[2] != ':'
+        || !tm_is_digit(s[3]) || !tm_is_digit(s[4])
+        || (s[0] - '0') * 10 + (s[1] - '0') > 23 || s[3] > '5')
+    {
+        return "must be a time of day HH:MM, 00:00 to 23:59";
+    }
+
+    return NULL;
+}
+
+
+const char *
 tm_valid_title(const char *s, size_t len)
 {
     return tm_valid_text(s, len, TM_TITLE_MAX, 1, 0);

@@ -41,7 +41,9 @@ const char *tm_valid_email(const char *s, size_t len);      /* lower-cased */
 const char *tm_valid_password(const char *s, size_t len);
 const char *tm_valid_phone(const char *s, size_t len);      /* E.164 */
 const char *tm_valid_present(const char *s, size_t len);    /* 1..8192 */
-const char *tm_valid_code(const char *s, size_t len);       /* alnum 1..16 */
+const char *tm_valid_code(const char *s, size_t len);
+/* a local time of day "HH:MM", 00:00 to 23:59 */
+const char *tm_valid_clock(const char *s, size_t len);       /* alnum 1..16 */
 const char *tm_valid_title(const char *s, size_t len);      /* 1..200 */
 const char *tm_valid_description(const char *s, size_t len); /* 0..5000 */
 const char *tm_valid_status(const char *s, size_t len);     /* task status */

@@ -85,7 +85,8 @@ typedef struct {
 
 
 typedef struct {
-    ngx_str_t                  path;       /* exact, or a prefix ending '/' */
+    ngx_str_t                  path;       /* exact, a prefix ending '/', or
+                                              with one "{}" segment */
     ngx_uint_t                 methods;    /* NGX_HTTP_GET|NGX_HTTP_POST... */
     ngx_uint_t                 auth;
     ngx_taskmgr_step_pt        handler;
@@ -450,6 +451,7 @@ ngx_int_t ngx_taskmgr_password_resend(ngx_http_request_t *r,
 extern const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[];
 extern const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[];
 extern const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[];
+ngx_int_t ngx_taskmgr_snooze(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);
 extern const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[];
 
 

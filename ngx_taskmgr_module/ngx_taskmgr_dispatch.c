@@ -11,6 +11,8 @@
 
 static const ngx_taskmgr_route_t *ngx_taskmgr_dispatch_find(
     ngx_http_request_t *r, const ngx_taskmgr_route_t *routes);
+static ngx_uint_t ngx_taskmgr_route_match(const ngx_taskmgr_route_t *rt,
+    ngx_str_t *uri, ngx_str_t *arg);
 static ngx_int_t ngx_taskmgr_dispatch_refuse(ngx_http_request_t *r,
     const ngx_taskmgr_route_t *rt);
 static ngx_taskmgr_ctx_t *ngx_taskmgr_dispatch_ctx(ngx_http_request_t *r,
@@ -71,30 +73,73 @@ static const ngx_taskmgr_route_t *
 ngx_taskmgr_dispatch_find(ngx_http_request_t *r,
     const ngx_taskmgr_route_t *routes)
 {
+    ngx_str_t                   arg;
     const ngx_taskmgr_route_t  *rt;
 
     for (rt = routes; rt->path.len; rt++) {
-
-        if (rt->path.data[rt->path.len - 1] == '/') {
-            if (r->uri.len > rt->path.len
-                && ngx_strncmp(r->uri.data, rt->path.data, rt->path.len) == 0
-                && ngx_strlchr(r->uri.data + rt->path.len,
-                               r->uri.data + r->uri.len, '/') == NULL)
-            {
-                return rt;
-            }
-
-            continue;
-        }
-
-        if (r->uri.len == rt->path.len
-            && ngx_strncmp(r->uri.data, rt->path.data, rt->path.len) == 0)
-        {
+        if (ngx_taskmgr_route_match(rt, &r->uri, &arg)) {
             return rt;
         }
     }
 
     return NULL;
+}
+
+
+/*
+ * A route's path is exact ("/api/tasks"), a prefix ending '/' whose rest is
+ * one segment, the argument ("/api/tasks/" + id), or has one "{}" segment,
+ * the argument, between a prefix and a suffix
+ * ("/api/notifications/{}/snooze").
+ */
+
+static ngx_uint_t
+ngx_taskmgr_route_match(const ngx_taskmgr_route_t *rt, ngx_str_t *uri,
+    ngx_str_t *arg)
+{
+    u_char  *hole, *end, *slash;
+    size_t   pre, post;
+
+    arg->len = 0;
+    arg->data = NULL;
+    end = rt->path.data + rt->path.len;
+
+    hole = ngx_strlchr(rt->path.data, end, '{');
+
+    if (hole) {
+        pre = hole - rt->path.data;
+        post = end - (hole + 2);
+
+        if (uri->len <= pre + post
+            || ngx_strncmp(uri->data, rt->path.data, pre) != 0
+            || ngx_strncmp(uri->data + uri->len - post, hole + 2, post) != 0)
+        {
+            return 0;
+        }
+
+        arg->data = uri->data + pre;
+        arg->len = uri->len - pre - post;
+
+        return ngx_strlchr(arg->data, arg->data + arg->len, '/') == NULL;
+    }
+
+    if (rt->path.data[rt->path.len - 1] == '/') {
+        slash = uri->data + rt->path.len;
+
+        if (uri->len > rt->path.len
+            && ngx_strncmp(uri->data, rt->path.data, rt->path.len) == 0
+            && ngx_strlchr(slash, uri->data + uri->len, '/') == NULL)
+        {
+            arg->data = slash;
+            arg->len = uri->len - rt->path.len;
+            return 1;
+        }
+
+        return 0;
+    }
+
+    return uri->len == rt->path.len
+           && ngx_strncmp(uri->data, rt->path.data, rt->path.len) == 0;
 }
 
 
@@ -172,10 +217,7 @@ ngx_taskmgr_dispatch_ctx(ngx_http_request_t *r,
     ctx->conf = ngx_http_get_module_main_conf(r, ngx_taskmgr_module);
     ctx->route = rt;
 
-    if (rt->path.data[rt->path.len - 1] == '/') {
-        ctx->path_arg.data = r->uri.data + rt->path.len;
-        ctx->path_arg.len = r->uri.len - rt->path.len;
-    }
+    (void) ngx_taskmgr_route_match(rt, &r->uri, &ctx->path_arg);
 
     cln->handler = ngx_taskmgr_ctx_cleanup;
     cln->data = ctx;

@@ -83,6 +83,8 @@ const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_read_all },
     { ngx_string("/api/notifications/"), NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_notifs_item },
+    { ngx_string("/api/notifications/{}/snooze"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_snooze },
     { ngx_null_string, 0, 0, NULL }
 };
 

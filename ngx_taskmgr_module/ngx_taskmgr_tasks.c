@@ -19,6 +19,10 @@ static ngx_taskmgr_tasks_t *ngx_taskmgr_tasks_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_create(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_defaults(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_put(ngx_http_request_t *r,
@@ -26,6 +30,8 @@ static ngx_int_t ngx_taskmgr_tasks_put(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_tasks_created(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_got(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_got_zone(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_delete(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -135,12 +141,13 @@ ngx_taskmgr_tasks_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 
 /* POST /api/tasks {title, description?, dueDate?, status?, priority?,
- * labels?, listId?} */
+ * labels?, listId?, reminders?, repeat?} */
 
 static ngx_int_t
 ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t             rc;
+    const char           *why, *field;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -151,8 +158,48 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
+    why = tm_task_extras(&t->fields, t->fields.due && *t->fields.due,
+                         &field);
+    if (why) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field", why, field);
+    }
+
     t->list_check = t->fields.list_id;
 
+    if (t->fields.reminders_set) {
+        return ngx_taskmgr_tasks_check(r, ctx);
+    }
+
+    /* no "reminders": the user's defaults */
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "DefaultReminders",
+                               ngx_taskmgr_tasks_defaults);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_defaults(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    tm_task_default_reminders(&t->fields,
+                              json_object_get(ctx->call.reply, "Item"),
+                              t->fields.due && *t->fields.due);
+
+    return ngx_taskmgr_tasks_check(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
     return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_take);
 }
 
@@ -244,7 +291,8 @@ ngx_taskmgr_tasks_created(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t  *item;
+    json_t               *item;
+    ngx_taskmgr_tasks_t  *t;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -255,7 +303,38 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_tasks_not_found(r);
     }
 
-    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, item);
+    t = ctx->data;
+    t->task = json_incref(item);
+    ngx_taskmgr_json_track(r, t->task);
+
+    if (json_object_get(item, "TaskRepeat") == NULL) {
+        tm_task_next_occurrences(t->task, NULL);
+        return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+    }
+
+    /* the next occurrences are the owner's wall-clock times */
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "UserTimeZone", ngx_taskmgr_tasks_got_zone);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_got_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    tm_task_next_occurrences(t->task,
+                             tm_ddb_get_s(json_object_get(ctx->call.reply,
+                                                          "Item"),
+                                          "UserTimeZone"));
+
+    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
 }
 
 

@@ -33,6 +33,7 @@ typedef struct {
     tm_task_effects_t          effects;       /* what the PATCH does */
     ngx_uint_t                 tries;
     char                       now[32];
+    const char                *zone;          /* the owner's, when read */
     json_t                    *task;          /* the item after the write */
     json_t                    *notification;  /* a completion's, to write */
 

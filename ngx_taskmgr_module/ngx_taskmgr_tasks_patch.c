@@ -21,6 +21,8 @@ static ngx_int_t ngx_taskmgr_tasks_patch_get(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_patch_zone(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, json_t *old);
 static ngx_int_t ngx_taskmgr_tasks_patched(ngx_http_request_t *r,
@@ -90,7 +92,41 @@ ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_tasks_stale(r);
     }
 
+    if (t->zone == NULL && tm_task_repeats(old, &t->fields)) {
+        /* its next occurrence is a wall-clock time in the owner's zone */
+        t->task = json_incref(old);
+        ngx_taskmgr_json_track(r, t->task);
+
+        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                                   "UserTimeZone",
+                                   ngx_taskmgr_tasks_patch_zone);
+    }
+
     return ngx_taskmgr_tasks_patch_write(r, ctx, old);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_patch_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    const char           *zone;
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+
+    zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
+                        "UserTimeZone");
+    t->zone = ngx_taskmgr_cstr(r->pool, (u_char *) (zone ? zone : "UTC"),
+                               ngx_strlen(zone ? zone : "UTC"));
+    if (t->zone == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_tasks_patch_write(r, ctx, t->task);
 }
 
 
@@ -109,8 +145,16 @@ ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     tm_update_init(&u);
 
     rc = tm_task_patch(old, &t->fields, t->id, t->now,
-                       (unsigned) ctx->conf->reminder_shards, &u,
+                       (unsigned) ctx->conf->reminder_shards, t->zone, &u,
                        &t->effects);
+
+    if (rc != 0 && t->effects.why) {
+        tm_update_free(&u);
+
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field", t->effects.why,
+                                      t->effects.field);
+    }
 
     if (rc != 0 && !u.failed) {
         tm_update_free(&u);

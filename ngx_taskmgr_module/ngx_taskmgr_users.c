@@ -822,7 +822,9 @@ ngx_taskmgr_users_me_patch(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_taskmgr_users_now(u->now);
 
     tm_update_init(&upd);
-    (void) tm_user_patch(&u->fields, u->now, &upd, &sms_cond);
+    (void) tm_user_patch(&u->fields, ctx->auth.sub, u->now,
+                         (unsigned) ctx->conf->reminder_shards, &upd,
+                         &sms_cond);
     u->sms_cond = sms_cond;
 
     req = tm_update_request(&upd, (const char *) ctx->conf->table.data,

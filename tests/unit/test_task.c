@@ -392,6 +392,18 @@ tm_test_full_item(void)
     json_object_set_new(item, "LabelKeys",
                         json_pack("{s:[{s:s}, {s:s}]}", "L", "S", "work",
                                   "S", "q\"4\""));
+    json_object_set_new(item, "Reminders",
+        json_pack("{s:[{s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}},"
+                  " {s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}}]}", "L",
+                  "M", "Id", "S", "0123456789ab", "Before", "S", "PT1H",
+                  "FireAt", "S", "2026-11-30T08:00:00Z", "State", "S", "sent",
+                  "M", "Id", "S", "ba9876543210", "At", "S",
+                  "2026-11-29T18:00:00Z", "FireAt", "S",
+                  "2026-11-29T18:00:00Z", "State", "S", "cancelled"));
+    json_object_set_new(item, "TaskRepeat",
+                        json_pack("{s:{s:{s:s}, s:{s:s}}}", "M",
+                                  "Rule", "S", "FREQ=WEEKLY;BYDAY=MO",
+                                  "From", "S", "completion"));
 
     return item;
 }
@@ -407,7 +419,8 @@ tm_test_task_json_full(void **state)
     static const char  *keys[] = {
         "id", "title", "description", "status", "dueDate", "createdAt",
         "updatedAt", "completedAt", "notificationSent", "version",
-        "priority", "labels", "listId",
+        "priority", "labels", "listId", "reminders", "repeat",
+        "lastCompletedAt",
     };
 
     item = tm_test_full_item();
@@ -458,6 +471,25 @@ tm_test_task_json_full(void **state)
     assert_string_equal(json_string_value(json_object_get(task, "listId")),
                         "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c");
 
+    value = json_object_get(task, "reminders");
+    assert_int_equal(json_array_size(value), 2);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(value, 0), "before")), "PT1H");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(value, 0), "state")), "sent");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(value, 1), "at")),
+                        "2026-11-29T18:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(value, 1), "id")), "ba9876543210");
+    assert_null(json_object_get(json_array_get(value, 1), "before"));
+    value = json_object_get(task, "repeat");
+    assert_string_equal(json_string_value(json_object_get(value, "rule")),
+                        "FREQ=WEEKLY;BYDAY=MO");
+    assert_string_equal(json_string_value(json_object_get(value, "from")),
+                        "completion");
+    assert_true(json_is_null(json_object_get(task, "lastCompletedAt")));
+
     /* as first written, in order */
     value = json_object_get(task, "labels");
     assert_int_equal(json_array_size(value), 2);
@@ -487,13 +519,18 @@ tm_test_task_json_minimal(void **state)
     json_object_del(item, "Labels");
     json_object_del(item, "LabelKeys");
     json_object_del(item, "ListId");
+    json_object_del(item, "Reminders");
+    json_object_del(item, "TaskRepeat");
     json_object_set_new(item, "Status", tm_ddb_s("pending"));
 
     task = tm_test_task_json(item);
     assert_non_null(task);
 
-    /* items written before priority, labels and lists: 4, [], inbox */
-    assert_int_equal(json_object_size(task), 13);
+    /* items written before priority, labels, lists and reminders: 4, [],
+     * inbox, [], null */
+    assert_int_equal(json_object_size(task), 16);
+    assert_int_equal(json_array_size(json_object_get(task, "reminders")), 0);
+    assert_true(json_is_null(json_object_get(task, "repeat")));
     assert_string_equal(json_string_value(json_object_get(task, "listId")),
                         "inbox");
     assert_int_equal(json_integer_value(json_object_get(task, "priority")),

@@ -44,6 +44,7 @@ tm_test_keys(const json_t *user)
     static const char  *keys[] = {
         "id", "email", "firstName", "lastName", "phoneNumber", "timeZone",
         "notificationPreferences", "createdAt", "updatedAt", "lastLogin",
+        "defaultReminders", "quietHours", "digest",
     };
 
     assert_int_equal(json_object_size(user), TM_TEST_N(keys));
@@ -136,9 +137,25 @@ tm_test_round_trip(void **state)
 
     prefs = json_object_get(user, "notificationPreferences");
     assert_true(json_is_object(prefs));
-    assert_int_equal(json_object_size(prefs), 2);
+    assert_int_equal(json_object_size(prefs), 4);
     assert_true(json_is_false(json_object_get(prefs, "email")));
     assert_true(json_is_false(json_object_get(prefs, "sms")));
+    assert_true(json_is_false(json_object_get(prefs, "completedEmail")));
+    assert_true(json_is_false(json_object_get(prefs, "completedSms")));
+
+    /* the defaults of what was never set */
+    assert_int_equal(json_array_size(json_object_get(user,
+                                                     "defaultReminders")),
+                     1);
+    assert_string_equal(tm_test_get(json_array_get(json_object_get(user,
+                                        "defaultReminders"), 0), "before"),
+                        "P1D");
+    assert_true(json_is_null(json_object_get(user, "quietHours")));
+    assert_true(json_is_false(json_object_get(json_object_get(user,
+                                                              "digest"),
+                                              "enabled")));
+    assert_string_equal(tm_test_get(json_object_get(user, "digest"),
+                                    "time"), "07:30");
 
     json_decref(user);
     json_decref(item);

@@ -35,7 +35,8 @@ sub tmpl {
     my ($p) = @_;
     $p =~ s/\?.*//s;
     return $p if $p eq '/api/notifications' || $p eq '/api/notifications/read-all';
-    return $p =~ m{^/api/notifications/} ? '/api/notifications/{id}'
+    return $p =~ m{^/api/notifications/[^/]+/snooze$} ? '/api/notifications/{id}/snooze'
+         : $p =~ m{^/api/notifications/} ? '/api/notifications/{id}'
          : $p =~ m{^/api/tasks/}         ? '/api/tasks/{id}'
          : $p =~ m{^/api/lists/}         ? '/api/lists/{id}'
          : $p;
