@@ -592,7 +592,8 @@ sub private_stack {
 
 
 # Registers through the API (a 429 from the limiter is waited out) and sets
-# the preferences: {token, sub, email, phone}
+# the preferences (and whatever else of the profile patch => {...} holds):
+# {token, sub, email, phone}
 sub register_with_prefs {
     my (%o) = @_;
     my $email = unique_email($o{tag} // 'sched');
@@ -614,6 +615,13 @@ sub register_with_prefs {
     });
     $patch{phoneNumber} = $o{phone} if defined $o{phone};
     $patch{timeZone} = $o{time_zone} if defined $o{time_zone};
+    for my $k (keys %{ $o{patch} || {} }) {
+        if (ref $patch{$k} eq 'HASH') {
+            $patch{$k} = { %{ $patch{$k} }, %{ $o{patch}{$k} } };
+        } else {
+            $patch{$k} = $o{patch}{$k};
+        }
+    }
     $r = api(PATCH => '/api/users/me', \%patch, { bearer => $token });
     die "PATCH /api/users/me: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
     return { token => $token, sub => $sub, email => $email, phone => $o{phone} };

@@ -1,11 +1,11 @@
 #!/usr/bin/perl
-# Quiet hours and the per-event channels (common/tm_channels.c): a
-# reminder that fires inside the user's quiet hours (22:00-07:00 in
-# Berlin, across midnight) is in the app at once, its email and SMS go out
-# at 07:00 local and not before; a delivery owed when the user has since
-# set quiet hours is held at sending too; a completion the scheduler
-# finishes emails or texts the user only if completedEmail/completedSms
-# say so (and the master switch).
+# Quiet hours and the per-event channels (common/tm_channels.c), set
+# through the API: a reminder that fires inside the user's quiet hours
+# (22:00-07:00 in Berlin, across midnight) is in the app at once, its email
+# and SMS go out at 07:00 local and not before; a delivery owed when the
+# user has since set quiet hours is held at sending too; a completion the
+# scheduler finishes emails or texts the user only if completedEmail /
+# completedSms say so (and the master switch).
 use strict;
 use warnings;
 use Test::More;
@@ -25,14 +25,18 @@ sub once_ok {
 }
 
 subtest 'a reminder at 22:30 in Berlin: in-app at once, email and SMS at 07:00' => sub {
-    my $email = 'quiet-' . new_uuid() . '@example.com';
     my $phone = unique_phone();
-    my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 },
-                       time_zone => 'Europe/Berlin', quiet => ['22:00', '07:00']);
+    my $u = register_with_prefs(tag => 'quiet', email => 1, sms => 1, phone => $phone,
+                                time_zone => 'Europe/Berlin',
+                                patch => { quietHours => { start => '22:00', end => '07:00' } });
+    my ($sub, $email) = @$u{qw(sub email)};
     # Sunday 10 January 2027, CET (UTC+1): due Monday 08:00, reminded at
     # 22:30 the evening before
-    my $id = put_task(sub => $sub, title => 'Take the bins out', due => '2027-01-11T07:00:00Z',
-                      reminders => [{ at => '2027-01-10T21:30:00Z' }]);
+    my $r = api(POST => '/api/tasks', { title => 'Take the bins out', dueDate => '2027-01-11T07:00:00Z',
+                                        reminders => [{ at => '2027-01-10T21:30:00Z' }] },
+                { bearer => $u->{token} });
+    is $r->{status}, 201, 'the task, through the API' or diag $r->{raw};
+    my $id = $r->{json}{task}{id};
     once_ok('the pass at 22:30', now => '2027-01-10T21:30:00Z');
     my ($n) = notifs($sub, task => $id, type => 'task_due');
     ok $n, 'the in-app notification is written at once' or return;
@@ -108,9 +112,11 @@ subtest 'completions: email and SMS only when asked for' => sub {
     );
     my %task;
     for my $name (sort keys %case) {
-        my $sub = put_user(email => 'done-' . new_uuid() . '@example.com', phone => unique_phone(),
-                           prefs => $case{$name}[0]);
-        $task{$name} = [$sub, completed_task($sub, "done: $name")];
+        my %p = %{ $case{$name}[0] };
+        my $u = register_with_prefs(tag => 'done', phone => unique_phone(), email => $p{email}, sms => $p{sms},
+            patch => { notificationPreferences => { map { $_ => $p{$_} ? JSON::PP::true() : JSON::PP::false() }
+                                                    qw(completedEmail completedSms) } });
+        $task{$name} = [$u->{sub}, completed_task($u->{sub}, "done: $name")];
     }
     once_ok('the drain finishes the chains');
     for my $name (sort keys %case) {
