@@ -31,8 +31,6 @@ static ngx_int_t ngx_taskmgr_tasks_created(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_tasks_got_zone(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_delete(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_deleted(ngx_http_request_t *r,
@@ -46,6 +44,9 @@ static ngx_int_t ngx_taskmgr_tasks_gone(ngx_http_request_t *r,
 const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
     { ngx_string("/api/tasks"), NGX_HTTP_GET|NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
+    /* before the prefix below, which would take "parse" for an id */
+    { ngx_string("/api/tasks/parse"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_quickadd_parse },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
@@ -284,7 +285,7 @@ ngx_taskmgr_tasks_created(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_CREATED, t->task);
+    return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_CREATED);
 }
 
 
@@ -307,34 +308,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t->task = json_incref(item);
     ngx_taskmgr_json_track(r, t->task);
 
-    if (json_object_get(item, "TaskRepeat") == NULL) {
-        tm_task_next_occurrences(t->task, NULL);
-        return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
-    }
-
-    /* the next occurrences are the owner's wall-clock times */
-    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                               "UserTimeZone", ngx_taskmgr_tasks_got_zone);
-}
-
-
-static ngx_int_t
-ngx_taskmgr_tasks_got_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
-{
-    ngx_taskmgr_tasks_t  *t;
-
-    if (ctx->call.error) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
-
-    t = ctx->data;
-
-    tm_task_next_occurrences(t->task,
-                             tm_ddb_get_s(json_object_get(ctx->call.reply,
-                                                          "Item"),
-                                          "UserTimeZone"));
-
-    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+    return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
 }
 
 

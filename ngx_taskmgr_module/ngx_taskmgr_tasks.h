@@ -35,6 +35,7 @@ typedef struct {
     char                       now[32];
     const char                *zone;          /* the owner's, when read */
     json_t                    *task;          /* the item after the write */
+    ngx_uint_t                 status;        /* the reply's */
     json_t                    *notification;  /* a completion's, to write */
 
     /* GET list */
@@ -58,8 +59,8 @@ ngx_int_t ngx_taskmgr_tasks_read(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_tasks_list_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
-ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_uint_t status,
-    json_t *item);
+ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t status);
 long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,
     char *out, size_t size);
 ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
@@ -74,6 +75,8 @@ const char *ngx_taskmgr_tasks_view_arg(ngx_taskmgr_tasks_t *t,
 ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_quickadd_parse(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 

@@ -209,7 +209,7 @@ ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_taskmgr_json_track(r, t->task);
 
     if (!t->effects.completing) {
-        return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+        return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
     }
 
     if (ngx_taskmgr_fault(r, ctx, "after-first-write")) {
@@ -354,5 +354,5 @@ ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     json_object_del(t->task, "OutboxShard");
     json_object_del(t->task, "OutboxAt");
 
-    return ngx_taskmgr_tasks_reply(r, NGX_HTTP_OK, t->task);
+    return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
 }

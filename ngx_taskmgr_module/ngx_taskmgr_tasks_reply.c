@@ -11,6 +11,10 @@
 
 static ngx_int_t ngx_taskmgr_tasks_list_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_zone_got(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_send(ngx_http_request_t *r,
+    ngx_uint_t status, json_t *obj);
 
 
 ngx_int_t
@@ -85,10 +89,55 @@ ngx_taskmgr_tasks_list_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/* {"task": ...} with its version as ETag */
+/*
+ * {"task": t->task} with its version as ETag and, a task alone being
+ * answered, its nextOccurrences: the owner's wall-clock times, so a
+ * repeating task needs the owner's zone (read unless t->zone is known).
+ */
 
 ngx_int_t
-ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_uint_t status,
+ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    t->status = status;
+
+    if (json_object_get(t->task, "TaskRepeat") && t->zone == NULL) {
+        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                                   "UserTimeZone",
+                                   ngx_taskmgr_tasks_zone_got);
+    }
+
+    tm_task_next_occurrences(t->task, t->zone);
+
+    return ngx_taskmgr_tasks_send(r, status, t->task);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_zone_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    const char           *zone;
+    ngx_taskmgr_tasks_t  *t;
+
+    if (ctx->call.error) {
+        return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    t = ctx->data;
+    zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
+                        "UserTimeZone");
+
+    tm_task_next_occurrences(t->task, zone ? zone : "UTC");
+
+    return ngx_taskmgr_tasks_send(r, t->status, t->task);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
     json_t *obj)
 {
     ngx_str_t      etag;

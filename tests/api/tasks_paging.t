@@ -37,6 +37,10 @@ my $N = 250;
 my $base = Time::Local::timegm(0, 0, 0, 5, 0, 2031);
 my @pool = map { ts($base + $_ * 3 * 86400 + ($_ % 4) * 6 * 3600) } 0 .. 39;
 my (%task, @order);
+
+# a task as a listing shows it: without nextOccurrences, which only a task
+# answered alone has
+sub listed_form { my %t = %{ $_[0] }; delete $t{nextOccurrences}; return \%t }
 my $t0 = Time::HiRes::time();
 my @fail;
 my @bodies;
@@ -128,7 +132,7 @@ sub check_list {
         is_deeply \@missing, [], 'none missing' or diag scalar(@missing) . ' missing';
         is_deeply \@extra, [], 'none that should not be there'
             or diag explain [ map { $task{$_} // $_ } @extra[0 .. ($#extra < 4 ? $#extra : 4)] ];
-        my @differ = grep { $task{ $_->{id} } && !eq_deeply_json($_, $task{ $_->{id} }) } @$items;
+        my @differ = grep { $task{ $_->{id} } && !eq_deeply_json($_, listed_form($task{ $_->{id} })) } @$items;
         ok !@differ, 'every listed task is the task as last answered'
             or diag explain [ $differ[0], $task{ $differ[0]{id} } ];
         ok !(grep { $_ > $limit } @$sizes), "no page over $limit" or diag "@$sizes";

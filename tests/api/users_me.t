@@ -81,14 +81,15 @@ is item()->{PhoneNumber}{S}, '+447700900123', 'PhoneNumber in DynamoDB';
 
 $r = me_patch({ notificationPreferences => { email => $T } });
 is $r->{status}, 200, 'PATCH notificationPreferences.email' or diag $r->{raw};
-is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $F },
-    'email on, sms left as it was';
+is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $F, completedEmail => $F, completedSms => $F },
+    'email on, sms left as it was; completions in-app only by default';
 is_deeply item()->{NotificationPreferences}, { M => { email => { BOOL => $T }, sms => { BOOL => $F } } },
     'NotificationPreferences in DynamoDB';
 
 $r = me_patch({ notificationPreferences => { sms => $T } });
 is $r->{status}, 200, 'sms on with a phone number' or diag $r->{raw};
-is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $T }, 'both on';
+is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $T, completedEmail => $F, completedSms => $F },
+    'both on';
 
 my $before = item();
 $r = me_patch({ phoneNumber => undef });
@@ -101,13 +102,14 @@ $r = me_patch({ phoneNumber => undef, notificationPreferences => { sms => $F } }
 is $r->{status}, 200, 'clearing the phone and sms together' or diag $r->{raw};
 is $r->{json}{user}{phoneNumber}, undef, 'phoneNumber null';
 ok exists $r->{json}{user}{phoneNumber}, 'phoneNumber present as null';
-is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $F }, 'sms off, email kept';
+is_deeply $r->{json}{user}{notificationPreferences}, { email => $T, sms => $F, completedEmail => $F, completedSms => $F },
+    'sms off, email kept';
 ok !exists item()->{PhoneNumber}, 'PhoneNumber attribute removed' or diag explain item()->{PhoneNumber};
 
 $r = me_patch({ phoneNumber => '+15550100999', notificationPreferences => { sms => $T, email => $F } });
 is $r->{status}, 200, 'phone and sms on in one PATCH' or diag $r->{raw};
 is_deeply [$r->{json}{user}{phoneNumber}, $r->{json}{user}{notificationPreferences}],
-    ['+15550100999', { email => $F, sms => $T }], 'both applied';
+    ['+15550100999', { email => $F, sms => $T, completedEmail => $F, completedSms => $F }], 'both applied';
 
 # ---- what may not change
 my $state = me_get()->{json}{user};
@@ -149,7 +151,8 @@ is $r->{json}{user}{lastName}, 'Cookie', 'applied';
         firstName => $it->{FirstName}{S}, lastName => $it->{LastName}{S},
         phoneNumber => $it->{PhoneNumber}{S},
         notificationPreferences => { email => $it->{NotificationPreferences}{M}{email}{BOOL},
-                                     sms   => $it->{NotificationPreferences}{M}{sms}{BOOL} },
+                                     sms   => $it->{NotificationPreferences}{M}{sms}{BOOL},
+                                     completedEmail => $F, completedSms => $F },
         createdAt => $it->{CreatedAt}{S}, updatedAt => $it->{UpdatedAt}{S},
     }, 'GET /me is the USER item';
     is_deeply [grep { /pass/i } keys %$it], [], 'still no password attribute';
