@@ -13,8 +13,8 @@ use Digest::SHA qw(sha256_hex);
 use TaskmgrStack qw(:all);
 use TaskmgrScheduler qw(:all);
 
-my $u = register_with_prefs(tag => 'chain', email => 1);
-set_user($u->{sub}, 'NotificationPreferences.completedEmail' => { BOOL => JSON::PP::true() });
+my $u = register_with_prefs(tag => 'chain', email => 1,
+                            patch => { notificationPreferences => { completedEmail => JSON::PP::true() } });
 my $r = api(POST => '/api/tasks', { title => 'cut short', dueDate => iso(time + 40 * 3600) },
             { bearer => $u->{token} });
 is $r->{status}, 201, 'a task' or diag $r->{raw};
