@@ -9,8 +9,6 @@
 #include "tm_user.h"
 
 
-static ngx_taskmgr_lists_t *ngx_taskmgr_lists_state(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
 
 
 ngx_int_t
@@ -104,7 +102,7 @@ ngx_taskmgr_lists_one(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-static ngx_taskmgr_lists_t *
+ngx_taskmgr_lists_t *
 ngx_taskmgr_lists_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_taskmgr_lists_t  *lb;
