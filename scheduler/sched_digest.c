@@ -9,7 +9,8 @@
  * time at or before now, if not before DigestArmedAt (turning it on at
  * 10:00 for 07:30 starts tomorrow).  After downtime that is the last
  * one missed: one email, not one per missed day.  (1) its tasks: the
- * user's DueDateIndex up to the end of that local day, not completed;
+ * user's DueDateIndex up to the end of that local day, not completed nor
+ * in the trash;
  * (2) PutItem the digest item DIGEST_<id>, id derived from the user and
  * the local date (attribute_not_exists: once per user per local day,
  * whatever replays, replicas or changes of time and zone), email owed
@@ -151,7 +152,8 @@ sched_digest(sched_t *s, sched_remind_t *d, const json_t *user)
 }
 
 
-/* the user's tasks due before end that are not completed, soonest first */
+/* the user's tasks due before end, not completed nor in the trash,
+ * soonest first */
 
 static int
 sched_digest_tasks(sched_t *s, sched_digest_t *g, const char *pk,
@@ -172,7 +174,8 @@ sched_digest_tasks(sched_t *s, sched_digest_t *g, const char *pk,
                         "IndexName", "DueDateIndex",
                         "KeyConditionExpression",
                         "EntityPartition = :p AND TaskDueSort < :end",
-                        "FilterExpression", "#st <> :done",
+                        "FilterExpression",
+                        "#st <> :done AND attribute_not_exists(TrashedAt)",
                         "ProjectionExpression",
                         "Title, DueDate, TaskDueSort, #st",
                         "ExpressionAttributeNames", "#st", "Status",

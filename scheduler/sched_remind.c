@@ -16,7 +16,8 @@
  * not raised: a user's write in between fails the condition and the next
  * pass does it again, (1) being a no-op by then.  A reminder that fires
  * more than two scan intervals after its time (the scheduler was down)
- * says it is late; one older than overdue_window is dropped unsent.
+ * says it is late; one older than overdue_window is dropped unsent.  A
+ * completed or trashed task fires nothing.
  *
  * A user: the daily digest (sched_digest.c).
  *
@@ -230,9 +231,11 @@ sched_remind_task(sched_t *s, sched_remind_t *d, const json_t *task,
 
     status = tm_ddb_get_s(task, "Status");
 
-    if (status && strcmp(status, "completed") == 0) {
-        /* the module cancels them when it completes a task: one written
-         * otherwise leaves the index without a word */
+    if ((status && strcmp(status, "completed") == 0)
+        || tm_ddb_get_s(task, "TrashedAt"))
+    {
+        /* the module cancels them when it completes or trashes a task:
+         * one written otherwise leaves the index without a word */
         tm_reminders_cancel(&rs);
         rc = sched_remind_update(s, task, &rs, 0);
         return rc == SCHED_EFAIL || rc == SCHED_CONDITION ? SCHED_OK : rc;

@@ -57,6 +57,10 @@ task(sub => $a, title => 'Overdue report', due => '2027-01-08T09:00:00Z');
 task(sub => $a, title => 'Tomorrow\'s', due => '2027-01-11T09:00:00Z');
 task(sub => $a, title => 'Done already', due => '2027-01-09T09:00:00Z', status => 'completed');
 task(sub => $a, title => 'Some day');
+my $trashed = task(sub => $a, title => 'In the trash', due => '2027-01-09T09:00:00Z');
+ddb_ok(UpdateItem => { TableName => $TABLE,
+    Key => { EntityPartition => { S => "USER_$a" }, EntitySort => { S => "TASK_$trashed" } },
+    UpdateExpression => 'SET TrashedAt = :t', ExpressionAttributeValues => { ':t' => { S => '2027-01-09T10:00:00Z' } } });
 
 once_ok('2027-01-10T06:29:00Z', '07:29 local');
 is scalar(digests($a)), 0, 'no digest before its time';
@@ -78,7 +82,8 @@ like $text, qr/^Due on Sunday, 10 January 2027:\n- Pay rent: is due today at 5:0
     'the tasks due that day, soonest first, in the user\'s zone (a date only as a day)';
 like $text, qr/^Overdue:\n- Overdue report: was due on Friday, 8 January at 10:00 AM \(Europe\/Berlin\)\n/m,
     'the overdue one';
-unlike $text, qr/Tomorrow's|Done already|Some day/, 'not tomorrow\'s, a completed one, or one without a date';
+unlike $text, qr/Tomorrow's|Done already|Some day|In the trash/,
+    'not tomorrow\'s, a completed one, one without a date, one in the trash';
 armed_at($a, '2027-01-11T06:30:00Z', 'the next day\'s');
 
 once_ok('2027-01-10T06:31:00Z', 'a minute later');

@@ -152,6 +152,15 @@ is scalar(due_notifs($c)), 0, 'no reminder for it';
 ok !exists task_item($sub, $c)->{ReminderKey}, 'and it left the index';
 is states($c), 'cancelled', 'its reminder cancelled';
 
+# ---- in the trash, yet in the index
+my $tr = put_task(sub => $sub, title => 'trashed', due => iso($t0 + 3600), reminders => [{ at => iso($t0 + 60) }]);
+ddb_ok(UpdateItem => { TableName => $TABLE,
+    Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "TASK_$tr" } },
+    UpdateExpression => 'SET TrashedAt = :t', ExpressionAttributeValues => { ':t' => { S => iso($t0) } } });
+pass_ok($t0 + 120, 'a task in the trash in the index');
+is scalar(due_notifs($tr)), 0, 'no reminder for it';
+ok !exists task_item($sub, $tr)->{ReminderKey}, 'and it left the index';
+
 # ---- overdue_window (7 days): a reminder a minute inside it fires late;
 # two minutes later it is outside the query, never fires
 my $d = put_task(sub => $sub, title => 'inside', reminders => [{ at => iso($t0 - 7 * 86400 + 60) }]);
