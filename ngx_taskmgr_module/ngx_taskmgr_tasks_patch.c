@@ -257,6 +257,9 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     user = json_object_get(ctx->call.reply, "Item");
     prefs = tm_ddb_get_m(user, "NotificationPreferences");
 
+    /* tm_notification_t grows (task_due fields): unset ones are zero */
+    ngx_memzero(&n, sizeof(tm_notification_t));
+
     n.pk = t->pk;
     n.type = "task_completed";
     n.task_id = t->id;
