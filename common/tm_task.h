@@ -132,6 +132,21 @@ int tm_task_patch(const json_t *old, tm_task_fields_t *f,
 int tm_task_snooze(const json_t *task, long long at, const char *task_id,
     const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added);
 
+#define TM_TASK_TRASH_DAYS  30
+
+/*
+ * To the trash, or back from it, as an UpdateItem's changes into u,
+ * conditional on the Version read: trashing sets TrashedAt and the
+ * table's expiry (NotificationExpiry, now + 30 days: DynamoDB's TTL
+ * removes it) and cancels pending reminders; restoring removes both and
+ * re-arms the reminders still to come (unless the task is completed).
+ * TaskUpdatedAt is the time of either.  -1 if the stored item is
+ * malformed.
+ */
+int tm_task_trash(const json_t *task, const char *now, tm_update_t *u);
+int tm_task_restore(const json_t *task, const char *now, const char *task_id,
+    unsigned shards, tm_update_t *u);
+
 /* "NextOccurrences" (L of S, at most TM_REPEAT_NEXT) set on the item:
  * the due dates after the current one, in zone; [] when not repeating */
 void tm_task_next_occurrences(json_t *item, const char *zone);

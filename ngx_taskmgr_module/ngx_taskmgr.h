@@ -343,6 +343,10 @@ ngx_int_t ngx_taskmgr_get_cookie(ngx_http_request_t *r, ngx_uint_t which,
     ngx_str_t *value);
 ngx_int_t ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
     const char *value);
+ngx_int_t ngx_taskmgr_header_find(ngx_http_request_t *r, const char *name,
+    const char *value, ngx_str_t *found);
+time_t ngx_taskmgr_request_now(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 /* with taskmgr_test_faults on, a request header "X-Taskmgr-Fault: <name>"
  * asks for the named failure (tests of crash recovery) */
 ngx_int_t ngx_taskmgr_fault(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,

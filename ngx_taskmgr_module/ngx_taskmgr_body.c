@@ -280,6 +280,17 @@ ngx_int_t
 ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
     const char *value)
 {
+    return ngx_taskmgr_header_find(r, name, value, NULL);
+}
+
+
+/* as ngx_taskmgr_header_has, the first such value into *found (if not
+ * NULL) */
+
+ngx_int_t
+ngx_taskmgr_header_find(ngx_http_request_t *r, const char *name,
+    const char *value, ngx_str_t *found)
+{
     size_t            len;
     ngx_uint_t        i;
     ngx_list_part_t  *part;
@@ -312,9 +323,38 @@ ngx_taskmgr_header_has(ngx_http_request_t *r, const char *name,
                              && ngx_strncmp(h[i].value.data, value,
                                             h[i].value.len) == 0))
         {
+            if (found) {
+                *found = h[i].value;
+            }
+
             return 1;
         }
     }
+}
+
+
+/*
+ * The time a request is served at: now, or, with taskmgr_test_faults on,
+ * the epoch seconds an "X-Taskmgr-Now" header gives (tests pin the clock
+ * that relative dates are read against).
+ */
+
+time_t
+ngx_taskmgr_request_now(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_int_t  n;
+    ngx_str_t  v;
+
+    if (ctx->conf->test_faults
+        && ngx_taskmgr_header_find(r, "X-Taskmgr-Now", NULL, &v))
+    {
+        n = ngx_atoi(v.data, v.len);
+        if (n != NGX_ERROR) {
+            return (time_t) n;
+        }
+    }
+
+    return ngx_time();
 }
 
 

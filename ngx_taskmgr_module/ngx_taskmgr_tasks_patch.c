@@ -80,7 +80,7 @@ ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t = ctx->data;
 
     old = json_object_get(ctx->call.reply, "Item");
-    if (old == NULL) {
+    if (old == NULL || json_object_get(old, "TrashedAt")) {
         return ngx_taskmgr_tasks_not_found(r);
     }
 
@@ -219,8 +219,20 @@ ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                       "write (test fault)", NULL);
     }
 
-    /* completed: (2) the notification, with delivery owed per the user's
-     * preferences, (3) the task's outbox marker removed */
+    return ngx_taskmgr_tasks_chain(r, ctx);
+}
+
+
+/* completed (t->task written, t->now its time): (2) the notification,
+ * with delivery owed per the user's preferences, (3) the task's outbox
+ * marker removed; then t->after, or the reply */
+
+ngx_int_t
+ngx_taskmgr_tasks_chain(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
 
     return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
                                "NotificationPreferences, UserTimeZone",
@@ -244,6 +256,9 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
 
     user = json_object_get(ctx->call.reply, "Item");
     prefs = tm_ddb_get_m(user, "NotificationPreferences");
+
+    /* tm_notification_t grows (task_due fields): unset ones are zero */
+    ngx_memzero(&n, sizeof(tm_notification_t));
 
     n.pk = t->pk;
     n.type = "task_completed";
@@ -351,5 +366,6 @@ ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     json_object_del(t->task, "OutboxShard");
     json_object_del(t->task, "OutboxAt");
 
-    return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
+    return t->after ? t->after(r, ctx)
+                    : ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
 }
