@@ -96,6 +96,11 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       const me = (await apiGet(page, '/api/users/me')).json.user;
       assert.equal(me.timeZone, await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
       assert.deepEqual(me.defaultReminders, [{ before: 'P1D' }]);
+      // the empty list's promise (polish.test.mjs checks the same words)
+      assert.equal(
+        await page.locator('.empty .reminders').textContent(),
+        'Before a task is due, you get its reminders in the app and by email. Choose when in the task; the defaults and the channels are in your profile.',
+      );
       assertNoProblems(page);
     });
 
