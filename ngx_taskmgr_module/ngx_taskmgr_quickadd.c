@@ -175,7 +175,6 @@ ngx_taskmgr_qa_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     json_t               *body;
     ngx_int_t             rc;
-    const char           *why, *field;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -190,23 +189,13 @@ ngx_taskmgr_qa_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ctx->body = body;
 
-    rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
-                               &t->fields);
+    rc = ngx_taskmgr_tasks_fields(r, ctx, "quickAdd");
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    why = tm_task_extras(&t->fields, t->fields.due && *t->fields.due,
-                         &field);
-    if (why) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field", why, "quickAdd");
-    }
-
     tm_task_default_reminders(&t->fields, t->qa_user,
                               t->fields.due && *t->fields.due);
-
-    t->list_check = t->fields.list_id;
 
     return t->qa_make(r, ctx);
 }

@@ -181,7 +181,6 @@ static ngx_int_t
 ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     ngx_int_t             rc;
-    const char           *why, *field;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -190,20 +189,10 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_quickadd(r, ctx, ngx_taskmgr_tasks_check);
     }
 
-    rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
-                               &t->fields);
+    rc = ngx_taskmgr_tasks_fields(r, ctx, NULL);
     if (rc != NGX_DECLINED) {
         return rc;
     }
-
-    why = tm_task_extras(&t->fields, t->fields.due && *t->fields.due,
-                         &field);
-    if (why) {
-        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field", why, field);
-    }
-
-    t->list_check = t->fields.list_id;
 
     if (t->fields.reminders_set) {
         return ngx_taskmgr_tasks_check(r, ctx);
@@ -259,19 +248,13 @@ ngx_taskmgr_tasks_take(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    u_char                msg[96];
     char                  id[TM_UUID_LEN + 1];
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
 
     if (ctx->quota.full) {
-        ngx_snprintf(msg, sizeof(msg), "you have %ui tasks, the most one "
-                     "account may hold: delete some first%Z",
-                     ctx->conf->max_tasks);
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "limit_reached",
-                                      (char *) msg, NULL);
+        return ngx_taskmgr_tasks_full(r, ctx);
     }
 
     if (tm_uuid_v4(id) != 0) {

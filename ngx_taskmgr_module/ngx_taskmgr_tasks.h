@@ -37,6 +37,7 @@ typedef struct {
     ngx_uint_t                 trash;         /* GET ?trash=true */
     char                       now[32];
     const char                *zone;          /* the owner's, when read */
+    ngx_taskmgr_step_pt        zone_next;
     json_t                    *task;          /* the item after the write */
     ngx_uint_t                 status;        /* the reply's */
     json_t                    *notification;  /* a completion's, to write */
@@ -79,6 +80,12 @@ ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r,
 long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,
     char *out, size_t size);
 ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
+ngx_int_t ngx_taskmgr_tasks_zone(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_tasks_full(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_fields(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *field);
 ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
 
 ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,

@@ -39,8 +39,6 @@ typedef struct ngx_taskmgr_batch_s {
     ngx_uint_t                 act;         /* NGX_TASKMGR_BATCH_* */
     long                       next;        /* the id in hand */
     json_t                    *results;
-    const char                *zone;        /* the owner's, once read */
-    ngx_uint_t                 zone_read;
 } ngx_taskmgr_batch_t;
 
 
@@ -234,11 +232,10 @@ ngx_taskmgr_batch_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t->task = old;
 
     if (t->batch->act == NGX_TASKMGR_BATCH_COMPLETE
-        && json_object_get(old, "TaskRepeat") && !t->batch->zone_read)
+        && json_object_get(old, "TaskRepeat"))
     {
         /* a repeating task moves on in its owner's zone: read once */
-        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                                   "UserTimeZone", ngx_taskmgr_batch_zone);
+        return ngx_taskmgr_tasks_zone(r, ctx, ngx_taskmgr_batch_zone);
     }
 
     return ngx_taskmgr_batch_write(r, ctx, old);
@@ -248,24 +245,9 @@ ngx_taskmgr_batch_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_batch_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    const char           *zone;
     ngx_taskmgr_tasks_t  *t;
 
-    if (ctx->call.error) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
-
     t = ctx->data;
-    zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
-                        "UserTimeZone");
-
-    t->batch->zone_read = 1;
-    t->batch->zone = ngx_taskmgr_cstr(r->pool,
-                                      (u_char *) (zone ? zone : "UTC"),
-                                      ngx_strlen(zone ? zone : "UTC"));
-    if (t->batch->zone == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
     return ngx_taskmgr_batch_write(r, ctx, t->task);
 }
@@ -306,7 +288,7 @@ ngx_taskmgr_batch_write(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     rc = (b->act == NGX_TASKMGR_BATCH_DELETE)
          ? tm_task_trash(old, t->now, &u)
          : tm_task_patch(old, f, t->id, t->now,
-                         (unsigned) ctx->conf->reminder_shards, b->zone, &u,
+                         (unsigned) ctx->conf->reminder_shards, t->zone, &u,
                          &t->effects);
 
     if (rc != 0) {

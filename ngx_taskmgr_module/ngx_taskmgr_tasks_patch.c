@@ -23,7 +23,7 @@ static ngx_int_t ngx_taskmgr_tasks_patch_get(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_tasks_patch_zone(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_tasks_patch_old(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, json_t *old);
@@ -94,14 +94,12 @@ ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_tasks_stale(r);
     }
 
-    if (t->zone == NULL && tm_task_repeats(old, &t->fields)) {
+    if (tm_task_repeats(old, &t->fields)) {
         /* its next occurrence is a wall-clock time in the owner's zone */
         t->task = json_incref(old);
         ngx_taskmgr_json_track(r, t->task);
 
-        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                                   "UserTimeZone",
-                                   ngx_taskmgr_tasks_patch_zone);
+        return ngx_taskmgr_tasks_zone(r, ctx, ngx_taskmgr_tasks_patch_old);
     }
 
     return ngx_taskmgr_tasks_patch_write(r, ctx, old);
@@ -109,24 +107,11 @@ ngx_taskmgr_tasks_patch_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 
 static ngx_int_t
-ngx_taskmgr_tasks_patch_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_tasks_patch_old(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    const char           *zone;
     ngx_taskmgr_tasks_t  *t;
 
-    if (ctx->call.error) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
-
     t = ctx->data;
-
-    zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
-                        "UserTimeZone");
-    t->zone = ngx_taskmgr_cstr(r->pool, (u_char *) (zone ? zone : "UTC"),
-                               ngx_strlen(zone ? zone : "UTC"));
-    if (t->zone == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
     return ngx_taskmgr_tasks_patch_write(r, ctx, t->task);
 }

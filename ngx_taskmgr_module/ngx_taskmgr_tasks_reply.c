@@ -13,6 +13,8 @@ static ngx_int_t ngx_taskmgr_tasks_list_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_zone_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_answer(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_send(ngx_http_request_t *r,
     ngx_uint_t status, json_t *obj);
 
@@ -90,29 +92,27 @@ ngx_taskmgr_tasks_list_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 
 /*
- * {"task": t->task} with its version as ETag and, a task alone being
- * answered, its nextOccurrences: the owner's wall-clock times, so a
- * repeating task needs the owner's zone (read unless t->zone is known).
+ * The owner's zone into t->zone ("UTC" without one), read once per
+ * request, then next: a repeating task's occurrences are wall-clock times
+ * in it.
  */
 
 ngx_int_t
-ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_uint_t status)
+ngx_taskmgr_tasks_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_step_pt next)
 {
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
-    t->status = status;
 
-    if (json_object_get(t->task, "TaskRepeat") && t->zone == NULL) {
-        return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                                   "UserTimeZone",
-                                   ngx_taskmgr_tasks_zone_got);
+    if (t->zone) {
+        return next(r, ctx);
     }
 
-    tm_task_next_occurrences(t->task, t->zone);
+    t->zone_next = next;
 
-    return ngx_taskmgr_tasks_send(r, status, t->task);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "UserTimeZone", ngx_taskmgr_tasks_zone_got);
 }
 
 
@@ -130,9 +130,101 @@ ngx_taskmgr_tasks_zone_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
                         "UserTimeZone");
 
-    tm_task_next_occurrences(t->task, zone ? zone : "UTC");
+    t->zone = ngx_taskmgr_cstr(r->pool, (u_char *) (zone ? zone : "UTC"),
+                               ngx_strlen(zone ? zone : "UTC"));
+    if (t->zone == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return t->zone_next(r, ctx);
+}
+
+
+/*
+ * {"task": t->task} with its version as ETag and, a task alone being
+ * answered, its nextOccurrences (in the owner's zone, for a repeating
+ * task).
+ */
+
+ngx_int_t
+ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t status)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    t->status = status;
+
+    if (json_object_get(t->task, "TaskRepeat")) {
+        return ngx_taskmgr_tasks_zone(r, ctx, ngx_taskmgr_tasks_answer);
+    }
+
+    return ngx_taskmgr_tasks_answer(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_answer(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    tm_task_next_occurrences(t->task, t->zone);
 
     return ngx_taskmgr_tasks_send(r, t->status, t->task);
+}
+
+
+/*
+ * The fields of a new task from ctx->body (a POST's, or what quick add
+ * read), reminders and repeat included: NGX_DECLINED, or the 400 sent;
+ * field names the refused value (NULL: the body's own field).
+ */
+
+ngx_int_t
+ngx_taskmgr_tasks_fields(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *field)
+{
+    ngx_int_t             rc;
+    const char           *why, *which;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
+                               &t->fields);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    why = tm_task_extras(&t->fields, t->fields.due && *t->fields.due,
+                         &which);
+    if (why) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field", why,
+                                      field ? field : which);
+    }
+
+    t->list_check = t->fields.list_id;
+
+    return NGX_DECLINED;
+}
+
+
+/* 409: the user holds taskmgr_max_tasks tasks */
+
+ngx_int_t
+ngx_taskmgr_tasks_full(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    u_char  msg[96];
+
+    ngx_snprintf(msg, sizeof(msg), "you have %ui tasks, the most one "
+                 "account may hold: delete some first%Z",
+                 ctx->conf->max_tasks);
+
+    return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "limit_reached",
+                                  (char *) msg, NULL);
 }
 
 

@@ -62,15 +62,8 @@ ngx_taskmgr_tasks_restore(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_restore_read(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    u_char  msg[96];
-
     if (ctx->quota.full) {
-        ngx_snprintf(msg, sizeof(msg), "you have %ui tasks, the most one "
-                     "account may hold: delete some first%Z",
-                     ctx->conf->max_tasks);
-
-        return ngx_taskmgr_send_error(r, NGX_HTTP_CONFLICT, "limit_reached",
-                                      (char *) msg, NULL);
+        return ngx_taskmgr_tasks_full(r, ctx);
     }
 
     return ngx_taskmgr_tasks_read(r, ctx, ngx_taskmgr_tasks_trash_write);
