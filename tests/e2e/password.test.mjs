@@ -51,12 +51,16 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await page.getByRole('button', { name: 'Change password' }).click();
       // the browser's check first: the policy beside the new password
       await errorShown(page.locator('#cp-new-error'));
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'cp-new');
+      // the focus goes to the field in error (a frame or two later on a
+      // busy machine)
+      const focused = (id) => waitFor(async () => (await page.evaluate(() => document.activeElement?.id)) === id,
+                                      `the focus on #${id}`);
+      await focused('cp-new');
       await page.getByLabel('New password').fill(CHANGED);
       await page.getByRole('button', { name: 'Change password' }).click();
       const err = await errorShown(page.locator('#cp-current-error'));
       assert.match(await err.textContent(), /current password is incorrect/i);
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'cp-current');
+      await focused('cp-current');
       await screen(page, vp, 2, 'profile-password-error');
       await page.getByLabel('Current password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Change password' }).click();
