@@ -71,8 +71,6 @@ static ngx_int_t ngx_taskmgr_users_me_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_put(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, tm_user_t *user, ngx_taskmgr_step_pt next);
-static json_t *ngx_taskmgr_users_user_key(ngx_http_request_t *r,
-    const char *sub);
 static void ngx_taskmgr_users_now(char *out);
 
 
@@ -97,6 +95,12 @@ const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[] = {
       NGX_TASKMGR_AUTH_OPTIONAL, ngx_taskmgr_users_logout },
     { ngx_string("/api/users/me"), NGX_HTTP_GET|NGX_HTTP_PATCH,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_users_me },
+    { ngx_string("/api/users/me/export"), NGX_HTTP_GET,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_export },
+    { ngx_string("/api/users/me/calendar"), NGX_HTTP_POST|NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_calendar },
+    { ngx_string("/api/calendar/{}.ics"), NGX_HTTP_GET,
+      NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_calendar_feed },
     { ngx_null_string, 0, 0, NULL }
 };
 
@@ -899,7 +903,9 @@ ngx_taskmgr_users_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
-static json_t *
+/* the user item's key, NULL for a sub too long to be one */
+
+json_t *
 ngx_taskmgr_users_user_key(ngx_http_request_t *r, const char *sub)
 {
     char  key[160];
