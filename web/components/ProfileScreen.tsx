@@ -11,6 +11,8 @@ import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
 import AlertSwitches from './AlertSwitches';
 import ChangePassword from './ChangePassword';
+import ExportData from './ExportData';
+import CalendarFeed from './CalendarFeed';
 
 interface Values {
   firstName: string;
@@ -160,6 +162,8 @@ function Profile({ user }: { user: User }) {
         </div>
       </form>
       <ChangePassword />
+      <ExportData />
+      <CalendarFeed />
     </>
   );
 }
