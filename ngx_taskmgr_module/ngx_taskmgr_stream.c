@@ -16,7 +16,7 @@
 #include "tm_ddb.h"
 
 
-#define NGX_TASKMGR_STREAM_PAGE  200     /* items per Query */
+#define NGX_TASKMGR_STREAM_PAGE  500     /* items per Query */
 
 
 static ngx_int_t ngx_taskmgr_stream_page(ngx_http_request_t *r,
