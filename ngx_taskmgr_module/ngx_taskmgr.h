@@ -486,9 +486,6 @@ ngx_int_t ngx_taskmgr_password_change(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_password_resend(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
-/* ngx_taskmgr_users.c: the user item's key (NULL: no such sub) */
-json_t *ngx_taskmgr_users_user_key(ngx_http_request_t *r, const char *sub);
-
 /* ngx_taskmgr_export.c, ngx_taskmgr_calendar*.c: the users service's
  * export and calendar feed routes */
 ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);

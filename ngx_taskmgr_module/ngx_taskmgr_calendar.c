@@ -16,6 +16,7 @@
 
 
 typedef struct {
+    char                       user[160];  /* USER_<sub> */
     char                       hash[NGX_TASKMGR_CALFEED_HASH + 1];
     ngx_str_t                  url;
 } ngx_taskmgr_calendar_t;
@@ -47,6 +48,12 @@ ngx_taskmgr_calendar(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ctx->data = cal;
 
+    if (ngx_strlen(ctx->auth.sub) > 128) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    tm_user_key(ctx->auth.sub, cal->user, sizeof(cal->user));
+
     rc = ngx_taskmgr_body_read(r, ctx, tm_no_body, TM_BODY_OPTIONAL, cal);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -57,7 +64,7 @@ ngx_taskmgr_calendar(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     /* DELETE: the user item forgets the feed, then its item goes */
-    key = ngx_taskmgr_users_user_key(r, ctx->auth.sub);
+    key = tm_ddb_key(cal->user, cal->user);
     req = key ? json_pack("{s:s, s:o, s:s, s:s, s:s}",
                           "TableName", ctx->conf->table.data, "Key", key,
                           "UpdateExpression", "REMOVE CalendarFeed",
@@ -79,7 +86,7 @@ ngx_taskmgr_calendar_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     u_char                   bits[NGX_TASKMGR_CALFEED_BITS / 8];
     char                     pk[sizeof(NGX_TASKMGR_CALFEED_PREFIX)
                                 + NGX_TASKMGR_CALFEED_HASH];
-    char                     user[160], now[24];
+    char                     now[24];
     json_t                  *item;
     ngx_str_t                token, raw;
     ngx_taskmgr_calendar_t  *cal;
@@ -102,20 +109,17 @@ ngx_taskmgr_calendar_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ngx_taskmgr_calendar_hash(&token, cal->hash);
 
-    if (ngx_taskmgr_calendar_url(r, &token, &cal->url) != NGX_OK
-        || ngx_strlen(ctx->auth.sub) > 128)
-    {
+    if (ngx_taskmgr_calendar_url(r, &token, &cal->url) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     ngx_sprintf((u_char *) pk, "%s%s%Z", NGX_TASKMGR_CALFEED_PREFIX,
                 cal->hash);
-    tm_user_key(ctx->auth.sub, user, sizeof(user));
     tm_format_rfc3339((long long) ngx_time(), now);
 
     item = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}",
                      TM_PK, "S", pk, TM_SK, "S", pk,
-                     "Owner", "S", user, "CreatedAt", "S", now);
+                     "Owner", "S", cal->user, "CreatedAt", "S", now);
 
     return ngx_taskmgr_ddb_put_new(r, ctx, item, ngx_taskmgr_calendar_set);
 }
@@ -173,7 +177,7 @@ ngx_taskmgr_calendar_set(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     cal = ctx->data;
 
-    key = ngx_taskmgr_users_user_key(r, ctx->auth.sub);
+    key = tm_ddb_key(cal->user, cal->user);
     req = key ? json_pack("{s:s, s:o, s:s, s:s, s:{s:{s:s}}, s:s}",
                           "TableName", ctx->conf->table.data, "Key", key,
                           "UpdateExpression", "SET CalendarFeed = :h",

@@ -107,9 +107,8 @@ ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_ddb_get(r, ctx,
-                               ngx_taskmgr_users_user_key(r, ctx->auth.sub),
-                               0, NULL, ngx_taskmgr_export_user);
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(ex->pk, ex->pk), 0, NULL,
+                               ngx_taskmgr_export_user);
 }
 
 

@@ -71,6 +71,8 @@ static ngx_int_t ngx_taskmgr_users_me_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_put(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, tm_user_t *user, ngx_taskmgr_step_pt next);
+static json_t *ngx_taskmgr_users_user_key(ngx_http_request_t *r,
+    const char *sub);
 static void ngx_taskmgr_users_now(char *out);
 
 
@@ -903,9 +905,7 @@ ngx_taskmgr_users_put(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
-/* the user item's key, NULL for a sub too long to be one */
-
-json_t *
+static json_t *
 ngx_taskmgr_users_user_key(ngx_http_request_t *r, const char *sub)
 {
     char  key[160];
