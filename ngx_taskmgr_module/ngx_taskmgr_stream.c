@@ -117,6 +117,11 @@ ngx_taskmgr_stream_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_stream_fail(r, ctx, 0);
     }
 
+    /* tests: the backend failing once the reply has begun */
+    if (st->started && ngx_taskmgr_fault(r, ctx, "stream-cut")) {
+        return ngx_taskmgr_stream_fail(r, ctx, 1);
+    }
+
     if (tm_ddb_reply_read((char *) ctx->call.raw.data, ctx->call.raw.len,
                           &reply)
         != 0

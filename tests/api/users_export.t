@@ -3,8 +3,9 @@
 # and holds the profile, the lists, every task as the API writes it and
 # every notification; ?format=csv the same tasks as RFC 4180 CSV (a header
 # row, CRLF, quoted commas, quotes and newlines, UTF-8); both streamed
-# (chunked) and whole even for a client that reads slowly; another user's
-# data never in either.
+# (chunked) and whole even for a client that reads slowly, cut short (no
+# last chunk) when DynamoDB fails half-way; another user's data never in
+# either.
 use strict;
 use warnings;
 use Test::More;
@@ -183,6 +184,16 @@ $r = as($A, GET => '/api/users/me/export?format=xml');
 error_ok($r, 400, 'invalid_parameter', 'format', 'format=xml: 400', GET => '/api/users/me/export');
 $r = api(GET => '/api/users/me/export');
 error_ok($r, 401, 'unauthorized', undef, 'no session: 401', GET => '/api/users/me/export');
+
+# ---- DynamoDB failing once the reply has begun: the transfer is cut (no
+# last chunk), never a short file that looks whole
+$r = api(GET => '/api/users/me/export', undef,
+         { bearer => $A->{token}, headers => { 'X-Taskmgr-Fault' => 'stream-cut' } });
+is $r->{status}, 599, 'a failure after the first chunk: the transfer is cut short'
+    or diag "$r->{status} " . substr($r->{raw}, -200);
+$r = api(GET => '/api/users/me/export?format=csv', undef,
+         { bearer => $A->{token}, headers => { 'X-Taskmgr-Fault' => 'stream-cut' } });
+is $r->{status}, 599, '... the CSV too';
 
 # ---- a client that reads slowly (a small receive buffer, a pause): the
 # server waits for it page by page and the export still arrives whole
