@@ -54,6 +54,8 @@ static const char **tm_task_old_labels(const json_t *old,
 
 static int tm_task_is(const char *status, const char *s);
 static long long tm_task_epoch(const char *t);
+static int tm_task_versioned(const json_t *task, const char *now,
+    tm_update_t *u);
 static int tm_task_set_reminders(json_t *item, tm_update_t *u,
     const tm_reminders_t *rs, const char *task_id, unsigned shards);
 
@@ -119,22 +121,6 @@ tm_shard(const char *id, unsigned shards)
     }
 
     return shards ? h % shards : 0;
-}
-
-
-void
-tm_task_reminder_key(const char *due, const char *task_id, unsigned shards,
-    char *out, size_t size)
-{
-    tm_task_reminder_partition(due, tm_shard(task_id, shards), out, size);
-}
-
-
-void
-tm_task_reminder_partition(const char *due, unsigned shard, char *out,
-    size_t size)
-{
-    snprintf(out, size, "%.10s#PENDING#%u", due, shard);
 }
 
 
@@ -818,14 +804,12 @@ tm_task_snooze(const json_t *task, long long at, const char *task_id,
     const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added)
 {
     int             i, k;
-    char            version[24];
-    long long       v;
     const char     *status;
     tm_reminders_t  rs, old;
 
     status = tm_ddb_get_s(task, "Status");
 
-    if (status == NULL || tm_ddb_get_n(task, "Version", &v) != 0
+    if (status == NULL
         || tm_reminders_from_ddb(task, "Reminders", &rs) != 0)
     {
         return TM_TASK_SNOOZE_MALFORMED;
@@ -873,6 +857,30 @@ tm_task_snooze(const json_t *task, long long at, const char *task_id,
                      tm_task_epoch(now), 0);
     *added = rs.r[i];
 
+    if (tm_task_versioned(task, now, u) != 0) {
+        return TM_TASK_SNOOZE_MALFORMED;
+    }
+
+    if (tm_task_set_reminders(NULL, u, &rs, task_id, shards) != 0) {
+        u->failed = 1;
+    }
+
+    return u->failed ? TM_TASK_SNOOZE_MALFORMED : 0;
+}
+
+
+/* the condition on the Version read and the write's own SETs */
+
+static int
+tm_task_versioned(const json_t *task, const char *now, tm_update_t *u)
+{
+    char       version[24];
+    long long  v;
+
+    if (tm_ddb_get_n(task, "Version", &v) != 0) {
+        return -1;
+    }
+
     snprintf(version, sizeof(version), "%lld", v);
     tm_update_cond(u, "Version = :v");
     tm_update_value(u, ":v", json_pack("{s:s}", "N", version));
@@ -880,11 +888,65 @@ tm_task_snooze(const json_t *task, long long at, const char *task_id,
     tm_update_set(u, "Version = Version + :one");
     tm_update_value(u, ":one", json_pack("{s:s}", "N", "1"));
 
+    return 0;
+}
+
+
+int
+tm_task_trash(const json_t *task, const char *now, tm_update_t *u)
+{
+    tm_reminders_t  rs;
+
+    if (tm_task_versioned(task, now, u) != 0
+        || tm_reminders_from_ddb(task, "Reminders", &rs) != 0)
+    {
+        return -1;
+    }
+
+    tm_update_cond(u, "attribute_not_exists(TrashedAt)");
+    tm_update_set_value(u, "TrashedAt", ":tr", tm_ddb_s(now));
+    tm_update_set_value(u, "NotificationExpiry", ":ex",
+                        tm_ddb_n(tm_task_epoch(now)
+                                 + TM_TASK_TRASH_DAYS * 86400LL));
+
+    tm_reminders_cancel(&rs);
+
+    if (tm_task_set_reminders(NULL, u, &rs, "", 1) != 0) {
+        u->failed = 1;
+    }
+
+    return u->failed ? -1 : 0;
+}
+
+
+int
+tm_task_restore(const json_t *task, const char *now, const char *task_id,
+    unsigned shards, tm_update_t *u)
+{
+    tm_reminders_t  rs, old;
+
+    if (tm_task_versioned(task, now, u) != 0
+        || tm_reminders_from_ddb(task, "Reminders", &rs) != 0)
+    {
+        return -1;
+    }
+
+    tm_update_cond(u, "attribute_exists(TrashedAt)");
+    tm_update_remove(u, "TrashedAt");
+    tm_update_remove(u, "NotificationExpiry");
+
+    if (!tm_task_is(tm_ddb_get_s(task, "Status"), "completed")) {
+        old = rs;
+        tm_reminders_arm(&rs, &old,
+                         tm_task_epoch(tm_ddb_get_s(task, "DueDate")),
+                         tm_task_epoch(now), 1);
+    }
+
     if (tm_task_set_reminders(NULL, u, &rs, task_id, shards) != 0) {
         u->failed = 1;
     }
 
-    return u->failed ? TM_TASK_SNOOZE_MALFORMED : 0;
+    return u->failed ? -1 : 0;
 }
 
 

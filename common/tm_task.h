@@ -132,6 +132,21 @@ int tm_task_patch(const json_t *old, tm_task_fields_t *f,
 int tm_task_snooze(const json_t *task, long long at, const char *task_id,
     const char *now, unsigned shards, tm_update_t *u, tm_reminder_t *added);
 
+#define TM_TASK_TRASH_DAYS  30
+
+/*
+ * To the trash, or back from it, as an UpdateItem's changes into u,
+ * conditional on the Version read: trashing sets TrashedAt and the
+ * table's expiry (NotificationExpiry, now + 30 days: DynamoDB's TTL
+ * removes it) and cancels pending reminders; restoring removes both and
+ * re-arms the reminders still to come (unless the task is completed).
+ * TaskUpdatedAt is the time of either.  -1 if the stored item is
+ * malformed.
+ */
+int tm_task_trash(const json_t *task, const char *now, tm_update_t *u);
+int tm_task_restore(const json_t *task, const char *now, const char *task_id,
+    unsigned shards, tm_update_t *u);
+
 /* "NextOccurrences" (L of S, at most TM_REPEAT_NEXT) set on the item:
  * the due dates after the current one, in zone; [] when not repeating */
 void tm_task_next_occurrences(json_t *item, const char *zone);
@@ -141,19 +156,6 @@ int tm_uuid_v4(char *out);
 
 /* 1 if s is a lower-case UUID as tm_uuid_v4 makes them */
 int tm_uuid_valid(const char *s, size_t len);
-
-/*
- * The NotificationSentIndex partition of a task awaiting its reminder:
- * "<due day>#PENDING#<shard>", the shard from the task id so that one busy
- * day spreads over `shards` partitions.  out holds >= 32 bytes.
- */
-void tm_task_reminder_key(const char *due, const char *task_id,
-    unsigned shards, char *out, size_t size);
-
-/* one write shard of a due day's partition: "<due day>#PENDING#<shard>",
- * for the scheduler, which reads every shard of a day */
-void tm_task_reminder_partition(const char *due, unsigned shard, char *out,
-    size_t size);
 
 /* the write shard of an id, 0 .. shards - 1 (FNV-1a: stable across
  * processes and builds) */

@@ -68,7 +68,8 @@ ngx_taskmgr_labels_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                          "EntityPartition = :pk"
                          " AND begins_with(EntitySort, :task)",
                          "FilterExpression",
-                         "attribute_exists(LabelKeys) AND #st <> :done",
+                         "attribute_exists(LabelKeys) AND #st <> :done"
+                         " AND attribute_not_exists(TrashedAt)",
                          "ProjectionExpression", "Labels, CreatedAt",
                          "ExpressionAttributeNames", "#st", "Status",
                          "ExpressionAttributeValues",

@@ -463,6 +463,64 @@ ngx_taskmgr_lists_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
+/* the lists' state of a request (ctx->data) */
+
+ngx_taskmgr_lists_t *
+ngx_taskmgr_lists_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_lists_t  *lb;
+
+    lb = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_lists_t));
+    if (lb == NULL) {
+        return NULL;
+    }
+
+    tm_user_key(ctx->auth.sub, lb->pk, sizeof(lb->pk));
+    lb->if_match = -1;
+    lb->counts = ngx_taskmgr_lists_keep(r, json_object());
+    ngx_taskmgr_now_ms(lb->now);
+    ctx->data = lb;
+
+    return lb->counts ? lb : NULL;
+}
+
+
+/*
+ * A list named name made as POST /api/lists would (the same checks and
+ * claim), for another request: its state (ctx->data) comes back after,
+ * with *made the new list's id, and done goes on.
+ */
+
+ngx_int_t
+ngx_taskmgr_lists_create_named(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *name, const char **made, ngx_taskmgr_step_pt done)
+{
+    void                 *outer;
+    ngx_taskmgr_lists_t  *lb;
+
+    outer = ctx->data;
+
+    lb = ngx_taskmgr_lists_state(r, ctx);
+    if (lb == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    lb->outer = outer;
+    lb->made = made;
+    lb->done = done;
+    lb->fields.name = name;
+    lb->fields.position = TM_FIELD_NO_INT;
+
+    if (tm_list_name_key(name, lb->key, sizeof(lb->key)) < 0) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field", "must be valid UTF-8",
+                                      "quickAdd");
+    }
+
+    return ngx_taskmgr_lists_query(r, ctx, ngx_taskmgr_lists_create_checked);
+}
+
+
 static ngx_int_t
 ngx_taskmgr_lists_create_checked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
@@ -547,6 +605,12 @@ ngx_taskmgr_lists_created(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     lb = ctx->data;
+
+    if (lb->done) {
+        *lb->made = lb->id;
+        ctx->data = lb->outer;
+        return lb->done(r, ctx);
+    }
 
     location.len = sizeof("/api/lists/") - 1 + ngx_strlen(lb->id);
     location.data = ngx_pnalloc(r->pool, location.len);
@@ -941,6 +1005,8 @@ ngx_taskmgr_lists_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     tm_update_value(&q, ":task", tm_ddb_s("TASK_"));
 
     if (!lb->all) {
+        /* what the user sees: neither completed nor in the trash */
+        tm_update_cond(&q, "attribute_not_exists(TrashedAt)");
         tm_update_cond(&q, "#st <> :done");
         tm_update_value(&q, ":done", tm_ddb_s("completed"));
         tm_update_name(&q, "#st", "Status");

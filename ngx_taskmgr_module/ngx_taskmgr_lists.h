@@ -34,6 +34,12 @@ typedef struct {
     const char                *count_id;  /* count this list's only */
     const char                *mode;      /* DELETE ?tasks=move|delete */
     ngx_taskmgr_step_pt        next;
+
+    /* a list made for another request's sake (quick add's "#New"): its
+     * state is given back, the new id set, and done called */
+    void                      *outer;
+    const char               **made;
+    ngx_taskmgr_step_pt        done;
 } ngx_taskmgr_lists_t;
 
 
@@ -46,6 +52,11 @@ ngx_int_t ngx_taskmgr_lists_read_all(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_lists_read_one(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_lists_create(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_lists_create_named(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *name, const char **made,
+    ngx_taskmgr_step_pt done);
+ngx_taskmgr_lists_t *ngx_taskmgr_lists_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_lists_patch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);

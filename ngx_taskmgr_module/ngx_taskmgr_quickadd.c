@@ -1,104 +1,126 @@
 /*
- * POST /api/tasks/parse {"text"}: what quick add reads in a line ("Pay rent
- * tomorrow 5pm #Home @bills p1"), without creating anything, for the web
- * app to highlight as the user types.  The parser is common/tm_quickadd.c;
- * here: the caller's zone (dates are theirs), and the list the #name
- * names (its LISTNAME_ claim, ngx_taskmgr_lists.c): listId when the caller
- * has it, else listName alone.
+ * Quick add: "Pay rent tomorrow 5pm #Home @bills p1" read by
+ * common/tm_quickadd.c in the caller's zone.
+ *
+ * POST /api/tasks/parse {"text"} answers what would be made, creating
+ * nothing, for the web app to highlight as the user types; the list the
+ * #name names is looked up by its LISTNAME_ claim (ngx_taskmgr_lists.c):
+ * listId when the caller has it, else listName alone.
+ *
+ * POST /api/tasks {"quickAdd"} (and no other field) makes the task: the
+ * parsed fields go through the same body table as any POST (one validator
+ * per field), an unknown #name is made a list as POST /api/lists would,
+ * and the task gets the profile's default reminders.
  */
 
+#include "ngx_taskmgr_lists.h"
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
 #include "tm_list.h"
-#include "tm_quickadd.h"
 #include "tm_user.h"
 
 
-typedef struct {
-    const char                *text;      /* the body's */
-    char                       pk[160];
-    tm_quickadd_t              qa;
-    const char                *list_id;   /* the named list's, if known */
-} ngx_taskmgr_qa_t;
-
-
-static const tm_field_t  ngx_taskmgr_qa_body[] = {
+static const tm_field_t  ngx_taskmgr_qa_parse_body[] = {
     { "text", TM_FIELD_STRING, TM_FIELD_REQUIRED,
-      offsetof(ngx_taskmgr_qa_t, text), NULL, NULL, NULL, 0, 0, NULL, NULL },
+      offsetof(ngx_taskmgr_tasks_t, qa_text), NULL, NULL, NULL, 0, 0, NULL,
+      NULL },
+    tm_field_null
+};
+
+static const tm_field_t  ngx_taskmgr_qa_create_body[] = {
+    { "quickAdd", TM_FIELD_STRING, TM_FIELD_REQUIRED,
+      offsetof(ngx_taskmgr_tasks_t, qa_text), NULL, NULL, NULL, 0, 0, NULL,
+      NULL },
     tm_field_null
 };
 
 
-static ngx_int_t ngx_taskmgr_qa_zone(ngx_http_request_t *r,
+static ngx_int_t ngx_taskmgr_qa_user(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_qa_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_qa_listed(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_qa_make(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static json_t *ngx_taskmgr_qa_task(ngx_taskmgr_tasks_t *t);
 static ngx_int_t ngx_taskmgr_qa_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
 ngx_int_t
-ngx_taskmgr_quickadd_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_quickadd(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_taskmgr_step_pt make)
 {
-    ngx_int_t          rc;
-    ngx_taskmgr_qa_t  *qa;
+    ngx_int_t             rc;
+    ngx_taskmgr_tasks_t  *t;
 
-    qa = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_qa_t));
-    if (qa == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    t = ctx->data;
+    t->qa_make = make;
 
-    ctx->data = qa;
-    tm_user_key(ctx->auth.sub, qa->pk, sizeof(qa->pk));
-
-    rc = ngx_taskmgr_body_read(r, ctx, ngx_taskmgr_qa_body,
-                               TM_BODY_REQUIRED, qa);
+    rc = ngx_taskmgr_body_read(r, ctx, make ? ngx_taskmgr_qa_create_body
+                                            : ngx_taskmgr_qa_parse_body,
+                               TM_BODY_REQUIRED, t);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(qa->pk, qa->pk), 0,
-                               "UserTimeZone", ngx_taskmgr_qa_zone);
+    t->qa = ngx_pcalloc(r->pool, sizeof(tm_quickadd_t));
+    if (t->qa == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
+                               "UserTimeZone, DefaultReminders",
+                               ngx_taskmgr_qa_user);
 }
 
 
 static ngx_int_t
-ngx_taskmgr_qa_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_qa_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    int                rc;
-    char               key[TM_LIST_KEY_LEN];
-    const char        *zone;
-    ngx_taskmgr_qa_t  *qa;
+    int                   rc;
+    char                  key[TM_LIST_KEY_LEN];
+    const char           *field;
+    ngx_taskmgr_tasks_t  *t;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    qa = ctx->data;
-    zone = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"),
-                        "UserTimeZone");
+    t = ctx->data;
+    t->qa_user = json_object_get(ctx->call.reply, "Item");
+    json_incref(t->qa_user);
+    ngx_taskmgr_json_track(r, t->qa_user);
 
-    rc = tm_quickadd_parse(qa->text, ngx_strlen(qa->text),
-                           (long long) ngx_taskmgr_request_now(r, ctx), zone,
-                           &qa->qa);
+    rc = tm_quickadd_parse(t->qa_text, ngx_strlen(t->qa_text),
+                           (long long) ngx_taskmgr_request_now(r, ctx),
+                           tm_ddb_get_s(t->qa_user, "UserTimeZone"), t->qa);
+
+    field = t->qa_make ? "quickAdd" : "text";
 
     if (rc == TM_QA_BAD_TEXT) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "invalid_field", qa->qa.title, "text");
+                                      "invalid_field", t->qa->title, field);
     }
 
     if (rc == TM_QA_EMPTY_TITLE) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
-                                      "empty_title", qa->qa.title, "text");
+                                      "empty_title", t->qa->title, field);
     }
 
-    if (qa->qa.list[0] == '\0'
-        || tm_list_name_key(qa->qa.list, key, sizeof(key)) < 0)
-    {
-        return ngx_taskmgr_qa_reply(r, ctx);
+    if (t->qa->list[0] == '\0') {
+        return ngx_taskmgr_qa_listed(r, ctx);
     }
 
-    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(qa->pk, key), 0,
+    if (tm_list_name_key(t->qa->list, key, sizeof(key)) < 0) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field",
+                                      "the list name is not valid UTF-8",
+                                      field);
+    }
+
+    return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, key), 1,
                                "ListId", ngx_taskmgr_qa_list);
 }
 
@@ -106,60 +128,106 @@ ngx_taskmgr_qa_zone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_qa_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    const char        *id;
-    ngx_taskmgr_qa_t  *qa;
+    const char           *id;
+    ngx_taskmgr_tasks_t  *t;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    qa = ctx->data;
+    t = ctx->data;
     id = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"), "ListId");
 
     if (id) {
-        qa->list_id = ngx_taskmgr_cstr(r->pool, (u_char *) id,
-                                       ngx_strlen(id));
-        if (qa->list_id == NULL) {
+        t->qa_list_id = ngx_taskmgr_cstr(r->pool, (u_char *) id,
+                                         ngx_strlen(id));
+        if (t->qa_list_id == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
+
+    } else if (t->qa_make) {
+        /* "#New": made, as the user asked for it by name */
+        return ngx_taskmgr_lists_create_named(r, ctx, t->qa->list,
+                                              &t->qa_list_id,
+                                              ngx_taskmgr_qa_listed);
     }
 
-    return ngx_taskmgr_qa_reply(r, ctx);
+    return ngx_taskmgr_qa_listed(r, ctx);
 }
 
 
-/* {"task": {title, dueDate, listId?, listName?, labels, priority,
- * repeat?}, "tokens": [{start, end, kind}...]}: offsets in UTF-16 code
- * units, as JavaScript indexes the text */
+static ngx_int_t
+ngx_taskmgr_qa_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    return t->qa_make ? ngx_taskmgr_qa_make(r, ctx)
+                        : ngx_taskmgr_qa_reply(r, ctx);
+}
+
+
+/* the parsed task read as the body of a POST would be, then created */
 
 static ngx_int_t
-ngx_taskmgr_qa_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_qa_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    char               due[24];
-    size_t             i;
-    json_t            *task, *labels, *tokens;
-    ngx_taskmgr_qa_t  *qa;
-    tm_quickadd_t     *p;
+    json_t               *body;
+    ngx_int_t             rc;
+    const char           *why, *field;
+    ngx_taskmgr_tasks_t  *t;
 
-    qa = ctx->data;
-    p = &qa->qa;
+    t = ctx->data;
+
+    body = ngx_taskmgr_qa_task(t);
+    if (body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_taskmgr_json_track(r, body);
+    json_object_del(body, "listName");
+
+    ctx->body = body;
+
+    rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
+                               &t->fields);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    why = tm_task_extras(&t->fields, t->fields.due && *t->fields.due,
+                         &field);
+    if (why) {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_field", why, "quickAdd");
+    }
+
+    tm_task_default_reminders(&t->fields, t->qa_user,
+                              t->fields.due && *t->fields.due);
+
+    t->list_check = t->fields.list_id;
+
+    return t->qa_make(r, ctx);
+}
+
+
+/* {title, dueDate, listId?, listName?, labels, priority, repeat?} */
+
+static json_t *
+ngx_taskmgr_qa_task(ngx_taskmgr_tasks_t *t)
+{
+    char            due[24];
+    size_t          i;
+    json_t         *task, *labels;
+    tm_quickadd_t  *p;
+
+    p = t->qa;
 
     labels = json_array();
-    tokens = json_array();
 
     for (i = 0; labels && i < p->nlabels; i++) {
         json_array_append_new(labels, json_string(p->labels[i]));
-    }
-
-    for (i = 0; tokens && i < p->ntokens; i++) {
-        json_array_append_new(tokens,
-                              json_pack("{s:I, s:I, s:s}",
-                                        "start",
-                                        (json_int_t) p->tokens[i].start16,
-                                        "end",
-                                        (json_int_t) p->tokens[i].end16,
-                                        "kind",
-                                        tm_qa_kinds[p->tokens[i].kind]));
     }
 
     if (p->has_due) {
@@ -175,8 +243,8 @@ ngx_taskmgr_qa_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     if (task && p->list[0]) {
         json_object_set_new(task, "listName", json_string(p->list));
 
-        if (qa->list_id) {
-            json_object_set_new(task, "listId", json_string(qa->list_id));
+        if (t->qa_list_id) {
+            json_object_set_new(task, "listId", json_string(t->qa_list_id));
         }
     }
 
@@ -184,6 +252,38 @@ ngx_taskmgr_qa_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         json_object_set_new(task, "repeat",
                             json_pack("{s:s, s:s}", "rule", p->repeat,
                                       "from", "due"));
+    }
+
+    return task;
+}
+
+
+/* {"task": ..., "tokens": [{start, end, kind}...]}: offsets in UTF-16
+ * code units, as JavaScript indexes the text */
+
+static ngx_int_t
+ngx_taskmgr_qa_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    size_t                i;
+    json_t               *task, *tokens;
+    tm_quickadd_t        *p;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    p = t->qa;
+
+    task = ngx_taskmgr_qa_task(t);
+    tokens = json_array();
+
+    for (i = 0; tokens && i < p->ntokens; i++) {
+        json_array_append_new(tokens,
+                              json_pack("{s:I, s:I, s:s}",
+                                        "start",
+                                        (json_int_t) p->tokens[i].start16,
+                                        "end",
+                                        (json_int_t) p->tokens[i].end16,
+                                        "kind",
+                                        tm_qa_kinds[p->tokens[i].kind]));
     }
 
     if (task == NULL || tokens == NULL) {

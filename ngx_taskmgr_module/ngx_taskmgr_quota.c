@@ -165,7 +165,12 @@ ngx_taskmgr_quota_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                   ":p", "S", ngx_taskmgr_quotas[ctx->quota.which].prefix,
                   "ConsistentRead", 1);
 
-    if (q && type) {
+    if (q && type == NULL) {
+        /* a task in the trash was given back when trashed */
+        json_object_set_new(q, "FilterExpression",
+                            json_string("attribute_not_exists(TrashedAt)"));
+
+    } else if (q) {
         json_object_set_new(q, "FilterExpression",
                             json_string("#t = :t"));
         json_object_set_new(q, "ExpressionAttributeNames",

@@ -219,7 +219,7 @@ ngx_taskmgr_snooze_task(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     sz = ctx->data;
     task = json_object_get(ctx->call.reply, "Item");
 
-    if (task == NULL) {
+    if (task == NULL || json_object_get(task, "TrashedAt")) {
         return ngx_taskmgr_snooze_refused(r);
     }
 

@@ -21,7 +21,11 @@ static ngx_int_t ngx_taskmgr_tasks_create(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_defaults(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_parse(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_batch_route(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -44,10 +48,14 @@ static ngx_int_t ngx_taskmgr_tasks_gone(ngx_http_request_t *r,
 const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[] = {
     { ngx_string("/api/tasks"), NGX_HTTP_GET|NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_collection },
-    /* before the prefix below, which would take "parse" for an id */
+    /* before the prefix below, which would take them for ids */
     { ngx_string("/api/tasks/parse"), NGX_HTTP_POST,
-      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_quickadd_parse },
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_parse },
+    { ngx_string("/api/tasks/batch"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_batch_route },
     { ngx_string("/api/tasks/"), NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
+    { ngx_string("/api/tasks/{}/restore"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_tasks_item },
     { ngx_string("/api/labels"), NGX_HTTP_GET, NGX_TASKMGR_AUTH_REQUIRED,
       ngx_taskmgr_labels_list },
@@ -68,6 +76,28 @@ ngx_taskmgr_tasks_collection(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     return (r->method == NGX_HTTP_POST) ? ngx_taskmgr_tasks_create(r, ctx)
                                         : ngx_taskmgr_tasks_list(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_tasks_state(r, ctx) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_quickadd(r, ctx, NULL);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_tasks_batch_route(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_tasks_state(r, ctx) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_tasks_batch(r, ctx);
 }
 
 
@@ -104,6 +134,9 @@ ngx_taskmgr_tasks_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     switch (r->method) {
+
+    case NGX_HTTP_POST:
+        return ngx_taskmgr_tasks_restore(r, ctx);
 
     case NGX_HTTP_PATCH:
         return ngx_taskmgr_tasks_patch(r, ctx);
@@ -152,6 +185,10 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
+
+    if (json_object_get(ctx->body, "quickAdd")) {
+        return ngx_taskmgr_quickadd(r, ctx, ngx_taskmgr_tasks_check);
+    }
 
     rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
                                &t->fields);
@@ -300,7 +337,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     item = json_object_get(ctx->call.reply, "Item");
-    if (item == NULL) {
+    if (item == NULL || json_object_get(item, "TrashedAt")) {
         return ngx_taskmgr_tasks_not_found(r);
     }
 
@@ -312,7 +349,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-/* DELETE /api/tasks/{id} */
+/* DELETE /api/tasks/{id}: to the trash; ?permanent=true: gone at once */
 
 static ngx_int_t
 ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
@@ -320,6 +357,7 @@ ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     char                  version[24];
     json_t               *req;
     ngx_int_t             rc;
+    ngx_str_t             permanent;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -329,9 +367,24 @@ ngx_taskmgr_tasks_delete(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return rc;
     }
 
-    req = json_pack("{s:s, s:o, s:s}",
+    if (r->args.len == 0) {
+        return ngx_taskmgr_tasks_trash(r, ctx);
+    }
+
+    if (ngx_http_arg(r, (u_char *) "permanent", 9, &permanent) != NGX_OK
+        || permanent.len != 4 || ngx_strncmp(permanent.data, "true", 4) != 0
+        || r->args.len != sizeof("permanent=true") - 1)
+    {
+        return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
+                                      "invalid_parameter",
+                                      "the only parameter is permanent=true",
+                                      "permanent");
+    }
+
+    req = json_pack("{s:s, s:o, s:s, s:s}",
                     "TableName", ctx->conf->table.data,
                     "Key", tm_ddb_key(t->pk, t->sk),
+                    "ReturnValues", "ALL_OLD",
                     "ConditionExpression",
                     t->if_match >= 0
                     ? "attribute_exists(EntitySort) AND Version = :v"
@@ -366,6 +419,13 @@ ngx_taskmgr_tasks_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
+    }
+
+    /* one in the trash was given back when it went there */
+    if (json_object_get(json_object_get(ctx->call.reply, "Attributes"),
+                        "TrashedAt"))
+    {
+        return ngx_taskmgr_tasks_gone(r, ctx);
     }
 
     return ngx_taskmgr_quota_give(r, ctx, t->pk, NGX_TASKMGR_QUOTA_TASKS,

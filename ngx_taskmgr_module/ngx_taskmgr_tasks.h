@@ -11,6 +11,7 @@
 
 
 #include "ngx_taskmgr.h"
+#include "tm_quickadd.h"
 #include "tm_search.h"
 #include "tm_task.h"
 #include "tm_validate.h"
@@ -32,11 +33,16 @@ typedef struct {
     ngx_taskmgr_step_pt        list_next;
     tm_task_effects_t          effects;       /* what the PATCH does */
     ngx_uint_t                 tries;
+    ngx_uint_t                 restoring;     /* POST .../restore */
+    ngx_uint_t                 trash;         /* GET ?trash=true */
     char                       now[32];
     const char                *zone;          /* the owner's, when read */
     json_t                    *task;          /* the item after the write */
     ngx_uint_t                 status;        /* the reply's */
     json_t                    *notification;  /* a completion's, to write */
+    ngx_taskmgr_step_pt        after;         /* after the chain: not the
+                                                 reply (a batch goes on) */
+    struct ngx_taskmgr_batch_s *batch;
 
     /* GET list */
     ngx_uint_t                 sort;          /* NGX_TASKMGR_SORT_* */
@@ -52,6 +58,15 @@ typedef struct {
     ngx_uint_t                 nwords;
     char                       due_from[24];
     char                       due_to[24];
+
+    /* quick add (ngx_taskmgr_quickadd.c) */
+    const char                *qa_text;
+    ngx_taskmgr_step_pt        qa_make;       /* POST {quickAdd}: the create
+                                                 goes on there; NULL:
+                                                 parse */
+    tm_quickadd_t             *qa;
+    json_t                    *qa_user;       /* zone, default reminders */
+    const char                *qa_list_id;
 } ngx_taskmgr_tasks_t;
 
 
@@ -68,6 +83,10 @@ ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
 
 ngx_int_t ngx_taskmgr_tasks_patch(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_chain(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_batch(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_tasks_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 const char *ngx_taskmgr_tasks_view_arg(ngx_taskmgr_tasks_t *t,
@@ -76,8 +95,13 @@ ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-ngx_int_t ngx_taskmgr_quickadd_parse(ngx_http_request_t *r,
+ngx_int_t ngx_taskmgr_quickadd(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt make);
+ngx_int_t ngx_taskmgr_tasks_trash(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_restore(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_tasks_trashed(const json_t *item);
 
 
 #endif /* _NGX_TASKMGR_TASKS_H_INCLUDED_ */

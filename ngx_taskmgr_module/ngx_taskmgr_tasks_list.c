@@ -92,14 +92,14 @@ ngx_taskmgr_tasks_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     /* a view is its own due range, due date order and no completed tasks */
-    if (t->due_from[0] || t->due_to[0] || t->completed == 1
+    if (t->due_from[0] || t->due_to[0] || t->completed == 1 || t->trash
         || (t->sort_set && t->sort != NGX_TASKMGR_SORT_DUE))
     {
         return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
                                       "invalid_parameter",
                                       "a view cannot be combined with "
-                                      "dueFrom, dueTo, completed=true or "
-                                      "another sort", "view");
+                                      "dueFrom, dueTo, completed=true, "
+                                      "trash=true or another sort", "view");
     }
 
     return ngx_taskmgr_tasks_view(r, ctx, ngx_taskmgr_tasks_list_build);
@@ -176,8 +176,19 @@ static void
 ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
 {
     u_char      in[96], *p;
-    char        name[8];
+    char        name[8], now[NGX_INT64_LEN + 1];
     ngx_uint_t  i;
+
+    /* the trash is its own listing, of what has not expired yet */
+    if (t->trash) {
+        ngx_sprintf((u_char *) now, "%T%Z", ngx_time());
+        tm_update_cond(q, "attribute_exists(TrashedAt)"
+                          " AND NotificationExpiry > :exp");
+        tm_update_value(q, ":exp", json_pack("{s:s}", "N", now));
+
+    } else {
+        tm_update_cond(q, "attribute_not_exists(TrashedAt)");
+    }
 
     if (t->sort == NGX_TASKMGR_SORT_DUE && (t->due_from[0] || t->due_to[0]))
     {
@@ -467,6 +478,18 @@ ngx_taskmgr_tasks_arg(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
             t->completed = 0;
 
         } else {
+            why = "must be true or false";
+        }
+
+    } else if (name->len == 5 && ngx_strncmp(name->data, "trash", 5) == 0) {
+        field = "trash";
+
+        if (value->len == 4 && ngx_strncmp(value->data, "true", 4) == 0) {
+            t->trash = 1;
+
+        } else if (!(value->len == 5
+                     && ngx_strncmp(value->data, "false", 5) == 0))
+        {
             why = "must be true or false";
         }
 

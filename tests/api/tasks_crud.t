@@ -347,17 +347,23 @@ sub user_tasks {
     return @{ $r->{json}{Items} || [] };
 }
 
-# ---- DELETE
+# ---- DELETE (to the trash: tasks_trash.t; ?permanent=true: gone)
 $r = as($A, DELETE => "/api/tasks/$f->{id}");
 is $r->{status}, 204, 'DELETE /api/tasks/{id}: 204' or diag $r->{raw};
 is $r->{raw}, '', 'no body';
-ok !task_item($A->{uid}, $f->{id}), 'the item is gone from DynamoDB';
+ok task_item($A->{uid}, $f->{id})->{TrashedAt}, 'the item is in the trash';
 my $nf = as($A, GET => "/api/tasks/$f->{id}");
 error_ok($nf, 404, 'not_found', undef, 'GET a deleted task: 404 not_found');
 $r = as($A, DELETE => "/api/tasks/$f->{id}");
 error_ok($r, 404, 'not_found', undef, 'DELETE it again: 404');
 $r = as($A, PATCH => "/api/tasks/$f->{id}", { title => 'zombie' });
 error_ok($r, 404, 'not_found', undef, 'PATCH a deleted task: 404');
+is task_item($A->{uid}, $f->{id})->{Title}{S}, $f->{title}, 'a PATCH of a deleted task changed nothing';
+$r = as($A, DELETE => "/api/tasks/$f->{id}?permanent=true");
+is $r->{status}, 204, 'DELETE ?permanent=true: 204';
+ok !task_item($A->{uid}, $f->{id}), 'the item is gone from DynamoDB';
+$r = as($A, PATCH => "/api/tasks/$f->{id}", { title => 'zombie' });
+error_ok($r, 404, 'not_found', undef, 'PATCH a task deleted for good: 404');
 ok !task_item($A->{uid}, $f->{id}), 'a PATCH of a deleted task did not bring it back';
 $r = as($A, GET => '/api/tasks');
 ok !(grep { $_->{id} eq $f->{id} } @{ $r->{json}{items} || [] }), 'not listed any more';

@@ -89,6 +89,41 @@ is api(POST => '/api/tasks/parse', { text => 'x' })->{status}, 401, 'no token: 4
 
 is scalar @{ as($A, GET => '/api/tasks')->{json}{items} }, $before, 'parsing created nothing';
 
+# ---- POST /api/tasks {"quickAdd"}: made as parsed
+{
+    my $r = as($A, POST => '/api/tasks', { quickAdd => 'Pay rent tomorrow 5pm #home @bills p1' }, \%pin);
+    is $r->{status}, 201, 'quick add: 201' or diag $r->{raw};
+    my $t = $r->{json}{task};
+    is $t->{title}, 'Pay rent', 'title';
+    is $t->{dueDate}, gmt_of('2027-03-11T17:00:00', 1), 'due date';
+    is $t->{listId}, $home_id, 'in the list named';
+    is_deeply $t->{labels}, ['bills'], 'labels';
+    is $t->{priority}, 1, 'priority';
+    is_deeply [map { $_->{before} } @{ $t->{reminders} }], ['P1D'], "the profile's default reminders";
+    ok $r->{headers}{location}, 'Location';
+
+    $r = as($A, POST => '/api/tasks', { quickAdd => 'Water plants every monday #Garden' }, \%pin);
+    is $r->{status}, 201, 'quick add with a new list: 201' or diag $r->{raw};
+    $t = $r->{json}{task};
+    is_deeply $t->{repeat}, { rule => 'FREQ=WEEKLY;BYDAY=MO', from => 'due' }, 'repeating';
+    my $lists = as($A, GET => '/api/lists')->{json}{items};
+    my ($garden) = grep { $_->{name} eq 'Garden' } @$lists;
+    ok $garden, "A now has a list Garden (B's is B's)";
+    is $t->{listId}, $garden->{id}, 'the task is in it';
+    is scalar(grep { $_->{name} eq 'Garden' } @{ as($B, GET => '/api/lists')->{json}{items} }), 1,
+        "B still has one Garden";
+
+    $r = as($A, POST => '/api/tasks', { quickAdd => 'Plant bulbs #garden' }, \%pin);
+    is $r->{json}{task}{listId}, $garden->{id}, 'the new list is found by name next time';
+
+    for my $b ([{ quickAdd => 'x', title => 'y' }, 400, 'unknown_field'], [{ quickAdd => 5 }, 400, 'invalid_field'],
+               [{ quickAdd => '#home' }, 400, 'empty_title'], [{ quickAdd => '' }, 400, undef]) {
+        my $x = as($A, POST => '/api/tasks', $b->[0], \%pin);
+        is $x->{status}, $b->[1], 'quick add refused: ' . JSON::PP->new->canonical->encode($b->[0]) or diag $x->{raw};
+        is $x->{json}{error}{code}, $b->[2], "... $b->[2]" if $b->[2];
+    }
+}
+
 # the UTC time of a Berlin wall-clock time (offset hours)
 sub gmt_of { my ($local, $off) = @_; my ($d, $h) = $local =~ /^(.*T)(\d\d)/; sprintf('%s%02d%sZ', $d, $h - $off, substr($local, 13)) }
 

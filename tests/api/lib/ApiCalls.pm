@@ -39,7 +39,8 @@ sub tmpl {
     return $p if $p eq '/api/notifications' || $p eq '/api/notifications/read-all';
     return $p =~ m{^/api/notifications/[^/]+/snooze$} ? '/api/notifications/{id}/snooze'
          : $p =~ m{^/api/notifications/} ? '/api/notifications/{id}'
-         : $p eq '/api/tasks/parse'        ? $p
+         : $p eq '/api/tasks/parse' || $p eq '/api/tasks/batch' ? $p
+         : $p =~ m{^/api/tasks/[^/]+/restore$} ? '/api/tasks/{id}/restore'
          : $p =~ m{^/api/tasks/}         ? '/api/tasks/{id}'
          : $p =~ m{^/api/lists/}         ? '/api/lists/{id}'
          : $p;
