@@ -3,9 +3,10 @@
  * is the credential (ngx_taskmgr_calendar.c).  The token's hash finds the
  * feed item, the feed item its owner, and the owner's item must still
  * name that hash (a rotated or revoked feed is 404 at once, as is any
- * token unknown).  Then the owner's tasks with a due date, not completed,
- * as an RFC 5545 VCALENDAR of VEVENTs (common/tm_ical.h says why not
- * VTODO), streamed a page at a time like the export.
+ * token unknown).  Then the owner's tasks with a due date, not completed
+ * and not in the trash, as an RFC 5545 VCALENDAR of VEVENTs
+ * (common/tm_ical.h says why not VTODO), streamed a page at a time like
+ * the export.
  */
 
 #include "ngx_taskmgr_calendar.h"
@@ -176,7 +177,8 @@ ngx_taskmgr_feed_owner(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                   "IndexName", "DueDateIndex",
                   "KeyConditionExpression",
                   "EntityPartition = :pk AND TaskDueSort < :none",
-                  "FilterExpression", "#st <> :done",
+                  "FilterExpression",
+                  "#st <> :done AND attribute_not_exists(TrashedAt)",
                   "ExpressionAttributeValues",
                   ":pk", "S", fd->owner, ":none", "S", TM_DUE_SORT_NONE,
                   ":done", "S", "completed",

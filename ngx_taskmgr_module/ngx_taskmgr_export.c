@@ -1,8 +1,9 @@
 /*
  * GET /api/users/me/export: everything the caller has, as one JSON
- * attachment {"exportedAt", "user", "lists", "tasks", "notifications"}
- * (each element the API's own JSON of it), or with ?format=csv the tasks
- * as CSV (common/tm_csv.h).  Sent a Query page at a time
+ * attachment {"exportedAt", "user", "lists", "tasks", "trash",
+ * "notifications"} (each element the API's own JSON of it; "trash" the
+ * tasks in the trash, not yet expired), or with ?format=csv the tasks not
+ * in the trash as CSV (common/tm_csv.h).  Sent a Query page at a time
  * (ngx_taskmgr_stream.c): 10,000 tasks are never in memory at once.
  */
 
@@ -24,8 +25,13 @@ typedef struct {
 
 static ngx_int_t ngx_taskmgr_export_format(ngx_http_request_t *r,
     ngx_uint_t *csv);
+/* which of the caller's tasks a query reads */
+#define NGX_TASKMGR_EXPORT_ALL      0   /* not tasks: every item */
+#define NGX_TASKMGR_EXPORT_KEPT     1   /* not in the trash */
+#define NGX_TASKMGR_EXPORT_TRASH    2   /* in the trash, not expired */
+
 static json_t *ngx_taskmgr_export_query(ngx_taskmgr_ctx_t *ctx,
-    const char *prefix);
+    const char *prefix, ngx_uint_t which);
 static ngx_int_t ngx_taskmgr_export_user(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_export_list(ngx_http_request_t *r,
@@ -34,12 +40,14 @@ static ngx_int_t ngx_taskmgr_export_tasks(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_export_task(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, const tm_ddb_item_t *item);
+static ngx_int_t ngx_taskmgr_export_trash(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_export_notifications(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_export_notification(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, const tm_ddb_item_t *item);
 static ngx_int_t ngx_taskmgr_export_section(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, const char *text, const char *prefix,
+    ngx_taskmgr_ctx_t *ctx, const char *text, json_t *query,
     ngx_taskmgr_stream_each_pt each, ngx_taskmgr_step_pt next);
 static ngx_int_t ngx_taskmgr_export_item(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_write_pt write,
@@ -95,7 +103,8 @@ ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
         return ngx_taskmgr_stream_query(r, ctx,
                                         ngx_taskmgr_export_query(ctx,
-                                                             TM_TASK_PREFIX),
+                                            TM_TASK_PREFIX,
+                                            NGX_TASKMGR_EXPORT_KEPT),
                                         ngx_taskmgr_export_row,
                                         ngx_taskmgr_export_end);
     }
@@ -140,21 +149,46 @@ ngx_taskmgr_export_format(ngx_http_request_t *r, ngx_uint_t *csv)
 }
 
 
-/* the caller's items of one kind, in sort key order */
+/* the caller's items of one kind, in sort key order; tasks in the trash
+ * or not (a trashed task expires by NotificationExpiry, which DynamoDB's
+ * TTL may not have acted on yet, and the local stand-in never does) */
 
 static json_t *
-ngx_taskmgr_export_query(ngx_taskmgr_ctx_t *ctx, const char *prefix)
+ngx_taskmgr_export_query(ngx_taskmgr_ctx_t *ctx, const char *prefix,
+    ngx_uint_t which)
 {
+    char                   now[NGX_INT64_LEN + 1];
+    json_t                *q;
     ngx_taskmgr_export_t  *ex;
 
     ex = ctx->data;
 
-    return json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}}}",
-                     "TableName", ctx->conf->table.data,
-                     "KeyConditionExpression",
-                     "EntityPartition = :pk AND begins_with(EntitySort, :p)",
-                     "ExpressionAttributeValues",
-                     ":pk", "S", ex->pk, ":p", "S", prefix);
+    q = json_pack("{s:s, s:s, s:{s:{s:s}, s:{s:s}}}",
+                  "TableName", ctx->conf->table.data,
+                  "KeyConditionExpression",
+                  "EntityPartition = :pk AND begins_with(EntitySort, :p)",
+                  "ExpressionAttributeValues",
+                  ":pk", "S", ex->pk, ":p", "S", prefix);
+
+    if (q == NULL || which == NGX_TASKMGR_EXPORT_ALL) {
+        return q;
+    }
+
+    if (which == NGX_TASKMGR_EXPORT_KEPT) {
+        json_object_set_new(q, "FilterExpression",
+                            json_string("attribute_not_exists(TrashedAt)"));
+        return q;
+    }
+
+    ngx_sprintf((u_char *) now, "%L%Z", (int64_t) ex->now);
+
+    json_object_set_new(q, "FilterExpression",
+                        json_string("attribute_exists(TrashedAt)"
+                                    " AND NotificationExpiry > :now"));
+    json_object_set_new(json_object_get(q, "ExpressionAttributeValues"),
+                        ":now", json_pack("{s:s}", "N", now));
+
+    return q;
 }
 
 
@@ -195,7 +229,10 @@ ngx_taskmgr_export_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     free(user);
 
-    return ngx_taskmgr_export_section(r, ctx, ",\"lists\":[", TM_LIST_PREFIX,
+    return ngx_taskmgr_export_section(r, ctx, ",\"lists\":[",
+                                      ngx_taskmgr_export_query(ctx,
+                                          TM_LIST_PREFIX,
+                                          NGX_TASKMGR_EXPORT_ALL),
                                       ngx_taskmgr_export_list,
                                       ngx_taskmgr_export_tasks);
 }
@@ -205,7 +242,21 @@ static ngx_int_t
 ngx_taskmgr_export_tasks(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     return ngx_taskmgr_export_section(r, ctx, "],\"tasks\":[",
-                                      TM_TASK_PREFIX,
+                                      ngx_taskmgr_export_query(ctx,
+                                          TM_TASK_PREFIX,
+                                          NGX_TASKMGR_EXPORT_KEPT),
+                                      ngx_taskmgr_export_task,
+                                      ngx_taskmgr_export_trash);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_export_trash(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_export_section(r, ctx, "],\"trash\":[",
+                                      ngx_taskmgr_export_query(ctx,
+                                          TM_TASK_PREFIX,
+                                          NGX_TASKMGR_EXPORT_TRASH),
                                       ngx_taskmgr_export_task,
                                       ngx_taskmgr_export_notifications);
 }
@@ -216,7 +267,9 @@ ngx_taskmgr_export_notifications(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
 {
     return ngx_taskmgr_export_section(r, ctx, "],\"notifications\":[",
-                                      TM_NOTIF_PREFIX,
+                                      ngx_taskmgr_export_query(ctx,
+                                          TM_NOTIF_PREFIX,
+                                          NGX_TASKMGR_EXPORT_ALL),
                                       ngx_taskmgr_export_notification,
                                       ngx_taskmgr_export_json_end);
 }
@@ -244,7 +297,7 @@ ngx_taskmgr_export_end(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
 static ngx_int_t
 ngx_taskmgr_export_section(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    const char *text, const char *prefix, ngx_taskmgr_stream_each_pt each,
+    const char *text, json_t *query, ngx_taskmgr_stream_each_pt each,
     ngx_taskmgr_step_pt next)
 {
     ngx_taskmgr_export_t  *ex;
@@ -253,13 +306,12 @@ ngx_taskmgr_export_section(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ex->n = 0;
 
     if (ngx_taskmgr_stream_add(r, ctx, text, ngx_strlen(text)) != NGX_OK) {
+        json_decref(query);
         return ctx->stream->started ? NGX_ERROR
                                     : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_stream_query(r, ctx,
-                                    ngx_taskmgr_export_query(ctx, prefix),
-                                    each, next);
+    return ngx_taskmgr_stream_query(r, ctx, query, each, next);
 }
 
 

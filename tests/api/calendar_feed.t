@@ -84,6 +84,8 @@ my $rent = task($A, title => 'Pay "rent", now', dueDate => '2027-01-01T09:00:00Z
                 reminders => [{ before => 'P1D' }, { at => '2026-12-31T18:00:00Z' }]);
 my $plain = task($A, title => 'Plain', dueDate => '2027-02-01T12:00:00Z', reminders => []);
 my $undated = task($A, title => 'Someday', reminders => []);
+my $binned = task($A, title => 'Binned', dueDate => '2027-01-05T09:00:00Z', reminders => []);
+as($A, DELETE => "/api/tasks/$binned->{id}");
 my $done = task($A, title => 'Done already', dueDate => '2027-01-02T09:00:00Z', reminders => []);
 as($A, PATCH => "/api/tasks/$done->{id}", { status => 'completed' });
 my $theirs = task($B, title => 'Secret of B', dueDate => '2027-01-03T09:00:00Z');
@@ -116,7 +118,7 @@ like $r->{raw}, qr/END:VCALENDAR\r\n\z/, '... ended';
 my $ics = $r->{ics} || {};
 is $ics->{kind}, 'VCALENDAR', 'libical parses it';
 is $ics->{errors}, 0, '... without errors';
-is $ics->{count}{VEVENT}, 3, 'three VEVENTs: the dated tasks not completed';
+is $ics->{count}{VEVENT}, 3, 'three VEVENTs: the dated tasks not completed nor trashed';
 is $ics->{count}{VTODO}, 0, 'no VTODO';
 is $ics->{count}{VTIMEZONE}, 1, "the owner's VTIMEZONE";
 my %ev = %{ $ics->{events} };
@@ -138,7 +140,7 @@ like $r->{raw}, qr/\r\nTRIGGER:-P1D\r\n/, 'a relative reminder: a TRIGGER before
 like $r->{raw}, qr/\r\nTRIGGER;VALUE=DATE-TIME:20261231T180000Z\r\n/, 'an absolute one: at its time';
 like $r->{raw}, qr/\r\nDTSTAMP:\d{8}T\d{6}Z\r\n/, 'DTSTAMP';
 unlike $r->{raw}, qr/Secret of B|\Q$theirs->{id}\E/, "another user's task is not in it";
-unlike $r->{raw}, qr/Someday|Done already/, 'neither undated nor completed tasks';
+unlike $r->{raw}, qr/Someday|Done already|Binned/, 'neither undated, completed nor trashed tasks';
 
 my $again = feed($url);
 is_deeply [sort keys %{ $again->{ics}{events} || {} }], [sort keys %ev], 'the UIDs are stable across fetches';

@@ -2,7 +2,8 @@
 # GET /api/users/me/export over 1,000 tasks: the JSON attachment parses
 # and holds the profile, the lists, every task as the API writes it and
 # every notification; ?format=csv the same tasks as RFC 4180 CSV (a header
-# row, CRLF, quoted commas, quotes and newlines, UTF-8); both streamed
+# row, CRLF, quoted commas, quotes and newlines, UTF-8) but for those in
+# the trash, which the JSON holds apart; both streamed
 # (chunked) and whole even for a client that reads slowly, cut short (no
 # last chunk) when DynamoDB fails half-way; another user's data never in
 # either.
@@ -93,6 +94,9 @@ my $done = task($A, title => 'Done', reminders => []);
 my $r = as($A, PATCH => "/api/tasks/$done->{id}", { status => 'completed' });
 is $r->{status}, 200, 'a task completed (a notification)';
 my $plain = task($A, title => 'Bulk 0', reminders => []);
+my $trashed = task($A, title => 'In the trash', reminders => []);
+$r = as($A, DELETE => "/api/tasks/$trashed->{id}");
+is $r->{status}, 204, 'a task put in the trash';
 my $theirs = task($B, title => 'Secret of B', description => 'B only');
 
 my $item = task_item($A->{uid}, $plain->{id});
@@ -108,7 +112,7 @@ my $t0 = Time::HiRes::time();
 put_items(@copies);
 note sprintf 'copied %d tasks in %.1f s', scalar @copies, Time::HiRes::time() - $t0;
 
-my %task_ids = map { (($_->{EntitySort}{S} =~ s/^TASK_//r) => 1) } items_of($A->{uid}, 'TASK_');
+my %task_ids = map { (($_->{EntitySort}{S} =~ s/^TASK_//r) => 1) } grep { !$_->{TrashedAt} } items_of($A->{uid}, 'TASK_');
 is scalar keys %task_ids, $N, "A has $N tasks";
 my @notifs = items_of($A->{uid}, 'NOTIF_');
 ok scalar @notifs >= 1, 'A has a notification';
@@ -127,6 +131,7 @@ is $ex->{user}{id}, $A->{uid}, "the caller's profile";
 like $ex->{exportedAt} // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'exportedAt';
 is scalar @{ $ex->{tasks} || [] }, $N, "all $N tasks";
 is_deeply { map { ($_->{id} => 1) } @{ $ex->{tasks} || [] } }, \%task_ids, '... each once, the stored ones';
+is_deeply [map { $_->{id} } @{ $ex->{trash} || [] }], [$trashed->{id}], 'the trashed task apart, in "trash"';
 my ($got) = grep { $_->{id} eq $odd->{id} } @{ $ex->{tasks} || [] };
 my $want = as($A, GET => "/api/tasks/$odd->{id}")->{json}{task};
 delete $want->{nextOccurrences};
@@ -160,7 +165,7 @@ is scalar @rows, $N + 1, "$N records after it";
 is scalar(grep { @$_ != @HEADER } @rows), 0, 'each with every column';
 my %col;
 @col{@HEADER} = 0 .. $#HEADER;
-is_deeply { map { ($_->[0] => 1) } @rows[1 .. $#rows] }, \%task_ids, 'each task once';
+is_deeply { map { ($_->[0] => 1) } @rows[1 .. $#rows] }, \%task_ids, 'each task once, none in the trash';
 my ($row) = grep { $_->[0] eq $odd->{id} } @rows;
 $row ||= [];
 is $row->[$col{title}], "Comma, \"quote\" and caf\x{e9} \x{2713}", 'commas, quotes and UTF-8 survive';
