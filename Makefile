@@ -40,9 +40,9 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit deps run stop test test-unit test-api bench bench-module lighthouse fuzz clean FORCE
+.PHONY: all module unit tools deps run stop test test-unit test-api bench bench-module lighthouse fuzz clean FORCE
 
-all: module unit
+all: module unit tools
 
 # the module's sources are every .c of ngx_taskmgr_module/ and common/:
 # config globs the same two directories when configure sources it.  This
@@ -93,6 +93,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(COMMON_LIB)
 	$(CC) $(CFLAGS) -o $@ $< $(COMMON_LIB) -lcmocka $(LDLIBS) $(SAN_FLAGS)
 
 unit: $(UNIT_BINS)
+
+# the API tests' iCalendar reader (tests/api/calendar_feed.t)
+TOOLS       := $(BUILD)/tests/ics_dump
+
+$(BUILD)/tests/ics_dump: tests/api/tools/ics_dump.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< -lical $(SAN_FLAGS)
+
+tools: $(TOOLS)
 
 deps:
 	scripts/deps.sh

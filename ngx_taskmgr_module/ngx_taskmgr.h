@@ -129,6 +129,24 @@ typedef struct {
     ngx_uint_t                 calls;
 } ngx_taskmgr_walk_t;
 
+/* one item of a streamed Query (ngx_taskmgr_stream.c): NGX_OK written,
+ * NGX_DECLINED skipped, NGX_ERROR malformed */
+typedef ngx_int_t (*ngx_taskmgr_stream_each_pt)(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const tm_ddb_item_t *item);
+
+/* a reply sent a page at a time (ngx_taskmgr_stream.c) */
+typedef struct {
+    const char                *type;       /* Content-Type */
+    const char                *name;       /* attachment's, or NULL */
+    ngx_taskmgr_text_t         text;       /* written, not yet sent */
+    json_t                    *query;
+    ngx_taskmgr_stream_each_pt each;
+    ngx_taskmgr_step_pt        next;       /* after the last page */
+    ngx_taskmgr_step_pt        drained;    /* once the client took it */
+    unsigned                   started:1;  /* the headers are sent */
+    unsigned                   more:1;     /* pages left */
+} ngx_taskmgr_stream_t;
+
 /* a user's allowance being taken or given back (ngx_taskmgr_quota.c) */
 #define NGX_TASKMGR_QUOTA_TASKS        0
 #define NGX_TASKMGR_QUOTA_COMPLETIONS  1
@@ -239,6 +257,7 @@ struct ngx_taskmgr_ctx_s {
 
     ngx_taskmgr_page_t        *page;       /* a listing (ngx_taskmgr_page.c) */
     ngx_taskmgr_walk_t         walk;       /* ngx_taskmgr_walk.c */
+    ngx_taskmgr_stream_t      *stream;     /* ngx_taskmgr_stream.c */
     ngx_taskmgr_quota_state_t  quota;      /* ngx_taskmgr_quota.c */
     ngx_taskmgr_tally_t        tally;
     void                      *data;       /* the service's own state */
@@ -283,6 +302,19 @@ ngx_int_t ngx_taskmgr_quota_give(ngx_http_request_t *r,
 /* ngx_taskmgr_walk.c: every item of a Query (takes query), then done */
 ngx_int_t ngx_taskmgr_walk(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     json_t *query, ngx_taskmgr_each_pt each, ngx_taskmgr_step_pt done);
+
+/* ngx_taskmgr_stream.c: a reply as long as the caller's items */
+ngx_int_t ngx_taskmgr_stream_init(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *type, const char *name);
+ngx_int_t ngx_taskmgr_stream_add(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *s, size_t len);
+ngx_int_t ngx_taskmgr_stream_query(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *query, ngx_taskmgr_stream_each_pt each,
+    ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_stream_flush(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t last, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_stream_fail(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t malformed);
 
 /* ngx_taskmgr_creds.c: what SigV4 signs with */
 ngx_int_t ngx_taskmgr_creds_get(ngx_taskmgr_ctx_t *ctx, const char **key,
@@ -360,6 +392,9 @@ ngx_int_t ngx_taskmgr_text_reserve(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
     size_t n);
 ngx_int_t ngx_taskmgr_text_item(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
     ngx_taskmgr_write_pt write, const tm_ddb_item_t *item, long long now);
+ngx_int_t ngx_taskmgr_text_json(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
+    ngx_taskmgr_write_pt write, const tm_ddb_item_t *item, long long now,
+    json_t **out);
 ngx_int_t ngx_taskmgr_item_parse(ngx_http_request_t *r, const json_t *obj,
     tm_ddb_item_t *item);
 ngx_int_t ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
@@ -449,6 +484,14 @@ ngx_int_t ngx_taskmgr_password_reset(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_password_change(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_password_resend(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
+/* ngx_taskmgr_export.c, ngx_taskmgr_calendar*.c: the users service's
+ * export and calendar feed routes */
+ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_calendar(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_calendar_feed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 /* the services' routes, named by their directives (ngx_taskmgr_module.c) */

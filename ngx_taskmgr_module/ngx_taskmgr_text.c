@@ -95,6 +95,33 @@ ngx_taskmgr_text_item(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
 }
 
 
+/*
+ * The item's API JSON as a jansson value into *out (the caller decrefs),
+ * written through t, a scratch buffer: the CSV and iCalendar renderings
+ * read the one serializer's output.  Answers as ngx_taskmgr_text_item.
+ */
+
+ngx_int_t
+ngx_taskmgr_text_json(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
+    ngx_taskmgr_write_pt write, const tm_ddb_item_t *item, long long now,
+    json_t **out)
+{
+    ngx_int_t  rc;
+
+    t->len = 0;
+    *out = NULL;
+
+    rc = ngx_taskmgr_text_item(pool, t, write, item, now);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    *out = json_loadb((char *) t->data, t->len, 0, NULL);
+
+    return *out ? NGX_OK : NGX_ABORT;
+}
+
+
 /* an item built or returned as a jansson value, read as text */
 
 ngx_int_t

@@ -97,6 +97,12 @@ const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[] = {
       NGX_TASKMGR_AUTH_OPTIONAL, ngx_taskmgr_users_logout },
     { ngx_string("/api/users/me"), NGX_HTTP_GET|NGX_HTTP_PATCH,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_users_me },
+    { ngx_string("/api/users/me/export"), NGX_HTTP_GET,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_export },
+    { ngx_string("/api/users/me/calendar"), NGX_HTTP_POST|NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_calendar },
+    { ngx_string("/api/calendar/{}.ics"), NGX_HTTP_GET,
+      NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_calendar_feed },
     { ngx_null_string, 0, 0, NULL }
 };
 

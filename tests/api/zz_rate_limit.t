@@ -3,7 +3,8 @@
 # limit_req, TASKMGR_AUTH_RATE 10r/s, burst TASKMGR_AUTH_BURST 40): ~80
 # rapid logins must meet 429s with a JSON error (code rate_limited) and a
 # Retry-After header; so are confirm and refresh, in a zone of their own,
-# and the password routes and confirm/resend in a third.
+# and the password routes and confirm/resend in a third, the calendar feed
+# in a fourth.
 # Runs last (zz_): it drains the buckets.
 use strict;
 use warnings;
@@ -146,6 +147,21 @@ for my $path ('/api/users/refresh', '/api/users/confirm') {
         my @st = map { api(POST => $other, {})->{status} } 1 .. 3;
         ok grep({ $_ == 429 } @st), "$other shares the limit" or diag "statuses @st";
     }
+}
+
+# ---- the calendar feed (no session: the URL is the secret): a zone of its
+# own, the same rules (a token of the wrong shape costs no backend call)
+{
+    my $path = '/api/calendar/short.ics';
+    my $t1 = Time::HiRes::time();
+    my @r = map { api(GET => $path) } 1 .. 70;
+    my $took = Time::HiRes::time() - $t1;
+    my @limited = grep { $_->{status} == 429 } @r;
+    ok @limited >= 5, sprintf('%d rapid GET %s: %d answered 429', scalar @r, $path, scalar @limited);
+    ok scalar(grep { $_->{status} != 429 } @r) <= $BURST + 1 + $RATE * $took + 2, '... at most burst + rate x time through';
+    error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "$path: a JSON 429",
+             GET => '/api/calendar/{token}.ics');
+    like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
 }
 
 done_testing;

@@ -13,6 +13,8 @@ import Protected from './Protected';
 import AlertSwitches from './AlertSwitches';
 import ChangePassword from './ChangePassword';
 import ReminderSettings, { type ReminderValues } from './ReminderSettings';
+import ExportData from './ExportData';
+import CalendarFeed from './CalendarFeed';
 
 interface Values extends ReminderValues {
   firstName: string;
@@ -236,6 +238,8 @@ function Profile({ user }: { user: User }) {
         </div>
       </form>
       <ChangePassword />
+      <ExportData />
+      <CalendarFeed />
     </>
   );
 }

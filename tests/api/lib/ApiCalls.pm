@@ -34,6 +34,8 @@ sub table { $TABLE //= stack_env('TASKMGR_TABLE') }
 sub tmpl {
     my ($p) = @_;
     $p =~ s/\?.*//s;
+    $p =~ s{^https?://[^/]+}{};
+    return '/api/calendar/{token}.ics' if $p =~ m{^/api/calendar/[^/]*\.ics$};
     return $p if $p eq '/api/notifications' || $p eq '/api/notifications/read-all';
     return $p =~ m{^/api/notifications/[^/]+/snooze$} ? '/api/notifications/{id}/snooze'
          : $p =~ m{^/api/notifications/} ? '/api/notifications/{id}'
