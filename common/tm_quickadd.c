@@ -826,7 +826,7 @@ tm_qa_priority(tm_qa_t *q, size_t i)
 static void
 tm_qa_due(tm_qa_t *q)
 {
-    int                   wd, k;
+    int                   wd, k, settled;
     tm_local_t            l;
     struct icaltimetype   d;
 
@@ -838,13 +838,23 @@ tm_qa_due(tm_qa_t *q)
     }
 
     d = q->has_date ? q->date : q->today;
+    settled = 0;
 
-    if (!q->has_date && !q->has_time) {
-        if (q->qa->repeat[0] == '\0') {
-            return;
+    if (!q->has_date && !q->has_time && q->qa->repeat[0] == '\0') {
+        return;
+    }
+
+    if (!q->has_date && q->qa->repeat[0] != '\0') {
+        /* a repeat starts on its first day from today, today only if its
+         * time is still ahead: "every monday at 9" is a Monday */
+        if (q->has_time && !q->day_after
+            && q->hour * 60 + q->minute <= q->now_minute)
+        {
+            icaltime_adjust(&d, 1, 0, 0, 0);
         }
 
-        /* a repeat starts on its first day from today */
+        settled = 1;
+
         if (q->byday) {
             for (k = 0; k < 7; k++) {
                 wd = icaltime_day_of_week(d) - 1;
@@ -880,7 +890,7 @@ tm_qa_due(tm_qa_t *q)
         }
     }
 
-    if (!q->has_date && q->has_time && !q->day_after
+    if (!q->has_date && !settled && q->has_time && !q->day_after
         && q->hour * 60 + q->minute <= q->now_minute)
     {
         /* a time alone: the next such time */

@@ -287,6 +287,11 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
     tm_jout_lit(&o, ",\"lastCompletedAt\":");
     tm_time_write(&o, item, "LastCompletedAt");
 
+    if (tm_ddb_item_get(item, "TrashedAt", 'S')) {
+        tm_jout_lit(&o, ",\"trashedAt\":");
+        tm_time_write(&o, item, "TrashedAt");
+    }
+
     if (tm_ddb_item_get(item, "NextOccurrences", 'L')) {
         tm_jout_lit(&o, ",\"nextOccurrences\":");
 

@@ -128,6 +128,7 @@ ngx_taskmgr_qa_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_qa_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    char                  key[TM_LIST_KEY_LEN];
     const char           *id;
     ngx_taskmgr_tasks_t  *t;
 
@@ -137,6 +138,13 @@ ngx_taskmgr_qa_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t = ctx->data;
     id = tm_ddb_get_s(json_object_get(ctx->call.reply, "Item"), "ListId");
+
+    if (id == NULL && tm_list_name_key(t->qa->list, key, sizeof(key)) > 0
+        && ngx_strcmp(key, TM_LISTNAME_PREFIX TM_LIST_INBOX) == 0)
+    {
+        /* the inbox holds no name claim: #Inbox is it */
+        id = TM_LIST_INBOX;
+    }
 
     if (id) {
         t->qa_list_id = ngx_taskmgr_cstr(r->pool, (u_char *) id,

@@ -328,6 +328,10 @@ ngx_taskmgr_batch_fields(ngx_http_request_t *r, ngx_taskmgr_batch_t *b,
     switch (b->act) {
 
     case NGX_TASKMGR_BATCH_COMPLETE:
+        if (status && ngx_strcmp(status, "completed") == 0) {
+            return NGX_DECLINED;
+        }
+
         f->status = "completed";
         return NGX_OK;
 

@@ -40,6 +40,9 @@ is scalar(grep { $_->{type} eq 'task_completed' } @$n), 3, 'three task_completed
 ok !(grep { defined task_item($A->{uid}, $_)->{OutboxAt} } @ids), 'no outbox marker left';
 is as($B, GET => "/api/tasks/$other->{id}")->{json}{task}{status}, 'pending', "B's task untouched";
 
+my $again = batch($A, { action => 'complete', ids => [$ids[1]] });
+is $again->[0]{task}{version}, $res->[1]{task}{version}, 'completing a completed task: nothing written';
+
 # reopen: completed ones reopened, an open one unchanged (200)
 my $open = create($A, 'open one');
 $res = batch($A, { action => 'reopen', ids => [$ids[0], $open->{id}] });

@@ -68,6 +68,16 @@ my $before = scalar @{ as($A, GET => '/api/tasks')->{json}{items} };
 }
 
 {
+    my $r = parse($A, 'Sort the mail #Inbox');
+    is $r->{json}{task}{listId}, 'inbox', '#Inbox is the inbox';
+    $r = as($A, POST => '/api/tasks', { quickAdd => 'Sort the mail #inbox' }, \%pin);
+    is $r->{json}{task}{listId}, 'inbox', 'and a quick add files it there';
+    ok !(grep { lc $_->{name} eq 'inbox' && $_->{id} ne 'inbox' } @{ as($A, GET => '/api/lists')->{json}{items} }),
+        'no second Inbox made';
+    as($A, DELETE => "/api/tasks/$r->{json}{task}{id}?permanent=true");
+}
+
+{
     my $r = parse($A, 'Call mum');
     is_deeply [$r->{json}{task}{dueDate}, $r->{json}{task}{priority}, $r->{json}{task}{labels}, $r->{json}{tokens}],
         [undef, 4, [], []], 'nothing recognised: the text is the title';

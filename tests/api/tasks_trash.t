@@ -57,6 +57,7 @@ $r = as($A, GET => '/api/tasks?trash=true');
 is $r->{status}, 200, 'GET ?trash=true' or diag $r->{raw};
 is_deeply [map { $_->{id} } @{ $r->{json}{items} }], [$t->{id}], 'the trash lists it';
 is $r->{json}{items}[0]{title}, 'Buy stamps', 'as it was';
+like $r->{json}{items}[0]{trashedAt} // '', qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'with trashedAt';
 is as($A, GET => '/api/tasks?trash=true&view=today')->{status}, 400, 'a view of the trash: 400';
 is as($A, GET => '/api/tasks?trash=maybe')->{status}, 400, 'trash=maybe: 400';
 is_deeply ids($B, '?trash=true'), [], "B's trash is B's";

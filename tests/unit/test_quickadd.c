@@ -178,8 +178,11 @@ static const tm_qa_case_t  tm_qa_cases[] = {
       "FREQ=WEEKLY;BYDAY=MO" },
     { "Gym every mon, thu", "Gym", "2026-12-03T23:59:00Z", 0, "", "", 0,
       "FREQ=WEEKLY;BYDAY=MO,TH" },
-    { "Gym every mon and thu 6pm", "Gym", "2026-12-01T18:00:00Z", 1, "", "",
+    /* a Tuesday: the first day of the rule, not today */
+    { "Gym every mon and thu 6pm", "Gym", "2026-12-03T18:00:00Z", 1, "", "",
       0, "FREQ=WEEKLY;BYDAY=MO,TH" },
+    { "Standup every monday at 9", "Standup", "2026-12-07T09:00:00Z", 1, "",
+      "", 0, "FREQ=WEEKLY;BYDAY=MO" },
     { "Gym every sunday", "Gym", "2026-12-06T23:59:00Z", 0, "", "", 0,
       "FREQ=WEEKLY;BYDAY=SU" },
     { "Water every 2 weeks", "Water", "2026-12-01T23:59:00Z", 0, "", "", 0,
