@@ -385,20 +385,22 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       assertNoProblems(page);
     });
 
-    test('delete with confirmation', async () => {
-      const row = taskRow(page, 'Created after a silent refresh');
-      await rowAction(page, 'Created after a silent refresh', 'Delete');
-      const dlg = page.locator('dialog[open]');
-      await dlg.getByRole('heading', { name: 'Delete task?' }).waitFor();
+    test('delete: to the trash at once, with an Undo', async () => {
+      const title = 'Created after a silent refresh';
+      const row = taskRow(page, title);
+      await rowAction(page, title, 'Delete');
+      await row.waitFor({ state: 'detached' });
+      const undo = page.getByRole('button', { name: 'Undo', exact: true });
+      await undo.waitFor();
       await screen(page, vp, 16, 'task-delete');
-      await dlg.getByRole('button', { name: 'Cancel' }).click();
-      await dlg.waitFor({ state: 'detached' });
-      assert.equal(await row.count(), 1, 'cancel keeps it');
-      await rowAction(page, 'Created after a silent refresh', 'Delete');
-      await page.locator('dialog[open]').getByRole('button', { name: 'Delete', exact: true }).click();
+      await undo.click();
+      await row.waitFor();
+      await rowAction(page, title, 'Delete');
       await row.waitFor({ state: 'detached' });
       const { json } = await apiGet(page, '/api/tasks');
-      assert.ok(!json.items.some((x) => x.title === 'Created after a silent refresh'), 'gone on the server too');
+      assert.ok(!json.items.some((x) => x.title === title), 'gone on the server too');
+      const trash = await apiGet(page, '/api/tasks?trash=true');
+      assert.ok(trash.json.items.some((x) => x.title === title), 'in the trash');
       assertNoProblems(page);
     });
 

@@ -176,7 +176,8 @@ export default function Power({
         select([...(cur ? [idOf(cur)] : []), idOf(to)]);
         anchor.current = idOf(to);
       }
-      focusTask(idOf(to));
+      // at once: the next key may come before the next frame
+      to.querySelector<HTMLElement>('.task-title a')?.focus();
     } else if (e.shiftKey && !'?#'.includes(key)) {
       return;
     } else if (key === 'q') document.getElementById('quick-add')?.focus();

@@ -55,7 +55,8 @@ export function previewParts(p: Parsed['task'], lists: TaskList[], viewList?: Ta
   else if (viewList) parts.push({ kind: 'list', text: 'in ' + viewList.name });
   if (p.labels.length) parts.push({ kind: 'label', text: (p.labels.length > 1 ? 'labels ' : 'label ') + p.labels.join(', ') });
   if (p.priority !== 4) parts.push({ kind: 'priority', text: 'priority ' + p.priority });
-  if (p.repeat) parts.push({ kind: 'repeat', text: 'repeats ' + describe(p.repeat.rule).toLowerCase() });
+  const r = p.repeat && describe(p.repeat.rule);
+  if (r) parts.push({ kind: 'repeat', text: 'repeats ' + r.charAt(0).toLowerCase() + r.slice(1) });
   return parts;
 }
 

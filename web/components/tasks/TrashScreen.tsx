@@ -99,17 +99,11 @@ function Trash() {
                 )}
               </div>
               <div className={styles.actions}>
-                <button type="button" className="btn small" disabled={busy[t.id]} onClick={() => restore(t)} aria-label={`Restore “${t.title}”`}>
-                  Restore
+                <button type="button" className="btn small" disabled={busy[t.id]} onClick={() => restore(t)}>
+                  Restore<span className="sr-only"> “{t.title}”</span>
                 </button>
-                <button
-                  type="button"
-                  className="btn small danger"
-                  disabled={busy[t.id]}
-                  onClick={() => setDeleting(t)}
-                  aria-label={`Delete “${t.title}” forever`}
-                >
-                  Delete forever
+                <button type="button" className="btn small danger" disabled={busy[t.id]} onClick={() => setDeleting(t)}>
+                  Delete forever<span className="sr-only"> “{t.title}”</span>
                 </button>
               </div>
             </li>
