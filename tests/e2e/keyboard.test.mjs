@@ -50,6 +50,9 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
 
     test('the shortcut sheet; j and k move between the tasks; no key acts while typing', async () => {
       await register(page, vp, null, user);
+      // the first /tasks fully up before the next load (not cut off mid-hydration)
+      await page.locator('#quick-add').waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
       work = (await apiSend(page, 'POST', '/api/lists', { name: 'Work' })).json.list;
       for (const title of TITLES) {
         const r = await apiSend(page, 'POST', '/api/tasks', { title, reminders: [] });

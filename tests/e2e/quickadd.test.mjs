@@ -48,6 +48,9 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
 
     test('q reaches the bar; the parts are highlighted and spelled out; Enter adds the task', async () => {
       await register(page, vp, null, user);
+      // the first /tasks fully up before the next load (not cut off mid-hydration)
+      await page.locator('#quick-add').waitFor();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
       home = (await apiSend(page, 'POST', '/api/lists', { name: 'Home' })).json.list;
       await page.goto(BASE + '/tasks');
       await page.locator('#quick-add').waitFor();
