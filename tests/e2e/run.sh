@@ -39,8 +39,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-e2e.XXXXXX")
 chmod 755 "$tmp"
 # registration asks for the emailed code here, so the confirmation step is
 # tested too; the scheduler runs only when the test says (--once); every
-# service on a free port (a `make run` stack may be up)
-stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1
+# service on a free port (a `make run` stack may be up); test faults on, so
+# that quickadd.test.mjs can pin the clock quick add reads dates against
+# (X-Taskmgr-Now)
+stack_env=(DATA_DIR="$tmp/data" STACK_FREE_PORTS=1 TASKMGR_TEST_FAULTS=on
            STACK_NO_SCHEDULER=1 TASKMGR_REQUIRE_CONFIRMATION=on)
 
 # shellcheck disable=SC2064

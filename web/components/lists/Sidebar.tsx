@@ -3,8 +3,10 @@
 // Upcoming, the user's lists with their colour and count, and the labels
 // in use with theirs.  A choice is a link that changes the query string.
 // Creating, renaming, recolouring, reordering and deleting lists is
-// ListTools' job, loaded when first needed.
+// ListTools' job, loaded when first needed.  The trash is a page of its own
+// (/trash).
 
+import Link from 'next/link';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { TaskList } from '@/lib/api';
 import RowMenu from '../menu/RowMenu';
@@ -113,6 +115,11 @@ export default function Sidebar({
         {inbox && listItem(inbox, -1)}
         <li className={styles.item}>{link({ view: 'today' }, 'Today')}</li>
         <li className={styles.item}>{link({ view: 'upcoming' }, 'Upcoming')}</li>
+        <li className={styles.item}>
+          <Link href="/trash" className={styles.link}>
+            Trash
+          </Link>
+        </li>
       </ul>
       <div className={styles.heading}>
         <h2 id="lists-heading">Lists</h2>

@@ -1,7 +1,8 @@
 'use client';
-// "Delete task?": the DELETE carries the version shown; when the task was
-// changed elsewhere meanwhile (412) the dialog shows the latest version and
-// asks again.
+// "Delete forever?" (the trash): DELETE ?permanent=true with the version
+// shown; when the task was changed elsewhere meanwhile (412) the dialog
+// shows the latest version and asks again.  (Deleting from the list moves
+// a task to the trash at once, with an "Undo": useTaskMutations.trash.)
 
 import { useState } from 'react';
 import { api, ApiError, errorText, isSessionRedirect, type Task } from '@/lib/api';
@@ -27,7 +28,7 @@ export default function DeleteDialog({
     setBusy(true);
     setError(null);
     try {
-      await api(taskPath(task.id), { method: 'DELETE', headers: { 'If-Match': `"${version}"` } });
+      await api(taskPath(task.id) + '?permanent=true', { method: 'DELETE', headers: { 'If-Match': `"${version}"` } });
       onDeleted(task);
     } catch (e) {
       setBusy(false);
@@ -45,11 +46,11 @@ export default function DeleteDialog({
     }
   };
   return (
-    <Dialog title="Delete task?" onClose={onClose} narrow busy={busy}>
+    <Dialog title="Delete forever?" onClose={onClose} narrow busy={busy}>
       <p>
-        Delete <strong>“{task.title}”</strong>? This cannot be undone.
+        Delete <strong>“{task.title}”</strong> for good? This cannot be undone.
       </p>
-      <DeleteActions error={error} busy={busy} label="Delete" onDelete={del} onCancel={onClose} />
+      <DeleteActions error={error} busy={busy} label="Delete forever" onDelete={del} onCancel={onClose} />
     </Dialog>
   );
 }

@@ -1,17 +1,18 @@
 'use client';
 // The list part of /tasks: loading, the error with a retry, the empty
-// states (no tasks at all / none for these filters), the tasks and "Load
-// more".
+// states (no tasks at all / none for these filters: NoTasks), the tasks
+// and "Load more".
 
-import Link from 'next/link';
+import { lazy, Suspense } from 'react';
 import type { Task, TaskStatus } from '@/lib/api';
 import type { PagedList } from '@/lib/usePagedList';
 import LoadError from '../LoadError';
 import listStyles from '../List.module.css';
-import { useSession } from '@/lib/session';
-import { openDialog, setQuery } from '../query';
 import TaskRow from './TaskRow';
-import { CLEAR_FILTERS, isFiltered, type Filters } from './filters';
+import type { Filters } from './filters';
+
+// the empty states, with their words, load when a list turns out empty
+const NoTasks = lazy(() => import('./NoTasks'));
 
 export default function TaskList({
   list,
@@ -19,8 +20,10 @@ export default function TaskList({
   now,
   busy,
   rowError,
+  selected,
   onStatus,
   onDelete,
+  onSelect,
 }: {
   list: PagedList<Task>;
   filters: Filters;
@@ -29,6 +32,8 @@ export default function TaskList({
   rowError: Record<string, string>;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
+  selected: string[];
+  onSelect: (t: Task) => void;
 }) {
   const { items, state } = list;
   return (
@@ -40,11 +45,25 @@ export default function TaskList({
         </p>
       )}
       {state === 'error' && <LoadError what="your tasks" error={list.error} retryable={list.retryable} onRetry={list.reload} />}
-      {state === 'ready' && items.length === 0 && <NoTasks filters={filters} />}
+      {state === 'ready' && items.length === 0 && (
+        <Suspense fallback={null}>
+          <NoTasks filters={filters} />
+        </Suspense>
+      )}
       {state === 'ready' && items.length > 0 && (
         <ul className={listStyles.dense} aria-label="Your tasks">
           {items.map((t) => (
-            <TaskRow key={t.id} task={t} now={now} sending={busy[t.id]} error={rowError[t.id]} onStatus={onStatus} onDelete={onDelete} />
+            <TaskRow
+              key={t.id}
+              task={t}
+              now={now}
+              sending={busy[t.id]}
+              error={rowError[t.id]}
+              selected={selected.includes(t.id)}
+              onStatus={onStatus}
+              onDelete={onDelete}
+              onSelect={onSelect}
+            />
           ))}
         </ul>
       )}
@@ -61,62 +80,5 @@ export default function TaskList({
         </div>
       )}
     </>
-  );
-}
-
-// why a place of the sidebar shows no task
-function emptyPlace(f: Filters): string {
-  if (f.view === 'today') return 'Nothing is due today or overdue.';
-  if (f.view === 'upcoming') return 'Nothing is due in the next 7 days.';
-  const what = f.list ? 'This list has no tasks' : 'No task has this label';
-  return f.done ? what + '.' : what + ' left to do. Completed tasks are hidden: choose “Show completed” to see them.';
-}
-
-function NoTasks({ filters }: { filters: Filters }) {
-  const somewhere = filters.list || filters.labels.length || filters.view;
-  return (
-    <div className="empty">
-      {isFiltered(filters) ? (
-        <>
-          <h2>No tasks match these filters</h2>
-          <p>{filters.q ? 'Try other words, or another status or due range.' : 'Try another status or due range.'}</p>
-          <button type="button" className="btn" onClick={() => setQuery(CLEAR_FILTERS)}>
-            Clear filters
-          </button>
-        </>
-      ) : somewhere ? (
-        <>
-          <h2>Nothing to do here</h2>
-          <p>{emptyPlace(filters)}</p>
-        </>
-      ) : (
-        <>
-          <h2>No tasks yet</h2>
-          <p>
-            Write down the first thing you need to do: choose <strong>New task</strong>, give it a title and, if it has a deadline, a
-            due date. You can mark it in progress or complete with one click.
-          </p>
-          <Reminders />
-          <button type="button" className="btn primary" onClick={() => openDialog({ new: '1' })}>
-            Create your first task
-          </button>
-        </>
-      )}
-    </div>
-  );
-}
-
-// what happens when a task falls due, as this user's settings have it
-function Reminders() {
-  const { user } = useSession();
-  if (!user) return null;
-  const { email, sms } = user.notificationPreferences;
-  const ways = ['in the app', ...(email ? ['by email'] : []), ...(sms ? ['by SMS'] : [])];
-  const said = ways.length === 1 ? ways[0] : ways.slice(0, -1).join(', ') + ' and ' + ways.at(-1);
-  return (
-    <p className="reminders">
-      Before a task is due, you get its reminders {said}. Choose when in the task; the defaults and the channels are in your{' '}
-      <Link href="/profile">profile</Link>.
-    </p>
   );
 }

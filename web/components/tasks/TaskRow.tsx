@@ -2,8 +2,9 @@
 // One task in the list, on one dense line: a checkbox to complete it (or
 // reopen it; ticked at once, while the change is sent), the title (opens
 // it), its priority flag, "In progress" when it is, the due chip, its
-// labels, and Start / Edit / Delete in its menu; the error of the last
-// action under it.
+// labels, and Start / Edit / Delete / Select in its menu; the error of the
+// last action under it.  A selected row (Shift+click, Shift+j/k, "Select")
+// is marked, in words too, for the bulk actions.
 
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
@@ -18,8 +19,10 @@ export default function TaskRow({
   now,
   sending,
   error,
+  selected,
   onStatus,
   onDelete,
+  onSelect,
 }: {
   task: Task;
   now: Date;
@@ -28,6 +31,8 @@ export default function TaskRow({
   error?: string;
   onStatus: (t: Task, s: TaskStatus) => void;
   onDelete: (t: Task) => void;
+  selected: boolean;
+  onSelect: (t: Task) => void;
 }) {
   const done = t.status === 'completed';
   const busy = !!sending;
@@ -35,12 +40,18 @@ export default function TaskRow({
   const actions: MenuAction[] = [
     ...(t.status === 'pending' ? [{ label: 'Start', onSelect: () => onStatus(t, 'in_progress') }] : []),
     { label: 'Edit', onSelect: () => openDialog({ task: t.id, new: null, edit: '1' }) },
+    { label: selected ? 'Deselect' : 'Select', onSelect: () => onSelect(t) },
     { label: 'Delete', onSelect: () => onDelete(t), danger: true },
   ];
   // the plain class names (task, done, task-title) name the parts for the
   // e2e tests and the list's focus handling; the styles are the module's
   return (
-    <li id={'task-' + t.id} className={`task ${styles.task}${done ? ` done ${styles.done}` : ''}`} data-task-id={t.id} data-status={t.status}>
+    <li
+      id={'task-' + t.id}
+      className={`task ${styles.task}${done ? ` done ${styles.done}` : ''}${selected ? ` selected ${styles.selected}` : ''}`}
+      data-task-id={t.id}
+      data-status={t.status}
+    >
       <input
         type="checkbox"
         className={styles.check}
@@ -62,6 +73,7 @@ export default function TaskRow({
           </a>
         </h2>
         <div className={styles.meta}>
+          {selected && <span className={styles.picked}>Selected</span>}
           <PriorityFlag priority={t.priority} />
           {t.status === 'in_progress' && <StatusBadge status={t.status} />}
           <DueChip due={t.dueDate} completed={done} now={now} />

@@ -2,7 +2,9 @@
 // /tasks: the sidebar (lists, labels, Today, Upcoming), the search box and
 // the list of the filters in the query string, a page at a time;
 // ?task=<id> shows a task, ?task=<id>&edit=1 and ?new=1 open the form
-// (the dialogs load when first opened).
+// (the dialogs load when first opened).  The quick-add bar, the keyboard
+// shortcuts and the bulk actions on the selected tasks (Power) load just
+// after the page.  Deleting moves a task to the trash, with an "Undo".
 // Filters that make no sense (a date before 1970, an end before the
 // start) are shown as errors and never sent: the list stays as it was.
 
@@ -22,20 +24,16 @@ import { placeTitle } from './placeTitle';
 import styles from './TasksScreen.module.css';
 import { useOpenTask } from './useOpenTask';
 import { useSidebarData } from './useSidebarData';
-import { useTaskMutations } from './useTaskMutations';
+import { focusTask, useTaskMutations } from './useTaskMutations';
 
 // React's own lazy loading (next/dynamic would add its loader to the page)
 const TaskDialog = lazy(() => import('../TaskDialog'));
 const TaskDetail = lazy(() => import('./TaskDetail'));
-const DeleteDialog = lazy(() => import('./DeleteDialog'));
+const Power = lazy(() => import('./Power'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
 }
-
-// keyboard users land on the first task of a page they loaded
-const focusTask = (id: string) =>
-  requestAnimationFrame(() => document.getElementById('task-' + id)?.querySelector<HTMLElement>('.task-title a')?.focus());
 
 function Tasks() {
   const q = useSearchParams();
@@ -69,9 +67,11 @@ function Tasks() {
     setDrawer(false);
     if (getComputedStyle(drawerButton.current!).display !== 'none') drawerButton.current?.focus();
   }, []);
-  const { busy, rowError, changeStatus, replace, remove } = useTaskMutations(list.setItems, announce, sidebar.refresh);
+  const m = useTaskMutations(list, announce, sidebar.refresh);
+  const { replace } = m;
   const { opened, openError } = useOpenTask(openId, list.items, list.state);
-  const [deleting, setDeleting] = useState<Task | null>(null);
+  // the ids of the selected tasks, in the order chosen
+  const [selected, setSelected] = useState<string[]>([]);
 
   // the chips' "overdue / due today" move with the clock
   useEffect(() => {
@@ -91,14 +91,6 @@ function Tasks() {
       if ((t.status === 'completed' && opened?.status !== 'completed') || (t.lastCompletedAt && t.lastCompletedAt !== opened?.lastCompletedAt)) notificationsChanged();
       announce(`Task “${t.title}” saved.`);
     }
-  };
-
-  const onDeleted = (t: Task) => {
-    setDeleting(null);
-    remove(t);
-    sidebar.refresh();
-    announce(`Task “${t.title}” deleted.`);
-    requestAnimationFrame(() => document.getElementById('new-task')?.focus());
   };
 
   return (
@@ -125,6 +117,10 @@ function Tasks() {
           </button>
         </div>
 
+        <Suspense fallback={<div className={styles.quickSlot} />}>
+          <Power list={list} filters={filters} sidebar={sidebar} announce={announce} m={m} selected={selected} setSelected={setSelected} />
+        </Suspense>
+
         <FilterBar filters={filters} problems={problems} />
 
         {openError && (
@@ -133,7 +129,17 @@ function Tasks() {
           </p>
         )}
 
-        <TaskList list={list} filters={filters} now={now} busy={busy} rowError={rowError} onStatus={changeStatus} onDelete={setDeleting} />
+        <TaskList
+          list={list}
+          filters={filters}
+          now={now}
+          busy={m.busy}
+          rowError={m.rowError}
+          selected={selected}
+          onStatus={m.changeStatus}
+          onDelete={m.trash}
+          onSelect={(t) => setSelected((s) => (s.includes(t.id) ? s.filter((x) => x !== t.id) : [...s, t.id]))}
+        />
 
         {toast}
 
@@ -151,7 +157,6 @@ function Tasks() {
               listId={filters.list}
             />
           )}
-          {deleting && <DeleteDialog task={deleting} onDeleted={onDeleted} onClose={() => setDeleting(null)} onChanged={replace} />}
         </Suspense>
       </div>
     </div>
