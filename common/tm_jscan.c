@@ -18,14 +18,19 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "tm_jscan.h"
 
 
-#if !defined(__SSE2__) && defined(__GNUC__)                                  \
+/* TM_JSCAN_NO_SSE2: the word arithmetic on x86-64 too (its fuzz target
+ * builds this file so, beside the SSE2 build) */
+#if defined(__SSE2__) && !defined(TM_JSCAN_NO_SSE2)
+#define TM_JSCAN_SSE2  1
+#include <emmintrin.h>
+#else
+#define TM_JSCAN_SSE2  0
+#endif
+
+#if !(TM_JSCAN_SSE2) && defined(__GNUC__)                                    \
     && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define TM_JSCAN_SWAR  1
 #else
@@ -192,7 +197,7 @@ tm_jscan_next(tm_jscan_t *s, int c)
 static inline const unsigned char *
 tm_jscan_plain(const unsigned char *p, const unsigned char *end)
 {
-#if defined(__SSE2__)
+#if (TM_JSCAN_SSE2)
     int       m;
     __m128i   v, quote, bslash, space;
 
