@@ -12,14 +12,18 @@
  * document.  Three walks over it: the whole document as one value; a walk
  * led by what comes next (members of objects, elements of arrays, as the
  * listings read); the input's calls one after the other, cycled, so that
- * calls out of their place are compared too.
+ * calls out of their place are compared too.  Then the document as a
+ * DynamoDB item and as a Query reply (common/tm_ddb_item.c against its
+ * former code, tests/fuzz/ddb_item_ref.h, over the former reader).
  */
 
 #include <string.h>
 
 #include "fuzz.h"
+#include "tm_ddb_item.h"
 #include "tm_jscan.h"
 #include "jscan_ref.h"
+#include "ddb_item_ref.h"
 
 /* the one-pass reader again, its word-at-a-time path, renamed */
 void fz_swar_jscan_init(tm_jscan_t *s, const char *data, size_t len);
@@ -261,6 +265,89 @@ fz_walk(fz_three_t *t)
 }
 
 
+static void
+fz_same_slice(const tm_jstr_t *a, const tm_jstr_t *b)
+{
+    fz_check(a->data == b->data && a->len == b->len
+             && a->escaped == b->escaped);
+}
+
+
+/* an attribute looked up in both items: the same value or none */
+static void
+fz_same_get(const tm_ddb_item_t *a, const tm_ddb_item_t *b,
+    const char *name)
+{
+    size_t            i;
+    const tm_jstr_t  *va, *vb;
+
+    static const char  types[] = { 'S', 'N', 'B', 'L', 0, '\\' };
+
+    for (i = 0; i < sizeof(types); i++) {
+        va = tm_ddb_item_get(a, name, types[i]);
+        vb = fz_ref_ddb_item_get(b, name, types[i]);
+
+        fz_check((va == NULL) == (vb == NULL));
+
+        if (va) {
+            fz_same_slice(va, vb);
+        }
+    }
+}
+
+
+/* the document as one item, and as a Query reply */
+static void
+fz_same_item(const char *doc, size_t len)
+{
+    int              rn, rr;
+    char             name[64];
+    size_t           i;
+    tm_ddb_item_t    a, b;
+    tm_ddb_reply_t   ra, rb;
+
+    static const char  *names[] = {
+        "", "S", "Title", "Status", "EntitySort", "Labels", "Reminders",
+        "NotificationSent", "Priority"
+    };
+
+    rn = tm_ddb_item_parse(doc, len, &a);
+    rr = fz_ref_ddb_item_parse(doc, len, &b);
+
+    fz_check(rn == rr);
+
+    if (rn == 0) {
+        fz_check(a.n == b.n);
+        fz_same_slice(&a.text, &b.text);
+
+        for (i = 0; i < a.n; i++) {
+            fz_same_slice(&a.attr[i].name, &b.attr[i].name);
+            fz_same_slice(&a.attr[i].value, &b.attr[i].value);
+            fz_check(a.attr[i].type == b.attr[i].type);
+
+            if (tm_jstr_copy(&a.attr[i].name, name, sizeof(name)) >= 0) {
+                fz_same_get(&a, &b, name);
+            }
+        }
+
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            fz_same_get(&a, &b, names[i]);
+        }
+    }
+
+    rn = tm_ddb_reply_read(doc, len, &ra);
+    rr = fz_ref_ddb_reply_read(doc, len, &rb);
+
+    fz_check(rn == rr);
+
+    if (rn == 0) {
+        fz_same_slice(&ra.items, &rb.items);
+        fz_same_slice(&ra.last_key, &rb.last_key);
+        fz_check(ra.count == rb.count);
+    }
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -290,6 +377,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fz_walk(&t) == 0) {
         fz_call(&t, FZ_END);
     }
+
+    fz_same_item(doc, size);
 
     /* the input's calls, failed ones included */
     if (n == 0) {
