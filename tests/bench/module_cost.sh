@@ -122,6 +122,7 @@ ddb='DynamoDB_20120810\.'
 canned=(
     revoked  "^${ddb}BatchGetItem .*\"S\":\"REVOKED"
     task     "^${ddb}GetItem .*\"EntitySort\":[{]\"S\":\"TASK_"
+    defaults "^${ddb}GetItem .*\"ProjectionExpression\":\"DefaultReminders\""
     user     "^${ddb}GetItem "
     search   "^${ddb}Query .*contains[(]SearchText"
     unread   "^${ddb}Query .*Notif_isRead"
