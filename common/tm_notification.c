@@ -19,17 +19,36 @@ static void tm_notification_when(const tm_notification_t *n, char *out,
 json_t *
 tm_notification_item(const tm_notification_t *n)
 {
+    int      due;
     char     id[TM_NOTIF_ID_LEN + 1], sk[sizeof(TM_NOTIF_PREFIX) + 40];
-    char     msg[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16], when[TM_WHEN_SIZE];
-    char     shard[32];
+    char     msg[TM_TITLE_MAX * 4 + 2 * TM_WHEN_SIZE + 64];
+    char     when[TM_WHEN_SIZE], late[TM_WHEN_SIZE + 32], shard[32];
     json_t  *item;
 
     tm_notification_id(n->task_id, n->type, n->event, id);
     snprintf(sk, sizeof(sk), TM_NOTIF_PREFIX "%s", id);
 
-    if (strcmp(n->type, "task_due") == 0) {
-        tm_notification_when(n, when, sizeof(when));
-        snprintf(msg, sizeof(msg), "Task \"%s\" %s", n->task_title, when);
+    due = (strcmp(n->type, "task_due") == 0);
+
+    if (due) {
+        late[0] = '\0';
+
+        if (n->late && n->fire_at) {
+            late[0] = '.';
+            late[1] = ' ';
+            tm_notification_late(n->fire_at, n->zone, late + 2,
+                                 sizeof(late) - 2);
+        }
+
+        if (n->due) {
+            tm_notification_when(n, when, sizeof(when));
+            snprintf(msg, sizeof(msg), "Task \"%s\" %s%s", n->task_title,
+                     when, late);
+
+        } else {
+            snprintf(msg, sizeof(msg), "Reminder: task \"%s\"%s",
+                     n->task_title, late);
+        }
 
     } else {
         snprintf(msg, sizeof(msg), "Task \"%s\" was completed",
@@ -62,10 +81,51 @@ tm_notification_item(const tm_notification_t *n)
     if (n->email || n->sms) {
         tm_outbox_shard(id, n->shards, shard, sizeof(shard));
         json_object_set_new(item, "OutboxShard", tm_ddb_s(shard));
-        json_object_set_new(item, "OutboxAt", tm_ddb_s(n->timestamp));
+        json_object_set_new(item, "OutboxAt",
+                            tm_ddb_s(n->outbox_at ? n->outbox_at
+                                                  : n->timestamp));
+    }
+
+    /* what the email and SMS, made later, say too */
+    if (due && n->due) {
+        json_object_set_new(item, "TaskDueDate", tm_ddb_s(n->due));
+    }
+
+    if (due && n->reminder_id) {
+        json_object_set_new(item, "ReminderId", tm_ddb_s(n->reminder_id));
+    }
+
+    if (due && n->fire_at) {
+        json_object_set_new(item, "ReminderFireAt", tm_ddb_s(n->fire_at));
+    }
+
+    if (due && n->late) {
+        json_object_set_new(item, "ReminderLate", tm_ddb_bool(1));
     }
 
     return item;
+}
+
+
+void
+tm_notification_late(const char *fire_at, const char *zone, char *out,
+    size_t size)
+{
+    int        n;
+    long long  t;
+
+    n = snprintf(out, size, "Late reminder, set for ");
+
+    if (n < 0 || (size_t) n >= size) {
+        return;
+    }
+
+    if (tm_parse_rfc3339(fire_at, strlen(fire_at), &t) != 0) {
+        snprintf(out + n, size - n, "%s", fire_at);
+        return;
+    }
+
+    tm_when_date(t, zone, 0, out + n, size - n);
 }
 
 
@@ -116,6 +176,10 @@ tm_notification_write(const tm_ddb_item_t *item, long long now, char *out,
 
     tm_jout_lit(&o, ",\"expiresAt\":");
     tm_jout_str(&o, expires);
+    tm_jout_lit(&o, ",\"reminderId\":");
+    tm_jout_jstr(&o, tm_ddb_item_get(item, "ReminderId", 'S'));
+    tm_jout_lit(&o, ",\"dueDate\":");
+    tm_time_write(&o, item, "TaskDueDate");
     tm_jout_lit(&o, "}");
 
     return o.bad ? TM_WRITE_BAD : o.full ? TM_WRITE_FULL : tm_jout_len(&o);
@@ -141,18 +205,18 @@ tm_notification_id_valid(const char *s, size_t len)
 }
 
 
-/* "is due today at 5:00 PM (Europe/Berlin)": the due date is the event */
+/* "is due today at 5:00 PM (Europe/Berlin)" */
 
 static void
 tm_notification_when(const tm_notification_t *n, char *out, size_t size)
 {
     tm_when_t  w;
 
-    if (tm_parse_rfc3339(n->event, strlen(n->event), &w.due) != 0
+    if (tm_parse_rfc3339(n->due, strlen(n->due), &w.due) != 0
         || tm_parse_rfc3339(n->timestamp, strlen(n->timestamp), &w.now) != 0)
     {
         /* not written so by anyone: say the date as it is */
-        snprintf(out, size, "is due at %s", n->event);
+        snprintf(out, size, "is due at %s", n->due);
         return;
     }
 

@@ -125,22 +125,6 @@ tm_shard(const char *id, unsigned shards)
 
 
 void
-tm_task_reminder_key(const char *due, const char *task_id, unsigned shards,
-    char *out, size_t size)
-{
-    tm_task_reminder_partition(due, tm_shard(task_id, shards), out, size);
-}
-
-
-void
-tm_task_reminder_partition(const char *due, unsigned shard, char *out,
-    size_t size)
-{
-    snprintf(out, size, "%.10s#PENDING#%u", due, shard);
-}
-
-
-void
 tm_outbox_shard(const char *id, unsigned shards, char *out, size_t size)
 {
     snprintf(out, size, "OUTBOX#%u", tm_shard(id, shards));

@@ -157,19 +157,6 @@ int tm_uuid_v4(char *out);
 /* 1 if s is a lower-case UUID as tm_uuid_v4 makes them */
 int tm_uuid_valid(const char *s, size_t len);
 
-/*
- * The NotificationSentIndex partition of a task awaiting its reminder:
- * "<due day>#PENDING#<shard>", the shard from the task id so that one busy
- * day spreads over `shards` partitions.  out holds >= 32 bytes.
- */
-void tm_task_reminder_key(const char *due, const char *task_id,
-    unsigned shards, char *out, size_t size);
-
-/* one write shard of a due day's partition: "<due day>#PENDING#<shard>",
- * for the scheduler, which reads every shard of a day */
-void tm_task_reminder_partition(const char *due, unsigned shard, char *out,
-    size_t size);
-
 /* the write shard of an id, 0 .. shards - 1 (FNV-1a: stable across
  * processes and builds) */
 unsigned tm_shard(const char *id, unsigned shards);

@@ -138,7 +138,7 @@ export interface TaskmgrConfig {
        * would hold none.  Context: -c schedulerCount=<n>
        */
       readonly desiredCount: number;
-      /** between due-date passes (scheduler.conf scan_interval) */
+      /** between reminder passes (scheduler.conf scan_interval): a reminder fires within one of its time */
       readonly scanInterval: string;
       /**
        * ses: SES v2 SendEmail signed with the task role (no stored
@@ -333,7 +333,7 @@ export const defaultConfig: TaskmgrConfig = {
       cpu: 256,
       memoryMiB: 512,
       desiredCount: 2,
-      scanInterval: '1h',
+      scanInterval: '30s',
       emailChannel: 'ses',
       logLevel: 'info',
     },

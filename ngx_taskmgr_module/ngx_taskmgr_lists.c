@@ -463,6 +463,28 @@ ngx_taskmgr_lists_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
+/* the lists' state of a request (ctx->data) */
+
+ngx_taskmgr_lists_t *
+ngx_taskmgr_lists_state(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_lists_t  *lb;
+
+    lb = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_lists_t));
+    if (lb == NULL) {
+        return NULL;
+    }
+
+    tm_user_key(ctx->auth.sub, lb->pk, sizeof(lb->pk));
+    lb->if_match = -1;
+    lb->counts = ngx_taskmgr_lists_keep(r, json_object());
+    ngx_taskmgr_now_ms(lb->now);
+    ctx->data = lb;
+
+    return lb->counts ? lb : NULL;
+}
+
+
 /*
  * A list named name made as POST /api/lists would (the same checks and
  * claim), for another request: its state (ctx->data) comes back after,

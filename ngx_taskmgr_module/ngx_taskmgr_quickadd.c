@@ -50,16 +50,16 @@ static ngx_int_t ngx_taskmgr_qa_reply(ngx_http_request_t *r,
 
 ngx_int_t
 ngx_taskmgr_quickadd(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
-    ngx_uint_t create)
+    ngx_taskmgr_step_pt make)
 {
     ngx_int_t             rc;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
-    t->qa_create = create;
+    t->qa_make = make;
 
-    rc = ngx_taskmgr_body_read(r, ctx, create ? ngx_taskmgr_qa_create_body
-                                              : ngx_taskmgr_qa_parse_body,
+    rc = ngx_taskmgr_body_read(r, ctx, make ? ngx_taskmgr_qa_create_body
+                                            : ngx_taskmgr_qa_parse_body,
                                TM_BODY_REQUIRED, t);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -97,7 +97,7 @@ ngx_taskmgr_qa_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                            (long long) ngx_taskmgr_request_now(r, ctx),
                            tm_ddb_get_s(t->qa_user, "UserTimeZone"), t->qa);
 
-    field = t->qa_create ? "quickAdd" : "text";
+    field = t->qa_make ? "quickAdd" : "text";
 
     if (rc == TM_QA_BAD_TEXT) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_BAD_REQUEST,
@@ -145,7 +145,7 @@ ngx_taskmgr_qa_list(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-    } else if (t->qa_create) {
+    } else if (t->qa_make) {
         /* "#New": made, as the user asked for it by name */
         return ngx_taskmgr_lists_create_named(r, ctx, t->qa->list,
                                               &t->qa_list_id,
@@ -163,7 +163,7 @@ ngx_taskmgr_qa_listed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t = ctx->data;
 
-    return t->qa_create ? ngx_taskmgr_qa_make(r, ctx)
+    return t->qa_make ? ngx_taskmgr_qa_make(r, ctx)
                         : ngx_taskmgr_qa_reply(r, ctx);
 }
 
@@ -208,7 +208,7 @@ ngx_taskmgr_qa_make(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t->list_check = t->fields.list_id;
 
-    return ngx_taskmgr_tasks_check(r, ctx);
+    return t->qa_make(r, ctx);
 }
 
 

@@ -23,6 +23,8 @@ static ngx_int_t ngx_taskmgr_tasks_defaults(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_parse(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_batch_route(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_take(ngx_http_request_t *r,
@@ -84,7 +86,7 @@ ngx_taskmgr_tasks_parse(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_quickadd(r, ctx, 0);
+    return ngx_taskmgr_quickadd(r, ctx, NULL);
 }
 
 
@@ -185,7 +187,7 @@ ngx_taskmgr_tasks_create(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t = ctx->data;
 
     if (json_object_get(ctx->body, "quickAdd")) {
-        return ngx_taskmgr_quickadd(r, ctx, 1);
+        return ngx_taskmgr_quickadd(r, ctx, ngx_taskmgr_tasks_check);
     }
 
     rc = ngx_taskmgr_body_read(r, ctx, tm_task_body, TM_BODY_REQUIRED,
@@ -233,7 +235,7 @@ ngx_taskmgr_tasks_defaults(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 }
 
 
-ngx_int_t
+static ngx_int_t
 ngx_taskmgr_tasks_check(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     return ngx_taskmgr_tasks_list_check(r, ctx, ngx_taskmgr_tasks_take);

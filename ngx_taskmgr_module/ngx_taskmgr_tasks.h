@@ -61,7 +61,9 @@ typedef struct {
 
     /* quick add (ngx_taskmgr_quickadd.c) */
     const char                *qa_text;
-    ngx_uint_t                 qa_create;     /* POST {quickAdd}, not parse */
+    ngx_taskmgr_step_pt        qa_make;       /* POST {quickAdd}: the create
+                                                 goes on there; NULL:
+                                                 parse */
     tm_quickadd_t             *qa;
     json_t                    *qa_user;       /* zone, default reminders */
     const char                *qa_list_id;
@@ -94,9 +96,7 @@ ngx_int_t ngx_taskmgr_tasks_view(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_labels_list(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_quickadd(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx, ngx_uint_t create);
-ngx_int_t ngx_taskmgr_tasks_check(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt make);
 ngx_int_t ngx_taskmgr_tasks_trash(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_tasks_restore(ngx_http_request_t *r,

@@ -10,8 +10,10 @@
  */
 
 #include "ngx_taskmgr_tasks.h"
+#include "tm_channels.h"
 #include "tm_ddb.h"
 #include "tm_notification.h"
+#include "tm_time.h"
 
 
 #define NGX_TASKMGR_PATCH_TRIES   3
@@ -235,7 +237,8 @@ ngx_taskmgr_tasks_chain(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     t = ctx->data;
 
     return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
-                               "NotificationPreferences, UserTimeZone",
+                               "NotificationPreferences, UserTimeZone,"
+                               " QuietHours",
                                ngx_taskmgr_tasks_notify_prefs);
 }
 
@@ -244,7 +247,10 @@ static ngx_int_t
 ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx)
 {
-    const json_t          *prefs, *user;
+    char                   start[32];
+    time_t                 now;
+    const json_t          *user;
+    tm_channels_t          ch;
     tm_notification_t      n;
     ngx_taskmgr_tasks_t   *t;
 
@@ -253,9 +259,15 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     }
 
     t = ctx->data;
+    now = ngx_time();
 
+    /* one's own completion: in-app, and by email or SMS only if asked
+     * (completedEmail, completedSms), not inside quiet hours */
     user = json_object_get(ctx->call.reply, "Item");
-    prefs = tm_ddb_get_m(user, "NotificationPreferences");
+    tm_channels(user, "task_completed", (long long) now, &ch);
+
+    /* tm_notification_t grows (task_due fields): unset ones are zero */
+    ngx_memzero(&n, sizeof(tm_notification_t));
 
     n.pk = t->pk;
     n.type = "task_completed";
@@ -264,10 +276,17 @@ ngx_taskmgr_tasks_notify_prefs(ngx_http_request_t *r,
     n.event = t->now;
     n.timestamp = t->now;
     n.zone = tm_ddb_get_s(user, "UserTimeZone");
-    n.expiry = (long long) ngx_time() + ctx->conf->notification_ttl;
-    n.email = tm_ddb_get_bool(prefs, "email", 0);
-    n.sms = tm_ddb_get_bool(prefs, "sms", 0);
+    n.expiry = (long long) now + ctx->conf->notification_ttl;
+    n.email = ch.email;
+    n.sms = ch.sms;
     n.shards = (unsigned) ctx->conf->reminder_shards;
+
+    if (ch.start > (long long) now) {
+        /* OutboxAt is in milliseconds, as every OutboxAt: the drain
+         * compares the text */
+        tm_time_ms(ch.start * 1000, start);
+        n.outbox_at = start;
+    }
 
     if (n.task_title == NULL) {
         n.task_title = "";

@@ -19,7 +19,7 @@ $(BUILD)/scheduler/%.o: scheduler/%.c scheduler/sched.h $(wildcard common/*.h)
 $(SCHED_BIN): $(SCHED_OBJS) $(COMMON_LIB)
 	$(CC) $(SAN_FLAGS) -o $@ $(SCHED_OBJS) $(COMMON_LIB) -lcurl $(LDLIBS)
 
-# figures, not pass/fail: a due-date pass among 10,000 and 200,000 tasks;
+# figures, not pass/fail: a reminder pass among 10,000 and 200,000 tasks;
 # then 1 and 2 replicas sharing the shards by leases
 bench-scheduler: deps all
 	tests/bench/scheduler_pass.sh

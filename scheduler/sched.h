@@ -1,5 +1,5 @@
 /*
- * taskmgr-scheduler: the due-date reminders and the outbox drain (see
+ * taskmgr-scheduler: the reminders, digests and the outbox drain (see
  * docs/architecture.md, "4. The scheduler").  One thread, blocking libcurl
  * calls: the daemon owns its time, unlike an nginx worker.
  */
@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "tm_aws.h"
+#include "tm_notification.h"
 
 
 #define SCHED_OK           0
@@ -35,6 +36,9 @@
 #define SCHED_DAY          86400LL
 
 #define SCHED_SHARDS_MAX   1000
+
+/* a digest's item: "DIGEST_<id>" in the user's partition */
+#define SCHED_DIGEST_PREFIX  "DIGEST_"
 
 
 typedef struct {
@@ -113,16 +117,40 @@ typedef struct {
 } sched_t;
 
 
+/* one reminder pass: its clock and its counts (the due_pass line) */
+typedef struct {
+    long long   now_ms;
+    long long   now_s;
+    char        now[32];             /* with milliseconds */
+    char        from[24];            /* now - overdue_window, seconds */
+    char        to[24];              /* now, seconds */
+    long        partitions;
+    long        seen;
+    long        reminded;
+    long        late;
+    long        replayed;
+    long        expired;
+    long        moved;
+    long        skipped;
+    long        users;
+    long        digests;
+    long        lost;
+} sched_remind_t;
+
+
 /* what one delivery says, whatever the channel */
 typedef struct {
     const char  *notif_id;
     const char  *channel;            /* "email" or "sms" */
-    const char  *type;               /* task_due, task_completed */
+    const char  *type;               /* task_due, task_completed,
+                                        digest */
     const char  *task_id;
     const char  *title;
     const char  *due;                /* NULL: none */
     const char  *event_at;           /* NotificationTimestamp */
-    const char  *message;
+    const char  *message;            /* a digest's: its listing */
+    int          late;               /* a reminder that fired late */
+    const char  *fire_at;            /* its FireAt */
     const char  *first_name;         /* NULL: none */
     const char  *zone;               /* UserTimeZone; NULL: UTC */
     long long    now;                /* epoch seconds: "today" for texts */
@@ -200,11 +228,9 @@ int sched_ddb_query(sched_t *s, json_t *req, sched_item_pt handler,
 int sched_users(sched_t *s, const json_t *items, json_t **users);
 
 /* sched_notif.c */
-json_t *sched_notif_item(sched_t *s, const char *pk, const char *task_id,
-    const char *type, const char *event, const char *title,
-    const char *timestamp, const json_t *user, char *id);
+json_t *sched_notif_item(sched_t *s, tm_notification_t *n,
+    const json_t *user, char *id);
 int sched_notif_put(sched_t *s, json_t *item);
-int sched_prefs(const json_t *user, int *email, int *sms);
 
 /* sched_lease.c: without shard_leases every shard is ours */
 int sched_lease_tick(sched_t *s);
@@ -214,8 +240,11 @@ void sched_lease_release(sched_t *s);
 void sched_lease_log_pass(sched_t *s, const char *pass, unsigned shard);
 json_t *sched_lease_calls(const sched_t *s);
 
-/* sched_due.c */
-int sched_due_pass(sched_t *s);
+/* sched_remind.c */
+int sched_remind_pass(sched_t *s);
+
+/* sched_digest.c: a user item found in ReminderIndex */
+int sched_digest(sched_t *s, sched_remind_t *d, const json_t *user);
 
 /* sched_outbox.c */
 int sched_outbox_drain(sched_t *s);

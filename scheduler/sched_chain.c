@@ -5,7 +5,9 @@
  * the task_completed notification, the same item as the module's, under
  * the id derived from the completion time (OutboxAt), so that a chain the
  * module did finish meanwhile is a no-op; then (3) remove the marker, on
- * condition that it is still this completion's.
+ * condition that it is still this completion's.  Its channels are
+ * tm_channels' (completedEmail, completedSms, quiet hours), as the
+ * module's.
  */
 
 #include <stdio.h>
@@ -13,6 +15,7 @@
 
 #include "sched.h"
 #include "tm_ddb.h"
+#include "tm_notification.h"
 #include "tm_task.h"
 #include "tm_user.h"
 #include "tm_validate.h"
@@ -21,11 +24,12 @@
 int
 sched_chain_finish(sched_t *s, const json_t *task, const json_t *user)
 {
-    int          rc;
-    char         id[40];
-    json_t      *item;
-    long long    t;
-    const char  *pk, *sk, *at, *title, *task_id;
+    int                 rc;
+    char                id[40];
+    json_t             *item;
+    long long           t;
+    const char         *pk, *sk, *at, *title, *task_id;
+    tm_notification_t   n;
 
     pk = tm_ddb_get_s(task, TM_PK);
     sk = tm_ddb_get_s(task, TM_SK);
@@ -57,8 +61,15 @@ sched_chain_finish(sched_t *s, const json_t *task, const json_t *user)
         title = "";
     }
 
-    item = sched_notif_item(s, pk, task_id, "task_completed", at, title, at,
-                            user, id);
+    memset(&n, 0, sizeof(n));
+    n.pk = pk;
+    n.type = "task_completed";
+    n.task_id = task_id;
+    n.task_title = title;
+    n.event = at;
+    n.timestamp = at;
+
+    item = sched_notif_item(s, &n, user, id);
 
     rc = sched_notif_put(s, item);
     if (rc != SCHED_OK && rc != SCHED_CONDITION) {

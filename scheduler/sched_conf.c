@@ -47,7 +47,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("credentials_token_file", SCHED_STR, credentials_token_file,
             NULL),
     SCHED_K("shards", SCHED_NUM, shards, "8"),
-    SCHED_K("scan_interval", SCHED_DUR, scan_interval, "1h"),
+    SCHED_K("scan_interval", SCHED_DUR, scan_interval, "30s"),
     SCHED_K("drain_interval", SCHED_DUR, drain_interval, "5s"),
     SCHED_K("notification_ttl", SCHED_DUR, notification_ttl, "30d"),
     SCHED_K("overdue_window", SCHED_DUR, overdue_window, "7d"),

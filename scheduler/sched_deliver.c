@@ -21,12 +21,20 @@
  * the relay's answer to DATA plus that one request.  The outbox marker
  * follows: OutboxAt is when the item next needs work, and the marker goes
  * when nothing is owed.
+ *
+ * Nothing is claimed inside the owner's quiet hours (tm_channels): the
+ * marker moves to their end instead.  The writer of the item set OutboxAt
+ * there already; this catches retries and hours changed since.
+ *
+ * Digest items (DIGEST_<id>, sched_digest.c) are delivered the same way,
+ * by email only.
  */
 
 #include <stdio.h>
 #include <string.h>
 
 #include "sched.h"
+#include "tm_channels.h"
 #include "tm_ddb.h"
 #include "tm_notification.h"
 #include "tm_task.h"
@@ -59,6 +67,9 @@ static int sched_deliver_send(sched_t *s, const json_t *item,
 static int sched_deliver_record(sched_t *s, json_t **cur,
     const sched_channel_t *c, long long attempt, int rc, const char *err);
 static int sched_deliver_marker(sched_t *s, const json_t *cur);
+static int sched_deliver_quiet(sched_t *s, const json_t *item,
+    const json_t *user);
+static const char *sched_deliver_id(const json_t *item);
 static const char *sched_owed(const json_t *item, const sched_channel_t *c,
     const char *now);
 static int sched_update(sched_t *s, const json_t *item, const char *expr,
@@ -71,25 +82,30 @@ sched_deliver(sched_t *s, const json_t *notif, const json_t *user)
     int          rc;
     size_t       i;
     json_t      *cur;
-    const char  *pk, *sk;
+    const char  *pk, *sk, *id;
 
     pk = tm_ddb_get_s(notif, TM_PK);
     sk = tm_ddb_get_s(notif, TM_SK);
+    id = sched_deliver_id(notif);
 
-    if (pk == NULL || sk == NULL || tm_ddb_get_s(notif, "TaskId") == NULL
-        || tm_ddb_get_s(notif, "Type") == NULL
+    if (pk == NULL || sk == NULL || tm_ddb_get_s(notif, "Type") == NULL
         || strncmp(pk, TM_USER_PREFIX, sizeof(TM_USER_PREFIX) - 1) != 0
-        || strlen(sk) < sizeof(TM_NOTIF_PREFIX) - 1
         /* the id goes into headers (Message-ID) and idempotency keys:
          * only ids as tm_notification_id makes them */
-        || !tm_notification_id_valid(sk + sizeof(TM_NOTIF_PREFIX) - 1,
-                                     strlen(sk)
-                                     - (sizeof(TM_NOTIF_PREFIX) - 1)))
+        || id == NULL
+        || !tm_notification_id_valid(id, strlen(id))
+        || (id - sk == sizeof(TM_NOTIF_PREFIX) - 1
+            && tm_ddb_get_s(notif, "TaskId") == NULL))
     {
         sched_log(SCHED_LOG_WARN, "malformed_item",
                   json_pack("{s:s, s:s?, s:s?}", "pass", "outbox",
                             "pk", pk, "sk", sk));
         return SCHED_EFAIL;
+    }
+
+    rc = sched_deliver_quiet(s, notif, user);
+    if (rc != SCHED_OK) {
+        return rc == SCHED_CONDITION ? SCHED_OK : rc;
     }
 
     cur = json_deep_copy(notif);
@@ -207,11 +223,14 @@ sched_deliver_send(sched_t *s, const json_t *item, const sched_channel_t *c,
     ch = email ? s->conf->email_ch : s->conf->sms_ch;
 
     memset(&m, 0, sizeof(m));
-    m.notif_id = tm_ddb_get_s(item, TM_SK) + sizeof(TM_NOTIF_PREFIX) - 1;
+    m.notif_id = sched_deliver_id(item);
     m.channel = c->name;
     m.type = tm_ddb_get_s(item, "Type");
     m.task_id = tm_ddb_get_s(item, "TaskId");
-    m.title = tm_ddb_get_s(item, "TaskTitle");
+    m.title = tm_ddb_get_s(item, strcmp(m.type, "digest") == 0
+                                 ? "Subject" : "TaskTitle");
+    m.late = tm_ddb_get_bool(item, "ReminderLate", 0);
+    m.fire_at = tm_ddb_get_s(item, "ReminderFireAt");
     m.due = tm_ddb_get_s(item, "TaskDueDate");
     m.event_at = tm_ddb_get_s(item, "NotificationTimestamp");
     m.message = tm_ddb_get_s(item, "Message");
@@ -223,6 +242,10 @@ sched_deliver_send(sched_t *s, const json_t *item, const sched_channel_t *c,
 
     if (m.title == NULL) {
         m.title = "";
+    }
+
+    if (m.task_id == NULL) {
+        m.task_id = "";
     }
 
     if (m.message == NULL) {
@@ -338,11 +361,11 @@ static int
 sched_deliver_marker(sched_t *s, const json_t *cur)
 {
     int          rc, owed;
-    char         now[32], cond[512], id[40], shard[32], name[8];
+    char         now[32], cond[512], shard[32], name[8];
     json_t      *values;
     size_t       i;
     long long    n;
-    const char  *soonest, *state, *t, *at, *sk;
+    const char  *soonest, *state, *t, *at;
 
     tm_time_ms(sched_now_ms(s), now);
 
@@ -425,10 +448,8 @@ sched_deliver_marker(sched_t *s, const json_t *cur)
         return SCHED_OK;
 
     } else {
-        sk = tm_ddb_get_s(cur, TM_SK);
-        snprintf(id, sizeof(id), "%s", sk + sizeof(TM_NOTIF_PREFIX) - 1);
-        tm_outbox_shard(id, (unsigned) s->conf->shards, shard,
-                        sizeof(shard));
+        tm_outbox_shard(sched_deliver_id(cur), (unsigned) s->conf->shards,
+                        shard, sizeof(shard));
         json_object_set_new(values, ":at", tm_ddb_s(soonest));
         json_object_set_new(values, ":sh", tm_ddb_s(shard));
 
@@ -438,6 +459,90 @@ sched_deliver_marker(sched_t *s, const json_t *cur)
 
     /* a failed condition: someone else is at it; the next drain sees */
     return rc == SCHED_CONDITION ? SCHED_OK : rc;
+}
+
+
+/*
+ * Inside the owner's quiet hours with a channel owed now: OutboxAt moves
+ * to their end (on condition that it is the one read) and
+ * SCHED_CONDITION says that nothing is to be sent now.
+ */
+
+static int
+sched_deliver_quiet(sched_t *s, const json_t *item, const json_t *user)
+{
+    int          rc;
+    char         now[32], end[32];
+    size_t       i;
+    long long    now_s, t;
+    const char  *at;
+
+    now_s = sched_now_ms(s) / 1000;
+    t = tm_channels_quiet_end(user, now_s);
+
+    if (t <= now_s) {
+        return SCHED_OK;
+    }
+
+    tm_time_ms(now_s * 1000, now);
+
+    for (i = 0; i < sizeof(sched_channels) / sizeof(sched_channels[0]); i++)
+    {
+        if (sched_owed(item, &sched_channels[i], now)) {
+            break;
+        }
+    }
+
+    at = tm_ddb_get_s(item, "OutboxAt");
+
+    if (i == sizeof(sched_channels) / sizeof(sched_channels[0])
+        || at == NULL)
+    {
+        /* nothing owed now: the marker says when, as it is */
+        return SCHED_OK;
+    }
+
+    tm_time_ms(t * 1000, end);
+
+    rc = sched_update(s, item, "SET OutboxAt = :end", "OutboxAt = :at",
+                      json_pack("{s:{s:s}, s:{s:s}}", ":end", "S", end,
+                                ":at", "S", at),
+                      NULL);
+
+    if (rc == SCHED_OK) {
+        sched_log(SCHED_LOG_INFO, "quiet_hours",
+                  json_pack("{s:s, s:s}", "sk", tm_ddb_get_s(item, TM_SK),
+                            "until", end));
+    }
+
+    return rc == SCHED_OK ? SCHED_CONDITION : rc;
+}
+
+
+/* the id in the item's sort key (NOTIF_<id> or DIGEST_<id>), or NULL */
+
+static const char *
+sched_deliver_id(const json_t *item)
+{
+    const char  *sk;
+
+    sk = tm_ddb_get_s(item, TM_SK);
+
+    if (sk == NULL) {
+        return NULL;
+    }
+
+    if (strncmp(sk, TM_NOTIF_PREFIX, sizeof(TM_NOTIF_PREFIX) - 1) == 0) {
+        return sk + sizeof(TM_NOTIF_PREFIX) - 1;
+    }
+
+    if (strncmp(sk, SCHED_DIGEST_PREFIX, sizeof(SCHED_DIGEST_PREFIX) - 1)
+        == 0)
+    {
+        return sk + sizeof(SCHED_DIGEST_PREFIX) - 1;
+    }
+
+    return NULL;
 }
 
 

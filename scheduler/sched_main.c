@@ -1,11 +1,11 @@
 /*
  * taskmgr-scheduler -c <conf> [--once] [--now <RFC 3339>]
  *
- * Without --once: a due-date pass every scan_interval and an outbox drain
+ * Without --once: a reminder pass every scan_interval and an outbox drain
  * every drain_interval, until SIGTERM/SIGINT (the item in hand is
  * finished, then exit 0); SIGHUP reloads the conf.  A pass that could not
  * finish (DynamoDB down) is run again after a growing pause; the daemon
- * never exits for that.  --once: one due-date pass and one drain, exit 0
+ * never exits for that.  --once: one reminder pass and one drain, exit 0
  * if both completed, 1 if not.  Exit 2: bad arguments or conf.
  */
 
@@ -123,7 +123,7 @@ main(int argc, char **argv)
         /* with leases: every free shard, for this pass only */
         rc = sched_lease_tick(&s) < 0 ? 1 : 0;
 
-        if (sched_due_pass(&s) != SCHED_OK) {
+        if (sched_remind_pass(&s) != SCHED_OK) {
             rc = 1;
         }
 
@@ -227,7 +227,7 @@ sched_daemon(sched_t *s)
         }
 
         if (now >= next_scan) {
-            if (sched_due_pass(s) == SCHED_OK) {
+            if (sched_remind_pass(s) == SCHED_OK) {
                 next_scan = now + s->conf->scan_interval * 1000;
                 scan_wait = SCHED_RETRY_FIRST_MS;
 

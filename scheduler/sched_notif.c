@@ -1,56 +1,52 @@
 /*
  * The notification items the scheduler writes (common/tm_notification.c
  * builds them, for the module too): a deterministic id, delivery owed per
- * channel the owner wants, with an outbox marker while any is.
+ * channel as common/tm_channels.c decides (the owner's switches, the
+ * type's preferences), with an outbox marker while any is, set to when
+ * the owner's quiet hours let it start.
  */
 
 #include <stdio.h>
 #include <string.h>
 
 #include "sched.h"
+#include "tm_channels.h"
 #include "tm_ddb.h"
-#include "tm_notification.h"
 #include "tm_task.h"
+#include "tm_time.h"
 
 
-int
-sched_prefs(const json_t *user, int *email, int *sms)
-{
-    const json_t  *prefs;
-
-    prefs = tm_ddb_get_m(user, "NotificationPreferences");
-    *email = tm_ddb_get_bool(prefs, "email", 0);
-    *sms = tm_ddb_get_bool(prefs, "sms", 0);
-
-    return *email || *sms;
-}
-
-
-/* the item, built by common/ as the module builds its own; id gets the
- * notification id (>= 33 bytes) */
+/* n's item, its pk, type, task, title, event and timestamp (and task_due
+ * fields) set by the caller; id gets the notification id (>= 33 bytes) */
 
 json_t *
-sched_notif_item(sched_t *s, const char *pk, const char *task_id,
-    const char *type, const char *event, const char *title,
-    const char *timestamp, const json_t *user, char *id)
+sched_notif_item(sched_t *s, tm_notification_t *n, const json_t *user,
+    char *id)
 {
-    tm_notification_t  n;
+    char           start[32];
+    long long      now;
+    tm_channels_t  c;
 
-    memset(&n, 0, sizeof(n));
-    n.pk = pk;
-    n.type = type;
-    n.task_id = task_id;
-    n.task_title = title;
-    n.event = event;
-    n.timestamp = timestamp;
-    n.zone = tm_ddb_get_s(user, "UserTimeZone");
-    n.expiry = sched_now_ms(s) / 1000 + s->conf->notification_ttl;
-    n.shards = (unsigned) s->conf->shards;
-    sched_prefs(user, &n.email, &n.sms);
+    now = sched_now_ms(s) / 1000;
 
-    tm_notification_id(task_id, type, event, id);
+    tm_channels(user, n->type, now, &c);
 
-    return tm_notification_item(&n);
+    n->zone = tm_ddb_get_s(user, "UserTimeZone");
+    n->expiry = now + s->conf->notification_ttl;
+    n->shards = (unsigned) s->conf->shards;
+    n->email = c.email;
+    n->sms = c.sms;
+    n->outbox_at = NULL;
+
+    if (c.start > now) {
+        /* milliseconds, as every OutboxAt: the drain compares text */
+        tm_time_ms(c.start * 1000, start);
+        n->outbox_at = start;
+    }
+
+    tm_notification_id(n->task_id, n->type, n->event, id);
+
+    return tm_notification_item(n);
 }
 
 

@@ -2,10 +2,10 @@
  * The outbox drain: OutboxIndex holds the items that still owe work, by
  * shard, sorted by when the work is due (OutboxAt).  Each shard is read up
  * to now: task items are completion chains to finish (sched_chain.c),
- * notification items are deliveries (sched_deliver.c), list items are
- * deletions to finish (sched_list.c).  A finished chain
- * makes a new delivery, so the drain goes round again while chains were
- * finished (a few rounds at most: it must end).
+ * notification and digest items are deliveries (sched_deliver.c), list
+ * items are deletions to finish (sched_list.c).  A finished chain makes a
+ * new delivery, so the drain goes round again while chains were finished
+ * (a few rounds at most: it must end).
  */
 
 #include <stdio.h>
@@ -139,8 +139,10 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
             o->chains++;
         }
 
-    } else if (sk && strncmp(sk, TM_NOTIF_PREFIX,
-                             sizeof(TM_NOTIF_PREFIX) - 1) == 0)
+    } else if (sk && (strncmp(sk, TM_NOTIF_PREFIX,
+                              sizeof(TM_NOTIF_PREFIX) - 1) == 0
+                      || strncmp(sk, SCHED_DIGEST_PREFIX,
+                                 sizeof(SCHED_DIGEST_PREFIX) - 1) == 0))
     {
         rc = sched_deliver(s, item, json_object_get(users, pk ? pk : ""));
         if (rc == SCHED_OK) {

@@ -22,13 +22,15 @@ static int sched_sns_add(CURL *h, char **body, size_t *len, size_t *cap,
 int
 sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
 {
-    int          rc, i, email, topic;
+    int          rc, i, n, email, topic;
     char        *body, *text, *subject, name[64], sub[100];
     size_t       len, cap, k;
     const char  *attrs[SCHED_SNS_ATTRS][2];
 
     email = strcmp(m->channel, "email") == 0;
-    topic = (strcmp(m->type, "task_due") == 0 ? 0 : 2) + (email ? 0 : 1);
+
+    /* a digest is about tasks due: the due topics */
+    topic = (strcmp(m->type, "task_completed") == 0 ? 2 : 0) + (email ? 0 : 1);
 
     text = email ? sched_text_body(s->conf, m) : sched_text_sms(s->conf, m);
     subject = email ? sched_text_subject(m) : NULL;
@@ -45,6 +47,9 @@ sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
     attrs[4][1] = m->type;
     attrs[5][0] = "task_id";
     attrs[5][1] = m->task_id;
+
+    /* SNS refuses an empty value: a digest names no task */
+    n = (m->task_id && *m->task_id) ? SCHED_SNS_ATTRS : SCHED_SNS_ATTRS - 1;
 
     body = NULL;
     len = 0;
@@ -70,7 +75,7 @@ sched_sns_publish(sched_t *s, const sched_msg_t *m, char *err, size_t errlen)
         rc = sched_sns_add(s->sns, &body, &len, &cap, "Subject", sub);
     }
 
-    for (i = 0; !rc && i < SCHED_SNS_ATTRS; i++) {
+    for (i = 0; !rc && i < n; i++) {
         snprintf(name, sizeof(name), "MessageAttributes.entry.%d.Name",
                  i + 1);
         rc = sched_sns_add(s->sns, &body, &len, &cap, name, attrs[i][0]);

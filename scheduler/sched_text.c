@@ -2,7 +2,9 @@
  * What a notification says by email and SMS: plain text with the task's
  * title, its due time in the owner's zone (common/tm_when.c, as the in-app
  * message) and a link to the task in the web app.  A reminder's words are
- * made when it is sent, so that "today" is the day it arrives.
+ * made when it is sent, so that "today" is the day it arrives; one that
+ * fired late (the scheduler was down) says when it was set for.  A
+ * digest's listing was made when it was written (sched_digest.c).
  */
 
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "sched.h"
+#include "tm_notification.h"
 #include "tm_validate.h"
 #include "tm_when.h"
 
@@ -31,12 +34,16 @@ sched_text_subject(const sched_msg_t *m)
     char       when[TM_WHEN_SIZE];
     long long  due;
 
+    if (strcmp(m->type, "digest") == 0) {
+        return sched_text_printf("%s", m->title);
+    }
+
     if (strcmp(m->type, "task_due") != 0) {
         return sched_text_printf("Task done: %s", m->title);
     }
 
     if (sched_text_due(m, &due, &date_only, when, sizeof(when)) != 0) {
-        return sched_text_printf("Task due: %s", m->title);
+        return sched_text_printf("Reminder: %s", m->title);
     }
 
     return sched_text_printf("%s %s", m->title, when);
@@ -48,7 +55,7 @@ sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
 {
     int        date_only;
     char       hello[160], line[TM_WHEN_SIZE + 16], when[TM_WHEN_SIZE];
-    char       sentence[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16];
+    char       sentence[TM_TITLE_MAX * 4 + 2 * TM_WHEN_SIZE + 64];
     long long  t;
 
     if (m->first_name && *m->first_name) {
@@ -58,6 +65,14 @@ sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
         snprintf(hello, sizeof(hello), "Hello,");
     }
 
+    if (strcmp(m->type, "digest") == 0) {
+        return sched_text_printf(
+                   "%s\n\n%s\nOpen:  %s/tasks?view=today\n\n"
+                   "-- \ntaskmgr. You get this email because the daily "
+                   "digest\nis on in your profile: %s/profile\n",
+                   hello, m->message, conf->web_url, conf->web_url);
+    }
+
     sched_text_sentence(m, sentence, sizeof(sentence));
 
     if (strcmp(m->type, "task_due") == 0) {
@@ -65,7 +80,7 @@ sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
             tm_when_date(t, m->zone, date_only, when, sizeof(when));
 
         } else {
-            snprintf(when, sizeof(when), "not set");
+            snprintf(when, sizeof(when), "none");
         }
 
         snprintf(line, sizeof(line), "Due:   %s", when);
@@ -95,7 +110,12 @@ sched_text_body(const sched_conf_t *conf, const sched_msg_t *m)
 char *
 sched_text_sms(const sched_conf_t *conf, const sched_msg_t *m)
 {
-    char  sentence[TM_TITLE_MAX * 4 + TM_WHEN_SIZE + 16];
+    char  sentence[TM_TITLE_MAX * 4 + 2 * TM_WHEN_SIZE + 64];
+
+    if (strcmp(m->type, "digest") == 0) {
+        return sched_text_printf("taskmgr: %s. %s/tasks?view=today",
+                                 m->title, conf->web_url);
+    }
 
     sched_text_sentence(m, sentence, sizeof(sentence));
 
@@ -131,23 +151,33 @@ sched_text_due(const sched_msg_t *m, long long *due, int *date_only,
 }
 
 
-/* 'Task "Pay rent" is due today at ...' made now, else the in-app
- * message as it was written */
+/* 'Task "Pay rent" is due today at ...' made now (and when a late one
+ * was set for), else the in-app message as it was written */
 
 static void
 sched_text_sentence(const sched_msg_t *m, char *out, size_t size)
 {
-    int        date_only;
+    int        n, date_only;
     char       when[TM_WHEN_SIZE];
     long long  due;
 
-    if (strcmp(m->type, "task_due") == 0
-        && sched_text_due(m, &due, &date_only, when, sizeof(when)) == 0)
-    {
-        snprintf(out, size, "Task \"%s\" %s", m->title, when);
+    if (strcmp(m->type, "task_due") != 0) {
+        snprintf(out, size, "%s", m->message);
+        return;
+    }
+
+    if (sched_text_due(m, &due, &date_only, when, sizeof(when)) == 0) {
+        n = snprintf(out, size, "Task \"%s\" %s", m->title, when);
 
     } else {
-        snprintf(out, size, "%s", m->message);
+        n = snprintf(out, size, "Reminder: task \"%s\"", m->title);
+    }
+
+    if (m->late && m->fire_at && n > 0 && (size_t) n + 2 < size) {
+        out[n] = '.';
+        out[n + 1] = ' ';
+        tm_notification_late(m->fire_at, m->zone, out + n + 2,
+                             size - n - 2);
     }
 }
 

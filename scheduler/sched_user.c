@@ -95,7 +95,8 @@ sched_users_batch(sched_t *s, json_t *keys, json_t *users)
                         "Keys", keys,
                         "ProjectionExpression",
                         "EntityPartition, Email, FirstName, PhoneNumber, "
-                        "NotificationPreferences, UserTimeZone");
+                        "NotificationPreferences, UserTimeZone, "
+                        "QuietHours, Digest");
 
         rc = sched_ddb(s, "BatchGetItem", req, &reply);
         if (rc != SCHED_OK) {

@@ -21,7 +21,7 @@
 #      stack.env says which were taken),
 #      STACK_NO_SCHEDULER=1 (no scheduler daemon: its conf is still
 #      rendered, for tests that run it with --once),
-#      TASKMGR_SCAN_INTERVAL (the scheduler's scan_interval, 1m here),
+#      TASKMGR_SCAN_INTERVAL (the scheduler's scan_interval, 30s),
 #      TASKMGR_* (passed to scripts/render-conf.sh)
 set -euo pipefail
 
@@ -204,7 +204,7 @@ start() {
     local sched_conf=$RUN/scheduler.conf sched_log=$LOG_DIR/scheduler.log
     TASKMGR_TABLE=${TASKMGR_TABLE:-TaskManager} TASKMGR_DDB_PORT=$DDB_PORT \
         TASKMGR_PORT=$PORT TASKMGR_MAIL_SMTP_PORT=$MAIL_SMTP_PORT TASKMGR_RUN=$RUN \
-        TASKMGR_SCAN_INTERVAL=${TASKMGR_SCAN_INTERVAL:-1m} \
+        TASKMGR_SCAN_INTERVAL=${TASKMGR_SCAN_INTERVAL:-30s} \
         envsubst '${TASKMGR_TABLE} ${TASKMGR_DDB_PORT} ${TASKMGR_PORT} ${TASKMGR_MAIL_SMTP_PORT} ${TASKMGR_RUN} ${TASKMGR_SCAN_INTERVAL}' \
         < "$repo/conf/scheduler.conf.in" > "$sched_conf"
     if [[ -z ${STACK_NO_SCHEDULER:-} ]]; then

@@ -24,15 +24,37 @@ export function indexesOf(t) {
     .sort();
 }
 
+// FNV-1a of a string modulo shards, as common/ shards every index
+function shardOf(id, shards) {
+  let h = 2166136261;
+  for (const c of Buffer.from(id)) h = Math.imul(h ^ c, 16777619) >>> 0;
+  return h % shards;
+}
+
 // What items written before an attribute existed need for the indexes
-// (common/tm_task.c writes the same for new items): PriorityIndex's key
-// "<priority>#<due or ~>#<updated>" on tasks.
-export function backfill(item) {
+// (common/ writes the same for new items): PriorityIndex's key
+// "<priority>#<due or ~>#<updated>" on tasks; a task still owed its one
+// reminder under the old NotificationSentIndex (DueDate_NotificationSent)
+// gets the reminder a day before its due date on ReminderIndex
+// (common/tm_reminder.c; 8 shards, as conf/nginx.conf.in).
+export function backfill(item, shards = 8) {
   const sk = item.EntitySort?.S || '';
   if (sk.startsWith('TASK_') && !item.TaskPrioritySort && item.TaskUpdatedAt?.S) {
     const p = item.Priority?.N || '4';
     const due = item.TaskDueSort?.S || '~';
     item.TaskPrioritySort = { S: `${p}#${due}#${item.TaskUpdatedAt.S}` };
+  }
+  if (sk.startsWith('TASK_') && item.DueDate_NotificationSent) {
+    const due = Date.parse(item.DueDate?.S || '');
+    if (!item.Reminders && !Number.isNaN(due)) {
+      const fire = new Date(due - 86400000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      item.Reminders = { L: [{ M: {
+        Id: { S: sk.slice(5).replace(/-/g, '').slice(0, 12) }, Before: { S: 'P1D' },
+        FireAt: { S: fire }, State: { S: 'pending' } } }] };
+      item.ReminderAt = { S: fire };
+      item.ReminderKey = { S: `${fire.slice(0, 10)}#REMIND#${shardOf(sk.slice(5), shards)}` };
+    }
+    delete item.DueDate_NotificationSent;
   }
   return item;
 }

@@ -255,7 +255,7 @@ export class ObservabilityStack extends Stack {
       new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: throttleAlarms, width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Scheduler errors', left: [schedulerErrors], width: 8 }),
     );
-    // the scheduler logs no lag figure (how late a due pass or the drain
+    // the scheduler logs no lag figure (how late a reminder pass or the drain
     // runs): no widget for it until it does
     dash.addWidgets(
       new cloudwatch.GraphWidget({

@@ -24,7 +24,7 @@ import { asArray, cdkContext, resources, roleStatements, show, synth } from './h
  */
 
 const INDEXES = ['EmailIndex', 'UpdatedAtIndex', 'DueDateIndex', 'NotificationTimestampIndex',
-  'NotificationSentIndex', 'OutboxIndex', 'PriorityIndex'];
+  'ReminderIndex', 'OutboxIndex', 'PriorityIndex'];
 
 function fixture() {
   const app = new App({ context: cdkContext });
@@ -140,7 +140,7 @@ describe('constructs alone', () => {
     const st = roleStatements(j, roleId);
     const query = st.find((s) => s.Sid === 'TableQuery');
     assert.deepEqual(asArray(query.Resource).map((r) => show(r).match(/index\/(\w+)/)?.[1] ?? 'table').sort(),
-      ['NotificationSentIndex', 'OutboxIndex', 'table'], 'its two indexes, and the table (a list\'s tasks)');
+      ['OutboxIndex', 'ReminderIndex', 'table'], 'its two indexes, and the table (a list\'s tasks)');
     assert.equal(asArray(st.find((s) => s.Sid === 'Publish').Resource).length, 2);
   });
 

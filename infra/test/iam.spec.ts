@@ -107,7 +107,7 @@ describe('IAM: least privilege', () => {
       ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     assert.deepEqual(asArray(items.Resource).map(describeResource), ['table']);
     assert.deepEqual(asArray(query.Resource).map(describeResource).sort(),
-      ['index/NotificationSentIndex', 'index/OutboxIndex', 'table']);
+      ['index/OutboxIndex', 'index/ReminderIndex', 'table']);
     const publish = st.find((x) => x.Sid === 'Publish');
     assert.deepEqual(actions(publish), ['sns:Publish']);
     const topics = asArray<any>(publish.Resource).map((r) => r['Fn::GetStackOutput']);

@@ -56,6 +56,8 @@ sub put_notif {
         Notif_isRead          => { BOOL => $o{read} ? $T : $F },
         NotificationExpiry    => { N => '' . ($o{expiry} // time + 30 * 86400) },
     );
+    $item{ReminderId} = { S => $o{reminder_id} } if defined $o{reminder_id};
+    $item{TaskDueDate} = { S => $o{due} } if defined $o{due};
     my $r = dynamodb(PutItem => { TableName => $TABLE, Item => \%item });
     die "PutItem failed: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
     return $id;
@@ -121,8 +123,9 @@ my @items = @{ $r->{json}{items} || [] };
 is scalar @items, 1, 'one notification' or diag explain \@items;
 my $n = $items[0] || {};
 subtest 'the task_completed notification' => sub {
-    is_deeply [ sort keys %$n ], [ sort qw(id type taskId taskTitle message createdAt read expiresAt) ],
-        'exactly the fields id, type, taskId, taskTitle, message, createdAt, read, expiresAt';
+    is_deeply [ sort keys %$n ], [ sort qw(id type taskId taskTitle message createdAt read expiresAt reminderId dueDate) ],
+        'exactly the fields id, type, taskId, taskTitle, message, createdAt, read, expiresAt, reminderId, dueDate';
+    ok exists $n->{reminderId} && !defined $n->{reminderId}, 'reminderId null (not a reminder)';
     like $n->{id} // '', $ID, 'id is 32 lower-case hex digits';
     is $n->{type}, 'task_completed', 'type task_completed';
     is $n->{taskId}, $task->{id}, 'taskId is the task';
@@ -153,10 +156,21 @@ $r = list($A);
 is_deeply [ map { $_->{id} } @items ], [ $nid, $due_id ], 'two now, the completion (newer) first';
 is_deeply $items[1], { id => $due_id, type => 'task_due', taskId => '00000001-0000-4000-8000-000000000001',
                        taskTitle => 'Pay rent', message => 'Task "Pay rent" is due at 2026-11-21T08:00:00Z',
-                       createdAt => '2026-11-20T08:00:00Z', read => $F, expiresAt => '2033-05-18T03:33:20Z' },
+                       createdAt => '2026-11-20T08:00:00Z', read => $F, expiresAt => '2033-05-18T03:33:20Z',
+                       reminderId => undef, dueDate => undef },
     'the task_due notification as stored (createdAt to the second, expiresAt from epoch seconds)'
     or diag explain $items[1];
 is $r->{json}{unreadCount}, 2, 'unreadCount 2';
+
+# ---- a reminder's: which reminder fired, and the due date then
+{
+    my $rid = put_notif($A->{uid}, type => 'task_due', title => 'Water plants', ts => '2026-11-19T08:00:00.000Z',
+                        reminder_id => '0123456789ab', due => '2026-11-21T08:00:00Z', expiry => 2000000000);
+    my ($got) = grep { $_->{id} eq $rid } @{ list($A)->{json}{items} || [] };
+    is $got && $got->{reminderId}, '0123456789ab', 'reminderId: the ReminderId the scheduler wrote';
+    is $got && $got->{dueDate}, '2026-11-21T08:00:00Z', 'dueDate: its TaskDueDate';
+    is as($A, DELETE => "/api/notifications/$rid")->{status}, 204, 'deleted again';
+}
 
 # ---- PATCH {read}
 $r = as($A, PATCH => $npath, { read => $T });

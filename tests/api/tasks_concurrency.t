@@ -177,7 +177,7 @@ error_ok($r, 404, 'not_found', undef, 'DELETE it again with If-Match: 404');
         or diag explain [ map { "$_->{status} $_->{raw}" } @res ];
     my $it = task_item($A->{uid}, $d->{id});
     if ($st[1] == 204) {
-        ok !$it, 'the DELETE won: the item is gone';
+        ok $it && $it->{TrashedAt} && $it->{Title}{S} ne 'patched', 'the DELETE won: the item is in the trash, unpatched';
     } else {
         is $it && $it->{Title}{S}, 'patched', 'the PATCH won: the item is patched';
     }

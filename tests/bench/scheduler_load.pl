@@ -2,9 +2,12 @@
 # Loads tasks straight into dynalite with the task service's item shape
 # (BatchWriteItem, 4 loaders in parallel), for tests/bench/scheduler_pass.sh:
 #   scheduler_load.pl DUE OTHER USERS
-# DUE tasks due within the next 23 hours (awaiting their reminder), OTHER
-# due 2 to 90 days ahead (in the reminder index too, other days).  Env:
-# the stack's TASKMGR_* (stack.env).  Prints progress on stderr.
+# DUE tasks due 3 to 23 hours ahead with two reminders: one whose time
+# came in the last 10 minutes (the pass fires it), one an hour before due
+# (in ReminderIndex, 2 hours ahead at least: no later pass of the bench
+# meets it); OTHER due 2 to 90 days
+# ahead, reminded a day and an hour before (in the index too, other days).
+# Env: the stack's TASKMGR_* (stack.env).  Prints progress on stderr.
 use strict;
 use warnings;
 use FindBin;
@@ -26,9 +29,12 @@ for my $w (0 .. $loaders - 1) {
         srand($$ ^ time);
         my @tasks;
         for (my $i = $w; $i < $total; $i += $loaders) {
-            my $when = $i < $due ? $now + 3600 + int rand(22 * 3600)
+            my $when = $i < $due ? $now + 3 * 3600 + int rand(20 * 3600)
                                  : $now + 2 * 86400 + int rand(88 * 86400);
-            push @tasks, { sub => $subs[$i % @subs], due => iso($when), title => "bench $i" };
+            my $rs = $i < $due ? [{ at => iso($now - int rand 600) }, { before => 'PT1H' }]
+                               : [{ before => 'P1D' }, { before => 'PT1H' }];
+            push @tasks, { sub => $subs[$i % @subs], due => iso($when), title => "bench $i",
+                           reminders => $rs };
         }
         my $every = 10_000 / $loaders;
         put_tasks(\@tasks, sub {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: the due-date pass by 1, then 2 scheduler replicas sharing the
+# Benchmark: the reminder pass by 1, then 2 scheduler replicas sharing the
 # shards by leases (shard_leases on), each run over $BENCH_DUE new tasks
-# due within 24 hours.  The replicas run as daemons; a run's time is from
+# with a reminder due.  The replicas run as daemons; a run's time is from
 # their start to the last due_pass line that completes the reminders (the
 # lease rounds that spread the shards included).  Prints reminders/s of
 # each run and, per replica, the shards it worked and its DynamoDB calls
@@ -79,7 +79,7 @@ read -r ms2 n2 <<< "$(run 2)"
 [[ $n1 == "$due" && $n2 == "$due" ]] \
     || { echo "bench: reminded $n1 and $n2, expected $due" >&2; exit 1; }
 
-printf '\n%-34s %10s %12s\n' "due-date pass, $due due, leases" "ms" "reminders/s"
+printf '\n%-34s %10s %12s\n' "reminder pass, $due due, leases" "ms" "reminders/s"
 printf '%-34s %10s %12.0f\n' "1 replica" "$ms1" "$(jq -n "$n1 * 1000 / $ms1")"
 printf '%-34s %10s %12.0f\n' "2 replicas" "$ms2" "$(jq -n "$n2 * 1000 / $ms2")"
 printf '\nspeed-up: %.2f\n' "$(jq -n "$ms1 / $ms2")"

@@ -4,7 +4,9 @@
 
 import { after, afterEach, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -273,3 +275,16 @@ export function usePage(browser, V, vp, onPage) {
     if (page.problems.length) console.log(`  ${t.name}: ${page.problems.join('; ')}`);
   });
 }
+
+// one pass of the stack's scheduler as if it were `now` (a Date or an
+// RFC 3339 string): { stdout, stderr }, or null when the stack has none
+export async function schedulerOnce(now = new Date()) {
+  const bin = process.env.TASKMGR_SCHEDULER_BIN;
+  const conf = process.env.TASKMGR_SCHEDULER_CONF;
+  if (!bin || !conf || !existsSync(bin) || !existsSync(conf)) return null;
+  const iso = (typeof now === 'string' ? new Date(now) : now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return promisify(execFile)(bin, ['-c', conf, '--once', '--now', iso], { timeout: 60_000 });
+}
+
+// an instant as the API writes it: UTC, whole seconds
+export const utc = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -97,10 +97,13 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await waitPath(page, /^\/tasks$/);
       await page.getByRole('heading', { name: 'No tasks yet' }).waitFor();
       const me = (await apiGet(page, '/api/users/me')).json.user;
-      assert.deepEqual(me.notificationPreferences, { email: true, sms: true });
+      assert.deepEqual(me.notificationPreferences, { email: true, sms: true, completedEmail: false, completedSms: false });
       assert.equal(me.phoneNumber, '+14155550123');
       const promise = page.locator('.empty .reminders');
-      assert.equal(await promise.textContent(), 'When a task is due within 24 hours, you get a reminder in the app, by email and by SMS. ');
+      assert.equal(
+        await promise.textContent(),
+        'Before a task is due, you get its reminders in the app, by email and by SMS. Choose when in the task; the defaults and the channels are in your profile.',
+      );
       await screen(page, vp, 2, 'tasks-empty-reminders');
       assertNoProblems(page);
     });
@@ -128,8 +131,8 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
       await p.getByLabel('Password').fill(PASSWORD);
       await p.getByRole('button', { name: 'Log in' }).click();
       await waitPath(p, /^\/tasks$/);
-      await p.locator('.empty .reminders').getByText('you get a reminder in the app and by email.').waitFor();
-      assert.deepEqual((await apiGet(p, '/api/users/me')).json.user.notificationPreferences, { email: true, sms: false });
+      await p.locator('.empty .reminders').getByText('you get its reminders in the app and by email.', { exact: false }).waitFor();
+      assert.deepEqual((await apiGet(p, '/api/users/me')).json.user.notificationPreferences, { email: true, sms: false, completedEmail: false, completedSms: false });
       assertNoProblems(p);
       await other.close();
     });

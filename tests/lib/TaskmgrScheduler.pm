@@ -28,6 +28,7 @@ use TaskmgrStack qw(:all);
 our @EXPORT_OK = qw(
     iso iso_ms conf_with run_once start_daemon stop_daemon daemon_lines
     reminder_key outbox_shard put_user put_task put_tasks task_item
+    reminders_of duration_s arm_digest set_user
     notifs notif_count mails clear_mails sms_lines register_with_prefs
     new_uuid ddb_ok unique_phone free_port start_proxy stop_pid
     private_stack wait_until iso_epoch
@@ -88,9 +89,21 @@ sub _shard {
     return $h % $shards;
 }
 
+# ReminderKey of a time (a FireAt, a digest time) and a task id or sub, as
+# common/tm_reminder.c's tm_reminder_key
 sub reminder_key {
-    my ($due, $task_id, $shards) = @_;
-    return substr($due, 0, 10) . '#PENDING#' . _shard($task_id, $shards // 8);
+    my ($at, $id, $shards) = @_;
+    return substr($at, 0, 10) . '#REMIND#' . _shard($id, $shards // 8);
+}
+
+
+# seconds of an ISO 8601 duration as reminders take them (P1W, P1DT2H,
+# PT15M, PT0S)
+sub duration_s {
+    my ($d) = @_;
+    my ($w, $day, $h, $m, $sec) = $d =~ /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/
+        or die "not a duration: $d\n";
+    return (($w // 0) * 7 + ($day // 0)) * 86400 + ($h // 0) * 3600 + ($m // 0) * 60 + ($sec // 0);
 }
 
 sub outbox_shard {
@@ -124,32 +137,86 @@ sub ddb_ok {
 }
 
 
-# A user item as the users service writes it.  prefs => {email, sms}
+# A user item as the users service writes it.  prefs => {email, sms,
+# completedEmail, completedSms}, quiet => ['22:00', '07:00'], digest =>
+# {time => '07:30', armed => <RFC 3339>} (on, armed as the module does
+# when it is turned on: ReminderAt = DigestArmedAt = armed, default now)
 sub put_user {
     my (%u) = @_;
     my $sub = $u{sub} // new_uuid();
+    my %prefs = map { $_ => { BOOL => $u{prefs}{$_} ? $TRUE : JSON::PP::false() } }
+        qw(email sms), grep { exists $u{prefs}{$_} } qw(completedEmail completedSms);
     my %item = (
         EntityPartition => { S => "USER_$sub" },
         EntitySort      => { S => "USER_$sub" },
         Email           => { S => $u{email} // "u-$sub\@example.com" },
         FirstName       => { S => $u{first_name} // 'Test' },
         LastName        => { S => 'User' },
-        NotificationPreferences => { M => {
-            email => { BOOL => $u{prefs}{email} ? $TRUE : JSON::PP::false() },
-            sms   => { BOOL => $u{prefs}{sms}   ? $TRUE : JSON::PP::false() },
-        } },
+        NotificationPreferences => { M => \%prefs },
         CreatedAt => { S => iso(time) },
         UpdatedAt => { S => iso(time) },
     );
     $item{PhoneNumber} = { S => $u{phone} } if defined $u{phone};
     $item{UserTimeZone} = { S => $u{time_zone} } if defined $u{time_zone};
+    $item{QuietHours} = { M => { Start => { S => $u{quiet}[0] }, End => { S => $u{quiet}[1] } } }
+        if $u{quiet};
+    if ($u{digest}) {
+        my $armed = $u{digest}{armed} // iso(time);
+        $item{Digest} = { M => { Enabled => { BOOL => $TRUE }, Time => { S => $u{digest}{time} // '07:30' } } };
+        %item = (%item, ReminderKey => { S => reminder_key($armed, $sub) }, ReminderAt => { S => $armed },
+                 DigestArmedAt => { S => $armed });
+    }
     ddb_ok(PutItem => { TableName => TABLE(), Item => \%item });
     return $sub;
 }
 
 
-# A task item as the tasks service writes it (POST /api/tasks), awaiting
-# its reminder when it has a due date and is not completed.
+# Attributes of a user item set as they are (what the API has no field
+# for yet): set_user($sub, 'NotificationPreferences.completedEmail' =>
+# {BOOL => true}, QuietHours => {M => ...})
+sub set_user {
+    my ($sub, %set) = @_;
+    my (@expr, %names, %values);
+    my $i = 0;
+    for my $path (sort keys %set) {
+        my $p = join '.', map { $names{"#n$i$_"} = (split /\./, $path)[$_]; "#n$i$_" } 0 .. scalar(split /\./, $path) - 1;
+        push @expr, "$p = :v$i";
+        $values{":v$i"} = $set{$path};
+        $i++;
+    }
+    ddb_ok(UpdateItem => { TableName => TABLE(),
+        Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "USER_$sub" } },
+        UpdateExpression => 'SET ' . join(', ', @expr),
+        ExpressionAttributeNames => \%names, ExpressionAttributeValues => \%values });
+}
+
+
+# The digest armed again (time, zone or switch changed), as the module
+# does: ReminderAt = DigestArmedAt = at
+sub arm_digest {
+    my ($sub, $at, %set) = @_;
+    my %v = (':k' => { S => reminder_key($at, $sub) }, ':at' => { S => $at });
+    my $expr = 'SET ReminderKey = :k, ReminderAt = :at, DigestArmedAt = :at';
+    if (defined $set{time}) {
+        $expr .= ', Digest = :d';
+        $v{':d'} = { M => { Enabled => { BOOL => $TRUE }, Time => { S => $set{time} } } };
+    }
+    if (defined $set{time_zone}) {
+        $expr .= ', UserTimeZone = :z';
+        $v{':z'} = { S => $set{time_zone} };
+    }
+    ddb_ok(UpdateItem => { TableName => TABLE(),
+        Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "USER_$sub" } },
+        UpdateExpression => $expr, ExpressionAttributeValues => \%v });
+}
+
+
+# A task item as the tasks service writes it (POST /api/tasks) with its
+# reminders: reminders => [{before => 'PT15M'} | {at => <RFC 3339>}, ...]
+# (each pending, FireAt computed; state => 'sent' or 'cancelled' too);
+# without them, a task with a due date gets one reminder at the time of
+# writing (the next pass fires it).  ReminderKey/ReminderAt: the earliest
+# pending one, unless the task is completed.
 sub _task_item {
     my (%t) = @_;
     my $id = $t{id} // new_uuid();
@@ -168,10 +235,25 @@ sub _task_item {
     if (defined $t{due}) {
         $item{DueDate} = { S => $t{due} };
         $item{TaskDueSort} = { S => $t{due} };
-        $item{DueDate_NotificationSent} = { S => reminder_key($t{due}, $id) }
-            if $status ne 'completed';
     } else {
         $item{TaskDueSort} = { S => '~' };
+    }
+    my $rs = $t{reminders} // (defined $t{due} ? [{ at => iso(time) }] : []);
+    my ($next, @l);
+    for my $r (@$rs) {
+        my $fire = defined $r->{at} ? iso(iso_epoch($r->{at}))
+                 : iso(iso_epoch($t{due} // die "a relative reminder needs a due date\n") - duration_s($r->{before}));
+        my $state = $r->{state} // 'pending';
+        push @l, { M => {
+            Id => { S => $r->{id} // join '', map { sprintf '%x', int rand 16 } 1 .. 12 },
+            (defined $r->{at} ? (At => { S => $r->{at} }) : (Before => { S => $r->{before} })),
+            FireAt => { S => $fire }, State => { S => $state } } };
+        $next = $fire if $state eq 'pending' && (!defined $next || $fire lt $next);
+    }
+    $item{Reminders} = { L => \@l } if @l;
+    if (defined $next && $status ne 'completed') {
+        $item{ReminderKey} = { S => reminder_key($next, $id) };
+        $item{ReminderAt} = { S => $next };
     }
     return ($id, \%item);
 }
@@ -209,6 +291,16 @@ sub put_tasks {
     }
     $flush->() if @batch;
     return @ids;
+}
+
+
+# a task's stored reminders: [{id, at | before, fireAt, state}, ...]
+sub reminders_of {
+    my ($sub, $id) = @_;
+    return [ map { my $m = $_->{M};
+                   { id => $m->{Id}{S}, fireAt => $m->{FireAt}{S}, state => $m->{State}{S},
+                     (exists $m->{At} ? (at => $m->{At}{S}) : (before => $m->{Before}{S})) } }
+             @{ (task_item($sub, $id) // {})->{Reminders}{L} || [] } ];
 }
 
 
@@ -500,7 +592,8 @@ sub private_stack {
 
 
 # Registers through the API (a 429 from the limiter is waited out) and sets
-# the preferences: {token, sub, email, phone}
+# the preferences (and whatever else of the profile patch => {...} holds):
+# {token, sub, email, phone}
 sub register_with_prefs {
     my (%o) = @_;
     my $email = unique_email($o{tag} // 'sched');
@@ -522,6 +615,13 @@ sub register_with_prefs {
     });
     $patch{phoneNumber} = $o{phone} if defined $o{phone};
     $patch{timeZone} = $o{time_zone} if defined $o{time_zone};
+    for my $k (keys %{ $o{patch} || {} }) {
+        if (ref $patch{$k} eq 'HASH') {
+            $patch{$k} = { %{ $patch{$k} }, %{ $o{patch}{$k} } };
+        } else {
+            $patch{$k} = $o{patch}{$k};
+        }
+    }
     $r = api(PATCH => '/api/users/me', \%patch, { bearer => $token });
     die "PATCH /api/users/me: $r->{status} $r->{raw}\n" unless $r->{status} == 200;
     return { token => $token, sub => $sub, email => $email, phone => $o{phone} };

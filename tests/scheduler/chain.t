@@ -4,7 +4,8 @@
 # taskmgr_test_faults on) leaves the task completed with its outbox marker
 # and no notification.  The scheduler's drain finishes it: exactly one
 # task_completed notification, under the id derived from the completion
-# time, the marker removed, and the mail delivered.  Again: still one.
+# time, the marker removed, and the mail delivered (the user wants email
+# for their completions: completedEmail).  Again: still one.
 use strict;
 use warnings;
 use Test::More;
@@ -12,7 +13,8 @@ use Digest::SHA qw(sha256_hex);
 use TaskmgrStack qw(:all);
 use TaskmgrScheduler qw(:all);
 
-my $u = register_with_prefs(tag => 'chain', email => 1);
+my $u = register_with_prefs(tag => 'chain', email => 1,
+                            patch => { notificationPreferences => { completedEmail => JSON::PP::true() } });
 my $r = api(POST => '/api/tasks', { title => 'cut short', dueDate => iso(time + 40 * 3600) },
             { bearer => $u->{token} });
 is $r->{status}, 201, 'a task' or diag $r->{raw};

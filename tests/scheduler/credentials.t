@@ -156,7 +156,7 @@ sub reminded_and_sent {
 sub untouched_ok {
     my ($sub, $id, $name) = @_;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
-    ok exists task_item($sub, $id)->{DueDate_NotificationSent} && notif_count($sub) == 0,
+    ok exists task_item($sub, $id)->{ReminderKey} && notif_count($sub) == 0,
         "$name: nothing marked, no notification";
 }
 

@@ -3,8 +3,8 @@
 # maildev (its REST API) and no SMS line; SMS on -> one line in the outbox
 # file and no mail; a repeated pass sends nothing again; a missing user
 # item still gets the in-app reminder; completing a task through the API
-# -> the task_completed notification and its mail once the scheduler
-# drained it.
+# (the user wants email and SMS for completions) -> the task_completed
+# notification and its mail once the scheduler drained it.
 use strict;
 use warnings;
 use Test::More;
@@ -15,8 +15,10 @@ my $t0 = time;
 my $web = stack_env('TASKMGR_URL');
 
 sub create {
-    my ($u, $title, $due) = @_;
-    my $r = api(POST => '/api/tasks', { title => $title, dueDate => $due }, { bearer => $u->{token} });
+    my ($u, $title, $due, $reminders) = @_;
+    my $r = api(POST => '/api/tasks', { title => $title, dueDate => $due,
+                                        ($reminders ? (reminders => $reminders) : ()) },
+                { bearer => $u->{token} });
     die "POST /api/tasks: $r->{status} $r->{raw}\n" unless $r->{status} == 201;
     return $r->{json}{task};
 }
@@ -31,8 +33,8 @@ sub once_ok {
 subtest 'email on, SMS off' => sub {
     my $u = register_with_prefs(tag => 'mail', email => 1, sms => 0, phone => unique_phone(),
                                 first_name => 'Grace', time_zone => 'Europe/Berlin');
-    # Friday 17:00 in Berlin (CET), the pass that morning
-    my $t = create($u, 'Write the report', '2031-03-14T16:00:00Z');
+    # Friday 17:00 in Berlin (CET), reminded that morning
+    my $t = create($u, 'Write the report', '2031-03-14T16:00:00Z', [{ at => '2031-03-14T08:00:00Z' }]);
     once_ok('pass', now => '2031-03-14T08:00:00Z');
     my @m = mails(to => $u->{email});
     is scalar(@m), 1, 'one mail to the user' or return;
@@ -61,7 +63,7 @@ subtest 'email on, SMS off' => sub {
 
 subtest 'SMS on, email off' => sub {
     my $u = register_with_prefs(tag => 'sms', email => 0, sms => 1, phone => unique_phone());
-    my $t = create($u, 'Call the plumber', '2031-03-15T11:00:00Z');
+    my $t = create($u, 'Call the plumber', '2031-03-15T11:00:00Z', [{ before => 'PT3H' }]);
     once_ok('pass', now => '2031-03-15T08:00:00Z');
     my @l = sms_lines(to => $u->{phone});
     is scalar(@l), 1, 'one SMS line to the phone number' or return;
@@ -137,7 +139,9 @@ subtest 'a notification id that is not ours is never put in a header' => sub {
 };
 
 subtest 'completion through the API: notification and mail' => sub {
-    my $u = register_with_prefs(tag => 'done', email => 1, sms => 1, phone => unique_phone());
+    my $u = register_with_prefs(tag => 'done', email => 1, sms => 1, phone => unique_phone(),
+        patch => { notificationPreferences => { completedEmail => JSON::PP::true(),
+                                                completedSms => JSON::PP::true() } });
     my $t = create($u, 'Ship it', iso($t0 + 48 * 3600));
     my $r = api(PATCH => "/api/tasks/$t->{id}", { status => 'completed' }, { bearer => $u->{token} });
     is $r->{status}, 200, 'completed through the API' or diag $r->{raw};

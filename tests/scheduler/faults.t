@@ -38,7 +38,7 @@ subtest '--once with DynamoDB down: exit 1, logged, nothing marked' => sub {
     is $e[0]{retryable}, JSON::PP::true(), 'as retryable';
     is $e[0]{tries}, 3, 'after 3 tries';
     ok events($r->{lines}, 'due_pass_incomplete'), 'due_pass_incomplete logged';
-    ok exists task_item($sub, $id)->{DueDate_NotificationSent}, 'the task still awaits its reminder';
+    ok exists task_item($sub, $id)->{ReminderKey}, 'the task still awaits its reminder';
     is notif_count($sub), 0, 'no notification';
 };
 
@@ -53,11 +53,11 @@ subtest 'daemon with DynamoDB down, then back' => sub {
     my @l = daemon_lines($d);
     ok scalar(events(\@l, 'ddb_error')) >= 2, 'errors logged, tried again' or diag explain \@l;
     is notif_count($sub), 0, 'nothing written';
-    ok exists task_item($sub, $id)->{DueDate_NotificationSent}, 'nothing marked';
+    ok exists task_item($sub, $id)->{ReminderKey}, 'nothing marked';
 
     my $proxy = start_proxy($port, $ddb_port);
     ok wait_for(40, sub { notif_count($sub) == 1 }), 'DynamoDB back: the task is reminded';
-    ok wait_for(5, sub { !exists task_item($sub, $id)->{DueDate_NotificationSent} }), 'and marked';
+    ok wait_for(5, sub { !exists task_item($sub, $id)->{ReminderKey} }), 'and marked';
     my $st = stop_daemon($d, 'TERM');
     is $st, 0, 'SIGTERM: exit 0';
     @l = daemon_lines($d);
@@ -111,14 +111,23 @@ subtest 'malformed items are logged and skipped' => sub {
     # in the index, but no Title; and one whose id is not a UUID
     my $bad = new_uuid();
     my $due = iso($t0 + 4 * 3600);
+    my $at = iso($t0);
+    my $rs = { L => [{ M => { Id => { S => 'abcdefabcdef' }, At => { S => $at }, FireAt => { S => $at },
+                              State => { S => 'pending' } } }] };
     ddb_ok(PutItem => { TableName => stack_env('TASKMGR_TABLE'), Item => {
         EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "TASK_$bad" },
-        Status => { S => 'pending' }, DueDate => { S => $due },
-        DueDate_NotificationSent => { S => reminder_key($due, $bad) } } });
+        Status => { S => 'pending' }, DueDate => { S => $due }, Reminders => $rs, Version => { N => '1' },
+        ReminderKey => { S => reminder_key($at, $bad) }, ReminderAt => { S => $at } } });
     ddb_ok(PutItem => { TableName => stack_env('TASKMGR_TABLE'), Item => {
         EntityPartition => { S => "USER_$sub" }, EntitySort => { S => 'TASK_not-a-uuid' },
-        Title => { S => 'x' }, Status => { S => 'pending' }, DueDate => { S => $due },
-        DueDate_NotificationSent => { S => reminder_key($due, 'not-a-uuid') } } });
+        Title => { S => 'x' }, Status => { S => 'pending' }, DueDate => { S => $due }, Reminders => $rs,
+        ReminderKey => { S => reminder_key($at, 'not-a-uuid') }, ReminderAt => { S => $at } } });
+    # a task whose reminders are not a list of reminders
+    my $junk = new_uuid();
+    ddb_ok(PutItem => { TableName => stack_env('TASKMGR_TABLE'), Item => {
+        EntityPartition => { S => "USER_$sub" }, EntitySort => { S => "TASK_$junk" },
+        Title => { S => 'junk reminders' }, Status => { S => 'pending' }, Reminders => { L => [{ S => 'x' }] },
+        ReminderKey => { S => reminder_key($at, $junk) }, ReminderAt => { S => $at } } });
     # an outbox item that is neither task nor notification, and a
     # notification without a Type
     ddb_ok(PutItem => { TableName => stack_env('TASKMGR_TABLE'), Item => {
@@ -135,13 +144,14 @@ subtest 'malformed items are logged and skipped' => sub {
     my %sk = map { ($_->{sk} // '') => 1 } @m;
     ok $sk{"TASK_$bad"}, 'the task without a title: logged';
     ok $sk{'TASK_not-a-uuid'}, 'the task with a bad id: logged';
+    ok $sk{"TASK_$junk"}, 'the task with junk reminders: logged';
     ok $sk{'JUNK_1'}, 'the junk outbox item: logged';
     ok $sk{'NOTIF_' . ('ab' x 16)}, 'the notification without a type: logged';
     is scalar(notifs($sub, task => $good, type => 'task_due')), 1, 'the good task beside them is reminded';
     is scalar(notifs($sub, task => $bad)), 0, 'nothing for the malformed one';
-    ok exists task_item($sub, $bad)->{DueDate_NotificationSent}, 'which is left as it was';
+    ok exists task_item($sub, $bad)->{ReminderKey}, 'which is left as it was';
     # clean up: the index and outbox are shared with the other tests
-    for my $sk ("TASK_$bad", 'TASK_not-a-uuid', 'JUNK_1', 'NOTIF_' . ('ab' x 16)) {
+    for my $sk ("TASK_$bad", 'TASK_not-a-uuid', "TASK_$junk", 'JUNK_1', 'NOTIF_' . ('ab' x 16)) {
         ddb_ok(DeleteItem => { TableName => stack_env('TASKMGR_TABLE'),
             Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => $sk } } });
     }

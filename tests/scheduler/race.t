@@ -54,7 +54,7 @@ sub reminders {
 
 sub still_armed {
     my ($owner) = @_;
-    return grep { exists task_item($owner->{$_}, $_)->{DueDate_NotificationSent} } keys %$owner;
+    return grep { exists task_item($owner->{$_}, $_)->{ReminderKey} } keys %$owner;
 }
 
 subtest 'two schedulers racing over 500 due tasks' => sub {

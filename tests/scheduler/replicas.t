@@ -73,19 +73,19 @@ my $t0 = time;
 my (@tasks, %owner);
 for my $i (1 .. $USERS) {
     my $sub = put_user(prefs => {});
-    push @tasks, map { { sub => $sub, title => "replica $i.$_",
+    push @tasks, map { { sub => $sub, title => "replica $i.$_", reminders => [{ at => iso($t0) }],
                          due => iso($t0 + 3600 + int rand(20 * 3600)) } } 1 .. 10;
 }
 my @ids = put_tasks(\@tasks);
 @owner{@ids} = map { $_->{sub} } @tasks;
-my %partitions = map { reminder_key($tasks[$_]{due}, $ids[$_]) => 1 } 0 .. $#ids;
+my %partitions = map { reminder_key(iso($t0), $ids[$_]) => 1 } 0 .. $#ids;
 
 # tasks still awaiting their reminder
 sub pending {
     my $n = 0;
     for my $k (keys %partitions) {
-        $n += ddb_ok(Query => { TableName => stack_env('TASKMGR_TABLE'), IndexName => 'NotificationSentIndex',
-                                KeyConditionExpression => 'DueDate_NotificationSent = :k',
+        $n += ddb_ok(Query => { TableName => stack_env('TASKMGR_TABLE'), IndexName => 'ReminderIndex',
+                                KeyConditionExpression => 'ReminderKey = :k',
                                 ExpressionAttributeValues => { ':k' => { S => $k } },
                                 Select => 'COUNT' })->{Count};
     }

@@ -4,7 +4,8 @@
 # prove tests/scheduler/, which runs taskmgr-scheduler itself (--once, or
 # as a daemon it starts and stops).  With SANITIZE=1 the scheduler and
 # nginx are the sanitizer builds and any report fails the suite.  A failed
-# run keeps its logs under test-output/.
+# run keeps its logs under test-output/.  Arguments: the .t files to run
+# (default: all of tests/scheduler/).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,4 +24,5 @@ exec scripts/suite-stack.sh scheduler TASKMGR_TEST_FAULTS=on \
              export ASAN_OPTIONS="log_path=$TASKMGR_RUN_DIR/sanitizer/scheduler-asan"
              export UBSAN_OPTIONS="print_stacktrace=1:log_path=$TASKMGR_RUN_DIR/sanitizer/scheduler-ubsan"
              export TASKMGR_SCHEDULER_PLAIN_BIN="$1/build/taskmgr-scheduler"
-             exec prove -v -I tests/lib tests/scheduler/' scheduler "$repo"
+             shift
+             exec prove -v -I tests/lib "${@:-tests/scheduler/}"' scheduler "$repo" "$@"

@@ -38,7 +38,8 @@ my $sub = put_user(email => $email, prefs => { email => 1, sms => 0 }, first_nam
                    time_zone => 'America/New_York');
 # Sunday 09:00 EST, the day New York falls back; the pass the day before
 # at 10:00 EDT
-my $id = put_task(sub => $sub, title => 'Send me by SES', due => '2033-11-06T14:00:00Z');
+my $id = put_task(sub => $sub, title => 'Send me by SES', due => '2033-11-06T14:00:00Z',
+                  reminders => [{ before => 'P1D' }]);
 
 my $r = run_once(conf => $conf, now => '2033-11-05T14:00:00Z');
 is $r->{rc}, 0, 'exit 0' or diag $r->{err};

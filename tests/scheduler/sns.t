@@ -3,7 +3,8 @@
 # protocol) to the topic of the notification's type and channel, with the
 # recipient and the idempotency key in the message attributes, sent to a
 # local stand-in for SNS that records what it gets (sns_endpoint).  A 5xx
-# from SNS is a failed attempt to retry, not a send.
+# from SNS is a failed attempt to retry, not a send.  A digest goes to the
+# due email topic.
 use strict;
 use warnings;
 use Test::More;
@@ -89,12 +90,14 @@ my $conf = conf_with(email_channel => 'sns', sms_channel => 'sns',
 
 my $email = 'sns-' . new_uuid() . '@example.com';
 my $phone = unique_phone();
-my $sub = put_user(email => $email, phone => $phone, prefs => { email => 1, sms => 1 },
+my $sub = put_user(email => $email, phone => $phone,
+                   prefs => { email => 1, sms => 1, completedEmail => 1, completedSms => 1 },
                    time_zone => 'Europe/Berlin');
 # a date without a time (23:59 local, as the web app stores it) on the
-# Sunday Berlin springs forward (CEST), the pass at 23:30 the day before
-# (CET): 23 h 29 min ahead, within the pass's 24 hours
-my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z');
+# Sunday Berlin springs forward (CEST), reminded at 23:30 the day before
+# (CET)
+my $id = put_task(sub => $sub, title => 'Publish me', due => '2032-03-28T21:59:00Z',
+                  reminders => [{ at => '2032-03-27T22:30:00Z' }]);
 
 my $r = run_once(conf => $conf, now => '2032-03-27T22:30:00Z');
 is $r->{rc}, 0, 'exit 0' or diag $r->{err};
@@ -159,6 +162,20 @@ my @c = grep { ($_->{attr}{type} // '') eq 'task_completed' } published();
 my %topics = map { $_->{form}{TopicArn} => 1 } @c;
 ok $topics{"${prefix}TaskCompletedNotificationsEmailTopic"}, 'to the completed email topic';
 ok $topics{"${prefix}TaskCompletedNotificationsSMSTopic"}, 'and the completed SMS topic';
+
+# a digest: the due email topic, no task_id attribute (SNS refuses an
+# empty value)
+my $dmail = 'sns-digest-' . new_uuid() . '@example.com';
+my $dsub = put_user(email => $dmail, prefs => { email => 1 },
+                    digest => { time => '07:30', armed => '2032-05-03T06:00:00Z' });
+put_task(sub => $dsub, title => 'In the digest', due => '2032-05-03T12:00:00Z', reminders => []);
+$r = run_once(conf => $conf, now => '2032-05-03T07:30:00Z');
+is $r->{rc}, 0, 'a digest by SNS: exit 0' or diag $r->{err};
+my ($d) = grep { ($_->{attr}{type} // '') eq 'digest' && $_->{attr}{recipient} eq $dmail } published();
+ok $d, 'published' or diag explain [published()];
+is $d && $d->{form}{TopicArn}, "${prefix}TaskDueNotificationsEmailTopic", 'to the due email topic';
+is $d && $d->{form}{Subject}, 'Your tasks for Monday, 3 May 2032: 1 due', 'its subject';
+ok $d && !exists $d->{attr}{task_id}, 'no task_id attribute';
 
 kill 'TERM', $stub;
 waitpid $stub, 0;

@@ -291,11 +291,14 @@ tm_test_notification_item(void **state)
     n.type = "task_due";
     n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
     n.task_title = "Pay rent";
-    n.event = "2026-12-01T17:00:00.000Z";
+    n.event = "2026-11-30T17:00:00Z#0123456789ab";
     n.timestamp = "2026-11-30T17:00:00.250Z";
     n.expiry = 1800000000;
     n.email = 1;
     n.shards = 8;
+    n.due = "2026-12-01T17:00:00Z";
+    n.reminder_id = "0123456789ab";
+    n.fire_at = "2026-11-30T17:00:00Z";
 
     a = tm_notification_item(&n);
     assert_non_null(a);
@@ -318,6 +321,10 @@ tm_test_notification_item(void **state)
                                               "Notif_isRead"), "BOOL")));
     assert_string_equal(tm_test_attr(a, "NotificationExpiry", "N"),
                         "1800000000");
+    assert_string_equal(tm_test_attr(a, "TaskDueDate", "S"), n.due);
+    assert_string_equal(tm_test_attr(a, "ReminderId", "S"), "0123456789ab");
+    assert_string_equal(tm_test_attr(a, "ReminderFireAt", "S"), n.fire_at);
+    assert_null(json_object_get(a, "ReminderLate"));
 
     /* email owed, SMS not: the outbox marker at the event's timestamp */
     assert_string_equal(tm_test_attr(a, "DeliveryEmail", "S"), "pending");
@@ -342,26 +349,52 @@ tm_test_notification_item(void **state)
     assert_string_equal(tm_test_attr(b, "EntitySort", "S"), sk);
     json_decref(b);
 
-    n.event = "2026-12-04T22:59:00Z";
+    n.due = "2026-12-04T22:59:00Z";
     b = tm_notification_item(&n);
     assert_string_equal(tm_test_attr(b, "Message", "S"),
                         "Task \"Pay rent\" is due on Friday, 4 December");
     json_decref(b);
+
+    /* late: when it was set for, in the owner's zone */
+    n.late = 1;
+    b = tm_notification_item(&n);
+    assert_string_equal(tm_test_attr(b, "Message", "S"),
+                        "Task \"Pay rent\" is due on Friday, 4 December."
+                        " Late reminder, set for Monday, 30 November 2026"
+                        " at 6:00 PM (Europe/Berlin)");
+    assert_true(json_is_true(json_object_get(json_object_get(b,
+                                             "ReminderLate"), "BOOL")));
+    json_decref(b);
+    n.late = 0;
     n.zone = NULL;
 
+    /* no due date: a reminder of the task alone; held by quiet hours:
+     * OutboxAt when they end */
+    n.due = NULL;
+    n.outbox_at = "2026-12-01T06:00:00.000Z";
+    b = tm_notification_item(&n);
+    assert_string_equal(tm_test_attr(b, "Message", "S"),
+                        "Reminder: task \"Pay rent\"");
+    assert_null(json_object_get(b, "TaskDueDate"));
+    assert_string_equal(tm_test_attr(b, "OutboxAt", "S"), n.outbox_at);
+    json_decref(b);
+    n.outbox_at = NULL;
+    n.due = "2026-12-01T17:00:00Z";
+
     /* another event, type or task: another id */
-    n.event = "2026-12-08T17:00:00.000Z";
+    n.event = "2026-11-30T17:00:00Z#0123456789ac";
     b = tm_notification_item(&n);
     assert_string_not_equal(tm_test_attr(b, "EntitySort", "S"), sk);
     json_decref(b);
 
-    n.event = "2026-12-01T17:00:00.000Z";
+    n.event = "2026-11-30T17:00:00Z#0123456789ab";
     n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6c";
     b = tm_notification_item(&n);
     assert_string_not_equal(tm_test_attr(b, "EntitySort", "S"), sk);
     json_decref(b);
 
-    /* a completion, SMS only; nothing owed: no outbox marker */
+    /* a completion, SMS only; nothing owed: no outbox marker; no
+     * reminder's attributes */
     n.task_id = "3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b";
     n.type = "task_completed";
     n.email = 0;
@@ -374,6 +407,8 @@ tm_test_notification_item(void **state)
     assert_null(json_object_get(c, "DeliveryEmail"));
     assert_string_equal(tm_test_attr(c, "DeliverySms", "S"), "pending");
     assert_non_null(json_object_get(c, "OutboxShard"));
+    assert_null(json_object_get(c, "ReminderId"));
+    assert_null(json_object_get(c, "TaskDueDate"));
     json_decref(c);
 
     n.sms = 0;
@@ -410,7 +445,9 @@ tm_test_notification_write(void **state)
 
     v = tm_test_notification_json(item, 1790000000);
     assert_non_null(v);
-    assert_int_equal(json_object_size(v), 8);
+    assert_int_equal(json_object_size(v), 10);
+    assert_true(json_is_null(json_object_get(v, "reminderId")));
+    assert_true(json_is_null(json_object_get(v, "dueDate")));
     assert_int_equal(strlen(json_string_value(json_object_get(v, "id"))),
                      TM_NOTIF_ID_LEN);
     assert_string_equal(json_string_value(json_object_get(v, "type")),
@@ -425,6 +462,17 @@ tm_test_notification_write(void **state)
     assert_true(json_is_false(json_object_get(v, "read")));
     assert_string_equal(json_string_value(json_object_get(v, "expiresAt")),
                         "2027-01-15T08:00:00Z");
+    json_decref(v);
+
+    /* a reminder's: which one, and the due date */
+    json_object_set_new(item, "ReminderId", tm_ddb_s("0123456789ab"));
+    json_object_set_new(item, "TaskDueDate",
+                        tm_ddb_s("2026-11-26T09:00:00Z"));
+    v = tm_test_notification_json(item, 1790000000);
+    assert_string_equal(json_string_value(json_object_get(v, "reminderId")),
+                        "0123456789ab");
+    assert_string_equal(json_string_value(json_object_get(v, "dueDate")),
+                        "2026-11-26T09:00:00Z");
     json_decref(v);
 
     /* expired at now: not listed */

@@ -199,19 +199,22 @@ tm_test_uuid_valid(void **state)
 static void
 tm_test_reminder_key(void **state)
 {
-    char           key[32], again[32], id[TM_UUID_LEN + 1], *end;
+    char           key[TM_REMINDER_KEY_SIZE], again[TM_REMINDER_KEY_SIZE];
+    char           id[TM_UUID_LEN + 1], *end;
     size_t         i;
     unsigned long  shard;
     unsigned       seen;
 
-    static const char  prefix[] = "2026-11-25#PENDING#";
+    /* 2026-11-25T17:00:00Z and 03:15:00Z */
+    static const long long  t1 = 1795626000LL, t2 = 1795576500LL;
+    static const char       prefix[] = "2026-11-25#REMIND#";
 
     seen = 0;
 
     for (i = 0; i < 200; i++) {
         assert_int_equal(tm_uuid_v4(id), 0);
 
-        tm_task_reminder_key("2026-11-25T17:00:00Z", id, 8, key, sizeof(key));
+        tm_reminder_key(t1, id, 8, key, sizeof(key));
 
         assert_memory_equal(key, prefix, sizeof(prefix) - 1);
         end = NULL;
@@ -221,31 +224,28 @@ tm_test_reminder_key(void **state)
         assert_true(shard < 8);
         seen |= 1u << shard;
 
-        /* stable for the same id, whatever the time of day or fraction */
-        tm_task_reminder_key("2026-11-25T03:15:00.123Z", id, 8, again,
-                             sizeof(again));
+        /* stable for the same id, whatever the time of day */
+        tm_reminder_key(t2, id, 8, again, sizeof(again));
         assert_string_equal(key, again);
     }
 
     /* 200 random ids spread over every one of 8 shards */
     assert_int_equal(seen, 0xff);
 
-    /* the day alone is enough; one shard, or none configured, is shard 0 */
-    tm_task_reminder_key("2026-01-02", TM_TEST_TASK_ID, 1, key, sizeof(key));
-    assert_string_equal(key, "2026-01-02#PENDING#0");
+    /* one shard, or none configured, is shard 0 */
+    tm_reminder_key(t1, TM_TEST_TASK_ID, 1, key, sizeof(key));
+    assert_string_equal(key, "2026-11-25#REMIND#0");
 
-    tm_task_reminder_key("2026-01-02T00:00:00Z", TM_TEST_TASK_ID, 0, key,
-                         sizeof(key));
-    assert_string_equal(key, "2026-01-02#PENDING#0");
+    tm_reminder_key(t1, TM_TEST_TASK_ID, 0, key, sizeof(key));
+    assert_string_equal(key, "2026-11-25#REMIND#0");
 
     /* FNV-1a, so the same across processes: "a" -> 0xe40c292c */
-    tm_task_reminder_key("2026-01-02T00:00:00Z", "a", 1000, key, sizeof(key));
-    assert_string_equal(key, "2026-01-02#PENDING#220");
+    tm_reminder_key(t1, "a", 1000, key, sizeof(key));
+    assert_string_equal(key, "2026-11-25#REMIND#220");
 
     /* the largest shard count still fits */
-    tm_task_reminder_key("2026-01-02T00:00:00Z", "a", 4294967295u, key,
-                         sizeof(key));
-    assert_string_equal(key, "2026-01-02#PENDING#3826002220");
+    tm_reminder_key(t1, "a", 4294967295u, key, sizeof(key));
+    assert_string_equal(key, "2026-11-25#REMIND#3826002220");
 }
 
 
@@ -284,8 +284,8 @@ tm_test_outbox_shard(void **state)
     assert_string_equal(out, "OUTBOX#0");
 
     /* and the same shard as the reminder key for the same id */
-    tm_task_reminder_key("2026-11-25", "foobar", 1000, again, sizeof(again));
-    assert_string_equal(again, "2026-11-25#PENDING#720");
+    tm_reminder_key(1795626000LL, "foobar", 1000, again, sizeof(again));
+    assert_string_equal(again, "2026-11-25#REMIND#720");
 }
 
 

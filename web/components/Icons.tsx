@@ -55,6 +55,11 @@ export const CalendarIcon = ({ className }: P) => (
     <path d="M2.5 6.5h11M5.5 2v3M10.5 2v3" />
   </svg>
 );
+export const RepeatIcon = ({ className }: P) => (
+  <svg {...base} className={className}>
+    <path d="M2.5 7V6a2 2 0 0 1 2-2h8l-2-2M13.5 9v1a2 2 0 0 1-2 2h-8l2 2" />
+  </svg>
+);
 export const DashIcon = ({ className }: P) => (
   <svg {...base} className={className}>
     <path d="M4 8h8" />

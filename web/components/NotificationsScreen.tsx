@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
-import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification } from '@/lib/api';
-import { ago, formatDateTime } from '@/lib/dates';
+import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification, type Reminder } from '@/lib/api';
+import { ago, formatDateTime, toApi } from '@/lib/dates';
 import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
 import LoadError from './LoadError';
@@ -25,6 +25,19 @@ interface List {
 // the server writes instants in UTC: show them in the reader's time
 const localTimes = (s: string) => s.replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\b/g, (iso) => formatDateTime(iso));
 
+// a due reminder again later: POST /api/notifications/{id}/snooze
+const SNOOZES: { text: string; body: () => Record<string, string> }[] = [
+  { text: '10 min', body: () => ({ for: 'PT10M' }) },
+  { text: '1 hour', body: () => ({ for: 'PT1H' }) },
+  {
+    text: 'Tomorrow 9:00',
+    body: () => {
+      const d = new Date();
+      return { until: toApi(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, 9, 0, 0)) };
+    },
+  },
+];
+
 export default function NotificationsScreen() {
   return <Protected optimistic>{() => <Notifications />}</Protected>;
 }
@@ -44,14 +57,28 @@ function Notifications() {
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [allBusy, setAllBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  // notification -> when its snoozed reminder comes
+  const [snoozed, setSnoozed] = useState<Record<string, string>>({});
   const [toast, announce] = useToast();
 
-  const act = async (n: Notification, what: 'read' | 'unread' | 'delete') => {
+  const act = async (n: Notification, what: 'read' | 'unread' | 'delete' | 'snooze', snooze?: Record<string, string>) => {
     setBusy((b) => ({ ...b, [n.id]: true }));
     setActionError(null);
     try {
       const path = '/api/notifications/' + encodeURIComponent(n.id);
-      if (what === 'delete') {
+      if (what === 'snooze') {
+        // the new reminder, on its own or as {reminder}
+        const d = await api<(Reminder & { taskId: string }) | { reminder: Reminder }>(path + '/snooze', { method: 'POST', body: snooze });
+        const fireAt = ('reminder' in d ? d.reminder : d).fireAt;
+        setSnoozed((s) => ({ ...s, [n.id]: fireAt ?? '' }));
+        announce(fireAt ? `Snoozed: you will be reminded ${formatDateTime(fireAt)}.` : 'Snoozed.');
+        // snoozed is dealt with: read
+        if (!n.read) {
+          const r = await api<{ notification: Notification }>(path, { method: 'PATCH', body: { read: true } });
+          setItems((old) => old.map((o) => (o.id === n.id ? r.notification : o)).filter((o) => !unreadOnly || !o.read));
+          setUnread((u) => Math.max(0, u - 1));
+        }
+      } else if (what === 'delete') {
         await api(path, { method: 'DELETE' });
         setItems((old) => old.filter((o) => o.id !== n.id));
         if (!n.read) setUnread((u) => Math.max(0, u - 1));
@@ -151,7 +178,7 @@ function Notifications() {
           <p>
             {unreadOnly
               ? 'You have read everything.'
-              : 'You get one when a task is due within 24 hours and when you complete a task.'}
+              : 'You get one when a reminder of a task comes up and when you complete a task.'}
           </p>
         </div>
       )}
@@ -169,6 +196,22 @@ function Notifications() {
                   {n.taskTitle || 'Task'}
                 </Link>
                 <p className={styles.message}>{localTimes(n.message)}</p>
+                {n.type === 'task_due' && (
+                  <div className={`snooze ${styles.snooze}`} role="group" aria-label={`Snooze “${n.taskTitle}”`}>
+                    <span aria-hidden="true">Snooze:</span>
+                    {SNOOZES.map((s) => (
+                      <button key={s.text} type="button" className="btn small" disabled={!!busy[n.id]} onClick={() => act(n, 'snooze', s.body())}>
+                        <span className="sr-only">Snooze </span>
+                        {s.text}
+                      </button>
+                    ))}
+                    {snoozed[n.id] !== undefined && (
+                      <span className={`snoozed ${styles.snoozed}`}>
+                        <ClockIcon /> {snoozed[n.id] ? `Snoozed until ${formatDateTime(snoozed[n.id])}` : 'Snoozed'}
+                      </span>
+                    )}
+                  </div>
+                )}
                 <p className="hint">
                   <time dateTime={n.createdAt} title={formatDateTime(n.createdAt)}>
                     {ago(n.createdAt, now)}

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api, type User } from '@/lib/api';
+import { api, errorText, isSessionRedirect, type User } from '@/lib/api';
+import { inputOf, keyOf } from '@/lib/reminders';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
 import { useSession } from '@/lib/session';
 import { nameProblem, PHONE_HINT, phoneProblem, phoneValue } from '@/lib/validate';
@@ -11,8 +12,9 @@ import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
 import AlertSwitches from './AlertSwitches';
 import ChangePassword from './ChangePassword';
+import ReminderSettings, { type ReminderValues } from './ReminderSettings';
 
-interface Values {
+interface Values extends ReminderValues {
   firstName: string;
   lastName: string;
   phoneNumber: string;
@@ -27,7 +29,20 @@ const FIELDS = {
   'notificationPreferences.email': 'email',
   'notificationPreferences.sms': 'sms',
   notificationPreferences: 'email',
+  'notificationPreferences.completedEmail': 'completedEmail',
+  'notificationPreferences.completedSms': 'completedSms',
+  timeZone: 'timeZone',
+  defaultReminders: 'defaultReminders',
+  quietHours: 'quietStart',
+  'quietHours.start': 'quietStart',
+  'quietHours.end': 'quietEnd',
+  digest: 'digestTime',
+  'digest.time': 'digestTime',
+  'digest.enabled': 'digest',
 };
+
+// the API's defaults, for a profile that does not have them yet
+const DEFAULT_REMINDERS = [{ before: 'P1D' }];
 
 const valuesOf = (u: User): Values => ({
   firstName: u.firstName,
@@ -35,9 +50,38 @@ const valuesOf = (u: User): Values => ({
   phoneNumber: u.phoneNumber ?? '',
   email: u.notificationPreferences.email,
   sms: u.notificationPreferences.sms,
+  completedEmail: u.notificationPreferences.completedEmail ?? false,
+  completedSms: u.notificationPreferences.completedSms ?? false,
+  timeZone: u.timeZone ?? 'UTC',
+  defaultReminders: (u.defaultReminders ?? DEFAULT_REMINDERS).map(keyOf),
+  quiet: !!u.quietHours,
+  quietStart: u.quietHours?.start ?? '22:00',
+  quietEnd: u.quietHours?.end ?? '07:00',
+  digest: u.digest?.enabled ?? false,
+  digestTime: u.digest?.time ?? '07:30',
 });
 
-const same = (a: Values, b: Values) => (Object.keys(a) as (keyof Values)[]).every((k) => a[k] === b[k]);
+const same = (a: Values, b: Values) => (Object.keys(a) as (keyof Values)[]).every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+
+const quietOf = (v: Values) => (v.quiet ? { start: v.quietStart, end: v.quietEnd } : null);
+const digestOf = (v: Values) => ({ enabled: v.digest, time: v.digestTime });
+
+// what the form sends beyond the names, phone and channels: what changed
+// (a server without these fields is not sent them)
+function reminderChanges(v: Values, was: Values, u: User): { prefs: Record<string, boolean>; out: Record<string, unknown> } {
+  const out: Record<string, unknown> = {};
+  if (v.timeZone !== was.timeZone) out.timeZone = v.timeZone;
+  if (JSON.stringify(v.defaultReminders) !== JSON.stringify(was.defaultReminders)) out.defaultReminders = v.defaultReminders.map(inputOf);
+  if (JSON.stringify(quietOf(v)) !== JSON.stringify(quietOf(was))) out.quietHours = quietOf(v);
+  if (JSON.stringify(digestOf(v)) !== JSON.stringify(digestOf(was))) out.digest = digestOf(v);
+  const prefs: Record<string, boolean> = {};
+  for (const k of ['completedEmail', 'completedSms'] as const) {
+    if (v[k] !== was[k] || k in u.notificationPreferences) prefs[k] = v[k];
+  }
+  return { prefs, out };
+}
+
+const timeProblem = (t: string) => (/^\d{2}:\d{2}$/.test(t) ? undefined : 'Choose a time.');
 
 export default function ProfileScreen() {
   return <Protected>{(u) => <Profile user={u!} />}</Protected>;
@@ -81,16 +125,26 @@ function Profile({ user }: { user: User }) {
   }, [values]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const submit = form.submit({
-    validate: () => problems({ firstName: nameProblem(values.firstName, 'first'), lastName: nameProblem(values.lastName, 'last'), phoneNumber: phoneProblem(values.phoneNumber) }),
+    validate: () =>
+      problems({
+        firstName: nameProblem(values.firstName, 'first'),
+        lastName: nameProblem(values.lastName, 'last'),
+        phoneNumber: phoneProblem(values.phoneNumber),
+        quietStart: values.quiet ? timeProblem(values.quietStart) : undefined,
+        quietEnd: values.quiet ? (timeProblem(values.quietEnd) ?? (values.quietEnd === values.quietStart ? 'Quiet hours end at another time than they start.' : undefined)) : undefined,
+        digestTime: values.digest ? timeProblem(values.digestTime) : undefined,
+      }),
     send: async () => {
       const phone = phoneValue(values.phoneNumber);
+      const { prefs, out } = reminderChanges(values, initial, user);
       const d = await api<{ user: User }>('/api/users/me', {
         method: 'PATCH',
         body: {
           firstName: values.firstName.trim(),
           lastName: values.lastName.trim(),
           phoneNumber: phone || null,
-          notificationPreferences: { email: values.email, sms: values.sms },
+          notificationPreferences: { email: values.email, sms: values.sms, ...prefs },
+          ...out,
         },
       });
       clearDraft('profile');
@@ -102,6 +156,19 @@ function Profile({ user }: { user: User }) {
     },
     fields: FIELDS,
   });
+
+  // the browser's zone, saved at once (the rest of the form stays as typed)
+  const takeZone = async (zone: string) => {
+    setSaved('');
+    try {
+      const d = await api<{ user: User }>('/api/users/me', { method: 'PATCH', body: { timeZone: zone } });
+      setValues((v) => ({ ...v, timeZone: d.user.timeZone ?? zone }));
+      setUser(d.user);
+      setSaved(`Your time zone is now ${zone}.`);
+    } catch (e) {
+      if (!isSessionRedirect(e)) form.setFormError(errorText(e));
+    }
+  };
 
   const noPhone = !values.phoneNumber.trim();
   return (
@@ -145,6 +212,15 @@ function Profile({ user }: { user: User }) {
           )}
         </Field>
         <AlertSwitches id="p" value={{ email: values.email, sms: values.sms }} hasPhone={!noPhone} errors={errors} onChange={update} />
+        <ReminderSettings
+          values={values}
+          saved={user.timeZone ?? 'UTC'}
+          errors={errors}
+          email={values.email}
+          sms={values.sms && !noPhone}
+          onChange={update}
+          onUseZone={takeZone}
+        />
         <div className="actions">
           <button type="submit" className="btn primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save profile'}

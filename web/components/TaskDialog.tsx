@@ -7,15 +7,20 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, errorText, type Label, type Priority, type Task, type TaskList } from '@/lib/api';
-import { timeZone } from '@/lib/dates';
+import { fromLocal, timeZone } from '@/lib/dates';
 import { clearDraft, loadDraft, saveDraft } from '@/lib/drafts';
+import { keyOf } from '@/lib/reminders';
+import { useSession } from '@/lib/session';
 import { countHint, DESCRIPTION_MAX, TITLE_MAX } from '@/lib/validate';
 import Dialog from './Dialog';
 import { Field, FormError } from './Field';
 import ConflictNotice from './tasks/ConflictNotice';
 import LabelPicker from './tasks/LabelPicker';
+import ReminderPicker from './tasks/ReminderPicker';
+import RepeatPicker from './tasks/RepeatPicker';
 import { PRIORITY_TEXT } from './tasks/TaskChips';
-import { checkTask, sameValues, taskBody, taskPatch, valuesOf, type TaskValues } from './tasks/taskForm';
+import { checkReminders, checkTask, sameValues, taskBody, taskPatch, valuesOf, type TaskValues } from './tasks/taskForm';
+import { useNextOccurrences } from './tasks/useNextOccurrences';
 import { useFormSubmit } from './useFormSubmit';
 
 interface Draft extends TaskValues {
@@ -29,7 +34,20 @@ const valuesIn = (d: Partial<Draft>): Partial<TaskValues> => {
   return v;
 };
 
-const FIELDS = { title: 'title', description: 'description', dueDate: 'date', status: 'status', listId: 'listId', priority: 'priority', labels: 'labels' };
+const FIELDS = {
+  title: 'title',
+  description: 'description',
+  dueDate: 'date',
+  status: 'status',
+  listId: 'listId',
+  priority: 'priority',
+  labels: 'labels',
+  reminders: 'reminders',
+  repeat: 'repeat',
+  'repeat.rule': 'repeat',
+  'repeat.from': 'repeat',
+};
+const NO_REMINDERS: never[] = [];
 const PRIORITIES: Priority[] = [1, 2, 3, 4];
 
 export default function TaskDialog({
@@ -57,7 +75,9 @@ export default function TaskDialog({
   // as it is on the server after a conflict
   const [against, setAgainst] = useState<Task | null>(task);
   const home = listId || 'inbox';
-  const initial = valuesOf(against, home);
+  // a new task starts with the user's default reminders
+  const defaults = useSession().user?.defaultReminders ?? NO_REMINDERS;
+  const initial = valuesOf(against, home, defaults);
   const [values, setValues] = useState<TaskValues>(initial);
   const [restored, setRestored] = useState(false);
   const [conflict, setConflict] = useState<TaskValues | null>(null);
@@ -69,19 +89,28 @@ export default function TaskDialog({
   // task changed since then is a 412, not a silent overwrite
   const [base, setBase] = useState(task?.version ?? 0);
   const keepEditing = useRef<HTMLButtonElement>(null);
+  // a new task's reminders follow the user's defaults (known maybe only
+  // after the form opened) until the user changes them
+  const ownReminders = useRef(false);
 
   useEffect(() => {
     setTz(timeZone());
     const d = loadDraft<Draft>(key);
-    const fresh = valuesOf(task, home);
+    const fresh = valuesOf(task, home, defaults);
     if (d && !sameValues({ ...fresh, ...d }, fresh)) {
+      ownReminders.current = true;
       setValues({ ...fresh, ...valuesIn(d) });
       if (task && d.version) setBase(d.version);
       setRestored(true);
     }
-  }, [key, task, home]);
+  }, [key, task, home, defaults]);
+
+  useEffect(() => {
+    if (!task && !ownReminders.current) setValues((v) => ({ ...v, reminders: defaults.map(keyOf) }));
+  }, [task, defaults]);
 
   const change = (next: TaskValues) => {
+    if (next.reminders !== values.reminders) ownReminders.current = true;
     setValues(next);
     setAsking(false);
     if (sameValues(next, initial)) clearDraft(key);
@@ -110,7 +139,7 @@ export default function TaskDialog({
   };
 
   const submit = form.submit({
-    validate: () => checkTask(values).errors,
+    validate: () => checkReminders(values, initial.reminders, checkTask(values).errors),
     send: async () => {
       const { due } = checkTask(values);
       let saved: Task;
@@ -128,7 +157,7 @@ export default function TaskDialog({
           })
         ).task;
       } else {
-        saved = (await api<{ task: Task }>('/api/tasks', { method: 'POST', body: taskBody(values, due) })).task;
+        saved = (await api<{ task: Task }>('/api/tasks', { method: 'POST', body: taskBody(values, due, defaults) })).task;
       }
       clearDraft(key);
       onSaved(saved, !task);
@@ -146,13 +175,19 @@ export default function TaskDialog({
         setAgainst(latest);
         setBase(latest.version);
         saveDraft(key, { ...values, version: latest.version });
-        setConflict(valuesOf(latest, home));
+        setConflict(valuesOf(latest, home, defaults));
         return '';
       } catch (e2) {
         return errorText(e2);
       }
     },
   });
+
+  // the server's next dates, while the form still has the rule and due
+  // date they were computed for
+  const next = useNextOccurrences(against);
+  const sameSchedule = values.repeat === initial.repeat && values.repeatFrom === initial.repeatFrom && values.date === initial.date && values.time === initial.time;
+  const dueLocal = new Date((values.date && fromLocal(values.date, values.time)) || Date.now());
 
   const useTheirs = () => {
     if (!conflict) return;
@@ -198,6 +233,23 @@ export default function TaskDialog({
             {(a) => <input {...a} type="time" name="time" value={values.time} onChange={set('time')} />}
           </Field>
         </fieldset>
+        <ReminderPicker
+          id="task-reminders"
+          keys={values.reminders}
+          saved={against?.reminders}
+          error={errors.reminders}
+          hint={values.date ? undefined : 'Reminders before the due date need a due date.'}
+          onChange={(k) => change({ ...values, reminders: k })}
+        />
+        <RepeatPicker
+          id="task-repeat"
+          value={values.repeat}
+          from={values.repeatFrom}
+          due={dueLocal}
+          next={sameSchedule ? next : null}
+          error={errors.repeat}
+          onChange={(rule, from) => change({ ...values, repeat: rule, repeatFrom: from })}
+        />
         <div className="row-fields">
           <Field id="task-status" label="Status" error={errors.status}>
             {(a) => (

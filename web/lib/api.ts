@@ -41,7 +41,15 @@ export interface User {
   firstName: string;
   lastName: string;
   phoneNumber: string | null;
-  notificationPreferences: { email: boolean; sms: boolean };
+  // email and sms: the master switches; completedEmail and completedSms:
+  // one's own completions by email and SMS too (else in-app only)
+  notificationPreferences: { email: boolean; sms: boolean; completedEmail?: boolean; completedSms?: boolean };
+  // IANA ("Europe/Berlin"): occurrences, digest and quiet hours are there
+  timeZone?: string;
+  defaultReminders?: ReminderInput[];
+  // local "HH:MM", may wrap midnight
+  quietHours?: { start: string; end: string } | null;
+  digest?: { enabled: boolean; time: string };
   createdAt: string;
   updatedAt: string;
   lastLogin: string | null;
@@ -65,6 +73,27 @@ export interface Task {
   labels: string[];
   // 1 (highest) to 4 (the default)
   priority: Priority;
+  reminders?: Reminder[];
+  repeat?: Repeat | null;
+  lastCompletedAt?: string | null;
+  // GET /api/tasks/{id} only: the next due dates of a repeating task
+  nextOccurrences?: string[];
+}
+
+// before the due date (ISO 8601 duration) or at a time (RFC 3339)
+export type ReminderInput = { before: string } | { at: string };
+
+export type Reminder = ReminderInput & {
+  id: string;
+  // UTC, computed by the server
+  fireAt: string | null;
+  state: 'pending' | 'sent' | 'cancelled';
+};
+
+export interface Repeat {
+  // RFC 5545 RRULE, the subset of lib/repeat.ts
+  rule: string;
+  from: 'due' | 'completion';
 }
 
 export type Priority = 1 | 2 | 3 | 4;
@@ -95,6 +124,9 @@ export interface Notification {
   createdAt: string;
   read: boolean;
   expiresAt: string;
+  // task_due: the reminder that fired and the task's due date then
+  reminderId?: string;
+  dueDate?: string | null;
 }
 
 export interface Page<T> {
@@ -240,6 +272,7 @@ const CODE_TEXT: Record<string, string> = {
   duplicate_name: 'You already have a list with this name.',
   too_many_lists: 'You have 200 lists, the most there can be. Delete one first.',
   inbox_is_permanent: 'The Inbox cannot be deleted.',
+  not_snoozable: 'This task is completed or gone: there is nothing to snooze.',
 };
 
 export function sentence(s: string): string {

@@ -48,7 +48,7 @@ export const SERVICE_INDEXES: Record<TaskmgrService, string[]> = {
   users: ['EmailIndex'],
   tasks: ['UpdatedAtIndex', 'DueDateIndex', 'PriorityIndex'],
   notifications: ['NotificationTimestampIndex'],
-  scheduler: ['NotificationSentIndex', 'OutboxIndex'],
+  scheduler: ['ReminderIndex', 'OutboxIndex'],
 };
 
 /**

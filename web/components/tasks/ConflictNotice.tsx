@@ -2,11 +2,13 @@
 // field by field, and the choice between them.
 
 import type { TaskList } from '@/lib/api';
+import { reminderWords } from '@/lib/reminders';
+import { describe } from '@/lib/repeat';
 import { STATUS_LABEL } from '../Badges';
 import { PRIORITY_TEXT } from './TaskChips';
 import { sameLabels, type TaskValues } from './taskForm';
 
-const FIELD_NAMES: [keyof TaskValues, string][] = [
+const FIELD_NAMES: [Exclude<keyof TaskValues, 'repeatFrom'>, string][] = [
   ['title', 'Title'],
   ['description', 'Description'],
   ['date', 'Due date'],
@@ -15,17 +17,26 @@ const FIELD_NAMES: [keyof TaskValues, string][] = [
   ['listId', 'List'],
   ['priority', 'Priority'],
   ['labels', 'Labels'],
+  ['reminders', 'Reminders'],
+  ['repeat', 'Repeat'],
 ];
 
 const shown = (k: keyof TaskValues, v: TaskValues, lists: TaskList[]) => {
   if (k === 'status') return STATUS_LABEL[v.status];
   if (k === 'priority') return PRIORITY_TEXT[v.priority];
   if (k === 'labels') return v.labels.join(', ') || 'None';
+  if (k === 'reminders') return v.reminders.map(reminderWords).join(', ') || 'None';
+  if (k === 'repeat') return v.repeat ? describe(v.repeat) + (v.repeatFrom === 'completion' ? ', counted from completion' : '') : 'Does not repeat';
   if (k === 'listId') return lists.find((l) => l.id === v.listId)?.name ?? v.listId;
   return v[k] || (k === 'time' && v.date ? 'End of the day' : 'None');
 };
 
-const differs = (k: keyof TaskValues, a: TaskValues, b: TaskValues) => (k === 'labels' ? !sameLabels(a.labels, b.labels) : a[k] !== b[k]);
+const differs = (k: keyof TaskValues, a: TaskValues, b: TaskValues) =>
+  k === 'labels' || k === 'reminders'
+    ? !sameLabels(a[k], b[k])
+    : k === 'repeat'
+      ? a.repeat !== b.repeat || a.repeatFrom !== b.repeatFrom
+      : a[k] !== b[k];
 
 export default function ConflictNotice({
   lists,

@@ -115,12 +115,8 @@ function Reminders() {
   const said = ways.length === 1 ? ways[0] : ways.slice(0, -1).join(', ') + ' and ' + ways.at(-1);
   return (
     <p className="reminders">
-      When a task is due within 24 hours, you get a reminder {said}.{' '}
-      {!email || !sms ? (
-        <>
-          Change this in your <Link href="/profile">profile</Link>.
-        </>
-      ) : null}
+      Before a task is due, you get its reminders {said}. Choose when in the task; the defaults and the channels are in your{' '}
+      <Link href="/profile">profile</Link>.
     </p>
   );
 }

@@ -7,6 +7,7 @@
 
 import type { Task, TaskStatus } from '@/lib/api';
 import { DueChip, StatusBadge } from '../Badges';
+import { RepeatIcon } from '../Icons';
 import RowMenu, { type MenuAction } from '../menu/RowMenu';
 import { openDialog } from '../query';
 import { LabelChips, PriorityFlag } from './TaskChips';
@@ -64,6 +65,12 @@ export default function TaskRow({
           <PriorityFlag priority={t.priority} />
           {t.status === 'in_progress' && <StatusBadge status={t.status} />}
           <DueChip due={t.dueDate} completed={done} now={now} />
+          {t.repeat && (
+            <span className={`repeat-icon ${styles.repeat}`} title="Repeats">
+              <RepeatIcon />
+              <span className="sr-only">Repeats</span>
+            </span>
+          )}
           <LabelChips labels={t.labels} />
         </div>
         {error && (

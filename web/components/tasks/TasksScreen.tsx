@@ -87,7 +87,8 @@ function Tasks() {
       list.reload();
     } else {
       replace(t);
-      if (t.status === 'completed' && opened?.status !== 'completed') notificationsChanged();
+      // completed (a repeating task: moved on, its lastCompletedAt new)
+      if ((t.status === 'completed' && opened?.status !== 'completed') || (t.lastCompletedAt && t.lastCompletedAt !== opened?.lastCompletedAt)) notificationsChanged();
       announce(`Task “${t.title}” saved.`);
     }
   };

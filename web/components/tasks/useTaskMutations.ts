@@ -5,6 +5,7 @@
 
 import { useCallback, useState } from 'react';
 import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, type Task, type TaskStatus } from '@/lib/api';
+import { formatDateTime } from '@/lib/dates';
 
 export const taskPath = (id: string) => '/api/tasks/' + encodeURIComponent(id);
 
@@ -44,7 +45,12 @@ export function useTaskMutations(
       replace(d.task);
       onCounts();
       if (status === 'completed') notificationsChanged();
-      announce(`“${t.title}” is now ${STATUS_TEXT[status]}.`);
+      // a repeating task comes back pending, due at its next date
+      announce(
+        status === 'completed' && d.task.status !== 'completed' && d.task.dueDate
+          ? `“${t.title}” is done; next due ${formatDateTime(d.task.dueDate, true)}.`
+          : `“${t.title}” is now ${STATUS_TEXT[status]}.`,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 412) {
         try {
