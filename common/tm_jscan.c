@@ -3,9 +3,9 @@
  * well-formed escapes and UTF-8, so that a slice copied into a reply is
  * valid JSON whatever the backend sent.
  *
- * A listing reads 40 KB of DynamoDB reply twice (the reply, then its
- * items), and this reader was the first item of the workers' profile: one
- * pass, no call per character.  The bytes of a string that need no look
+ * A listing reads its DynamoDB reply (up to 4 x limit items, 200 KB)
+ * twice, the reply and then its items, and this reader was the first item
+ * of the workers' profile: one pass, no call per character.  The bytes of a string that need no look
  * (printable ASCII but '"' and '\\') are skipped 16 at a time with SSE2
  * (every x86-64 has it), 8 at a time with word arithmetic on other
  * little-endian machines, one at a time near the end of the buffer (a load
