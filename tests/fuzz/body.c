@@ -262,7 +262,9 @@ fz_task(const json_t *body, unsigned mode)
             old = tm_task_item(&first, FZ_PK, FZ_ID, FZ_NOW, 4);
             tm_update_init(&u);
             rc = tm_task_patch(old, &f, FZ_ID, FZ_NOW, 4, NULL, &u, &fx);
-            fz_check(rc == 0);
+
+            /* or a field refused (repeat, reminders): the API's 400 */
+            fz_check(rc == 0 || fx.why != NULL);
             fz_update(&u, rc);
             json_decref(old);
         }
