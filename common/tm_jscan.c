@@ -5,14 +5,14 @@
  *
  * A listing reads its DynamoDB reply (up to 4 x limit items, 200 KB)
  * twice, the reply and then its items, and this reader was the first item
- * of the workers' profile: one pass, no call per character.  The bytes of a string that need no look
- * (printable ASCII but '"' and '\\') are skipped 16 at a time with SSE2
- * (every x86-64 has it), 8 at a time with word arithmetic on other
- * little-endian machines, one at a time near the end of the buffer (a load
- * never reads past it).  The walk's helpers are inline here; the functions
- * of tm_jscan.h wrap them.  What is accepted, and the reader's state after
- * every call, are the former byte-at-a-time reader's
- * (tests/fuzz/jscan_diff.c runs both on every input).
+ * of the workers' profile: one pass, no call per character.  The bytes of
+ * a string that need no look (printable ASCII but '"' and '\\') are
+ * skipped 16 at a time with SSE2 (every x86-64 has it), 8 at a time with
+ * word arithmetic on other little-endian machines, one at a time near the
+ * end of the buffer (a load never reads past it).  The walk's helpers are
+ * inline here; the functions of tm_jscan.h wrap them.  What is accepted,
+ * and the reader's state after every call, are the former byte-at-a-time
+ * reader's (tests/fuzz/jscan_diff.c runs both on every input).
  */
 
 #include <stdint.h>
