@@ -9,10 +9,40 @@
 #include "tm_ddb_item.h"
 
 
+/* an attribute's type as tm_ddb_attr_read keeps it: 'S' and 'N' are its
+ * first byte as written, 'B' BOOL, 'L', 0 another; its name is plain text
+ * but for the odd escaped one (unescaped then) */
+static int
+tm_ddb_attr_type(const tm_jstr_t *type)
+{
+    if (type->escaped) {
+        if (tm_jstr_eq(type, "S") || tm_jstr_eq(type, "N")) {
+            return type->data[0];
+        }
+
+        return tm_jstr_eq(type, "BOOL") ? 'B' : tm_jstr_eq(type, "L") ? 'L' : 0;
+    }
+
+    if (type->len == 1) {
+        switch (type->data[0]) {
+        case 'S':
+        case 'N':
+        case 'L':
+            return type->data[0];
+        }
+
+        return 0;
+    }
+
+    return type->len == 4 && memcmp(type->data, "BOOL", 4) == 0 ? 'B' : 0;
+}
+
+
 /* one attribute value: {"<type>": value} */
 static int
 tm_ddb_attr_read(tm_jscan_t *s, tm_ddb_attr_t *a)
 {
+    int        t;
     tm_jstr_t  type;
 
     if (tm_jscan_object(s) != 0 || tm_jscan_member(s, &type) != 1) {
@@ -20,9 +50,10 @@ tm_ddb_attr_read(tm_jscan_t *s, tm_ddb_attr_t *a)
     }
 
     a->type = 0;
+    t = tm_ddb_attr_type(&type);
 
-    if (tm_jstr_eq(&type, "S") || tm_jstr_eq(&type, "N")) {
-        a->type = type.data[0];
+    if (t == 'S' || t == 'N' || t == '\\') {
+        a->type = (char) t;
 
         if (tm_jscan_string(s, &a->value) != 0) {
             return -1;
@@ -33,14 +64,14 @@ tm_ddb_attr_read(tm_jscan_t *s, tm_ddb_attr_t *a)
             return -1;
         }
 
-        if (tm_jstr_eq(&type, "BOOL")) {
+        if (t == 'B') {
             if (a->value.data[0] != 't' && a->value.data[0] != 'f') {
                 return -1;
             }
 
             a->type = 'B';
 
-        } else if (tm_jstr_eq(&type, "L")) {
+        } else if (t == 'L') {
             if (a->value.data[0] != '[') {
                 return -1;
             }
@@ -175,9 +206,11 @@ tm_ddb_item_get(const tm_ddb_item_t *item, const char *name, char t)
     for (i = 0; i < item->n; i++) {
         a = &item->attr[i];
 
-        /* names are plain text but for the odd escaped one */
+        /* names are plain text but for the odd escaped one; most differ
+         * in length or first byte already */
         if (a->name.escaped ? tm_jstr_eq(&a->name, name)
                             : a->name.len == n
+                              && (n == 0 || a->name.data[0] == name[0])
                               && memcmp(a->name.data, name, n) == 0)
         {
             return a->type == t ? &a->value : NULL;

@@ -2,18 +2,86 @@
  * The JSON reader of tm_jscan.h.  Grammar of RFC 8259, strings checked for
  * well-formed escapes and UTF-8, so that a slice copied into a reply is
  * valid JSON whatever the backend sent.
+ *
+ * A listing reads its DynamoDB reply (up to 4 x limit items, 200 KB)
+ * twice, the reply and then its items, and this reader was the first item
+ * of the workers' profile: one pass, no call per character.  The bytes of
+ * a string that need no look (printable ASCII but '"' and '\\') are
+ * skipped 16 at a time with SSE2 (every x86-64 has it), 8 at a time with
+ * word arithmetic on other little-endian machines, one at a time near the
+ * end of the buffer (a load never reads past it).  The walk's helpers are
+ * inline here; the functions of tm_jscan.h wrap them.  What is accepted,
+ * and the reader's state after every call, are the former byte-at-a-time
+ * reader's (tests/fuzz/jscan_diff.c runs both on every input).
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "tm_jscan.h"
 
 
-static void tm_jscan_blank(tm_jscan_t *s);
-static int tm_jscan_utf8(const unsigned char **pp, const unsigned char *end);
+/* TM_JSCAN_NO_SSE2: the word arithmetic on x86-64 too (its fuzz target
+ * builds this file so, beside the SSE2 build) */
+#if defined(__SSE2__) && !defined(TM_JSCAN_NO_SSE2)
+#define TM_JSCAN_SSE2  1
+#include <emmintrin.h>
+#else
+#define TM_JSCAN_SSE2  0
+#endif
+
+#if !(TM_JSCAN_SSE2) && defined(__GNUC__)                                    \
+    && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TM_JSCAN_SWAR  1
+#else
+#define TM_JSCAN_SWAR  0
+#endif
+
+/* a word of eight bytes each b */
+#define TM_JSCAN_B8(b)  (0x0101010101010101ULL * (unsigned char) (b))
+
+#define TM_JSCAN_BLANK(c)                                                     \
+    ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+
+#if defined(__GNUC__)
+#define TM_JSCAN_COLD  __attribute__((noinline, cold))
+#define tm_jscan_likely(x)    __builtin_expect(!!(x), 1)
+#define tm_jscan_unlikely(x)  __builtin_expect(!!(x), 0)
+#else
+#define TM_JSCAN_COLD
+#define tm_jscan_likely(x)    (x)
+#define tm_jscan_unlikely(x)  (x)
+#endif
+
+
+static int tm_jscan_escape(const unsigned char **pp,
+    const unsigned char *end) TM_JSCAN_COLD;
+static int tm_jscan_utf8(const unsigned char **pp,
+    const unsigned char *end) TM_JSCAN_COLD;
 static int tm_jscan_number(tm_jscan_t *s);
 static int tm_jscan_literal(tm_jscan_t *s, const char *lit, size_t len);
 static int tm_jscan_hex4(const char *p, unsigned *v);
+
+
+/* the value of a hex digit, -1 for any other byte */
+static const signed char  tm_jscan_hex[256] = {
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+     0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1
+};
 
 
 void
@@ -26,31 +94,41 @@ tm_jscan_init(tm_jscan_t *s, const char *data, size_t len)
 }
 
 
-static void
-tm_jscan_blank(tm_jscan_t *s)
+/* the next byte that is no blank (0 at the end), s->p on it; compact
+ * text has no blank: one test then */
+static inline int
+tm_jscan_peek_i(tm_jscan_t *s)
 {
-    while (s->p < s->end
-           && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n'
-               || *s->p == '\r'))
-    {
-        s->p++;
+    const char  *p, *end;
+
+    p = s->p;
+    end = s->end;
+
+    if (tm_jscan_likely(p < end && (unsigned char) *p > ' ')) {
+        return (unsigned char) *p;
     }
+
+    while (p < end && TM_JSCAN_BLANK(*p)) {
+        p++;
+    }
+
+    s->p = p;
+
+    return p < end ? (unsigned char) *p : 0;
 }
 
 
 int
 tm_jscan_peek(tm_jscan_t *s)
 {
-    tm_jscan_blank(s);
-
-    return s->p < s->end ? (unsigned char) *s->p : 0;
+    return tm_jscan_peek_i(s);
 }
 
 
-static int
-tm_jscan_open(tm_jscan_t *s, char c)
+static inline int
+tm_jscan_open(tm_jscan_t *s, int c)
 {
-    if (s->after_value || tm_jscan_peek(s) != c
+    if (s->after_value || tm_jscan_peek_i(s) != c
         || s->depth >= TM_JSCAN_DEPTH)
     {
         return -1;
@@ -78,12 +156,12 @@ tm_jscan_array(tm_jscan_t *s)
 
 
 /* the closer c, or a ',' when a value came before: 0 closed, 1 go on */
-static int
-tm_jscan_next(tm_jscan_t *s, char c)
+static inline int
+tm_jscan_next(tm_jscan_t *s, int c)
 {
     int  ch;
 
-    ch = tm_jscan_peek(s);
+    ch = tm_jscan_peek_i(s);
 
     if (ch == c) {
         s->p++;
@@ -100,7 +178,7 @@ tm_jscan_next(tm_jscan_t *s, char c)
         s->p++;
         s->after_value = 0;
 
-        ch = tm_jscan_peek(s);
+        ch = tm_jscan_peek_i(s);
 
         if (ch == c) {
             return -1;          /* a trailing comma */
@@ -111,8 +189,118 @@ tm_jscan_next(tm_jscan_t *s, char c)
 }
 
 
-int
-tm_jscan_member(tm_jscan_t *s, tm_jstr_t *key)
+/*
+ * The first byte at or after p that a string cannot hold as it is: '"',
+ * '\\', a control or a non-ASCII byte (the UTF-8 check), or end.
+ */
+
+static inline const unsigned char *
+tm_jscan_plain(const unsigned char *p, const unsigned char *end)
+{
+#if (TM_JSCAN_SSE2)
+    int       m;
+    __m128i   v, quote, bslash, space;
+
+    quote = _mm_set1_epi8('"');
+    bslash = _mm_set1_epi8('\\');
+    space = _mm_set1_epi8(0x20);
+
+    while (end - p >= 16) {
+        v = _mm_loadu_si128((const __m128i *) p);
+
+        /* signed: the bytes from 0x80 up are below the space too */
+        m = _mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+                                          _mm_cmpeq_epi8(v, bslash)),
+                             _mm_cmplt_epi8(v, space)));
+        if (m) {
+            return p + __builtin_ctz((unsigned) m);
+        }
+
+        p += 16;
+    }
+
+#elif (TM_JSCAN_SWAR)
+    uint64_t  x, q, b, m;
+
+    /* (v - 0x01..) & ~v & 0x80.. marks the bytes of v that are zero and
+     * maybe some above the first (a borrow): the lowest mark is right */
+    while (end - p >= 8) {
+        memcpy(&x, p, 8);
+        q = x ^ TM_JSCAN_B8('"');
+        b = x ^ TM_JSCAN_B8('\\');
+
+        m = (((q - TM_JSCAN_B8(1)) & ~q)
+             | ((b - TM_JSCAN_B8(1)) & ~b)
+             | ((x - TM_JSCAN_B8(0x20)) & ~x)
+             | x)
+            & TM_JSCAN_B8(0x80);
+
+        if (m) {
+            return p + (__builtin_ctzll(m) >> 3);
+        }
+
+        p += 8;
+    }
+#endif
+
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+        p++;
+    }
+
+    return p;
+}
+
+
+/* the string whose opening quote is at s->p; s is left as it is when the
+ * string is malformed */
+static inline int
+tm_jscan_str(tm_jscan_t *s, tm_jstr_t *str)
+{
+    int                   escaped;
+    const unsigned char  *p, *start, *end;
+
+    start = (const unsigned char *) s->p + 1;
+    end = (const unsigned char *) s->end;
+    p = start;
+    escaped = 0;
+
+    for ( ;; ) {
+        p = tm_jscan_plain(p, end);
+
+        if (tm_jscan_unlikely(p == end)) {
+            return -1;
+        }
+
+        if (tm_jscan_likely(*p == '"')) {
+            break;
+        }
+
+        if (*p == '\\') {
+            escaped = 1;
+
+            if (tm_jscan_escape(&p, end) != 0) {
+                return -1;
+            }
+
+        } else if (*p < 0x20 || tm_jscan_utf8(&p, end) != 0) {
+            return -1;
+        }
+    }
+
+    str->data = (const char *) start;
+    str->len = p - start;
+    str->escaped = escaped;
+
+    s->p = (const char *) p + 1;
+    s->after_value = 1;
+
+    return 0;
+}
+
+
+static inline int
+tm_jscan_member_i(tm_jscan_t *s, tm_jstr_t *key)
 {
     int  rc;
 
@@ -121,7 +309,10 @@ tm_jscan_member(tm_jscan_t *s, tm_jstr_t *key)
         return rc;
     }
 
-    if (tm_jscan_string(s, key) != 0 || tm_jscan_peek(s) != ':') {
+    /* next left s->p on the key's quote, and no value before it */
+    if (*s->p != '"' || tm_jscan_str(s, key) != 0
+        || tm_jscan_peek_i(s) != ':')
+    {
         return -1;
     }
 
@@ -129,6 +320,13 @@ tm_jscan_member(tm_jscan_t *s, tm_jstr_t *key)
     s->after_value = 0;
 
     return 1;
+}
+
+
+int
+tm_jscan_member(tm_jscan_t *s, tm_jstr_t *key)
+{
+    return tm_jscan_member_i(s, key);
 }
 
 
@@ -142,91 +340,64 @@ tm_jscan_element(tm_jscan_t *s)
 int
 tm_jscan_string(tm_jscan_t *s, tm_jstr_t *str)
 {
-    unsigned              v;
-    const unsigned char  *p, *end;
-
-    if (s->after_value || tm_jscan_peek(s) != '"') {
+    if (s->after_value || tm_jscan_peek_i(s) != '"') {
         return -1;
     }
 
-    p = (const unsigned char *) s->p + 1;
-    end = (const unsigned char *) s->end;
+    return tm_jscan_str(s, str);
+}
 
-    str->data = (const char *) p;
-    str->escaped = 0;
 
-    while (p < end && *p != '"') {
+/* the escape at *pp: \uXXXX (a surrogate pair whole) or one of "\/bfnrt */
+static int
+tm_jscan_escape(const unsigned char **pp, const unsigned char *end)
+{
+    unsigned              v;
+    const unsigned char  *p;
 
-        /* the common case first: printable ASCII but the quote and the
-         * backslash */
-        if (*p >= 0x20 && *p < 0x80 && *p != '\\') {
-            p++;
-            continue;
-        }
+    p = *pp;
 
-        if (*p < 0x20) {
+    if (end - p < 2) {
+        return -1;
+    }
+
+    switch (p[1]) {
+
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
+    case 't':
+        *pp = p + 2;
+        return 0;
+
+    case 'u':
+        break;
+
+    default:
+        return -1;
+    }
+
+    if (end - p < 6 || tm_jscan_hex4((const char *) p + 2, &v)
+        || v == 0 || (v >= 0xdc00 && v <= 0xdfff))
+    {
+        /* no NUL, no low surrogate alone: the text is copied into replies
+         * as it is, and must stay valid */
+        return -1;
+    }
+
+    p += 6;
+
+    if (v >= 0xd800 && v <= 0xdbff) {
+        /* a high surrogate: its low one must follow */
+        if (end - p < 6 || p[0] != '\\' || p[1] != 'u'
+            || tm_jscan_hex4((const char *) p + 2, &v)
+            || v < 0xdc00 || v > 0xdfff)
+        {
             return -1;
         }
 
-        if (*p == '\\') {
-            str->escaped = 1;
-
-            if (end - p < 2) {
-                return -1;
-            }
-
-            if (p[1] == 'u') {
-                if (end - p < 6 || tm_jscan_hex4((const char *) p + 2, &v)
-                    || v == 0 || (v >= 0xdc00 && v <= 0xdfff))
-                {
-                    /* no NUL, no low surrogate alone: the text is copied
-                     * into replies as it is, and must stay valid */
-                    return -1;
-                }
-
-                p += 6;
-
-                if (v >= 0xd800 && v <= 0xdbff) {
-                    /* a high surrogate: its low one must follow */
-                    if (end - p < 6 || p[0] != '\\' || p[1] != 'u'
-                        || tm_jscan_hex4((const char *) p + 2, &v)
-                        || v < 0xdc00 || v > 0xdfff)
-                    {
-                        return -1;
-                    }
-
-                    p += 6;
-                }
-
-                continue;
-            }
-
-            if (strchr("\"\\/bfnrt", p[1]) == NULL || p[1] == '\0') {
-                return -1;
-            }
-
-            p += 2;
-            continue;
-        }
-
-        if (*p >= 0x80) {
-            if (tm_jscan_utf8(&p, end) != 0) {
-                return -1;
-            }
-
-            continue;
-        }
-
-        p++;
+        p += 6;
     }
 
-    if (p == end) {
-        return -1;
-    }
-
-    str->len = (const char *) p - str->data;
-    s->p = (const char *) p + 1;
-    s->after_value = 1;
+    *pp = p;
 
     return 0;
 }
@@ -280,86 +451,92 @@ tm_jscan_utf8(const unsigned char **pp, const unsigned char *end)
 static int
 tm_jscan_hex4(const char *p, unsigned *v)
 {
-    int  i;
-    char c;
+    int  a, b, c, d;
 
-    *v = 0;
+    a = tm_jscan_hex[(unsigned char) p[0]];
+    b = tm_jscan_hex[(unsigned char) p[1]];
+    c = tm_jscan_hex[(unsigned char) p[2]];
+    d = tm_jscan_hex[(unsigned char) p[3]];
 
-    for (i = 0; i < 4; i++) {
-        c = p[i];
-        *v <<= 4;
-
-        if (c >= '0' && c <= '9') {
-            *v |= (unsigned) (c - '0');
-
-        } else if (c >= 'a' && c <= 'f') {
-            *v |= (unsigned) (c - 'a' + 10);
-
-        } else if (c >= 'A' && c <= 'F') {
-            *v |= (unsigned) (c - 'A' + 10);
-
-        } else {
-            return -1;
-        }
-    }
-
-    return 0;
-}
-
-
-static int
-tm_jscan_digits(tm_jscan_t *s)
-{
-    const char  *start;
-
-    start = s->p;
-
-    while (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
-        s->p++;
-    }
-
-    return s->p > start ? 0 : -1;
-}
-
-
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int
-tm_jscan_number(tm_jscan_t *s)
-{
-    if (s->p < s->end && *s->p == '-') {
-        s->p++;
-    }
-
-    if (s->p < s->end && *s->p == '0') {
-        s->p++;
-
-    } else if (tm_jscan_digits(s) != 0) {
+    if ((a | b | c | d) < 0) {
         return -1;
     }
 
-    if (s->p < s->end && *s->p == '.') {
-        s->p++;
+    *v = (unsigned) (a << 12 | b << 8 | c << 4 | d);
 
-        if (tm_jscan_digits(s) != 0) {
-            return -1;
-        }
+    return 0;
+}
+
+
+static inline const char *
+tm_jscan_digits(const char *p, const char *end)
+{
+    while (p < end && *p >= '0' && *p <= '9') {
+        p++;
     }
 
-    if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-        s->p++;
+    return p;
+}
 
-        if (s->p < s->end && (*s->p == '+' || *s->p == '-')) {
-            s->p++;
-        }
 
-        if (tm_jscan_digits(s) != 0) {
-            return -1;
-        }
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; s->p where it stops,
+ * malformed or not */
+static int
+tm_jscan_number(tm_jscan_t *s)
+{
+    const char  *p, *q, *end;
+
+    p = s->p;
+    end = s->end;
+
+    if (p < end && *p == '-') {
+        p++;
     }
 
+    if (p < end && *p == '0') {
+        p++;
+
+    } else if ((q = tm_jscan_digits(p, end)) == p) {
+        goto bad;
+
+    } else {
+        p = q;
+    }
+
+    if (p < end && *p == '.') {
+        p++;
+
+        if ((q = tm_jscan_digits(p, end)) == p) {
+            goto bad;
+        }
+
+        p = q;
+    }
+
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+
+        if (p < end && (*p == '+' || *p == '-')) {
+            p++;
+        }
+
+        if ((q = tm_jscan_digits(p, end)) == p) {
+            goto bad;
+        }
+
+        p = q;
+    }
+
+    s->p = p;
     s->after_value = 1;
 
     return 0;
+
+bad:
+
+    s->p = p;
+
+    return -1;
 }
 
 
@@ -388,17 +565,17 @@ tm_jscan_value(tm_jscan_t *s, tm_jstr_t *text)
         return -1;
     }
 
-    c = tm_jscan_peek(s);
+    c = tm_jscan_peek_i(s);
     start = s->p;
 
     switch (c) {
 
     case '{':
-        if (tm_jscan_object(s) != 0) {
+        if (tm_jscan_open(s, '{') != 0) {
             return -1;
         }
 
-        while ((rc = tm_jscan_member(s, &str)) == 1) {
+        while ((rc = tm_jscan_member_i(s, &str)) == 1) {
             if (tm_jscan_value(s, NULL) != 0) {
                 return -1;
             }
@@ -407,11 +584,11 @@ tm_jscan_value(tm_jscan_t *s, tm_jstr_t *text)
         break;
 
     case '[':
-        if (tm_jscan_array(s) != 0) {
+        if (tm_jscan_open(s, '[') != 0) {
             return -1;
         }
 
-        while ((rc = tm_jscan_element(s)) == 1) {
+        while ((rc = tm_jscan_next(s, ']')) == 1) {
             if (tm_jscan_value(s, NULL) != 0) {
                 return -1;
             }
@@ -420,7 +597,7 @@ tm_jscan_value(tm_jscan_t *s, tm_jstr_t *text)
         break;
 
     case '"':
-        rc = tm_jscan_string(s, &str);
+        rc = tm_jscan_str(s, &str);
         break;
 
     case 't':
@@ -456,7 +633,8 @@ tm_jscan_value(tm_jscan_t *s, tm_jstr_t *text)
 int
 tm_jscan_end(tm_jscan_t *s)
 {
-    return s->depth == 0 && tm_jscan_peek(s) == 0 && s->p == s->end ? 0 : -1;
+    return s->depth == 0 && tm_jscan_peek_i(s) == 0 && s->p == s->end
+           ? 0 : -1;
 }
 
 

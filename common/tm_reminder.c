@@ -9,6 +9,7 @@
 
 #include "tm_ddb.h"
 #include "tm_duration.h"
+#include "tm_jscan.h"
 #include "tm_reminder.h"
 #include "tm_task.h"
 #include "tm_validate.h"
@@ -145,6 +146,84 @@ tm_reminder_same(const tm_reminder_t *a, const tm_reminder_t *b)
 }
 
 
+/* the S attributes of a stored reminder, in tm_reminder_attrs' order */
+enum {
+    TM_REMINDER_ID, TM_REMINDER_BEFORE, TM_REMINDER_AT, TM_REMINDER_FIRE,
+    TM_REMINDER_STATE, TM_REMINDER_ATTRS
+};
+
+static const char  *tm_reminder_attrs[] = {
+    "Id", "Before", "At", "FireAt", "State"
+};
+
+
+/* one stored reminder from its S attributes (NULL: absent), r cleared
+ * before: 0, or -1 if malformed */
+static int
+tm_reminder_from_s(tm_reminder_t *r, const char **v)
+{
+    int          k;
+    const char  *id, *before, *at, *fire, *state;
+
+    id = v[TM_REMINDER_ID];
+    before = v[TM_REMINDER_BEFORE];
+    at = v[TM_REMINDER_AT];
+    fire = v[TM_REMINDER_FIRE];
+    state = v[TM_REMINDER_STATE];
+
+    r->at = -1;
+    r->fire = -1;
+
+    if ((before == NULL) == (at == NULL)) {
+        return -1;
+    }
+
+    if (before) {
+        if (strlen(before) >= sizeof(r->before)
+            || tm_duration_parse(before, strlen(before),
+                                 TM_REMINDER_BEFORE_MAX, &r->before_s)
+               != 0)
+        {
+            return -1;
+        }
+
+        memcpy(r->before, before, strlen(before) + 1);
+
+    } else if (tm_parse_rfc3339(at, strlen(at), &r->at) != 0) {
+        return -1;
+    }
+
+    /* a profile's defaults have no id, time or state */
+    if (id) {
+        if (strlen(id) != TM_REMINDER_ID_LEN) {
+            return -1;
+        }
+
+        memcpy(r->id, id, TM_REMINDER_ID_LEN + 1);
+    }
+
+    if (fire && tm_parse_rfc3339(fire, strlen(fire), &r->fire) != 0) {
+        return -1;
+    }
+
+    if (state) {
+        for (k = 0; tm_reminder_states[k]; k++) {
+            if (strcmp(state, tm_reminder_states[k]) == 0) {
+                break;
+            }
+        }
+
+        if (tm_reminder_states[k] == NULL) {
+            return -1;
+        }
+
+        r->state = k;
+    }
+
+    return 0;
+}
+
+
 int
 tm_reminders_from_ddb(const json_t *item, const char *name,
     tm_reminders_t *out)
@@ -152,8 +231,7 @@ tm_reminders_from_ddb(const json_t *item, const char *name,
     int          k;
     size_t       i;
     json_t      *list, *m;
-    const char  *id, *before, *at, *fire, *state;
-    tm_reminder_t  *r;
+    const char  *v[TM_REMINDER_ATTRS];
 
     memset(out, 0, sizeof(tm_reminders_t));
 
@@ -169,60 +247,13 @@ tm_reminders_from_ddb(const json_t *item, const char *name,
 
     for (i = 0; i < json_array_size(list); i++) {
         m = json_object_get(json_array_get(list, i), "M");
-        r = &out->r[i];
-        r->at = -1;
-        r->fire = -1;
 
-        id = tm_ddb_get_s(m, "Id");
-        before = tm_ddb_get_s(m, "Before");
-        at = tm_ddb_get_s(m, "At");
-        fire = tm_ddb_get_s(m, "FireAt");
-        state = tm_ddb_get_s(m, "State");
+        for (k = 0; k < TM_REMINDER_ATTRS; k++) {
+            v[k] = tm_ddb_get_s(m, tm_reminder_attrs[k]);
+        }
 
-        if (m == NULL || (before == NULL) == (at == NULL)) {
+        if (tm_reminder_from_s(&out->r[i], v) != 0) {
             return -1;
-        }
-
-        if (before) {
-            if (strlen(before) >= sizeof(r->before)
-                || tm_duration_parse(before, strlen(before),
-                                     TM_REMINDER_BEFORE_MAX, &r->before_s)
-                   != 0)
-            {
-                return -1;
-            }
-
-            memcpy(r->before, before, strlen(before) + 1);
-
-        } else if (tm_parse_rfc3339(at, strlen(at), &r->at) != 0) {
-            return -1;
-        }
-
-        /* a profile's defaults have no id, time or state */
-        if (id) {
-            if (strlen(id) != TM_REMINDER_ID_LEN) {
-                return -1;
-            }
-
-            memcpy(r->id, id, TM_REMINDER_ID_LEN + 1);
-        }
-
-        if (fire && tm_parse_rfc3339(fire, strlen(fire), &r->fire) != 0) {
-            return -1;
-        }
-
-        if (state) {
-            for (k = 0; tm_reminder_states[k]; k++) {
-                if (strcmp(state, tm_reminder_states[k]) == 0) {
-                    break;
-                }
-            }
-
-            if (tm_reminder_states[k] == NULL) {
-                return -1;
-            }
-
-            r->state = k;
         }
     }
 
@@ -417,21 +448,155 @@ tm_reminder_json(const tm_reminder_t *r)
 }
 
 
-void
-tm_reminders_write(tm_jout_t *o, const char *text, size_t len)
+/*
+ * A task's stored reminders as API JSON, in every listing of tasks with a
+ * due date (they get one reminder by default).  The list as the module
+ * stores it, [{"M": {"Id": {"S": ...}, ...}}, ...], plain strings, is read
+ * from its text (tm_reminders_scan) and written as it is read; a list of
+ * any other shape takes jansson (tm_reminders_write_json), the way all of
+ * them took before: loading, checking and dumping each list with jansson
+ * was most of a listing's CPU.  The two write the same bytes for the same
+ * text (tests/fuzz/reminders_diff.c).
+ */
+
+/* a string of the list shorter than this is copied to be checked; any
+ * longer one takes jansson (no stored value is near) */
+#define TM_REMINDER_S_MAX  64
+
+
+/* 1 if the key, as written (no escape), is lit */
+static int
+tm_reminder_is(const tm_jstr_t *key, const char *lit, size_t len)
+{
+    return !key->escaped && key->len == len
+           && memcmp(key->data, lit, len) == 0;
+}
+
+
+/* the list's text into rs: 1 read, 0 not of the plain shape (jansson
+ * reads it then), -1 a reminder malformed (as tm_reminders_from_ddb
+ * finds it) */
+static int
+tm_reminders_scan(const char *text, size_t len, tm_reminders_t *rs)
+{
+    int          rc, k, n;
+    char         buf[TM_REMINDER_ATTRS][TM_REMINDER_S_MAX];
+    tm_jstr_t    key, str;
+    tm_jscan_t   s;
+    const char  *v[TM_REMINDER_ATTRS];
+
+    memset(rs, 0, sizeof(tm_reminders_t));
+    tm_jscan_init(&s, text, len);
+
+    if (tm_jscan_array(&s) != 0) {
+        return 0;
+    }
+
+    for (n = 0; (rc = tm_jscan_element(&s)) == 1; n++) {
+
+        /* {"M": {...}}, no more reminders than a list may hold */
+        if (n == TM_REMINDERS_MAX || tm_jscan_object(&s) != 0
+            || tm_jscan_member(&s, &key) != 1
+            || !tm_reminder_is(&key, "M", 1) || tm_jscan_object(&s) != 0)
+        {
+            return 0;
+        }
+
+        for (k = 0; k < TM_REMINDER_ATTRS; k++) {
+            v[k] = NULL;
+        }
+
+        /* each attribute known, once, {"S": "..."} */
+        while ((rc = tm_jscan_member(&s, &key)) == 1) {
+            for (k = 0; k < TM_REMINDER_ATTRS; k++) {
+                if (tm_reminder_is(&key, tm_reminder_attrs[k],
+                                    strlen(tm_reminder_attrs[k])))
+                {
+                    break;
+                }
+            }
+
+            if (k == TM_REMINDER_ATTRS || v[k] != NULL
+                || tm_jscan_object(&s) != 0
+                || tm_jscan_member(&s, &key) != 1
+                || !tm_reminder_is(&key, "S", 1)
+                || tm_jscan_string(&s, &str) != 0 || str.escaped
+                || str.len >= TM_REMINDER_S_MAX
+                || tm_jscan_member(&s, &key) != 0)
+            {
+                return 0;
+            }
+
+            memcpy(buf[k], str.data, str.len);
+            buf[k][str.len] = '\0';
+            v[k] = buf[k];
+        }
+
+        if (rc != 0 || tm_jscan_member(&s, &key) != 0) {
+            return 0;
+        }
+
+        /* jansson would read the rest, and find this one malformed */
+        if (tm_reminder_from_s(&rs->r[n], v) != 0) {
+            return -1;
+        }
+    }
+
+    if (rc != 0 || tm_jscan_end(&s) != 0) {
+        return 0;
+    }
+
+    rs->n = n;
+
+    return 1;
+}
+
+
+/* what json_dumps(tm_reminder_json(r), JSON_COMPACT) writes, for a
+ * reminder read by tm_reminders_scan: its strings need no escape (the id
+ * was a plain string, the rest is ours) */
+static void
+tm_reminder_write(tm_jout_t *o, const tm_reminder_t *r)
+{
+    char  t[24];
+
+    tm_jout_lit(o, "{\"id\":\"");
+    tm_jout_raw(o, r->id, strlen(r->id));
+
+    if (r->before[0]) {
+        tm_jout_lit(o, "\",\"before\":\"");
+        tm_jout_raw(o, r->before, strlen(r->before));
+
+    } else {
+        tm_format_rfc3339(r->at, t);
+        tm_jout_lit(o, "\",\"at\":\"");
+        tm_jout_raw(o, t, strlen(t));
+    }
+
+    if (r->fire >= 0) {
+        tm_format_rfc3339(r->fire, t);
+        tm_jout_lit(o, "\",\"fireAt\":\"");
+        tm_jout_raw(o, t, strlen(t));
+        tm_jout_lit(o, "\",\"state\":\"");
+
+    } else {
+        tm_jout_lit(o, "\",\"fireAt\":null,\"state\":\"");
+    }
+
+    tm_jout_raw(o, tm_reminder_states[r->state],
+                strlen(tm_reminder_states[r->state]));
+    tm_jout_lit(o, "\"}");
+}
+
+
+static void
+tm_reminders_write_json(tm_jout_t *o, const char *text, size_t len)
 {
     int             i;
     char           *s;
     json_t         *l, *item, *j;
     tm_reminders_t  rs;
 
-    if (text == NULL) {
-        tm_jout_lit(o, "[]");
-        return;
-    }
-
-    /* a few small maps: jansson is simpler than a scan here, and only
-     * tasks that have reminders pay for it */
     l = json_loadb(text, len, 0, NULL);
     item = l ? json_pack("{s:{s:o}}", "R", "L", l) : NULL;
 
@@ -462,6 +627,44 @@ tm_reminders_write(tm_jout_t *o, const char *text, size_t len)
 
         tm_jout_raw(o, s, strlen(s));
         free(s);
+    }
+
+    tm_jout_lit(o, "]");
+}
+
+
+void
+tm_reminders_write(tm_jout_t *o, const char *text, size_t len)
+{
+    int             i, rc;
+    tm_reminders_t  rs;
+
+    if (text == NULL) {
+        tm_jout_lit(o, "[]");
+        return;
+    }
+
+    rc = tm_reminders_scan(text, len, &rs);
+
+    if (rc == 0) {
+        tm_reminders_write_json(o, text, len);
+        return;
+    }
+
+    if (rc < 0) {
+        o->bad = 1;
+        tm_jout_lit(o, "[]");
+        return;
+    }
+
+    tm_jout_lit(o, "[");
+
+    for (i = 0; i < rs.n; i++) {
+        if (i) {
+            tm_jout_lit(o, ",");
+        }
+
+        tm_reminder_write(o, &rs.r[i]);
     }
 
     tm_jout_lit(o, "]");

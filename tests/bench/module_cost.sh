@@ -120,8 +120,9 @@ patch_body='{"priority":2}'
 # same table makes the canned nginx's map and names the recorded replies
 ddb='DynamoDB_20120810\.'
 canned=(
-    revoked  "^${ddb}GetItem .*\"S\":\"REVOKED_"
+    revoked  "^${ddb}BatchGetItem .*\"S\":\"REVOKED"
     task     "^${ddb}GetItem .*\"EntitySort\":[{]\"S\":\"TASK_"
+    defaults "^${ddb}GetItem .*\"ProjectionExpression\":\"DefaultReminders\""
     user     "^${ddb}GetItem "
     search   "^${ddb}Query .*contains[(]SearchText"
     unread   "^${ddb}Query .*Notif_isRead"

@@ -180,7 +180,7 @@ fz_update(tm_update_t *u, int rc)
 
 /* the API JSON of the task item made of f says what f says */
 static void
-fz_task_round(const tm_task_fields_t *f)
+fz_task_round(tm_task_fields_t *f)
 {
     long            i, n;
     char           *text, *out;
@@ -261,8 +261,10 @@ fz_task(const json_t *body, unsigned mode)
 
             old = tm_task_item(&first, FZ_PK, FZ_ID, FZ_NOW, 4);
             tm_update_init(&u);
-            rc = tm_task_patch(old, &f, FZ_ID, FZ_NOW, 4, &u, &fx);
-            fz_check(rc == 0);
+            rc = tm_task_patch(old, &f, FZ_ID, FZ_NOW, 4, NULL, &u, &fx);
+
+            /* or a field refused (repeat, reminders): the API's 400 */
+            fz_check(rc == 0 || fx.why != NULL);
             fz_update(&u, rc);
             json_decref(old);
         }
@@ -356,7 +358,7 @@ fz_user(const json_t *body, const tm_field_t *table, unsigned mode)
         && tm_user_patch_check(&f, &field) == NULL)
     {
         tm_update_init(&u);
-        rc = tm_user_patch(&f, FZ_NOW, &u, &sms);
+        rc = tm_user_patch(&f, &FZ_PK[5], FZ_NOW, 4, &u, &sms);
         fz_check(rc == 0);
         fz_update(&u, rc);
     }

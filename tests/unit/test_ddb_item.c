@@ -127,6 +127,48 @@ tm_test_item_malformed(void **state)
 }
 
 
+/* the types compared as written, escaped ones unescaped; names found by
+ * length, first byte and the rest */
+static void
+tm_test_item_types(void **state)
+{
+    const char        *text;
+    tm_ddb_item_t      item;
+    const tm_jstr_t   *v;
+
+    text = "{\"Ab\":{\"S\":\"x\"},\"Ac\":{\"N\":\"2\"},\"Bc\":{\"BOOL\":true},"
+           "\"L1\":{\"L\":[]},\"L2\":{\"\\u004c\":[1]},"
+           "\"B2\":{\"\\u0042OOL\":false},\"M\":{\"M\":{}},"
+           "\"\":{\"S\":\"e\"},\"SS\":{\"SS\":[\"a\"]},"
+           "\"Long\":{\"BOOLEAN\":true}}";
+
+    assert_int_equal(tm_ddb_item_parse(text, strlen(text), &item), 0);
+    assert_int_equal(item.n, 10);
+
+    v = tm_ddb_item_get(&item, "Ab", 'S');
+    assert_non_null(v);
+    assert_int_equal(v->len, 1);
+    assert_null(tm_ddb_item_get(&item, "Ab", 'N'));
+    assert_non_null(tm_ddb_item_get(&item, "Ac", 'N'));
+    assert_null(tm_ddb_item_get(&item, "Bb", 'S'));
+    assert_null(tm_ddb_item_get(&item, "A", 'S'));
+
+    assert_true(tm_ddb_item_bool(&item, "Bc", 0));
+    assert_false(tm_ddb_item_bool(&item, "B2", 1));
+    assert_non_null(tm_ddb_item_get(&item, "L1", 'L'));
+    assert_non_null(tm_ddb_item_get(&item, "L2", 'L'));
+
+    /* other types: kept, as none of ours */
+    assert_non_null(tm_ddb_item_get(&item, "M", 0));
+    assert_non_null(tm_ddb_item_get(&item, "SS", 0));
+    assert_non_null(tm_ddb_item_get(&item, "Long", 0));
+
+    v = tm_ddb_item_get(&item, "", 'S');
+    assert_non_null(v);
+    assert_memory_equal(v->data, "e", 1);
+}
+
+
 static void
 tm_test_item_many_attrs(void **state)
 {
@@ -475,6 +517,7 @@ main(void)
         cmocka_unit_test(tm_test_reply),
         cmocka_unit_test(tm_test_reply_malformed),
         cmocka_unit_test(tm_test_item_malformed),
+        cmocka_unit_test(tm_test_item_types),
         cmocka_unit_test(tm_test_item_many_attrs),
         cmocka_unit_test(tm_test_item_key),
         cmocka_unit_test(tm_test_notification_item),

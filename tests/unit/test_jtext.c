@@ -140,6 +140,178 @@ tm_test_scan_walk(void **state)
 }
 
 
+/* the string of len bytes at text, copied into a buffer of exactly its
+ * size (ASan sees a read past it): 0 and *str, or -1 */
+static int
+tm_test_str(const char *text, size_t len, tm_jstr_t *str, size_t *left)
+{
+    int          rc;
+    char        *buf;
+    tm_jscan_t   s;
+
+    buf = malloc(len ? len : 1);
+    assert_non_null(buf);
+    memcpy(buf, text, len);
+
+    tm_jscan_init(&s, buf, len);
+    rc = tm_jscan_string(&s, str);
+
+    /* the slice as an offset into text, the buffer freed */
+    if (rc == 0) {
+        str->data = text + (str->data - buf);
+        *left = (size_t) (s.end - s.p);
+
+    } else {
+        assert_ptr_equal(s.p, buf);     /* a bad string consumes nothing */
+    }
+
+    free(buf);
+
+    return rc;
+}
+
+
+/*
+ * The reader skips the plain bytes of a string 16 or 8 at a time: every
+ * byte that needs a look is put at every place around those blocks and
+ * the end of the buffer, and must be seen there as one at a time would.
+ */
+
+static void
+tm_test_scan_blocks(void **state)
+{
+    int          rc;
+    char         doc[64];
+    size_t       len, at, k, cut, left;
+    tm_jstr_t    str;
+
+    static const struct {
+        const char  *bytes;
+        int          ok;        /* 1 taken, 0 refused, 2 ends the string */
+        int          escaped;
+    } odd[] = {
+        { "\"", 2, 0 },
+        { "\\n", 1, 1 },
+        { "\\\"", 1, 1 },
+        { "\\\\", 1, 1 },
+        { "\\u00E9", 1, 1 },
+        { "\\uD83D\\uDCC5", 1, 1 },
+        { "\\uDBFF\\uDFFF", 1, 1 },
+        { "\\u0000", 0, 0 },
+        { "\\uDC00", 0, 0 },
+        { "\\uD800x", 0, 0 },
+        { "\\u12g4", 0, 0 },
+        { "\\x", 0, 0 },
+        { "\x01", 0, 0 },
+        { "\x1f", 0, 0 },
+        { "\t", 0, 0 },
+        { "\x7f", 1, 0 },
+        { " ", 1, 0 },
+        { "\xc3\xa9", 1, 0 },
+        { "\xe2\x82\xac", 1, 0 },
+        { "\xf0\x9f\x93\x85", 1, 0 },
+        { "\xc3", 0, 0 },
+        { "\xc0\xaf", 0, 0 },
+        { "\xed\xa0\x80", 0, 0 },
+        { "\xf4\x90\x80\x80", 0, 0 },
+        { "\x80", 0, 0 },
+        { "\xff", 0, 0 },
+    };
+
+    for (k = 0; k < TM_TEST_N(odd); k++) {
+        for (at = 0; at < 36; at++) {
+            /* '"', at plain bytes, the odd bytes, 5 plain bytes, '"' */
+            doc[0] = '"';
+            memset(doc + 1, 'a', at);
+            len = 1 + at;
+            memcpy(doc + len, odd[k].bytes, strlen(odd[k].bytes));
+            len += strlen(odd[k].bytes);
+            memcpy(doc + len, "bcdef\"", 6);
+            len += 6;
+
+            rc = tm_test_str(doc, len, &str, &left);
+
+            if (odd[k].ok == 0) {
+                assert_int_equal(rc, -1);
+                continue;
+            }
+
+            assert_int_equal(rc, 0);
+            assert_ptr_equal(str.data, doc + 1);
+            assert_int_equal(str.escaped, odd[k].escaped);
+
+            if (odd[k].ok == 2) {
+                assert_int_equal(str.len, at);
+                assert_int_equal(left, 6);
+
+            } else {
+                assert_int_equal(str.len, len - 2);
+                assert_int_equal(left, 0);
+            }
+
+            /* the same cut before its closing quote: never taken */
+            if (odd[k].ok == 1) {
+                for (cut = 1; cut < len; cut++) {
+                    assert_int_equal(tm_test_str(doc, cut, &str, &left), -1);
+                }
+            }
+        }
+    }
+}
+
+
+/* peek skips blanks and tells a NUL byte (0) from the end (0) only by
+ * the position; numbers stop where their grammar does */
+static void
+tm_test_scan_edges(void **state)
+{
+    tm_jstr_t    text;
+    tm_jscan_t   s;
+
+    tm_jscan_init(&s, " \t\r\n[ ]", 7);
+    assert_int_equal(tm_jscan_peek(&s), '[');
+    assert_int_equal(s.end - s.p, 3);
+    assert_int_equal(tm_jscan_array(&s), 0);
+    assert_int_equal(tm_jscan_element(&s), 0);
+    assert_int_equal(tm_jscan_end(&s), 0);
+
+    tm_jscan_init(&s, " \0x", 3);
+    assert_int_equal(tm_jscan_peek(&s), 0);
+    assert_int_equal(s.end - s.p, 2);
+    assert_int_equal(tm_jscan_end(&s), -1);
+
+    /* blanks are these four only */
+    tm_jscan_init(&s, "\f1", 2);
+    assert_int_equal(tm_jscan_value(&s, &text), -1);
+
+    tm_jscan_init(&s, "-12.5e+3,", 9);
+    assert_int_equal(tm_jscan_value(&s, &text), 0);
+    assert_int_equal(text.len, 8);
+    assert_true(s.after_value);
+
+    tm_jscan_init(&s, "-12.x", 5);
+    assert_int_equal(tm_jscan_value(&s, &text), -1);
+
+    /* a value after a value wants a ',' first */
+    tm_jscan_init(&s, "[\"a\" \"b\"]", 9);
+    assert_int_equal(tm_jscan_array(&s), 0);
+    assert_int_equal(tm_jscan_element(&s), 1);
+    assert_int_equal(tm_jscan_string(&s, &text), 0);
+    assert_int_equal(tm_jscan_string(&s, &text), -1);
+    assert_int_equal(tm_jscan_element(&s), -1);
+
+    /* a key with an escape, a blank before its ':' */
+    tm_jscan_init(&s, "{\"\\u0053\" :1}", 13);
+    assert_int_equal(tm_jscan_object(&s), 0);
+    assert_int_equal(tm_jscan_member(&s, &text), 1);
+    assert_true(text.escaped);
+    assert_true(tm_jstr_eq(&text, "S"));
+    assert_int_equal(tm_jscan_value(&s, NULL), 0);
+    assert_int_equal(tm_jscan_member(&s, &text), 0);
+    assert_int_equal(tm_jscan_end(&s), 0);
+}
+
+
 static void
 tm_test_jstr_copy(void **state)
 {
@@ -241,6 +413,8 @@ main(void)
         cmocka_unit_test(tm_test_scan_like_jansson),
         cmocka_unit_test(tm_test_scan_depth),
         cmocka_unit_test(tm_test_scan_walk),
+        cmocka_unit_test(tm_test_scan_blocks),
+        cmocka_unit_test(tm_test_scan_edges),
         cmocka_unit_test(tm_test_jstr_copy),
         cmocka_unit_test(tm_test_jout),
     };

@@ -207,6 +207,89 @@ tm_test_stored(void **state)
 }
 
 
+/*
+ * The stored list written as API JSON: plain lists read from their text,
+ * any other shape by jansson, the same bytes either way.
+ */
+
+static void
+tm_test_written(void **state)
+{
+    char         out[512];
+    size_t       i;
+    tm_jout_t    o;
+
+    static const struct {
+        const char  *text;
+        const char  *json;      /* NULL: malformed, [] and bad */
+    } cases[] = {
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},\"Id\":{\"S\":\"a1b2c3d4e5f6\"},"
+          "\"FireAt\":{\"S\":\"2030-11-30T10:00:00Z\"},"
+          "\"State\":{\"S\":\"pending\"}}}]",
+          "[{\"id\":\"a1b2c3d4e5f6\",\"before\":\"P1D\","
+          "\"fireAt\":\"2030-11-30T10:00:00Z\",\"state\":\"pending\"}]" },
+
+        /* a profile's default: no id, time or state */
+        { "[{\"M\":{\"Before\":{\"S\":\"P1W\"}}},"
+          " {\"M\":{\"At\":{\"S\":\"2030-11-30T10:00:00Z\"},"
+          "\"State\":{\"S\":\"sent\"}}}]",
+          "[{\"id\":\"\",\"before\":\"P1W\",\"fireAt\":null,"
+          "\"state\":\"pending\"},{\"id\":\"\","
+          "\"at\":\"2030-11-30T10:00:00Z\",\"fireAt\":null,"
+          "\"state\":\"sent\"}]" },
+
+        { "[]", "[]" },
+
+        /* an escaped id (jansson's escapes), a name twice (the last), an
+         * attribute of two types: jansson's reading */
+        { "[{\"M\":{\"Id\":{\"S\":\"ab\\\"cd\\\\ef\\/g\\u0001h\"},"
+          "\"At\":{\"S\":\"2030-11-30T10:00:00Z\"}}}]",
+          "[{\"id\":\"ab\\\"cd\\\\ef/g\\u0001h\","
+          "\"at\":\"2030-11-30T10:00:00Z\",\"fireAt\":null,"
+          "\"state\":\"pending\"}]" },
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},\"Before\":{\"S\":\"P2D\"}}}]",
+          "[{\"id\":\"\",\"before\":\"P2D\",\"fireAt\":null,"
+          "\"state\":\"pending\"}]" },
+        { "[{\"M\":{\"Before\":{\"N\":\"1\",\"S\":\"P1D\"}}}]",
+          "[{\"id\":\"\",\"before\":\"P1D\",\"fireAt\":null,"
+          "\"state\":\"pending\"}]" },
+
+        /* malformed, plain or not */
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},\"State\":{\"S\":\"maybe\"}}}]",
+          NULL },
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},"
+          "\"At\":{\"S\":\"2030-11-30T10:00:00Z\"}}}]", NULL },
+        { "[{\"M\":{}}]", NULL },
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},\"Id\":{\"S\":\"abc\"}}}]",
+          NULL },
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"},\"X\":1e999}}]",
+          NULL },
+        { "[{\"M\":{\"Before\":{\"S\":\"P1D\"}}},5]", NULL },
+        { "[{\"M\":", NULL },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        tm_jout_init(&o, out, sizeof(out) - 1);
+        tm_reminders_write(&o, cases[i].text, strlen(cases[i].text));
+
+        assert_true(tm_jout_len(&o) >= 0);
+        out[tm_jout_len(&o)] = '\0';
+
+        if (cases[i].json == NULL) {
+            if (!o.bad) {
+                fail_msg("not malformed: %s", cases[i].text);
+            }
+
+            assert_string_equal(out, "[]");
+            continue;
+        }
+
+        assert_false(o.bad);
+        assert_string_equal(out, cases[i].json);
+    }
+}
+
+
 static void
 tm_test_repeat(void **state)
 {
@@ -327,6 +410,7 @@ main(void)
         cmocka_unit_test(tm_test_parse),
         cmocka_unit_test(tm_test_arm),
         cmocka_unit_test(tm_test_stored),
+        cmocka_unit_test(tm_test_written),
         cmocka_unit_test(tm_test_repeat),
         cmocka_unit_test(tm_test_snooze),
     };
