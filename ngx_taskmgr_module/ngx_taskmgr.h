@@ -171,6 +171,8 @@ typedef struct {
     ngx_taskmgr_write_pt       write;
     long long                  now;
     ngx_taskmgr_step_pt        done;
+    ngx_uint_t                 filter_rare;  /* the filter seldom drops
+                                                an item: read no wider */
 
     ngx_uint_t                 calls;
     ngx_uint_t                 count;      /* items kept */

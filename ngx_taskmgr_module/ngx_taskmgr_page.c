@@ -189,7 +189,7 @@ ngx_taskmgr_page_query(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     /* a filter drops items after Limit counted them: read wider (a page
      * keeps what it needs and its cursor points after the last kept) */
-    if (json_object_get(pg->query, "FilterExpression")) {
+    if (json_object_get(pg->query, "FilterExpression") && !pg->filter_rare) {
         n = ngx_max(n, NGX_TASKMGR_PAGE_FILTERED);
     }
 

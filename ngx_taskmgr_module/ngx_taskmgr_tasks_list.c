@@ -15,6 +15,7 @@
 
 
 #define NGX_TASKMGR_DUE_MAX       "9999-12-31T23:59:59Z"
+#define NGX_TASKMGR_NOT_TRASHED   "attribute_not_exists(TrashedAt)"
 
 
 static ngx_int_t ngx_taskmgr_tasks_arg(ngx_http_request_t *r,
@@ -148,6 +149,12 @@ ngx_taskmgr_tasks_list_build(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                             json_string(q.cond.data));
     }
 
+    /* the trash left out, and nothing else: few items are dropped, so a
+     * page is read about as narrow as an unfiltered one (the page goes on
+     * reading if some were) */
+    pg->filter_rare = (ngx_strcmp(q.cond.data ? q.cond.data : "",
+                                  NGX_TASKMGR_NOT_TRASHED) == 0);
+
     if (pg->query && json_object_size(q.names)) {
         json_object_set(pg->query, "ExpressionAttributeNames", q.names);
     }
@@ -187,7 +194,7 @@ ngx_taskmgr_tasks_filter(ngx_taskmgr_tasks_t *t, tm_update_t *q)
         tm_update_value(q, ":exp", json_pack("{s:s}", "N", now));
 
     } else {
-        tm_update_cond(q, "attribute_not_exists(TrashedAt)");
+        tm_update_cond(q, NGX_TASKMGR_NOT_TRASHED);
     }
 
     if (t->sort == NGX_TASKMGR_SORT_DUE && (t->due_from[0] || t->due_to[0]))

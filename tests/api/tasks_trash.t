@@ -105,4 +105,21 @@ is $r->{status}, 204, 'DELETE ?permanent=true of a live task: 204';
 ok !task_item($A->{uid}, $keep->{id}), 'gone at once';
 is as($A, DELETE => "/api/tasks/$keep->{id}?permanent=yes")->{status}, 400, 'permanent=yes: 400';
 
+# ---- paging past trashed tasks: a default listing reads narrow (its only
+# filter is the trash), and a page short of trashed items reads on
+{
+    my $C = new_user('trash-pages');
+    my @t = map { as($C, POST => '/api/tasks', { title => "page $_" })->{json}{task} } 1 .. 10;
+    is as($C, DELETE => "/api/tasks/$t[$_]{id}")->{status}, 204, "trash $_" for 2, 3, 4, 8;
+    my ($cursor, @seen, $pages) = (undef);
+    do {
+        my $r = as($C, GET => '/api/tasks?limit=3' . ($cursor ? '&cursor=' . uri_escape($cursor) : ''));
+        is $r->{status}, 200, 'a page' or last;
+        ok @{ $r->{json}{items} } == 3 || !$r->{json}{nextCursor}, 'full pages but the last';
+        push @seen, map { $_->{id} } @{ $r->{json}{items} };
+        $cursor = $r->{json}{nextCursor};
+    } while ($cursor && ++$pages < 10);
+    is_deeply [sort @seen], [sort map { $t[$_]{id} } 0, 1, 5, 6, 7, 9], 'every live task once, no trashed one';
+}
+
 done_testing;
