@@ -78,6 +78,8 @@ ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_uint_t status);
 long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,
     char *out, size_t size);
+void ngx_taskmgr_tasks_event(ngx_http_request_t *r, const char *op,
+    const tm_ddb_item_t *item);
 ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_not_found(ngx_http_request_t *r);
 

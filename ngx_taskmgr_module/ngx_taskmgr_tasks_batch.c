@@ -509,6 +509,10 @@ ngx_taskmgr_batch_result(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    if (status == NGX_HTTP_OK && task == NULL) {
+        ngx_taskmgr_tasks_event(r, "deleted", NULL);
+    }
+
     if (task) {
         /* the task's API JSON, as a listing writes it */
         ngx_memzero(&text, sizeof(ngx_taskmgr_text_t));
@@ -522,6 +526,10 @@ ngx_taskmgr_batch_result(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         }
 
         api = json_loadb((char *) text.data, text.len, 0, NULL);
+
+        if (status == NGX_HTTP_OK) {
+            ngx_taskmgr_tasks_event(r, "updated", &item);
+        }
 
         if (api) {
             json_object_set_new(res, "task", api);
