@@ -8,12 +8,18 @@
  * from the verified token, never from the client, so a user can only
  * ever subscribe to their own events.
  *
- * A write that succeeded publishes with a background subrequest to the
- * nchan publisher location "<taskmgr_events>pub/<sub>" (POST, the event
- * name in X-EventSource-Event).  Background: the client's reply does not
- * wait for it (the postpone filter never holds the reply behind it), and
- * its outcome only counts and logs: nchan answers 503 at once when Redis
- * is down (measured), and the request has succeeded already.
+ * A write that succeeded publishes with a background subrequest to
+ * "<taskmgr_events>pub/<sub>" (POST, the event name in
+ * X-EventSource-Event), a location that proxy_passes to this node's nchan
+ * publisher.  Background: the client's reply does not wait for it (the
+ * postpone filter never holds the reply behind it); its outcome only
+ * counts and logs: nchan answers 503 at once when Redis is down, and the
+ * request has succeeded already.  Measured with nginx 1.22.1 and nchan
+ * 1.3.6: a subrequest straight to the nchan publisher location works
+ * while Redis answers, but nchan's 503 finalizes a background subrequest
+ * twice ("subrequest ... logged again", and the client's request released
+ * twice), and a waited in-memory one never completed; proxied, nchan
+ * serves a request of its own and the subrequest ends as any upstream's.
  */
 
 #include "ngx_taskmgr.h"
@@ -198,13 +204,9 @@ ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
 
 /*
- * /api/health's "events": a POST to "<taskmgr_events_location>probe",
- * which proxy_passes to the scheduler's publisher location on this node
- * (a probe channel): 2xx while Redis answers, 503 when it does not.  A
- * proxied call, like every other backend's: an in-memory subrequest
- * straight to nchan's publisher never finished (and once crashed the
- * worker) in nginx 1.22 with nchan 1.3.6.  next reads ctx->call.status
- * (0: push not configured, no probe made).
+ * /api/health's "events": a publish to the probe channel, waited for:
+ * 2xx while Redis answers, 503 when it does not.  next reads
+ * ctx->call.status (0: push not configured, no probe made).
  */
 
 ngx_int_t
@@ -220,13 +222,13 @@ ngx_taskmgr_events_health(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return next(r, ctx);
     }
 
-    uri.len = ctx->conf->events.len + sizeof("probe") - 1;
+    uri.len = ctx->conf->events.len + sizeof("pub/_health") - 1;
     uri.data = ngx_pnalloc(r->pool, uri.len);
     if (uri.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_sprintf(uri.data, "%Vprobe", &ctx->conf->events);
+    ngx_sprintf(uri.data, "%Vpub/_health", &ctx->conf->events);
 
     h[0].name = "Host";
     h[0].value = "localhost";
