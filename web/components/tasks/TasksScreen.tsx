@@ -28,6 +28,7 @@ import { useTaskMutations } from './useTaskMutations';
 const TaskDialog = lazy(() => import('../TaskDialog'));
 const TaskDetail = lazy(() => import('./TaskDetail'));
 const DeleteDialog = lazy(() => import('./DeleteDialog'));
+const LiveTasks = lazy(() => import('./LiveTasks'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
@@ -138,6 +139,7 @@ function Tasks() {
         {toast}
 
         <Suspense fallback={null}>
+          <LiveTasks list={list} replace={replace} remove={remove} />
           {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
           {(creating || (opened && editing)) && (
             <TaskDialog
