@@ -89,10 +89,13 @@ for my $k (1 .. $EVENTS) {
                                            content => qq({"event":"bench","k":$k}) });
     die "publish: $r->{status}\n" unless $r->{status} =~ /^20/;
     # read what has come meanwhile
-    TaskmgrEvents::_fill($m, 0) while IO::Select->new($m->{sock})->can_read(0) && !$m->{eof};
+    # read (and time) what arrives until the next publish is due
     my $next = $t + $gap;
-    my $wait = $next - Time::HiRes::time();
-    Time::HiRes::sleep($wait) if $wait > 0;
+    while ((my $left = $next - Time::HiRes::time()) > 0) {
+        last if $m->{eof};
+        TaskmgrEvents::_fill($m, $left);
+        TaskmgrEvents::_sse_parse($m);
+    }
 }
 sse_wait($m, 5, sub { $_[0]{event} eq 'bench' }, $EVENTS);
 for my $e (grep { $_->{event} eq 'bench' } @{ $m->{events} }) {
