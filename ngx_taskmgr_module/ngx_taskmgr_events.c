@@ -8,18 +8,24 @@
  * from the verified token, never from the client, so a user can only
  * ever subscribe to their own events.
  *
- * A write that succeeded publishes with a background subrequest to
+ * A write that succeeded publishes with an in-memory subrequest to
  * "<taskmgr_events>pub/<sub>" (POST, the event name in
  * X-EventSource-Event), a location that proxy_passes to this node's nchan
- * publisher.  Background: the client's reply does not wait for it (the
- * postpone filter never holds the reply behind it); its outcome only
- * counts and logs: nchan answers 503 at once when Redis is down, and the
- * request has succeeded already.  Measured with nginx 1.22.1 and nchan
- * 1.3.6: a subrequest straight to the nchan publisher location works
- * while Redis answers, but nchan's 503 finalizes a background subrequest
- * twice ("subrequest ... logged again", and the client's request released
- * twice), and a waited in-memory one never completed; proxied, nchan
- * serves a request of its own and the subrequest ends as any upstream's.
+ * publisher; its outcome only counts and logs (nchan answers 503 at once
+ * when Redis is down), the request has succeeded already.  The reply
+ * waits in the postpone filter for the publish (a loopback round trip,
+ * ~1-2 ms; bounded by the location's proxy timeouts).  Measured with
+ * nginx 1.22.1 and nchan 1.3.6:
+ *   - a subrequest straight to the nchan publisher location works
+ *     while Redis answers, but nchan's 503 finalizes a background one
+ *     twice ("subrequest ... logged again"), and a waited in-memory one
+ *     never completed: hence the proxy, where nchan serves a request of
+ *     its own;
+ *   - a background subrequest (the reply not waiting at all) through the
+ *     proxy crashed workers under tests/faults/dynamodb.t (DynamoDB
+ *     paused while clients gave up): a request terminated while it ran
+ *     is closed whatever its count; a plain subrequest is counted and
+ *     cleaned up with its request like every backend call.
  */
 
 #include "ngx_taskmgr.h"
@@ -270,9 +276,9 @@ ngx_taskmgr_events_send(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     pub->event = event;
     ps->data = pub;
 
+    /* not background: see the top of this file */
     if (ngx_http_subrequest(r, &uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_IN_MEMORY
-                            |NGX_HTTP_SUBREQUEST_BACKGROUND)
+                            NGX_HTTP_SUBREQUEST_IN_MEMORY)
         != NGX_OK)
     {
         return NGX_ERROR;

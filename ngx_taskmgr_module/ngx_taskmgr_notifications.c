@@ -605,7 +605,6 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     nt = ctx->data;
     ngx_taskmgr_unread_changed(ctx, nt->pk);
-    ngx_taskmgr_notifs_read_event(r, ctx, 1);
 
     type = tm_ddb_get_s(json_object_get(ctx->call.reply, "Attributes"),
                         "Type");
@@ -623,5 +622,8 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    /* after the last backend call: a publish is a subrequest */
+    ngx_taskmgr_notifs_read_event(r, ctx, 1);
+
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }

@@ -35,8 +35,6 @@ static ngx_int_t ngx_taskmgr_tasks_notify(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_notified(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static void ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_unmark(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_unmarked(ngx_http_request_t *r,
@@ -341,29 +339,11 @@ ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_tasks_t *) ctx->data)->pk);
 
-    if (ctx->call.error == NULL) {
-        ngx_taskmgr_tasks_notification_event(r, ctx);
-    }
+    /* its event goes with the reply: a publish is a subrequest, and none
+     * may start before the chain's last backend call */
+    ((ngx_taskmgr_tasks_t *) ctx->data)->notified = (ctx->call.error == NULL);
 
     return ngx_taskmgr_tasks_unmark(r, ctx);
-}
-
-
-/* the new notification, as GET /api/notifications lists it */
-
-static void
-ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r,
-    ngx_taskmgr_ctx_t *ctx)
-{
-    tm_ddb_item_t         item;
-    ngx_taskmgr_tasks_t  *t;
-
-    t = ctx->data;
-
-    if (ngx_taskmgr_item_parse(r, t->notification, &item) == NGX_OK) {
-        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
-                                tm_notification_write, &item);
-    }
 }
 
 

@@ -7,6 +7,7 @@
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
 #include "tm_list.h"
+#include "tm_notification.h"
 
 
 static ngx_int_t ngx_taskmgr_tasks_list_got(ngx_http_request_t *r,
@@ -163,6 +164,7 @@ ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
     if (r->method != NGX_HTTP_GET) {
         ngx_taskmgr_tasks_event(r, status == NGX_HTTP_CREATED
                                    ? "created" : "updated", &item);
+        ngx_taskmgr_tasks_notification_event(r);
     }
 
     return ngx_taskmgr_send_item(r, status, "task", ngx_taskmgr_tasks_write,
@@ -206,6 +208,29 @@ ngx_taskmgr_tasks_event(ngx_http_request_t *r, const char *op,
 
     ngx_taskmgr_events_item(r, ctx, "task", (char *) head, "task",
                             ngx_taskmgr_tasks_write, item);
+}
+
+
+/* a completion's new notification, as GET /api/notifications lists it */
+
+void
+ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r)
+{
+    tm_ddb_item_t         item;
+    ngx_taskmgr_ctx_t    *ctx;
+    ngx_taskmgr_tasks_t  *t;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_taskmgr_module);
+    t = ctx->data;
+
+    if (t->notified
+        && ngx_taskmgr_item_parse(r, t->notification, &item) == NGX_OK)
+    {
+        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
+                                tm_notification_write, &item);
+    }
+
+    t->notified = 0;
 }
 
 
