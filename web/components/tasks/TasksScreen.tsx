@@ -30,6 +30,7 @@ import { focusTask, useTaskMutations } from './useTaskMutations';
 const TaskDialog = lazy(() => import('../TaskDialog'));
 const TaskDetail = lazy(() => import('./TaskDetail'));
 const Power = lazy(() => import('./Power'));
+const LiveTasks = lazy(() => import('./LiveTasks'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
@@ -144,6 +145,7 @@ function Tasks() {
         {toast}
 
         <Suspense fallback={null}>
+          <LiveTasks list={list} replace={replace} remove={remove} />
           {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
           {(creating || (opened && editing)) && (
             <TaskDialog
