@@ -3,8 +3,8 @@
 // the list of the filters in the query string, a page at a time;
 // ?task=<id> shows a task, ?task=<id>&edit=1 and ?new=1 open the form
 // (the dialogs load when first opened).  The quick-add bar, the keyboard
-// shortcuts and the bulk actions on the selected tasks (Power) load just
-// after the page.  Deleting moves a task to the trash, with an "Undo".
+// shortcuts, the bulk actions on the selected tasks and the live updates
+// of other tabs (Power) load just after the page.  Deleting moves a task to the trash, with an "Undo".
 // Filters that make no sense (a date before 1970, an end before the
 // start) are shown as errors and never sent: the list stays as it was.
 
@@ -30,7 +30,6 @@ import { focusTask, useTaskMutations } from './useTaskMutations';
 const TaskDialog = lazy(() => import('../TaskDialog'));
 const TaskDetail = lazy(() => import('./TaskDetail'));
 const Power = lazy(() => import('./Power'));
-const LiveTasks = lazy(() => import('./LiveTasks'));
 
 export default function TasksScreen() {
   return <Protected optimistic>{() => <Tasks />}</Protected>;
@@ -145,7 +144,6 @@ function Tasks() {
         {toast}
 
         <Suspense fallback={null}>
-          <LiveTasks list={list} replace={replace} remove={remove} />
           {opened && !creating && !editing && <TaskDetail task={opened} now={now} onEdit={() => setQuery({ edit: '1' })} onClose={closeTask} />}
           {(creating || (opened && editing)) && (
             <TaskDialog
