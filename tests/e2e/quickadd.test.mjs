@@ -38,11 +38,15 @@ for (const V of VIEWPORTS.filter((v) => !process.env.E2E_ONLY || v.name === proc
 
     usePage(browser, V, vp, (p) => {
       page = p;
-      // the server reads dates at a pinned now; what the app sends is kept
-      page.route(/\/api\/tasks(\/parse)?$/, (route) => {
-        const r = route.request();
-        if (r.method() === 'POST') sent.push({ path: new URL(r.url()).pathname, body: r.postDataJSON() });
-        return route.continue({ headers: { ...r.headers(), 'x-taskmgr-now': String(NOW) } });
+      // the server reads dates at a pinned now (a header on every request:
+      // only parse and quick add read it); what the app sends is watched,
+      // not intercepted (an intercepting route turns the browser's cache
+      // off and slows every load)
+      page.setExtraHTTPHeaders({ 'x-taskmgr-now': String(NOW) });
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/api\/tasks(\/parse)?$/.test(new URL(r.url()).pathname)) {
+          sent.push({ path: new URL(r.url()).pathname, body: r.postDataJSON() });
+        }
       });
     });
 
