@@ -7,7 +7,7 @@
 #   unit   node --test on web/test/*.test.ts (TypeScript through tsx), in
 #          two time zones, one of them with summer time
 #   own JS each page's first-load JS beyond an empty page of the same
-#          Next.js, at most 26 kB gzip (scripts/own-js.mjs; needs the
+#          Next.js, at most 25 kB gzip (scripts/own-js.mjs; needs the
 #          build, web/out: skipped with a note when it is not there)
 # Exits non-zero if any part fails.
 set -euo pipefail
@@ -44,7 +44,7 @@ for tz in America/Los_Angeles Asia/Kolkata; do
 done
 
 if [[ -f out/csp-script-src.txt ]]; then
-    check "own JS at most 26 kB gzip a page" node scripts/own-js.mjs --check
+    check "own JS at most 25 kB gzip a page" node scripts/own-js.mjs --check
 else
     echo "web: own JS not measured: web/out is not built (make)"
 fi
