@@ -40,7 +40,7 @@ export SANITIZE PORT
 # brings its own make fragment (*/part.mk): it adds its build to `all`
 -include $(wildcard */part.mk)
 
-.PHONY: all module unit tools deps run stop test test-unit test-api bench bench-module lighthouse fuzz clean FORCE
+.PHONY: all module unit tools deps run stop test test-unit test-api bench bench-events bench-module lighthouse fuzz clean FORCE
 
 all: module unit tools
 
@@ -125,6 +125,10 @@ test-api: all
 bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 	tests/bench/search_views.sh
+
+# figures: push (issue 14), idle subscribers' memory, publish -> receive
+bench-events: deps all
+	tests/bench/events.sh
 
 # figures: the module against plain proxy_pass of the same DynamoDB reply
 # from a canned server, and its workers' CPU per request and RSS

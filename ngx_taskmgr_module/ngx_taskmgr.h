@@ -21,7 +21,8 @@
 
 #define NGX_TASKMGR_DYNAMODB           0
 #define NGX_TASKMGR_COGNITO            1
-#define NGX_TASKMGR_BACKENDS           2
+#define NGX_TASKMGR_NCHAN              2    /* push: health's probe only */
+#define NGX_TASKMGR_BACKENDS           3
 
 /* the continuation gets the raw outcome, transport failures included */
 #define NGX_TASKMGR_AWS_RAW            1
@@ -81,6 +82,7 @@ typedef struct {
     ngx_uint_t                 max_completions;  /* notifications kept */
     time_t                     health_cache;
     ngx_flag_t                 test_faults;
+    ngx_str_t                  events;     /* nchan locations' prefix */
 } ngx_taskmgr_main_conf_t;
 
 
@@ -280,6 +282,11 @@ ngx_int_t ngx_taskmgr_subrequest(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_http_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_str_t *uri, const char *host, const char *authorization,
     const char *op, ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_subrequest_headers(ngx_http_request_t *r,
+    ngx_http_request_t *sr, tm_sigv4_header_t *headers,
+    ngx_uint_t nheaders);
+ngx_int_t ngx_taskmgr_subrequest_body(ngx_http_request_t *r,
+    ngx_http_request_t *sr, ngx_str_t *body);
 ngx_int_t ngx_taskmgr_aws_fail(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_aws_malformed(ngx_http_request_t *r,
@@ -453,7 +460,9 @@ void ngx_taskmgr_unread_remember(ngx_taskmgr_ctx_t *ctx, const char *pk,
 #define NGX_TASKMGR_REVOKE_MISS       3
 #define NGX_TASKMGR_TOKEN_HIT         4
 #define NGX_TASKMGR_TOKEN_MISS        5
-#define NGX_TASKMGR_EVENTS            6
+#define NGX_TASKMGR_PUBLISH_OK        6
+#define NGX_TASKMGR_PUBLISH_ERROR     7
+#define NGX_TASKMGR_EVENTS            8
 ngx_shm_zone_t *ngx_taskmgr_metrics_zone_add(ngx_conf_t *cf);
 ngx_int_t ngx_taskmgr_metrics_init(ngx_conf_t *cf,
     const ngx_taskmgr_route_t *const *tables, ngx_uint_t ntables);
@@ -502,6 +511,19 @@ extern const ngx_taskmgr_route_t  ngx_taskmgr_tasks_routes[];
 extern const ngx_taskmgr_route_t  ngx_taskmgr_notifs_routes[];
 ngx_int_t ngx_taskmgr_snooze(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);
 extern const ngx_taskmgr_route_t  ngx_taskmgr_health_routes[];
+extern const ngx_taskmgr_route_t  ngx_taskmgr_events_routes[];
+
+/* ngx_taskmgr_events.c: what the module publishes to the caller's own
+ * channel (nchan) after a write succeeded; never fails the request */
+void ngx_taskmgr_events_publish(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *event, ngx_taskmgr_text_t *data);
+void ngx_taskmgr_events_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *event, const char *head, const char *name,
+    ngx_taskmgr_write_pt write, const tm_ddb_item_t *item);
+void ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *event, json_t *obj);
+ngx_int_t ngx_taskmgr_events_health(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 
 
 #endif /* _NGX_TASKMGR_H_INCLUDED_ */

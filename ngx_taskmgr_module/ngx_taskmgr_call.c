@@ -21,11 +21,6 @@ typedef struct {
 
 static ngx_taskmgr_fail_log_t  ngx_taskmgr_fail_log[NGX_TASKMGR_BACKENDS];
 
-static ngx_int_t ngx_taskmgr_subrequest_headers(ngx_http_request_t *r,
-    ngx_http_request_t *sr, tm_sigv4_header_t *headers,
-    ngx_uint_t nheaders);
-static ngx_int_t ngx_taskmgr_subrequest_body(ngx_http_request_t *r,
-    ngx_http_request_t *sr, ngx_str_t *body);
 static ngx_int_t ngx_taskmgr_subrequest_done(ngx_http_request_t *sr,
     void *data, ngx_int_t rc);
 static void ngx_taskmgr_resume(ngx_http_request_t *r);
@@ -39,7 +34,9 @@ static ngx_int_t ngx_taskmgr_outcome(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
-static const char  *ngx_taskmgr_backend_names[] = { "dynamodb", "cognito" };
+static const char  *ngx_taskmgr_backend_names[] = {
+    "dynamodb", "cognito", "nchan"
+};
 
 /*
  * An unsigned GET through an internal location (the pool's JWKS, the
@@ -129,7 +126,7 @@ ngx_taskmgr_subrequest(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 /* the subrequest starts with a shallow copy of the client's headers: none
  * of them (cookies, authorization) may reach AWS, only the call's own */
 
-static ngx_int_t
+ngx_int_t
 ngx_taskmgr_subrequest_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     tm_sigv4_header_t *headers, ngx_uint_t nheaders)
 {
@@ -189,7 +186,7 @@ ngx_taskmgr_subrequest_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
 
 /* a POST's body, one in-memory buffer; no body: a GET */
 
-static ngx_int_t
+ngx_int_t
 ngx_taskmgr_subrequest_body(ngx_http_request_t *r, ngx_http_request_t *sr,
     ngx_str_t *body)
 {

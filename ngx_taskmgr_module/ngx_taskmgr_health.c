@@ -11,6 +11,8 @@
 
 #define NGX_TASKMGR_DDB_OK      1
 #define NGX_TASKMGR_COGNITO_OK  2
+#define NGX_TASKMGR_EVENTS_OK   4
+#define NGX_TASKMGR_EVENTS_OFF  8
 
 
 static ngx_int_t ngx_taskmgr_health_start(ngx_http_request_t *r,
@@ -18,6 +20,8 @@ static ngx_int_t ngx_taskmgr_health_start(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_health_ddb(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_health_cognito(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_health_events(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_health_send(ngx_http_request_t *r,
     ngx_uint_t up);
@@ -85,6 +89,26 @@ ngx_taskmgr_health_cognito(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         h->up |= NGX_TASKMGR_COGNITO_OK;
     }
 
+    return ngx_taskmgr_events_health(r, ctx, ngx_taskmgr_health_events);
+}
+
+
+/* push is not part of the status: without it the API works, polled */
+
+static ngx_int_t
+ngx_taskmgr_health_events(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    ngx_taskmgr_health_t  *h = ctx->data;
+
+    if (ctx->call.status == 0 && ctx->conf->events.len == 0) {
+        h->up |= NGX_TASKMGR_EVENTS_OFF;
+
+    } else if (ctx->call.status >= NGX_HTTP_OK
+               && ctx->call.status < NGX_HTTP_SPECIAL_RESPONSE)
+    {
+        h->up |= NGX_TASKMGR_EVENTS_OK;
+    }
+
     ngx_taskmgr_health_up = h->up;
     ngx_taskmgr_health_at = ngx_time();
 
@@ -101,12 +125,15 @@ ngx_taskmgr_health_send(ngx_http_request_t *r, ngx_uint_t up)
     ok = (up & (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK))
          == (NGX_TASKMGR_DDB_OK|NGX_TASKMGR_COGNITO_OK);
 
-    obj = json_pack("{s:s, s:s, s:s}",
+    obj = json_pack("{s:s, s:s, s:s, s:s}",
                     "status", ok ? "ok" : "degraded",
                     "dynamodb", (up & NGX_TASKMGR_DDB_OK)
                                 ? "ok" : "unavailable",
                     "cognito", (up & NGX_TASKMGR_COGNITO_OK)
-                               ? "ok" : "unavailable");
+                               ? "ok" : "unavailable",
+                    "events", (up & NGX_TASKMGR_EVENTS_OFF) ? "off"
+                              : (up & NGX_TASKMGR_EVENTS_OK)
+                                ? "ok" : "unavailable");
 
     return ngx_taskmgr_send_json(r, ok ? NGX_HTTP_OK
                                      : NGX_HTTP_SERVICE_UNAVAILABLE, obj);

@@ -66,6 +66,7 @@ static const ngx_taskmgr_op_t  ngx_taskmgr_ops[] = {
     { "cognito", "AdminGetUser" },
     { "cognito", "GetJwks" },
     { "credentials", "GetCredentials" },
+    { "nchan", "Probe" },
     { "dynamodb", "other" },
     { "cognito", "other" }
 };
@@ -97,7 +98,9 @@ static const char  *ngx_taskmgr_events[NGX_TASKMGR_EVENTS][2] = {
     { "taskmgr_revocation_cache_lookups_total", "result=\"hit\"" },
     { "taskmgr_revocation_cache_lookups_total", "result=\"miss\"" },
     { "taskmgr_token_cache_lookups_total", "result=\"hit\"" },
-    { "taskmgr_token_cache_lookups_total", "result=\"miss\"" }
+    { "taskmgr_token_cache_lookups_total", "result=\"miss\"" },
+    { "taskmgr_events_published_total", "outcome=\"ok\"" },
+    { "taskmgr_events_published_total", "outcome=\"error\"" }
 };
 
 
@@ -670,7 +673,9 @@ ngx_taskmgr_metrics_events(u_char *p, ngx_taskmgr_metrics_sh_t *sh)
     static const char  *help[] = {
         "JWKS fetches from Cognito, by outcome.",
         "Revocation cache look-ups (a miss reads DynamoDB).",
-        "Verified-token cache look-ups (a miss verifies the signature)."
+        "Verified-token cache look-ups (a miss verifies the signature).",
+        "Events published to nchan after writes, by outcome (an error "
+        "never fails the write)."
     };
 
     for (e = 0; e < NGX_TASKMGR_EVENTS; e++) {

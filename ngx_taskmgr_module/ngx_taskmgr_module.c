@@ -149,6 +149,15 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       offsetof(ngx_taskmgr_main_conf_t, refresh_cookie_ttl),
       NULL },
 
+    /* the prefix of the nchan publisher ("pub/<sub>") and subscriber
+     * ("sub/<sub>") locations; unset: no push */
+    { ngx_string("taskmgr_events_location"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_taskmgr_main_conf_t, events),
+      NULL },
+
     { ngx_string("taskmgr_cursor_key"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -225,6 +234,13 @@ static ngx_command_t  ngx_taskmgr_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       (void *) ngx_taskmgr_health_routes },
+
+    { ngx_string("taskmgr_events"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_taskmgr_service,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_taskmgr_events_routes },
 
     { ngx_string("taskmgr_reject"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -316,7 +332,8 @@ ngx_taskmgr_postconfiguration(ngx_conf_t *cf)
 {
     static const ngx_taskmgr_route_t *const  tables[] = {
         ngx_taskmgr_users_routes, ngx_taskmgr_tasks_routes,
-        ngx_taskmgr_notifs_routes, ngx_taskmgr_health_routes
+        ngx_taskmgr_notifs_routes, ngx_taskmgr_health_routes,
+        ngx_taskmgr_events_routes
     };
 
     return ngx_taskmgr_metrics_init(cf, tables,

@@ -50,6 +50,8 @@ static ngx_int_t ngx_taskmgr_notifs_arg(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_str_t *name, ngx_str_t *value);
 static long ngx_taskmgr_notifs_write(const tm_ddb_item_t *item,
     long long now, char *out, size_t size);
+static void ngx_taskmgr_notifs_read_event(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_uint_t deleted);
 static ngx_int_t ngx_taskmgr_notifs_count(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_counted(ngx_http_request_t *r,
@@ -453,7 +455,27 @@ ngx_taskmgr_notifs_mark_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                ngx_taskmgr_notifs_unread_page);
     }
 
+    ngx_taskmgr_events_json(r, ctx, "notifications_read",
+                            json_pack("{s:s, s:s, s:i}",
+                                      "event", "notifications_read",
+                                      "ids", "all", "unreadCount", 0));
+
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
+}
+
+
+/* "notifications_read" for the one in the path (read, or deleted) */
+
+static void
+ngx_taskmgr_notifs_read_event(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    ngx_uint_t deleted)
+{
+    ngx_taskmgr_events_json(r, ctx, "notifications_read",
+                            json_pack("{s:s, s:[s%], s:b}",
+                                      "event", "notifications_read",
+                                      "ids", ctx->path_arg.data,
+                                      ctx->path_arg.len,
+                                      "deleted", (int) deleted));
 }
 
 
@@ -551,6 +573,16 @@ ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    /* read: the other tabs drop it from their unread; unread again: it
+     * is theirs to show as a notification */
+    if (((ngx_taskmgr_notifs_t *) ctx->data)->read) {
+        ngx_taskmgr_notifs_read_event(r, ctx, 0);
+
+    } else {
+        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
+                                ngx_taskmgr_notifs_write, &item);
+    }
+
     return ngx_taskmgr_send_item(r, NGX_HTTP_OK, "notification",
                                  ngx_taskmgr_notifs_write, &item);
 }
@@ -590,5 +622,8 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    /* after the last backend call: a publish is a subrequest */
+    ngx_taskmgr_notifs_read_event(r, ctx, 1);
+
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }

@@ -419,6 +419,8 @@ ngx_taskmgr_tasks_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    ngx_taskmgr_tasks_event(r, "deleted", NULL);
+
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }
 

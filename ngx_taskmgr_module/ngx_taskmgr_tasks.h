@@ -41,6 +41,8 @@ typedef struct {
     json_t                    *task;          /* the item after the write */
     ngx_uint_t                 status;        /* the reply's */
     json_t                    *notification;  /* a completion's, to write */
+    ngx_uint_t                 notified;      /* written: its event goes
+                                                 with the reply */
     ngx_taskmgr_step_pt        after;         /* after the chain: not the
                                                  reply (a batch goes on) */
     struct ngx_taskmgr_batch_s *batch;
@@ -79,6 +81,9 @@ ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_uint_t status);
 long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,
     char *out, size_t size);
+void ngx_taskmgr_tasks_event(ngx_http_request_t *r, const char *op,
+    const tm_ddb_item_t *item);
+void ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_stale(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_tasks_zone(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);

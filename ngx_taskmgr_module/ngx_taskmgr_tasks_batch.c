@@ -87,6 +87,8 @@ static ngx_int_t ngx_taskmgr_batch_written(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_batch_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static void ngx_taskmgr_batch_events(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_batch_result(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_uint_t status, const json_t *task);
 
@@ -190,6 +192,7 @@ ngx_taskmgr_batch_next(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     b = t->batch;
 
     if (++b->next == b->ids.n) {
+        ngx_taskmgr_batch_events(r, ctx);
         return ngx_taskmgr_send_json(r, NGX_HTTP_OK,
                                      json_pack("{s:O}", "results",
                                                b->results));
@@ -474,6 +477,39 @@ ngx_taskmgr_batch_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     return ngx_taskmgr_batch_result(r, ctx, NGX_HTTP_OK,
                                     t->batch->act == NGX_TASKMGR_BATCH_DELETE
                                     ? NULL : t->task);
+}
+
+
+/*
+ * Each task written, its "task" event, all with the reply: a publish is a
+ * subrequest, and none may start before the batch's last backend call
+ */
+
+static void
+ngx_taskmgr_batch_events(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    size_t                i;
+    json_t               *res, *task;
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+
+    json_array_foreach(t->batch->results, i, res) {
+        if (json_integer_value(json_object_get(res, "status")) != 200) {
+            continue;
+        }
+
+        task = json_object_get(res, "task");
+
+        ngx_taskmgr_events_json(r, ctx, "task",
+            task ? json_pack("{s:s, s:s, s:O, s:O, s:O}", "event", "task",
+                             "op", "updated", "id", json_object_get(res, "id"),
+                             "version", json_object_get(task, "version"),
+                             "task", task)
+                 : json_pack("{s:s, s:s, s:O, s:n}", "event", "task",
+                             "op", "deleted", "id",
+                             json_object_get(res, "id"), "version"));
+    }
 }
 
 

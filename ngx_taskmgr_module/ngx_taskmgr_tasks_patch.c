@@ -324,6 +324,10 @@ ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_tasks_t *) ctx->data)->pk);
 
+    /* its event goes with the reply: a publish is a subrequest, and none
+     * may start before the chain's last backend call */
+    ((ngx_taskmgr_tasks_t *) ctx->data)->notified = (ctx->call.error == NULL);
+
     return ngx_taskmgr_tasks_unmark(r, ctx);
 }
 

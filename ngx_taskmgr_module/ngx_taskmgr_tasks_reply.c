@@ -7,6 +7,7 @@
 #include "ngx_taskmgr_tasks.h"
 #include "tm_ddb.h"
 #include "tm_list.h"
+#include "tm_notification.h"
 
 
 static ngx_int_t ngx_taskmgr_tasks_list_got(ngx_http_request_t *r,
@@ -252,8 +253,76 @@ ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    if (r->method != NGX_HTTP_GET) {
+        ngx_taskmgr_tasks_event(r, status == NGX_HTTP_CREATED
+                                   ? "created" : "updated", &item);
+        ngx_taskmgr_tasks_notification_event(r);
+    }
+
     return ngx_taskmgr_send_item(r, status, "task", ngx_taskmgr_tasks_write,
                                  &item);
+}
+
+
+/*
+ * The "task" event of a write that succeeded, to the owner's other tabs
+ * and devices: {"op", "id", "version", "task"}; item NULL: deleted (the
+ * task's id is t->id, its version unknown: null)
+ */
+
+void
+ngx_taskmgr_tasks_event(ngx_http_request_t *r, const char *op,
+    const tm_ddb_item_t *item)
+{
+    u_char               *p;
+    ngx_taskmgr_ctx_t    *ctx;
+    ngx_taskmgr_tasks_t  *t;
+    u_char                head[160];
+
+    ctx = ngx_http_get_module_ctx(r, ngx_taskmgr_module);
+    t = ctx->data;
+
+    if (item == NULL) {
+        p = ngx_snprintf(head, sizeof(head) - 1,
+                         "{\"event\":\"task\",\"op\":\"%s\",\"id\":\"%s\","
+                         "\"version\":null}", op, t->id);
+
+        ngx_taskmgr_events_json(r, ctx, "task",
+                                json_loadb((char *) head, p - head, 0,
+                                           NULL));
+        return;
+    }
+
+    p = ngx_snprintf(head, sizeof(head) - 1,
+                     "\"op\":\"%s\",\"id\":\"%s\",\"version\":%L", op, t->id,
+                     (int64_t) tm_task_version(item));
+    *p = '\0';
+
+    ngx_taskmgr_events_item(r, ctx, "task", (char *) head, "task",
+                            ngx_taskmgr_tasks_write, item);
+}
+
+
+/* a completion's new notification, as GET /api/notifications lists it */
+
+void
+ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r)
+{
+    tm_ddb_item_t         item;
+    ngx_taskmgr_ctx_t    *ctx;
+    ngx_taskmgr_tasks_t  *t;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_taskmgr_module);
+    t = ctx->data;
+
+    if (t->notified
+        && ngx_taskmgr_item_parse(r, t->notification, &item) == NGX_OK)
+    {
+        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
+                                tm_notification_write, &item);
+    }
+
+    t->notified = 0;
 }
 
 

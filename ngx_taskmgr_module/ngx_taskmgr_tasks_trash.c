@@ -91,8 +91,13 @@ ngx_taskmgr_tasks_trashed_gone(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     t = ctx->data;
 
-    return t->restoring ? ngx_taskmgr_tasks_not_found(r)
-                        : ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
+    if (t->restoring) {
+        return ngx_taskmgr_tasks_not_found(r);
+    }
+
+    ngx_taskmgr_tasks_event(r, "deleted", NULL);
+
+    return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
 }
 
 

@@ -65,6 +65,8 @@ typedef struct {
     long long    send_lease;
     long long    http_timeout;
     char        *web_url;
+    char        *events_url;             /* NULL: no push */
+    char        *events_key;             /* sent when set */
     char        *smtp_url;
     char        *smtp_user;
     char        *smtp_password;
@@ -104,6 +106,7 @@ typedef struct {
     CURL          *sns;
     CURL          *ses;
     CURL          *creds_h;          /* the credentials endpoint */
+    CURL          *events;           /* nginx's publisher (push) */
     sched_creds_t  creds;
     long long      clock_offset_ms;  /* --now */
     int            once;
@@ -187,6 +190,9 @@ void sched_sleep_ms(long long ms);                  /* ends early on stop */
 long long sched_backoff(const sched_conf_t *conf, long long attempts);
 
 /* sched_http.c */
+/* sched_events.c: a new notification pushed to its owner's tabs */
+void sched_events_notification(sched_t *s, const json_t *item);
+
 int sched_http_post(CURL *h, const char *url, struct curl_slist *headers,
     const char *body, size_t len, long timeout_s, long *status,
     sched_buf_t *out, char *err, size_t errlen);

@@ -57,6 +57,8 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("send_lease", SCHED_DUR, send_lease, "30s"),
     SCHED_K("http_timeout", SCHED_DUR, http_timeout, "10s"),
     SCHED_K("web_url", SCHED_STR, web_url, "http://127.0.0.1:8080"),
+    SCHED_K("events_url", SCHED_STR, events_url, NULL),
+    SCHED_K("events_key", SCHED_STR, events_key, NULL),
     SCHED_K("smtp_url", SCHED_STR, smtp_url, "smtp://127.0.0.1:1025"),
     SCHED_K("smtp_user", SCHED_STR, smtp_user, NULL),
     SCHED_K("smtp_password", SCHED_STR, smtp_password, NULL),

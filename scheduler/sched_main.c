@@ -171,8 +171,10 @@ sched_setup(sched_t *s)
     s->sns = curl_easy_init();
     s->ses = curl_easy_init();
     s->creds_h = curl_easy_init();
+    s->events = curl_easy_init();
 
-    return (s->ddb && s->smtp && s->sns && s->ses && s->creds_h) ? 0 : -1;
+    return (s->ddb && s->smtp && s->sns && s->ses && s->creds_h
+            && s->events) ? 0 : -1;
 }
 
 
@@ -184,6 +186,7 @@ sched_cleanup(sched_t *s)
     curl_easy_cleanup(s->sns);
     curl_easy_cleanup(s->ses);
     curl_easy_cleanup(s->creds_h);
+    curl_easy_cleanup(s->events);
 
     /* a reload may name another endpoint: fetched again */
     sched_creds_free(s);

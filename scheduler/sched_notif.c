@@ -55,11 +55,22 @@ sched_notif_item(sched_t *s, tm_notification_t *n, const json_t *user,
 int
 sched_notif_put(sched_t *s, json_t *item)
 {
-    return sched_ddb(s, "PutItem",
-                     json_pack("{s:s, s:o, s:s}",
-                               "TableName", s->conf->table,
-                               "Item", item,
-                               "ConditionExpression",
-                               "attribute_not_exists(EntitySort)"),
-                     NULL);
+    int  rc;
+
+    rc = sched_ddb(s, "PutItem",
+                   json_pack("{s:s, s:O, s:s}",
+                             "TableName", s->conf->table,
+                             "Item", item,
+                             "ConditionExpression",
+                             "attribute_not_exists(EntitySort)"),
+                   NULL);
+
+    /* new (not a replay): the owner's open tabs hear of it now */
+    if (rc == SCHED_OK) {
+        sched_events_notification(s, item);
+    }
+
+    json_decref(item);          /* the caller's, given to us */
+
+    return rc;
 }

@@ -16,8 +16,10 @@ cd "$repo"
 # scheduler tests: valgrind (a --once pass under it), jq (its benchmark)
 # e2e: Debian's Chromium, driven by playwright-core (web/package.json)
 # web: nginx serves the build's .br files (brotli_static)
+# push: nchan (Debian's build for its nginx 1.22) and Redis, its store
 packages=(
     nginx nginx-dev gcc make libnginx-mod-http-brotli-static
+    libnginx-mod-nchan redis-server
     libjansson-dev libcurl4-openssl-dev libssl-dev libpcre2-dev zlib1g-dev
     libunistring-dev libical-dev tzdata
     libcmocka-dev clang

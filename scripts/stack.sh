@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The local stack: dynalite (DynamoDB), cognito-local (Cognito), maildev
-# (SMTP + web UI for the mail sent), nginx with our module and
-# taskmgr-scheduler, all on 127.0.0.1.
+# (SMTP + web UI for the mail sent), redis-server (nchan's store for push),
+# nginx with our module and nchan, and taskmgr-scheduler, all on 127.0.0.1.
 #
 # usage: scripts/stack.sh start|stop|run|status
 #   start   start everything in the background, bootstrap the table and
@@ -14,7 +14,8 @@
 #      COGNITO_PORT (9229), PORT (8080), LOG_DIR ($DATA_DIR/log),
 #      SANITIZE=1 (module from objs-san/, nginx under ASan/UBSan),
 #      STACK_NO_NGINX=1 (only the stand-ins), STACK_WAIT_S (30),
-#      MAIL_SMTP_PORT (1025), MAIL_WEB_PORT (1080),
+#      MAIL_SMTP_PORT (1025), MAIL_WEB_PORT (1080), REDIS_PORT (6380: not
+#      6379, where a distribution's Redis may already listen),
 #      STACK_FREE_PORTS=1 (start: every one of those ports is a free
 #      loopback port instead, whatever is set (make exports PORT): the
 #      tests' stacks, which must run next to a `make run` stack;
@@ -42,13 +43,15 @@ free_ports() {
 # every service's port here, in one place: a service added to the stack
 # gets its free port with the others
 if [[ -n ${STACK_FREE_PORTS:-} && ( ${1:-} == start || ${1:-} == run ) ]]; then
-    read -r DDB_PORT COGNITO_PORT PORT MAIL_SMTP_PORT MAIL_WEB_PORT <<< "$(free_ports 5)"
+    read -r DDB_PORT COGNITO_PORT PORT MAIL_SMTP_PORT MAIL_WEB_PORT REDIS_PORT \
+        <<< "$(free_ports 6)"
 fi
 DDB_PORT=${DDB_PORT:-8000}
 COGNITO_PORT=${COGNITO_PORT:-9229}
 PORT=${PORT:-8080}
 MAIL_SMTP_PORT=${MAIL_SMTP_PORT:-1025}
 MAIL_WEB_PORT=${MAIL_WEB_PORT:-1080}
+REDIS_PORT=${REDIS_PORT:-6380}
 LOG_DIR=${LOG_DIR:-$DATA_DIR/log}
 STACK_WAIT_S=${STACK_WAIT_S:-30}
 RUN=$DATA_DIR/run
@@ -112,12 +115,13 @@ start() {
     [[ -z $(running_pids) ]] || die "already running (see: $0 status; stop it with: $0 stop)"
     rm -f "$PIDS" "$ENV_FILE"
 
-    local taken=() p ports=("$DDB_PORT" "$COGNITO_PORT" "$MAIL_SMTP_PORT" "$MAIL_WEB_PORT")
+    local taken=() p ports=("$DDB_PORT" "$COGNITO_PORT" "$MAIL_SMTP_PORT" "$MAIL_WEB_PORT" "$REDIS_PORT")
     [[ -n ${STACK_NO_NGINX:-} ]] || ports+=("$PORT")
     for p in "${ports[@]}"; do
         port_taken "$p" && taken+=("$p")
     done
-    ((${#taken[@]} == 0)) || die "port(s) ${taken[*]} on 127.0.0.1 already in use; stop what uses them or set DDB_PORT/COGNITO_PORT/PORT/MAIL_SMTP_PORT/MAIL_WEB_PORT"
+    ((${#taken[@]} == 0)) || die "port(s) ${taken[*]} on 127.0.0.1 already in use; stop what uses them or set DDB_PORT/COGNITO_PORT/PORT/MAIL_SMTP_PORT/MAIL_WEB_PORT/REDIS_PORT"
+    command -v redis-server > /dev/null || die "redis-server missing: run scripts/deps.sh (or make deps)"
     [[ -f $repo/node_modules/dynalite/cli.js && -f $repo/node_modules/cognito-local/lib/bin/start.js \
        && -f $repo/node_modules/maildev/dist/bin/maildev.js ]] \
         || die "node_modules missing: run scripts/deps.sh (or make deps)"
@@ -128,7 +132,8 @@ start() {
         die "scheduler not built: $SCHEDULER (run make${san:+ SANITIZE=1})"
     fi
 
-    mkdir -p "$DATA_DIR/dynamodb" "$DATA_DIR/cognito" "$DATA_DIR/mail" "$RUN" "$LOG_DIR"
+    mkdir -p "$DATA_DIR/dynamodb" "$DATA_DIR/cognito" "$DATA_DIR/mail" "$DATA_DIR/redis" \
+        "$RUN" "$LOG_DIR"
     # a failed or interrupted start leaves nothing running
     trap 'stop > /dev/null 2>&1 || true' EXIT
     trap 'exit 130' INT TERM
@@ -159,7 +164,18 @@ start() {
     local mail_pid=$!
     record maildev $mail_pid "$mail_log"
 
+    # Redis: nchan's channels and their last messages (Last-Event-ID
+    # replay); in the foreground as our child like the others, nothing
+    # saved (events are worth minutes), its own dir for anything it writes
+    local redis_log=$LOG_DIR/redis.log
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA_DIR/redis" \
+        --save '' --appendonly no --daemonize no --logfile "$redis_log" \
+        < /dev/null >> "$redis_log" 2>&1 &
+    local redis_pid=$!
+    record redis $redis_pid "$redis_log"
+
     wait_port dynalite "$DDB_PORT" $ddb_pid "$ddb_log"
+    wait_port redis "$REDIS_PORT" $redis_pid "$redis_log"
     wait_port cognito-local "$COGNITO_PORT" $cog_pid "$cog_log"
     wait_port maildev "$MAIL_SMTP_PORT" $mail_pid "$mail_log"
     wait_port maildev "$MAIL_WEB_PORT" $mail_pid "$mail_log"
@@ -175,7 +191,7 @@ start() {
     if [[ -z ${STACK_NO_NGINX:-} ]]; then
         TASKMGR_MODULE=$MODULE TASKMGR_RUN=$RUN TASKMGR_PORT=$PORT \
             TASKMGR_DDB_PORT=$DDB_PORT TASKMGR_COGNITO_PORT=$COGNITO_PORT \
-            TASKMGR_USER_POOL_ID=$pool TASKMGR_CLIENT_ID=$client \
+            TASKMGR_REDIS_PORT=$REDIS_PORT TASKMGR_USER_POOL_ID=$pool TASKMGR_CLIENT_ID=$client \
             "$repo/scripts/render-conf.sh" "$conf"
 
         local -a env=()
@@ -243,6 +259,8 @@ start() {
             TASKMGR_MAIL_SMTP_PORT "$MAIL_SMTP_PORT" \
             TASKMGR_MAIL_WEB_PORT "$MAIL_WEB_PORT" \
             TASKMGR_MAIL_LOG "$mail_log" \
+            TASKMGR_REDIS_PORT "$REDIS_PORT" \
+            TASKMGR_REDIS_LOG "$redis_log" \
             TASKMGR_SCHEDULER_BIN "$SCHEDULER" \
             TASKMGR_SCHEDULER_CONF "$sched_conf" \
             TASKMGR_SCHEDULER_LOG "$sched_log" \
@@ -316,6 +334,7 @@ EOF
     else
         echo "  nginx          not started (STACK_NO_NGINX)"
     fi
+    echo "  redis          127.0.0.1:$TASKMGR_REDIS_PORT (nchan's store for /api/events)  log $TASKMGR_REDIS_LOG"
     echo "  maildev        SMTP 127.0.0.1:$TASKMGR_MAIL_SMTP_PORT; read the mail at $TASKMGR_MAIL_URL (REST: $TASKMGR_MAIL_URL/api/email)"
     if [[ $TASKMGR_SCHEDULER == 1 ]]; then
         echo "  scheduler      conf $TASKMGR_SCHEDULER_CONF  log $TASKMGR_SCHEDULER_LOG  SMS in $TASKMGR_SMS_OUTBOX"

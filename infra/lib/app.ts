@@ -75,7 +75,7 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   });
   const web = new WebStack(app, `${p}Web`, {
     ...base, crossRegionReferences, certificate: edgeCertificate.certificate,
-    webAclArn: edgeCertificate.webAcl.attrArn, logBucket: network.logBucket,
+    webAclArn: edgeCertificate.webAcl.attrArn, logBucket: network.logBucket, alb: compute.alb,
     description: 'taskmgr: web app on S3 + CloudFront, /api/* to API Gateway',
   });
   web.addStackDependency(compute, 'CloudFront sends /api/* to the API domain');

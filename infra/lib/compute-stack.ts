@@ -96,6 +96,9 @@ const endpoint = (service: string, region: string) => `https://${service}.${regi
 /** the catch-all forwarding rule (to users): after every path rule */
 export const CATCH_ALL_PRIORITY = 50000;
 
+/** the ALB's idle timeout: above nchan's 30 s ping on /api/events */
+export const ALB_IDLE_TIMEOUT_S = 120;
+
 /** what the ALB answers a request without the origin-verify header */
 export const FORBIDDEN_BODY = '{"error":{"code":"forbidden","message":"use the web app\'s address"}}';
 
@@ -158,7 +161,10 @@ export class ComputeStack extends Stack {
       securityGroup: props.securityGroups.alb,
       loadBalancerName: `${c.prefix}-internal`,
       dropInvalidHeaderFields: true,
-      idleTimeout: Duration.seconds(30),
+      // /api/events streams stay open for hours: nchan sends a comment
+      // every 30 s, and the ALB must not close a stream idle for less
+      // (it counts idle time, not a request's length)
+      idleTimeout: Duration.seconds(ALB_IDLE_TIMEOUT_S),
     });
     this.alb.logAccessLogs(props.logBucket, LOG_PREFIXES.alb);
 

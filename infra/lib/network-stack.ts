@@ -16,12 +16,16 @@
 
 import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TaskmgrConfig } from '../config';
 import { suppress } from './nag';
 
 /** where each writer puts its objects in the log bucket */
+/** the push Redis's port: not Redis's default (cdk-nag AEC5) */
+export const REDIS_PORT = 6380;
+
 export const LOG_PREFIXES = { cloudFront: 'cloudfront/', alb: 'alb', flowLogs: 'vpc-flow-logs/' };
 
 export interface NetworkStackProps extends StackProps {
@@ -36,6 +40,9 @@ export class NetworkStack extends Stack {
   /** the three nginx services */
   readonly serviceSg: ec2.SecurityGroup;
   readonly schedulerSg: ec2.SecurityGroup;
+  /** push (issue 14): nchan's Redis, reached by the nginx services only */
+  readonly redisSg: ec2.SecurityGroup;
+  readonly redis: elasticache.CfnReplicationGroup;
   /** CloudFront, ALB and VPC flow logs */
   readonly logBucket: s3.Bucket;
   private readonly azs: string[];
@@ -122,6 +129,39 @@ export class NetworkStack extends Stack {
     this.albSg.addIngressRule(this.vpcLinkSg, listener, 'from the API Gateway VPC link');
     this.albSg.addEgressRule(this.serviceSg, ec2.Port.tcp(port), 'to the services (traffic and health checks)');
     this.serviceSg.addIngressRule(this.albSg, ec2.Port.tcp(port), 'from the ALB only');
+
+    // push (issue 14): the nginx nodes share their nchan channels through
+    // Redis, so that an event published on one node reaches a subscriber
+    // held by another; in the private subnets, from the services only,
+    // TLS in transit (nchan_redis_ssl), encrypted at rest, two nodes
+    this.redisSg = new ec2.SecurityGroup(this, 'RedisSg', {
+      vpc: this.vpc,
+      description: 'taskmgr push Redis (ElastiCache): reached by the nginx services only',
+      allowAllOutbound: false,
+    });
+    this.redisSg.addIngressRule(this.serviceSg, ec2.Port.tcp(REDIS_PORT), 'from the nginx services only');
+    this.serviceSg.addEgressRule(this.redisSg, ec2.Port.tcp(REDIS_PORT), 'to the push Redis (nchan)');
+    const redisSubnets = new elasticache.CfnSubnetGroup(this, 'RedisSubnets', {
+      description: 'taskmgr push Redis: the private subnets',
+      subnetIds: this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+    });
+    this.redis = new elasticache.CfnReplicationGroup(this, 'Redis', {
+      replicationGroupDescription: 'taskmgr push: nchan channels and their last events',
+      engine: 'redis',
+      cacheNodeType: 'cache.t4g.small',
+      numCacheClusters: 2,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      port: REDIS_PORT,
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      cacheSubnetGroupName: redisSubnets.ref,
+      securityGroupIds: [this.redisSg.securityGroupId],
+    });
+    suppress(this.redis, ['AwsSolutions-AEC6',
+      'Only the nginx services\' security group reaches it, over TLS; what it holds is each user\'s last events '
+      + 'for 10 minutes, which those services publish and read. An AUTH token (nchan_redis_password from Secrets '
+      + 'Manager) is the next step (README, Push).']);
 
     // AWS APIs (DynamoDB, Cognito, Secrets Manager, ECR, CloudWatch Logs) are HTTPS
     this.serviceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');

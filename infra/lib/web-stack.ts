@@ -25,6 +25,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-l
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -67,7 +68,14 @@ export interface WebStackProps extends StackProps {
   readonly webAclArn: string;
   /** CloudFront's access logs */
   readonly logBucket: s3.IBucket;
+  /** the internal ALB: /api/events goes there directly (a VPC origin),
+   *  past API Gateway, whose HTTP APIs end a request at 30 s */
+  readonly alb?: elbv2.IApplicationLoadBalancer;
 }
+
+/** CloudFront's wait between two packets of /api/events (60 s without a
+ *  quota increase): above nchan's 30 s ping */
+export const EVENTS_READ_TIMEOUT_S = 60;
 
 /*
  * Next.js `output: 'export'` writes /tasks as tasks.html and / as
@@ -215,6 +223,8 @@ export class WebStack extends Stack {
         ],
       },
       additionalBehaviors: {
+        // first: CloudFront takes the first pattern that matches
+        ...(props.alb ? { '/api/events': this.eventsBehavior(props.alb, c) } : {}),
         '/api/*': {
           origin: api,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
@@ -246,5 +256,29 @@ export class WebStack extends Stack {
     new CfnOutput(this, 'WebBucket', { value: this.bucket.bucketName });
     new CfnOutput(this, 'WebDistributionId', { value: this.distribution.distributionId });
     new CfnOutput(this, 'WebKvsArn', { value: this.headersStore.keyValueStoreArn });
+  }
+
+  /*
+   * /api/events (push, issue 14): long-lived EventSource streams (and
+   * WebSocket upgrades) cannot cross API Gateway (HTTP APIs end a request
+   * at 30 s), so CloudFront reaches the internal ALB itself through a VPC
+   * origin, with the origin-verify header the ALB requires; never cached,
+   * never compressed (an event must not wait in a compressor's buffer).
+   */
+  private eventsBehavior(alb: elbv2.IApplicationLoadBalancer, c: TaskmgrConfig): cloudfront.BehaviorOptions {
+    return {
+      origin: origins.VpcOrigin.withApplicationLoadBalancer(alb, {
+        httpPort: c.compute.albListenerPort,
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+        readTimeout: Duration.seconds(EVENTS_READ_TIMEOUT_S),
+        keepaliveTimeout: Duration.seconds(60),
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerifyValue(c.secrets) },
+      }),
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: false,
+    };
   }
 }

@@ -15,6 +15,7 @@ import './constructs.spec';
 import './ecs-env.spec';
 import './iam.spec';
 import './web.spec';
+import './events.spec';
 import './observability.spec';
 import './cicd.spec';
 import './hardening.spec';

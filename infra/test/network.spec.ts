@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
+import { REDIS_PORT } from '../lib/network-stack';
 import { asArray, logicalId, resources, synth } from './helpers';
 
 describe('network', () => {
@@ -85,8 +86,9 @@ describe('network', () => {
   });
 
   test('the services and the scheduler reach out over HTTPS only (no SMTP since SES\'s API), never all ports', () => {
-    const rules = (sg: string) => egress(sgId(sg)).map((r) => `${r.IpProtocol}/${r.FromPort}-${r.ToPort}/${r.CidrIp}`).sort();
-    assert.deepEqual(rules('ServiceSg'), ['tcp/443-443/0.0.0.0/0']);
+    const rules = (sg: string) => egress(sgId(sg)).map((r) => `${r.IpProtocol}/${r.FromPort}-${r.ToPort}/${r.CidrIp ?? r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0]}`).sort();
+    // and the services to the push Redis (issue 14), its group only
+    assert.deepEqual(rules('ServiceSg'), ['tcp/443-443/0.0.0.0/0', `tcp/${REDIS_PORT}-${REDIS_PORT}/${sgId('RedisSg')}`]);
     assert.deepEqual(rules('SchedulerSg'), ['tcp/443-443/0.0.0.0/0']);
     for (const [id] of sgs) {
       for (const r of egress(id)) assert.notEqual(r.IpProtocol, '-1', `${id} allows all outbound`);

@@ -286,7 +286,7 @@ my $d0 = ddb_mark('a');
 my $r = timed(GET => '/api/health');
 spec_ok(GET => '/api/health', $r);
 is $r->{status}, 200, 'GET /api/health through the credentials endpoint: 200' or diag $r->{raw};
-is_deeply $r->{json}, { status => 'ok', dynamodb => 'ok', cognito => 'ok' }, 'DynamoDB accepted the signed DescribeTable'
+is_deeply $r->{json}, { status => 'ok', dynamodb => 'ok', cognito => 'ok', events => 'ok' }, 'DynamoDB accepted the signed DescribeTable'
     or diag explain $r->{json};
 {
     my @calls = creds_calls();

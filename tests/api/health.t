@@ -12,7 +12,7 @@ my $r = api(GET => '/api/health');
 spec_ok(GET => '/api/health', $r);
 is $r->{status}, 200, 'health answers 200 with both stand-ins up'
     or diag $r->{raw};
-is_deeply $r->{json}, { status => 'ok', dynamodb => 'ok', cognito => 'ok' },
+is_deeply $r->{json}, { status => 'ok', dynamodb => 'ok', cognito => 'ok', events => 'ok' },
     'status, dynamodb and cognito are ok'
     or diag explain $r->{json};
 like $r->{headers}{'content-type'} // '', qr{^application/json}, 'Content-Type application/json';

@@ -1,11 +1,12 @@
 'use client';
-// The unread count: polled every 30 s, on focus and after a change this
-// tab made.  A server without the notifications API (404) or a failed poll
+// The unread count: on focus, after a change this tab made, on live
+// events (lib/events.ts), polled every 30 s only while they are off.  A server without the notifications API (404) or a failed poll
 // hides the count; the link stays.
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { api, isSessionRedirect, NOTIFICATIONS_CHANGED } from '@/lib/api';
+import { pollWhileOffline, useLiveEvents } from '@/lib/events';
 import styles from './Header.module.css';
 import { BellIcon } from './Icons';
 
@@ -13,6 +14,7 @@ const POLL_MS = 30_000;
 
 export default function Bell({ current }: { current: boolean }) {
   const [count, setCount] = useState<number | null>(null);
+  const live = useLiveEvents();
 
   useEffect(() => {
     let alive = true;
@@ -33,13 +35,13 @@ export default function Bell({ current }: { current: boolean }) {
       if (document.visibilityState === 'visible') load();
     };
     load();
-    const timer = setInterval(load, POLL_MS);
+    const stopPoll = pollWhileOffline(load, POLL_MS);
     window.addEventListener('focus', load);
     window.addEventListener(NOTIFICATIONS_CHANGED, load);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       alive = false;
-      clearInterval(timer);
+      stopPoll();
       window.removeEventListener('focus', load);
       window.removeEventListener(NOTIFICATIONS_CHANGED, load);
       document.removeEventListener('visibilitychange', onVisible);
@@ -50,7 +52,7 @@ export default function Bell({ current }: { current: boolean }) {
   // the name is the visible text: "Notifications 3 unread" (the words are
   // only visually hidden on phones)
   return (
-    <Link href="/notifications" className={styles.link + ' bell'} aria-current={current ? 'page' : undefined} data-unread={count || ''}>
+    <Link href="/notifications" className={styles.link + ' bell'} aria-current={current ? 'page' : undefined} data-unread={count || ''} data-live={live ? 'on' : 'off'}>
       <BellIcon />
       <span className={styles.navText}>Notifications</span>
       {count ? (
@@ -59,6 +61,7 @@ export default function Bell({ current }: { current: boolean }) {
           <span className="sr-only"> unread</span>
         </span>
       ) : null}
+      {!live && <span className="live-off" title="Live updates unavailable: checking every 30 s" aria-label="Live updates unavailable" />}
     </Link>
   );
 }

@@ -5,6 +5,7 @@ import { useSearchParams } from 'next/navigation';
 import { useState } from 'react';
 import { api, ApiError, errorText, isSessionRedirect, notificationsChanged, NOTIFICATIONS_CHANGED, type Notification, type Reminder } from '@/lib/api';
 import { ago, formatDateTime, toApi } from '@/lib/dates';
+import { useLiveEvents } from '@/lib/events';
 import { usePagedList } from '@/lib/usePagedList';
 import { CheckIcon, ClockIcon } from './Icons';
 import LoadError from './LoadError';
@@ -53,6 +54,8 @@ function Notifications() {
       if (first) setNow(new Date());
     },
   });
+  // a notification or a read in another tab or device (issue 14)
+  useLiveEvents((e) => e.event !== 'task' && list.reload());
   const { items, setItems, cursor, setCursor, state } = list;
   const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [allBusy, setAllBusy] = useState(false);

@@ -15,6 +15,7 @@ import { countHint, DESCRIPTION_MAX, TITLE_MAX } from '@/lib/validate';
 import Dialog from './Dialog';
 import { Field, FormError } from './Field';
 import ConflictNotice from './tasks/ConflictNotice';
+import { useChangedElsewhere } from './tasks/useLiveTasks';
 import LabelPicker from './tasks/LabelPicker';
 import ReminderPicker from './tasks/ReminderPicker';
 import RepeatPicker from './tasks/RepeatPicker';
@@ -89,6 +90,8 @@ export default function TaskDialog({
   // task changed since then is a 412, not a silent overwrite
   const [base, setBase] = useState(task?.version ?? 0);
   const keepEditing = useRef<HTMLButtonElement>(null);
+  // (a newer version opened over a restored draft: changed elsewhere too)
+  const elsewhere = useChangedElsewhere(task?.id, base) || (task?.version ?? 0) > base;
   // a new task's reminders follow the user's defaults (known maybe only
   // after the form opened) until the user changes them
   const ownReminders = useRef(false);
@@ -216,6 +219,7 @@ export default function TaskDialog({
             </button>
           </div>
         )}
+        {elsewhere && !conflict && <div className="notice changed-elsewhere" role="status">This task was changed in another tab or device; saving will show both versions.</div>}
         {conflict && <ConflictNotice lists={lists} theirs={conflict} mine={values} busy={busy} onKeepMine={() => form.formRef.current?.requestSubmit()} onUseTheirs={useTheirs} />}
         <FormError message={formError || null} />
         <Field id="task-title" label="Title" error={errors.title} hint={countHint(values.title, TITLE_MAX)}>

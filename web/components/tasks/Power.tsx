@@ -7,7 +7,8 @@
 // typing in a field or in a dialog; Shift+click selecting tasks (a range
 // from the last one); and the bulk actions on the selection (BulkBar,
 // through POST /api/tasks/batch), each announced with an "Undo" that
-// takes it back.  With tasks selected the keys act on all of them.
+// takes it back.  With tasks selected the keys act on all of them.  And
+// other tabs' and devices' changes to the list (useLiveTasks).
 
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, errorText, isSessionRedirect, notificationsChanged, type Priority, type Task } from '@/lib/api';
@@ -19,6 +20,7 @@ import type { Filters } from './filters';
 import QuickAdd from './QuickAdd';
 import type { SidebarData } from './useSidebarData';
 import { focusTask, leaveRows, refocus, taskPath, type TaskMutations } from './useTaskMutations';
+import { useLiveTasks } from './useLiveTasks';
 
 const BulkBar = lazy(() => import('./BulkBar'));
 const MoveDialog = lazy(() => import('./MoveDialog'));
@@ -59,6 +61,7 @@ export default function Power({
   selected: string[];
   setSelected: React.Dispatch<React.SetStateAction<string[]>>;
 }) {
+  useLiveTasks(list, m.replace, m.remove);
   const [dialog, setDialog] = useState<'keys' | string[] | null>(null);
   // the row a Shift+click range starts from
   const anchor = useRef<string | null>(null);
