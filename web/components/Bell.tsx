@@ -1,12 +1,13 @@
 'use client';
 // The unread count: on focus, after a change this tab made, on live
-// events (lib/events.ts), polled every 30 s only while they are off.  A server without the notifications API (404) or a failed poll
-// hides the count; the link stays.
+// events (lib/events.ts, loaded after the page: every page's first load
+// stays small), polled every 30 s only while they are off.  A server
+// without the notifications API (404) or a failed poll hides the count;
+// the link stays.
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { api, isSessionRedirect, NOTIFICATIONS_CHANGED } from '@/lib/api';
-import { pollWhileOffline, useLiveEvents } from '@/lib/events';
 import styles from './Header.module.css';
 import { BellIcon } from './Icons';
 
@@ -14,7 +15,7 @@ const POLL_MS = 30_000;
 
 export default function Bell({ current }: { current: boolean }) {
   const [count, setCount] = useState<number | null>(null);
-  const live = useLiveEvents();
+  const [live, setLive] = useState(true);
 
   useEffect(() => {
     let alive = true;
@@ -35,13 +36,20 @@ export default function Bell({ current }: { current: boolean }) {
       if (document.visibilityState === 'visible') load();
     };
     load();
-    const stopPoll = pollWhileOffline(load, POLL_MS);
+    let stopPoll = () => {};
+    let stopWatch = () => {};
+    import('@/lib/events').then((m) => {
+      if (!alive) return;
+      stopPoll = m.pollWhileOffline(load, POLL_MS);
+      stopWatch = m.watchLive(setLive);
+    });
     window.addEventListener('focus', load);
     window.addEventListener(NOTIFICATIONS_CHANGED, load);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       alive = false;
       stopPoll();
+      stopWatch();
       window.removeEventListener('focus', load);
       window.removeEventListener(NOTIFICATIONS_CHANGED, load);
       document.removeEventListener('visibilitychange', onVisible);
@@ -61,7 +69,7 @@ export default function Bell({ current }: { current: boolean }) {
           <span className="sr-only"> unread</span>
         </span>
       ) : null}
-      {!live && <span className="live-off" title="Live updates unavailable: checking every 30 s" aria-label="Live updates unavailable" />}
+      {!live && <span className="live-off" title="Live updates off: checking every 30 s" />}
     </Link>
   );
 }

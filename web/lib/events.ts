@@ -27,6 +27,22 @@ export const hub = {
   },
 };
 
+function start() {
+  if (!started && typeof EventSource !== 'undefined') {
+    started = true;
+    import('./eventSource').then((m) => m.open());
+  }
+}
+
+/** calls f with the stream's state now and on every change (the stream
+ * opens on first use); returns a stop */
+export function watchLive(f: (live: boolean) => void): () => void {
+  watchers.add(f);
+  f(live);
+  start();
+  return () => watchers.delete(f);
+}
+
 /** calls onEvent with every live event while mounted; true while live */
 export function useLiveEvents(onEvent?: Listener): boolean {
   const ref = useRef(onEvent);
@@ -37,10 +53,7 @@ export function useLiveEvents(onEvent?: Listener): boolean {
     subs.add(f);
     watchers.add(setIsLive);
     setIsLive(live);
-    if (!started && typeof EventSource !== 'undefined') {
-      started = true;
-      import('./eventSource').then((m) => m.open());
-    }
+    start();
     return () => {
       subs.delete(f);
       watchers.delete(setIsLive);

@@ -6,7 +6,7 @@
 //
 // usage: node scripts/own-js.mjs [--check]   (after npm run build)
 //   --check  exit 1 when a page's own JS is over the budget
-// env:     OWN_JS_BUDGET_KB (25)
+// env:     OWN_JS_BUDGET_KB (26)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { firstLoad, kB } from './firstLoad.mjs';
 
 const web = new URL('..', import.meta.url).pathname;
 const base = join(web, '.own-js-baseline');
-const BUDGET = Number(process.env.OWN_JS_BUDGET_KB ?? 25) * 1000;
+const BUDGET = Number(process.env.OWN_JS_BUDGET_KB ?? 26) * 1000;
 const SHARED = ['package.json', 'package-lock.json', 'next.config.mjs', 'tsconfig.json'];
 
 if (!existsSync(join(web, 'out/csp-script-src.txt'))) {
