@@ -55,6 +55,13 @@ const tm_field_t  tm_user_confirm_body[] = {
     tm_field_null
 };
 
+/* POST /api/users/me/phone/confirm */
+const tm_field_t  tm_user_phone_confirm_body[] = {
+    tm_user_row("code", TM_FIELD_STRING, TM_FIELD_REQUIRED, code,
+                tm_valid_code, NULL),
+    tm_field_null
+};
+
 /* forgot password, resend the confirmation code */
 const tm_field_t  tm_user_email_body[] = {
     tm_user_email_row,

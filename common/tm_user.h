@@ -64,6 +64,7 @@ typedef struct {
 extern const tm_field_t  tm_user_register_body[];
 extern const tm_field_t  tm_user_confirm_body[];
 extern const tm_field_t  tm_user_email_body[];
+extern const tm_field_t  tm_user_phone_confirm_body[];
 extern const tm_field_t  tm_user_reset_body[];
 extern const tm_field_t  tm_user_change_body[];
 extern const tm_field_t  tm_user_login_body[];
