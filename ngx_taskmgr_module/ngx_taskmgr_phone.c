@@ -37,7 +37,7 @@ typedef struct {
     char                       hash[65];
     char                       code[8];
     char                       number[40];
-    char                       hour[16];
+    char                       hour[32];
     unsigned                   second_try:1;
 } ngx_taskmgr_phone_t;
 
@@ -112,6 +112,7 @@ ngx_taskmgr_phone_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
     u_char                b[4];
     json_t               *item;
+    uint32_t              n;
     const char           *number;
     ngx_taskmgr_phone_t  *p;
 
@@ -151,9 +152,10 @@ ngx_taskmgr_phone_user(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     /* 6 digits; the bias of 2^32 mod 10^6 is below one in 4,000 */
-    ngx_sprintf((u_char *) p->code, "%06uD%Z",
-                (uint32_t) ((b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3])
-                            % 1000000));
+    n = (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16
+        | (uint32_t) b[2] << 8 | (uint32_t) b[3];
+    ngx_snprintf((u_char *) p->code, sizeof(p->code), "%06uD%Z",
+                 n % 1000000);
 
     if (ngx_taskmgr_phone_hash(ctx->auth.sub, p->number, p->code, p->hash)
         != NGX_OK)
