@@ -4,7 +4,7 @@
 // code" texts it a code, the code field confirms it.
 
 import { useState } from 'react';
-import { api, type User } from '@/lib/api';
+import { api, ApiError, type User } from '@/lib/api';
 import { problems } from '@/lib/formErrors';
 import { Field, FormError } from './Field';
 import { useFormSubmit } from './useFormSubmit';
@@ -25,7 +25,11 @@ export default function PhoneVerify({ user, onVerified }: { user: User; onVerifi
   const confirm = form.submit({
     validate: () => problems({ code: /^\d{6}$/.test(code.trim()) ? undefined : 'Enter the 6 digits of the code.' }),
     send: async () => {
-      const d = await api<{ user: User }>('/api/users/me/phone/confirm', { method: 'POST', body: { code: code.trim() } });
+      const d = await api<{ user: User }>('/api/users/me/phone/confirm', { method: 'POST', body: { code: code.trim() } }).catch((e) => {
+        // the server's own words (wrong, expired, used, too many tries), not
+        // the app's text for an emailed code
+        throw e instanceof ApiError && e.code === 'invalid_code' ? new ApiError(e.status, { code: 'phone_code', message: e.message, field: 'code' }) : e;
+      });
       setCode('');
       setSent('');
       onVerified(d.user);
