@@ -6,11 +6,13 @@
  * must be within the day's cap: SCHED_SMS_DAILY_CAP per user per day, the
  * day being the user's own in their zone (UserTimeZone, else UTC), so
  * that "until tomorrow" means their tomorrow.  The count is an item,
- * USER_<sub> / SMSDAY_<YYYY-MM-DD>, its SmsCount added to on condition
- * that it is below the cap (so two schedulers cannot pass it together);
- * it expires with the TTL two days later.  A count taken for a send that
- * a crash then cut is not given back: the cap may be met one SMS early,
- * never passed.  The first SMS refused on a day writes one in-app
+ * USER_<sub> / SMSDAY_<YYYY-MM-DD>, whose SmsSent set gets the
+ * notification's key on condition that it is in it already or the set
+ * is below the cap (so two schedulers cannot pass it together, and a
+ * retry or a replay after a crash counts once); it expires with the TTL
+ * two days later.  A send that then fails for good still counts: the cap
+ * may be met early, never passed.  The first SMS refused on a day writes
+ * one in-app
  * notification, type sms_paused, under an id derived from the day
  * (attribute_not_exists: once a day, whatever replays); what is refused
  * is recorded failed on its notification, with the reason, and its email
@@ -54,7 +56,7 @@ sched_sms_allowed(sched_t *s, const json_t *item, const json_t *user,
     char          day[16], sk[32];
     long long     now;
     tm_local_t    l;
-    const char   *pk, *zone;
+    const char   *pk, *zone, *notif;
 
     if (user == NULL || !tm_user_phone_verified(user)) {
         snprintf(err, errlen, "the phone number is not verified");
@@ -81,17 +83,28 @@ sched_sms_allowed(sched_t *s, const json_t *item, const json_t *user,
     snprintf(day, sizeof(day), "%04d-%02d-%02d", l.year, l.month, l.day);
     snprintf(sk, sizeof(sk), SCHED_SMS_DAY_SK "%s", day);
 
+    /* the notification's key joins the day's set: once, whatever
+     * retries and replays (ADD of a member there already adds nothing) */
+    notif = tm_ddb_get_s(item, TM_SK);
+    if (notif == NULL) {
+        snprintf(err, errlen, "no notification key");
+        return SCHED_CONDITION;
+    }
+
     rc = sched_ddb(s, "UpdateItem",
-                   json_pack("{s:s, s:o, s:s, s:s, s:{s:o, s:o, s:o}}",
+                   json_pack("{s:s, s:o, s:s, s:s, s:{s:{s:[s]}, s:{s:s},"
+                             " s:o, s:o}}",
                              "TableName", s->conf->table,
                              "Key", tm_ddb_key(pk, sk),
                              "UpdateExpression",
-                             "ADD SmsCount :one SET NotificationExpiry = :exp",
+                             "ADD SmsSent :set SET NotificationExpiry = :exp",
                              "ConditionExpression",
-                             "attribute_not_exists(SmsCount)"
-                             " OR SmsCount < :cap",
+                             "attribute_not_exists(SmsSent)"
+                             " OR contains(SmsSent, :key)"
+                             " OR size(SmsSent) < :cap",
                              "ExpressionAttributeValues",
-                             ":one", tm_ddb_n(1),
+                             ":set", "SS", notif,
+                             ":key", "S", notif,
                              ":cap", tm_ddb_n(SCHED_SMS_DAILY_CAP),
                              ":exp", tm_ddb_n(now + 2 * SCHED_DAY)),
                    NULL);

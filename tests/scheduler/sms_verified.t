@@ -111,6 +111,9 @@ subtest 'at most 20 SMS a day, the user told once; the next day in their zone' =
     my @paused = notifs($sub, type => 'sms_paused');
     is scalar(@paused), 1, 'the user is told: one sms_paused notification';
     like $paused[0]{Message}{S} // '', qr/texts start again tomorrow/, 'saying so';
+    my $day = ddb_ok(GetItem => { TableName => stack_env('TASKMGR_TABLE'), ConsistentRead => $T,
+        Key => { EntityPartition => { S => "USER_$sub" }, EntitySort => { S => 'SMSDAY_2031-03-14' } } })->{Item};
+    is scalar(@{ $day->{SmsSent}{SS} || [] }), 20, 'counted on the user\'s day (14 March in New York): 20';
 
     # the same local day: more reminders, no SMS, no second notice
     put_tasks([ map { { sub => $sub, title => "more $_", due => '2031-03-15T12:00:00Z',
