@@ -6,6 +6,7 @@
 
 #include "tm_channels.h"
 #include "tm_ddb.h"
+#include "tm_user.h"
 #include "tm_zone.h"
 
 
@@ -29,7 +30,8 @@ tm_channels(const json_t *user, const char *type, long long now,
 
     prefs = tm_ddb_get_m(user, "NotificationPreferences");
     email = tm_ddb_get_bool(prefs, "email", 0);
-    sms = tm_ddb_get_bool(prefs, "sms", 0);
+    /* never to a number that is not verified */
+    sms = tm_ddb_get_bool(prefs, "sms", 0) && tm_user_phone_verified(user);
 
     if (strcmp(type, "task_due") == 0) {
         out->email = email;

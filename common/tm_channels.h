@@ -9,6 +9,10 @@
  *                           BOOLs, absent: false.  email and sms are the
  *                           master switches: nothing goes out by a
  *                           channel whose switch is off.
+ *   PhoneNumber, PhoneVerified  no SMS unless the number is verified
+ *                           (tm_user_phone_verified); the scheduler
+ *                           checks again before each send, and caps
+ *                           SMS per user and day (sched_smscap.c).
  *   QuietHours              M {Start S "22:00", End S "07:00"}, local
  *                           times in UserTimeZone (absent: UTC); Start
  *                           after End wraps midnight; absent, or Start

@@ -55,6 +55,13 @@ const tm_field_t  tm_user_confirm_body[] = {
     tm_field_null
 };
 
+/* POST /api/users/me/phone/confirm */
+const tm_field_t  tm_user_phone_confirm_body[] = {
+    tm_user_row("code", TM_FIELD_STRING, TM_FIELD_REQUIRED, code,
+                tm_valid_code, NULL),
+    tm_field_null
+};
+
 /* forgot password, resend the confirmation code */
 const tm_field_t  tm_user_email_body[] = {
     tm_user_email_row,
@@ -162,6 +169,18 @@ tm_user_item(const tm_user_t *u)
 }
 
 
+int
+tm_user_phone_verified(const json_t *item)
+{
+    const char  *phone;
+
+    phone = tm_ddb_get_s(item, "PhoneNumber");
+
+    return phone != NULL && *phone != '\0'
+           && tm_ddb_get_bool(item, "PhoneVerified", 0);
+}
+
+
 static json_t *
 tm_json_string_or_null(const char *s)
 {
@@ -192,7 +211,8 @@ tm_user_json(const json_t *item)
 
     tz = tm_ddb_get_s(item, "UserTimeZone");
 
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:{s:b, s:b, s:b, s:b},"
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s,"
+                     " s:{s:b, s:b, s:b, s:b},"
                      " s:o, s:o, s:{s:b, s:s}, s:o, s:o, s:o}",
                      "id", pk + sizeof(TM_USER_PREFIX) - 1,
                      "email", tm_json_string_or_null(
@@ -203,6 +223,7 @@ tm_user_json(const json_t *item)
                                      tm_ddb_get_s(item, "LastName")),
                      "phoneNumber", tm_json_string_or_null(
                                         tm_ddb_get_s(item, "PhoneNumber")),
+                     "phoneVerified", tm_user_phone_verified(item),
                      "timeZone", tz ? tz : TM_ZONE_DEFAULT,
                      "notificationPreferences",
                          "email", tm_ddb_get_bool(prefs, "email", 0),
@@ -390,11 +411,14 @@ tm_user_patch(const tm_user_fields_t *f, const char *sub, const char *now,
                             tm_ddb_s(f->time_zone));
     }
 
+    /* a number set, changed or cleared is not verified (any more) */
     if (f->phone && *f->phone) {
         tm_update_set_value(u, "PhoneNumber", ":ph", tm_ddb_s(f->phone));
+        tm_update_remove(u, "PhoneVerified");
 
     } else if (f->phone) {
         tm_update_remove(u, "PhoneNumber");
+        tm_update_remove(u, "PhoneVerified");
     }
 
     if (f->pref_email != -1) {

@@ -64,6 +64,7 @@ typedef struct {
 extern const tm_field_t  tm_user_register_body[];
 extern const tm_field_t  tm_user_confirm_body[];
 extern const tm_field_t  tm_user_email_body[];
+extern const tm_field_t  tm_user_phone_confirm_body[];
 extern const tm_field_t  tm_user_reset_body[];
 extern const tm_field_t  tm_user_change_body[];
 extern const tm_field_t  tm_user_login_body[];
@@ -99,7 +100,14 @@ void tm_user_from_claims(const json_t *claims, const char *sub,
 /* a new user item for PutItem, preferences off */
 json_t *tm_user_item(const tm_user_t *u);
 
-/* {id, email, firstName, lastName, phoneNumber, timeZone,
+/*
+ * 1 if the item's PhoneNumber was verified (PhoneVerified BOOL true, set
+ * by POST /api/users/me/phone/confirm, removed by any PATCH that sets or
+ * clears the number): no SMS goes to a number that is not.
+ */
+int tm_user_phone_verified(const json_t *item);
+
+/* {id, email, firstName, lastName, phoneNumber, phoneVerified, timeZone,
  * notificationPreferences: {email, sms, completedEmail, completedSms},
  * defaultReminders, quietHours, digest, createdAt, updatedAt, lastLogin};
  * NULL if the item is not a user item */

@@ -497,6 +497,12 @@ ngx_int_t ngx_taskmgr_password_change(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_password_resend(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
+/* ngx_taskmgr_phone.c: the users service's phone verification routes */
+ngx_int_t ngx_taskmgr_phone_verify(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_phone_confirm(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
 /* ngx_taskmgr_export.c, ngx_taskmgr_calendar*.c: the users service's
  * export and calendar feed routes */
 ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);

@@ -223,7 +223,7 @@ ngx_taskmgr_tasks_chain(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     return ngx_taskmgr_ddb_get(r, ctx, tm_ddb_key(t->pk, t->pk), 0,
                                "NotificationPreferences, UserTimeZone,"
-                               " QuietHours",
+                               " QuietHours, PhoneNumber, PhoneVerified",
                                ngx_taskmgr_tasks_notify_prefs);
 }
 

@@ -264,6 +264,14 @@ int sched_list_finish(sched_t *s, const json_t *list);
 /* sched_deliver.c */
 int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);
 
+/* sched_sms.c: SCHED_OK when an SMS of item may go to user now (counted
+ * in the day's), SCHED_CONDITION (err says why) when it may not, else the
+ * DynamoDB failure; and a verification code in the outbox sent */
+#define SCHED_PHONECODE_SK  "PHONECODE"
+int sched_sms_allowed(sched_t *s, const json_t *item, const json_t *user,
+    char *err, size_t errlen);
+int sched_sms_code(sched_t *s, const json_t *item);
+
 /* sched_text.c: malloc'd texts */
 char *sched_text_subject(const sched_msg_t *m);
 char *sched_text_body(const sched_conf_t *conf, const sched_msg_t *m);

@@ -28,6 +28,10 @@
  *
  * Digest items (DIGEST_<id>, sched_digest.c) are delivered the same way,
  * by email only.
+ *
+ * An SMS goes only to a verified number and within the owner's daily cap
+ * (sched_sms.c), checked after the claim: one refused is recorded failed
+ * with the reason, never tried again.
  */
 
 #include <stdio.h>
@@ -206,7 +210,18 @@ sched_deliver_channel(sched_t *s, json_t **cur, const sched_channel_t *c,
     }
 
     err[0] = '\0';
-    rc = sched_deliver_send(s, *cur, c, user, err, sizeof(err));
+
+    /* an SMS: to a verified number, within the day's cap (sched_sms.c);
+     * else failed for good, with the reason */
+    rc = (c == &sched_channels[1])
+         ? sched_sms_allowed(s, *cur, user, err, sizeof(err)) : SCHED_OK;
+
+    if (rc == SCHED_CONDITION) {
+        rc = SCHED_EFAIL;
+
+    } else if (rc == SCHED_OK) {
+        rc = sched_deliver_send(s, *cur, c, user, err, sizeof(err));
+    }
 
     return sched_deliver_record(s, cur, c, attempts + 1, rc, err);
 }

@@ -3,7 +3,8 @@
  * shard, sorted by when the work is due (OutboxAt).  Each shard is read up
  * to now: task items are completion chains to finish (sched_chain.c),
  * notification and digest items are deliveries (sched_deliver.c), list
- * items are deletions to finish (sched_list.c).  A finished chain makes a
+ * items are deletions to finish (sched_list.c), a user's PHONECODE item
+ * a verification code to send (sched_sms.c).  A finished chain makes a
  * new delivery, so the drain goes round again while chains were finished
  * (a few rounds at most: it must end).
  */
@@ -145,6 +146,12 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
                                  sizeof(SCHED_DIGEST_PREFIX) - 1) == 0))
     {
         rc = sched_deliver(s, item, json_object_get(users, pk ? pk : ""));
+        if (rc == SCHED_OK) {
+            o->deliveries++;
+        }
+
+    } else if (sk && strcmp(sk, SCHED_PHONECODE_SK) == 0) {
+        rc = sched_sms_code(s, item);
         if (rc == SCHED_OK) {
             o->deliveries++;
         }

@@ -117,6 +117,13 @@ sched_text_sms(const sched_conf_t *conf, const sched_msg_t *m)
                                  m->title, conf->web_url);
     }
 
+    if (strcmp(m->type, "phone_code") == 0) {
+        return sched_text_printf("taskmgr: your verification code is %s. "
+                                 "It expires in 10 minutes. If you did not "
+                                 "ask for it, ignore this text.",
+                                 m->message);
+    }
+
     sched_text_sentence(m, sentence, sizeof(sentence));
 
     return sched_text_printf("taskmgr: %s. %s/tasks?task=%s", sentence,

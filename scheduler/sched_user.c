@@ -95,6 +95,7 @@ sched_users_batch(sched_t *s, json_t *keys, json_t *users)
                         "Keys", keys,
                         "ProjectionExpression",
                         "EntityPartition, Email, FirstName, PhoneNumber, "
+                        "PhoneVerified, "
                         "NotificationPreferences, UserTimeZone, "
                         "QuietHours, Digest");
 

@@ -131,7 +131,7 @@ my @body_routes = (
     [POST => '/api/users/register'], [POST => '/api/users/login'], [POST => '/api/users/confirm'],
     [POST => '/api/users/refresh'], [PATCH => '/api/users/me'], [POST => '/api/tasks'],
     [PATCH => "/api/tasks/$task"], [POST => '/api/lists'], [PATCH => "/api/lists/$list"],
-    [PATCH => "/api/notifications/$notif"],
+    [PATCH => "/api/notifications/$notif"], [POST => '/api/users/me/phone/confirm'],
 );
 my @bodies = (
     '', '{', '{"a":1}x', '[]', '42', 'null', '"text"', '{"title":}', '{,}', "{\"title\":\"a\"\x00}",
@@ -159,13 +159,14 @@ my %fields = (
     '/api/users/me' => [qw(firstName lastName phoneNumber notificationPreferences timeZone)],
     '/api/users/register' => [qw(email password firstName lastName phoneNumber)],
     '/api/users/login' => [qw(email password)],
+    '/api/users/me/phone/confirm' => [qw(code)],
 );
 my @wrong = ('123', '-1', '1.5', 'true', '[]', '{}', '[1,2]', '""', '"' . ('z' x 5000) . '"', '"\\u0000"');
 # values of those that a field takes (a position is a number, a description
 # may be empty or 5,000 characters, labels may be none)
 my %valid = (position => { 123 => 1 }, description => { '""' => 1, $wrong[8] => 1 }, labels => { '[]' => 1 });
 for my $path (sort keys %fields) {
-    my $method = $path =~ m{/api/(tasks|lists)/|/api/users/me} ? 'PATCH' : 'POST';
+    my $method = $path =~ m{/api/(tasks|lists)/|/api/users/me$} ? 'PATCH' : 'POST';
     for my $f (@{ $fields{$path} }) {
         send_one('wrong types', $method, $path, "{\"$f\":$_}") for grep { !$valid{$f}{$_} } @wrong;
     }

@@ -34,6 +34,11 @@ tm_test_user(int email, int sms, int c_email, int c_sms, int digest,
                   "Time", "S", "07:30");
     assert_non_null(u);
 
+    /* a verified number: tm_test_phone covers the others */
+    json_object_set_new(u, "PhoneNumber", json_pack("{s:s}", "S",
+                                                    "+15555550123"));
+    json_object_set_new(u, "PhoneVerified", json_pack("{s:b}", "BOOL", 1));
+
     if (from) {
         json_object_set_new(u, "QuietHours",
                             json_pack("{s:{s:{s:s}, s:{s:s}}}", "M",
@@ -99,6 +104,41 @@ tm_test_types(void **state)
     u = json_object();
     tm_channels(u, "task_due", 1000, &c);
     assert_int_equal(c.email + c.sms, 0);
+    json_decref(u);
+}
+
+
+/* no SMS to a number that is not verified, or to none */
+
+static void
+tm_test_phone(void **state)
+{
+    json_t         *u;
+    tm_channels_t   c;
+
+    u = tm_test_user(1, 1, 1, 1, 0, NULL, NULL, NULL);
+
+    tm_channels(u, "task_due", 1000, &c);
+    assert_int_equal(c.sms, 1);
+
+    json_object_set_new(u, "PhoneVerified", json_pack("{s:b}", "BOOL", 0));
+    tm_channels(u, "task_due", 1000, &c);
+    assert_int_equal(c.email, 1);
+    assert_int_equal(c.sms, 0);
+    tm_channels(u, "task_completed", 1000, &c);
+    assert_int_equal(c.email, 1);
+    assert_int_equal(c.sms, 0);
+
+    json_object_del(u, "PhoneVerified");
+    tm_channels(u, "task_due", 1000, &c);
+    assert_int_equal(c.sms, 0);
+
+    /* verified, then the number went: nothing */
+    json_object_set_new(u, "PhoneVerified", json_pack("{s:b}", "BOOL", 1));
+    json_object_del(u, "PhoneNumber");
+    tm_channels(u, "task_due", 1000, &c);
+    assert_int_equal(c.sms, 0);
+
     json_decref(u);
 }
 
@@ -238,6 +278,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(tm_test_types),
+        cmocka_unit_test(tm_test_phone),
         cmocka_unit_test(tm_test_quiet),
         cmocka_unit_test(tm_test_local),
     };

@@ -425,14 +425,14 @@ static const tm_test_user_case_t  tm_test_user_cases[] = {
     { "phone cleared, sms untouched",
       { TM_TEST_U(.phone = "", .pref_email = -1, .pref_sms = -1) },
       NULL, 1,
-      "SET UpdatedAt = :now REMOVE PhoneNumber",
+      "SET UpdatedAt = :now REMOVE PhoneNumber, PhoneVerified",
       "attribute_exists(EntityPartition) AND "
       "NotificationPreferences.sms = :false" },
     { "phone cleared, sms off",
       { TM_TEST_U(.phone = "", .prefs = 1, .pref_email = -1,
                   .pref_sms = 0) }, NULL, 0,
       "SET UpdatedAt = :now, NotificationPreferences.sms = :ps "
-      "REMOVE PhoneNumber",
+      "REMOVE PhoneNumber, PhoneVerified",
       "attribute_exists(EntityPartition)" },
     { "phone cleared, sms on",
       { TM_TEST_U(.phone = "", .prefs = 1, .pref_email = -1,
@@ -454,7 +454,7 @@ static const tm_test_user_case_t  tm_test_user_cases[] = {
                   .pref_sms = 1) },
       NULL, 0,
       "SET UpdatedAt = :now, PhoneNumber = :ph, "
-      "NotificationPreferences.sms = :ps",
+      "NotificationPreferences.sms = :ps REMOVE PhoneVerified",
       "attribute_exists(EntityPartition)" },
 };
 

@@ -42,7 +42,8 @@ tm_test_keys(const json_t *user)
     const char  *key;
 
     static const char  *keys[] = {
-        "id", "email", "firstName", "lastName", "phoneNumber", "timeZone",
+        "id", "email", "firstName", "lastName", "phoneNumber", "phoneVerified",
+        "timeZone",
         "notificationPreferences", "createdAt", "updatedAt", "lastLogin",
         "defaultReminders", "quietHours", "digest",
     };
@@ -177,7 +178,15 @@ tm_test_round_trip(void **state)
     assert_string_equal(tm_test_get(user, "phoneNumber"), "+15555550123");
     assert_string_equal(tm_test_get(user, "lastLogin"),
                         "2026-11-26T08:00:00Z");
+    assert_true(json_is_false(json_object_get(user, "phoneVerified")));
 
+    json_decref(user);
+
+    /* verified once confirmed */
+    json_object_set_new(item, "PhoneVerified",
+                        json_pack("{s:b}", "BOOL", 1));
+    user = tm_user_json(item);
+    assert_true(json_is_true(json_object_get(user, "phoneVerified")));
     json_decref(user);
 
     /* preferences turned on in the item show in the JSON */

@@ -190,8 +190,8 @@ function Notifications() {
           {items.map((n) => (
             <li key={n.id} className={`notification ${styles.notification}${n.read ? '' : ` unread ${styles.unread}`}`} data-type={n.type} data-read={String(n.read)}>
               <span className={`${styles.type} ${styles[n.type]}`}>
-                {n.type === 'task_due' ? <ClockIcon /> : <CheckIcon />}
-                {n.type === 'task_due' ? 'Reminder' : 'Completed'}
+                {n.type === 'task_completed' ? <CheckIcon /> : <ClockIcon />}
+                {n.type === 'task_due' ? 'Reminder' : n.type === 'sms_paused' ? 'Texts paused' : 'Completed'}
               </span>
               <div className={styles.body}>
                 <Link href={'/tasks?task=' + encodeURIComponent(n.taskId)} onClick={() => open(n)} className={`ntitle ${styles.title}`}>

@@ -12,6 +12,7 @@ import { useFormSubmit } from './useFormSubmit';
 import Protected from './Protected';
 import AlertSwitches from './AlertSwitches';
 import ChangePassword from './ChangePassword';
+import PhoneVerify from './PhoneVerify';
 import ReminderSettings, { type ReminderValues } from './ReminderSettings';
 import ExportData from './ExportData';
 import CalendarFeed from './CalendarFeed';
@@ -144,7 +145,8 @@ function Profile({ user }: { user: User }) {
         body: {
           firstName: values.firstName.trim(),
           lastName: values.lastName.trim(),
-          phoneNumber: phone || null,
+          // only a changed number: any number sent must be verified again
+          ...(phone !== (user.phoneNumber ?? '') ? { phoneNumber: phone || null } : {}),
           notificationPreferences: { email: values.email, sms: values.sms, ...prefs },
           ...out,
         },
@@ -237,6 +239,7 @@ function Profile({ user }: { user: User }) {
           </p>
         </div>
       </form>
+      <PhoneVerify user={user} onVerified={setUser} />
       <ChangePassword />
       <ExportData />
       <CalendarFeed />

@@ -41,6 +41,8 @@ export interface User {
   firstName: string;
   lastName: string;
   phoneNumber: string | null;
+  // SMS go only to a verified number (POST /api/users/me/phone/verify, /confirm)
+  phoneVerified?: boolean;
   // email and sms: the master switches; completedEmail and completedSms:
   // one's own completions by email and SMS too (else in-app only)
   notificationPreferences: { email: boolean; sms: boolean; completedEmail?: boolean; completedSms?: boolean };
@@ -117,7 +119,7 @@ export interface Label {
 
 export interface Notification {
   id: string;
-  type: 'task_due' | 'task_completed';
+  type: 'task_due' | 'task_completed' | 'sms_paused';
   taskId: string;
   taskTitle: string;
   message: string;
