@@ -17,7 +17,7 @@
 
 
 #define NGX_TASKMGR_METRICS_ZONE    (64 * 1024)
-#define NGX_TASKMGR_ROUTES_MAX      32     /* route ids 1..; 0: none */
+#define NGX_TASKMGR_ROUTES_MAX      48     /* route ids 1..; 0: none */
 #define NGX_TASKMGR_CLASSES         6      /* other, 1xx .. 5xx */
 #define NGX_TASKMGR_BUCKETS         11     /* the last: +Inf */
 #define NGX_TASKMGR_LINE            192    /* bytes an exposed line needs */
