@@ -15,6 +15,7 @@ import ChangePassword from './ChangePassword';
 import ReminderSettings, { type ReminderValues } from './ReminderSettings';
 import ExportData from './ExportData';
 import CalendarFeed from './CalendarFeed';
+import TwoFactor from './TwoFactor';
 
 interface Values extends ReminderValues {
   firstName: string;
@@ -238,6 +239,7 @@ function Profile({ user }: { user: User }) {
         </div>
       </form>
       <ChangePassword />
+      <TwoFactor user={user} />
       <ExportData />
       <CalendarFeed />
     </>
