@@ -9,7 +9,7 @@ import { applySignupAlerts } from '@/lib/signupAlerts';
 import { useSession } from '@/lib/session';
 import { problems } from '@/lib/formErrors';
 import { Field, FormError } from './Field';
-import { useFormSubmit } from './useFormSubmit';
+import { focusFirstError, useFormSubmit } from './useFormSubmit';
 import { safeNext } from './nextPath';
 import { useLeaveIfLoggedIn } from './useLeaveIfLoggedIn';
 import { CODE_RULE, codeProblem, codeRefused } from '@/lib/mfa';
@@ -74,6 +74,7 @@ export default function LoginScreen() {
         const why = codeRefused(e);
         if (why) {
           form.setErrors({ code: why });
+          requestAnimationFrame(() => focusFirstError(form.formRef.current));
           return;
         }
         // the challenge expired or ran out of tries: the password again

@@ -9,7 +9,7 @@ import { CODE_RULE, codeProblem, codeRefused } from '@/lib/mfa';
 import { useSession } from '@/lib/session';
 import { problems } from '@/lib/formErrors';
 import { Field, FormError } from './Field';
-import { useFormSubmit } from './useFormSubmit';
+import { focusFirstError, useFormSubmit } from './useFormSubmit';
 
 const QrCode = lazy(() => import('./QrCode'));
 
@@ -33,6 +33,7 @@ export default function TwoFactor({ user }: { user: User }) {
     const why = codeRefused(e);
     if (!why) throw e;
     form.setErrors({ code: why });
+    requestAnimationFrame(() => focusFirstError(form.formRef.current));
   };
 
   const submit = form.submit({
