@@ -4,7 +4,8 @@
 # POST /api/users/login/mfa.  The codes are computed here from the secret
 # (RFC 6238: HMAC-SHA1, 30 s steps, 6 digits).  A wrong code and a code
 # accepted once are refused; a challenge is refused when garbage, unknown,
-# expired, spent or out of tries, and serves only its own user.
+# expired, spent or out of tries, and serves only its own user; login/mfa
+# is limited in login's zone.
 use strict;
 use warnings;
 use Test::More;
@@ -255,5 +256,16 @@ ok !exists $r->{json}{mfaRequired}, 'no challenge';
 # B still has it on
 $r = login($b);
 ok $r->{json}{mfaRequired} && !$r->{json}{accessToken}, 'B still gets a challenge';
+
+# ---- limited as login, in login's zone (last: the address is throttled
+# for a few seconds after)
+my @st = map { api(POST => '/api/users/login/mfa', { challenge => 'x', code => '1' })->{status} } 1 .. 80;
+my $limited = grep { $_ == 429 } @st;
+ok $limited > 0, "rapid login/mfa tries meet 429 ($limited of 80)";
+error_ok(api(POST => '/api/users/login', { email => $a->{email}, password => 'x' }), 429, 'rate_limited', undef,
+         'login then too: one zone', POST => '/api/users/login');
+$r = api(POST => '/api/users/login/mfa', { challenge => 'x', code => '1' });
+error_ok($r, 429, 'rate_limited', undef, 'a 429 is a JSON error', POST => '/api/users/login/mfa');
+Time::HiRes::sleep(5);
 
 done_testing;
