@@ -191,6 +191,7 @@ tm_json_string_or_null(const char *s)
 json_t *
 tm_user_json(const json_t *item)
 {
+    json_t        *obj;
     const char    *pk, *sk, *tz, *digest_time;
     const json_t  *prefs, *quiet, *digest;
 
@@ -211,7 +212,7 @@ tm_user_json(const json_t *item)
 
     tz = tm_ddb_get_s(item, "UserTimeZone");
 
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s,"
+    obj = json_pack("{s:s, s:o, s:o, s:o, s:o, s:b, s:s,"
                      " s:{s:b, s:b, s:b, s:b},"
                      " s:o, s:o, s:{s:b, s:s}, s:o, s:o, s:o}",
                      "id", pk + sizeof(TM_USER_PREFIX) - 1,
@@ -250,6 +251,15 @@ tm_user_json(const json_t *item)
                                       tm_ddb_get_s(item, "UpdatedAt")),
                      "lastLogin", tm_json_string_or_null(
                                       tm_ddb_get_s(item, "LastLogin")));
+
+    /* two-factor sign-in (ngx_taskmgr_mfa.c) */
+    if (obj) {
+        json_object_set_new(obj, "mfaEnabled",
+                            json_boolean(tm_ddb_get_bool(item, "MfaEnabled",
+                                                         0)));
+    }
+
+    return obj;
 }
 
 

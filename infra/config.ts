@@ -351,7 +351,7 @@ export const defaultConfig: TaskmgrConfig = {
       webAclName: defaultNames.webAclName,
       // a person signs in a few times an hour; a script tries thousands
       authRatePer5Minutes: 100,
-      authPaths: ['/api/users/login', '/api/users/register', '/api/users/password/'],
+      authPaths: ['/api/users/login', '/api/users/login/mfa', '/api/users/register', '/api/users/password/'],
     },
   },
 

@@ -503,6 +503,21 @@ ngx_int_t ngx_taskmgr_phone_verify(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_phone_confirm(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
+/* ngx_taskmgr_mfa.c: two-factor sign-in (TOTP) on Cognito's MFA; login
+ * answers a SOFTWARE_TOKEN_MFA challenge with ngx_taskmgr_mfa_challenge,
+ * and POST /api/users/login/mfa goes through ngx_taskmgr_mfa_login to
+ * next, which finds RespondToAuthChallenge's reply in ctx->call.reply */
+ngx_int_t ngx_taskmgr_mfa_setup(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_mfa_confirm(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_mfa_disable(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_mfa_challenge(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *email);
+ngx_int_t ngx_taskmgr_mfa_login(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
+
 /* ngx_taskmgr_export.c, ngx_taskmgr_calendar*.c: the users service's
  * export and calendar feed routes */
 ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);

@@ -43,6 +43,8 @@ static ngx_int_t ngx_taskmgr_users_initiate_auth(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_login_authed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_users_login_mfa(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_login_verified(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_login_updated(ngx_http_request_t *r,
@@ -91,6 +93,14 @@ const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[] = {
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_password_change },
     { ngx_string("/api/users/login"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_users_login },
+    { ngx_string("/api/users/login/mfa"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_users_login_mfa },
+    { ngx_string("/api/users/me/mfa/totp"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_mfa_setup },
+    { ngx_string("/api/users/me/mfa/totp/confirm"), NGX_HTTP_POST,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_mfa_confirm },
+    { ngx_string("/api/users/me/mfa"), NGX_HTTP_DELETE,
+      NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_mfa_disable },
     { ngx_string("/api/users/refresh"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_users_refresh },
     { ngx_string("/api/users/logout"), NGX_HTTP_POST,
@@ -416,6 +426,7 @@ ngx_taskmgr_users_login_authed(ngx_http_request_t *r,
 {
     json_t               *result;
     ngx_str_t             token;
+    const char           *name;
     ngx_taskmgr_users_t  *u;
 
     /* Cognito says NotAuthorized on AWS, InvalidPassword locally */
@@ -447,7 +458,17 @@ ngx_taskmgr_users_login_authed(ngx_http_request_t *r,
     if (token.data == NULL
         || json_string_value(json_object_get(result, "AccessToken")) == NULL)
     {
-        if (json_object_get(ctx->call.reply, "ChallengeName")) {
+        u = ctx->data;
+        name = json_string_value(json_object_get(ctx->call.reply,
+                                                 "ChallengeName"));
+
+        if (name && ngx_strcmp(name, "SOFTWARE_TOKEN_MFA") == 0
+            && !u->registering && u->fields.email)
+        {
+            return ngx_taskmgr_mfa_challenge(r, ctx, u->fields.email);
+        }
+
+        if (name) {
             return ngx_taskmgr_send_error(r, NGX_HTTP_FORBIDDEN,
                                           "challenge_required",
                                           "the account needs an action "
@@ -465,6 +486,20 @@ ngx_taskmgr_users_login_authed(ngx_http_request_t *r,
 
     return ngx_taskmgr_auth_verify(r, ctx, &token, "id",
                                    ngx_taskmgr_users_login_verified);
+}
+
+
+/* POST /api/users/login/mfa {challenge, code}: the login's second step,
+ * its session as login's */
+
+static ngx_int_t
+ngx_taskmgr_users_login_mfa(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ngx_taskmgr_users_state(r, ctx) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_mfa_login(r, ctx, ngx_taskmgr_users_login_authed);
 }
 
 

@@ -208,6 +208,13 @@ async function ensurePoolAndClient() {
       log(`user pool ${poolId} created`);
     }
   }
+  // as infra/ gives the real pool: TOTP for the users who turn it on
+  // (cognito-local's pools default to OFF: it would never ask for a code)
+  await call('cognito', 'SetUserPoolMfaConfig', {
+    UserPoolId: poolId,
+    MfaConfiguration: 'OPTIONAL',
+    SoftwareTokenMfaConfiguration: { Enabled: true },
+  });
   if (clientId && !(await exists('DescribeUserPoolClient', { UserPoolId: poolId, ClientId: clientId }))) {
     log(`app client ${clientId} is gone, making a new one`);
     clientId = undefined;

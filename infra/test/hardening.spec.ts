@@ -87,6 +87,7 @@ describe('hardening', () => {
         [x.ByteMatchStatement.PositionalConstraint, x.ByteMatchStatement.SearchString, Object.keys(x.ByteMatchStatement.FieldToMatch)[0]]);
       assert.deepEqual(matches, [
         ['EXACTLY', '/api/users/login', 'UriPath'],
+        ['EXACTLY', '/api/users/login/mfa', 'UriPath'],
         ['EXACTLY', '/api/users/register', 'UriPath'],
         ['STARTS_WITH', '/api/users/password/', 'UriPath'],
       ]);

@@ -132,6 +132,8 @@ my @body_routes = (
     [POST => '/api/users/refresh'], [PATCH => '/api/users/me'], [POST => '/api/tasks'],
     [PATCH => "/api/tasks/$task"], [POST => '/api/lists'], [PATCH => "/api/lists/$list"],
     [PATCH => "/api/notifications/$notif"], [POST => '/api/users/me/phone/confirm'],
+    [POST => '/api/users/login/mfa'],
+    [POST => '/api/users/me/mfa/totp/confirm'], [DELETE => '/api/users/me/mfa'],
 );
 my @bodies = (
     '', '{', '{"a":1}x', '[]', '42', 'null', '"text"', '{"title":}', '{,}', "{\"title\":\"a\"\x00}",
@@ -160,6 +162,7 @@ my %fields = (
     '/api/users/register' => [qw(email password firstName lastName phoneNumber)],
     '/api/users/login' => [qw(email password)],
     '/api/users/me/phone/confirm' => [qw(code)],
+    '/api/users/login/mfa' => [qw(challenge code)],
 );
 my @wrong = ('123', '-1', '1.5', 'true', '[]', '{}', '[1,2]', '""', '"' . ('z' x 5000) . '"', '"\\u0000"');
 # values of those that a field takes (a position is a number, a description

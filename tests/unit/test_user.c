@@ -45,7 +45,7 @@ tm_test_keys(const json_t *user)
         "id", "email", "firstName", "lastName", "phoneNumber", "phoneVerified",
         "timeZone",
         "notificationPreferences", "createdAt", "updatedAt", "lastLogin",
-        "defaultReminders", "quietHours", "digest",
+        "defaultReminders", "quietHours", "digest", "mfaEnabled",
     };
 
     assert_int_equal(json_object_size(user), TM_TEST_N(keys));
@@ -135,6 +135,7 @@ tm_test_round_trip(void **state)
     assert_string_equal(tm_test_get(user, "createdAt"), TM_TEST_NOW);
     assert_string_equal(tm_test_get(user, "updatedAt"), TM_TEST_NOW);
     assert_true(json_is_null(json_object_get(user, "lastLogin")));
+    assert_true(json_is_false(json_object_get(user, "mfaEnabled")));
 
     prefs = json_object_get(user, "notificationPreferences");
     assert_true(json_is_object(prefs));

@@ -16,6 +16,7 @@ import PhoneVerify from './PhoneVerify';
 import ReminderSettings, { type ReminderValues } from './ReminderSettings';
 import ExportData from './ExportData';
 import CalendarFeed from './CalendarFeed';
+import TwoFactor from './TwoFactor';
 
 interface Values extends ReminderValues {
   firstName: string;
@@ -241,6 +242,7 @@ function Profile({ user }: { user: User }) {
       </form>
       <PhoneVerify user={user} onVerified={setUser} />
       <ChangePassword />
+      <TwoFactor user={user} />
       <ExportData />
       <CalendarFeed />
     </>

@@ -55,6 +55,8 @@ export interface User {
   createdAt: string;
   updatedAt: string;
   lastLogin: string | null;
+  // two-factor sign-in (an authenticator app) is on
+  mfaEnabled?: boolean;
 }
 
 export type TaskStatus = 'pending' | 'in_progress' | 'completed';
