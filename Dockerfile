@@ -35,12 +35,14 @@ FROM build AS test
 RUN make test
 
 # --- runtime: Debian 12 slim, nginx 1.22 (the version the module was
-# built against, --with-compat), the module's and scheduler's libraries
+# built against, --with-compat), the module's and scheduler's libraries,
+# and nchan (push, GET /api/events: Debian's libnginx-mod-nchan 1.3.6,
+# built for that nginx, the module scripts/deps.sh installs for CI)
 FROM ${REGISTRY}debian:12-slim AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-        nginx libjansson4 libcurl4 libssl3 libunistring2 libical3 tzdata ca-certificates gettext-base curl \
+        nginx libnginx-mod-nchan libjansson4 libcurl4 libssl3 libunistring2 libical3 tzdata ca-certificates gettext-base curl \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* \
  && groupadd --system --gid 10001 taskmgr \
  && useradd --system --uid 10001 --gid taskmgr --home-dir /nonexistent --shell /usr/sbin/nologin taskmgr \

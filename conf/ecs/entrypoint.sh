@@ -20,6 +20,17 @@
 #     (+ AWS_CONTAINER_AUTHORIZATION_TOKEN)  taskmgr_aws_credentials_endpoint
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN): static
 #   none: the module signs with placeholder keys (local stand-ins only)
+#
+# Push (issue 14, README "Push"): every nginx service loads nchan and
+# publishes its writes; the notifications service (and all-in-one) serves
+# GET /api/events.  TASKMGR_REDIS_ENDPOINT (redis[s]://host:port, ECS:
+# ElastiCache's primary endpoint) shares the channels between tasks,
+# TASKMGR_REDIS_AUTH its AUTH token (an ECS secret); unset: nchan's memory
+# store (one node).  TASKMGR_EVENTS_KEY (an ECS secret) is what the
+# publisher location requires in X-Taskmgr-Events-Key: the scheduler's task
+# sends it (scheduler.conf events_key); unset, a random one per start.
+# With Redis nginx is never reloaded (nchan 1.3.6 crashes workers forked
+# by a reload when on Redis): TASKMGR_RESOLVE_INTERVAL is ignored.
 set -euo pipefail
 umask 077
 
@@ -60,6 +71,8 @@ export TASKMGR_RUN=${TASKMGR_RUN:-/run/taskmgr}
 : "${TASKMGR_EMAIL_CHANNEL:=ses}"
 : "${TASKMGR_MAIL_FROM:=taskmgr@localhost}"
 : "${TASKMGR_SCHEDULER_LOG_LEVEL:=info}"
+# the scheduler's push (scheduler.conf events_url, events_key): empty, none
+: "${TASKMGR_EVENTS_URL:=}"
 if [[ -z ${TASKMGR_WEB_SCRIPT_SRC:-} ]]; then
     TASKMGR_WEB_SCRIPT_SRC="'self'"
     if [[ -f $TASKMGR_WEB_ROOT/csp-script-src.txt ]]; then
@@ -90,11 +103,18 @@ check_value() {
     case $name in
         TASKMGR_WEB_SCRIPT_SRC) re="^[A-Za-z0-9' +/=:.-]+\$" ;;
         TASKMGR_CURSOR_KEY) re='^[A-Za-z0-9]{16,}$' ;;
+        # compared by nginx as a string, sent by the scheduler as a header
+        TASKMGR_EVENTS_KEY) re='^[A-Za-z0-9]{32,256}$' ;;
+        TASKMGR_EVENTS_URL) re='^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$' ;;
         TASKMGR_PORT|TASKMGR_AUTH_BURST|TASKMGR_USER_BURST|TASKMGR_REMINDER_SHARDS|TASKMGR_RESOLVE_INTERVAL) re='^[0-9]+$' ;;
         TASKMGR_LISTEN) re='^([0-9.]+:|\[[0-9a-f:]+\]:)?[0-9]+$' ;;
         TASKMGR_COOKIE_SECURE|TASKMGR_REQUIRE_CONFIRMATION) re='^(on|off)$' ;;
     esac
-    [[ -n $value ]] || die "$name is not set"
+    if [[ -z $value ]]; then
+        # the scheduler without push
+        [[ ${optional_empty:-} == *" $name "* ]] && return 0
+        die "$name is not set"
+    fi
     [[ $value =~ $re ]] || die "$name has characters it may not hold"
 }
 
@@ -152,6 +172,52 @@ EOF
     fi
 }
 
+# push: the events key every publish must carry, and where nchan keeps
+# the channels (events-store.conf at http level, events-redis.conf in the
+# nchan locations): Redis when TASKMGR_REDIS_ENDPOINT is set, else memory
+render_events() {
+    local store=$TASKMGR_RUN/events-store.conf pass=$TASKMGR_RUN/events-redis.conf
+    if [[ -z ${TASKMGR_EVENTS_KEY:-} ]]; then
+        # nobody outside this container can publish (no scheduler events)
+        TASKMGR_EVENTS_KEY=$(head -c 512 /dev/urandom | tr -dc 'A-Za-z0-9')
+        TASKMGR_EVENTS_KEY=${TASKMGR_EVENTS_KEY:0:48}
+    fi
+    export TASKMGR_EVENTS_KEY
+    check_value TASKMGR_EVENTS_KEY
+    if [[ -z ${TASKMGR_REDIS_ENDPOINT:-} ]]; then
+        echo "# no TASKMGR_REDIS_ENDPOINT: nchan's memory store (this node's subscribers only)" > "$store"
+        echo "# nchan's memory store" > "$pass"
+        return
+    fi
+    [[ $TASKMGR_REDIS_ENDPOINT =~ ^(rediss?)://([A-Za-z0-9.-]+):([0-9]+)$ ]] ||
+        die "TASKMGR_REDIS_ENDPOINT: not a redis[s]://host:port URL: $TASKMGR_REDIS_ENDPOINT"
+    local scheme=${BASH_REMATCH[1]} host=${BASH_REMATCH[2]} port=${BASH_REMATCH[3]}
+    {
+        echo "# push: nchan's channels in Redis, shared by every task"
+        echo "upstream taskmgr_redis {"
+        echo "    nchan_redis_server  $scheme://$host:$port;"
+        if [[ $scheme == rediss ]]; then
+            # ElastiCache's in-transit encryption: TLS, the certificate
+            # verified against the CA file and the name (nchan's default:
+            # nchan_redis_ssl_verify_certificate is broken in 1.3.6, it
+            # sets the ciphers' field and "is duplicate" at nginx -t)
+            echo "    nchan_redis_ssl                      on;"
+            echo "    nchan_redis_ssl_server_name          $host;"
+            check_value TASKMGR_CA_FILE
+            echo "    nchan_redis_ssl_trusted_certificate  $TASKMGR_CA_FILE;"
+        fi
+        if [[ -n ${TASKMGR_REDIS_AUTH:-} ]]; then
+            # ElastiCache AUTH: 16 to 128 characters (Secrets Manager: letters and digits)
+            local re='^[A-Za-z0-9_.~+=-]{16,128}$'
+            [[ $TASKMGR_REDIS_AUTH =~ $re ]] ||
+                die "TASKMGR_REDIS_AUTH: not an AUTH token (16 to 128 letters, digits or _.~+=-)"
+            echo "    nchan_redis_password  '$TASKMGR_REDIS_AUTH';"
+        fi
+        echo "}"
+    } > "$store"
+    echo "nchan_redis_pass  taskmgr_redis;" > "$pass"
+}
+
 # render_nginx SERVICE: every fragment and the service's conf into TASKMGR_RUN
 render_nginx() {
     local svc=$1 f
@@ -161,6 +227,7 @@ render_nginx() {
     split_endpoint TASKMGR_COGNITO_ENDPOINT
     mkdir -p "$TASKMGR_RUN"/tmp/{body,proxy,fastcgi,uwsgi,scgi}
     render_credentials
+    render_events
     for f in http server users.locations tasks.locations notifications.locations; do
         render "$templates/$f.conf.in" "$TASKMGR_RUN/$f.conf"
     done
@@ -179,8 +246,18 @@ run_nginx() {
     pid=$!
     # ECS stops with SIGTERM: let nginx finish what it serves (QUIT)
     trap 'kill -QUIT "$pid" 2> /dev/null || true' TERM INT
-    trap 'kill -HUP "$pid" 2> /dev/null || true' HUP
     check_value TASKMGR_RESOLVE_INTERVAL
+    if [[ -n ${TASKMGR_REDIS_ENDPOINT:-} ]]; then
+        # nchan 1.3.6 on Redis crashes workers forked by a reload (README,
+        # Push): never reloaded; a change is a new task
+        trap 'echo "taskmgr-entrypoint: SIGHUP ignored: nginx on Redis is not reloaded (a change is a new task)" >&2' HUP
+        if ((TASKMGR_RESOLVE_INTERVAL > 0)); then
+            echo "taskmgr-entrypoint: TASKMGR_RESOLVE_INTERVAL ignored: nginx on Redis is not reloaded" >&2
+        fi
+        TASKMGR_RESOLVE_INTERVAL=0
+    else
+        trap 'kill -HUP "$pid" 2> /dev/null || true' HUP
+    fi
     # nginx 1.22 resolves upstream names when it loads its conf: reload
     # now and then so that AWS endpoint address changes are seen
     if ((TASKMGR_RESOLVE_INTERVAL > 0)); then
@@ -202,6 +279,7 @@ run_nginx() {
 
 run_scheduler() {
     mkdir -p "$TASKMGR_RUN"
+    optional_empty=" TASKMGR_EVENTS_URL TASKMGR_EVENTS_KEY "
     echo scheduler > "$TASKMGR_RUN/service"
     render "$templates/scheduler.conf.in" "$TASKMGR_RUN/scheduler.conf"
     exec taskmgr-scheduler -c "$TASKMGR_RUN/scheduler.conf"
@@ -231,6 +309,7 @@ case ${1:-all} in
         [[ $svc == all ]] && svc=all-in-one
         if [[ $svc == scheduler ]]; then
             mkdir -p "$TASKMGR_RUN"
+            optional_empty=" TASKMGR_EVENTS_URL TASKMGR_EVENTS_KEY "
             render "$templates/scheduler.conf.in" "$TASKMGR_RUN/scheduler.conf"
             echo "$TASKMGR_RUN/scheduler.conf"
         else

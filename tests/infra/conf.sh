@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # conf/ecs/: the image's entrypoint renders each template from sample
 # environments; `nginx -t` checks every rendering with the module loaded
-# (objs/ngx_taskmgr_module.so from `make module`); the all-in-one conf is
-# started on loopback and asked a few questions.  TAP-like lines, exits
+# (objs/ngx_taskmgr_module.so from `make module`) and nchan (Debian's
+# libnginx-mod-nchan, as in the image); the all-in-one conf is started on
+# loopback and asked a few questions, then again on a Redis with AUTH
+# (push: the publisher's key, no reloads).  TAP-like lines, exits
 # non-zero if any check fails.
 set -euo pipefail
 
@@ -19,11 +21,16 @@ if [[ -n $san ]]; then
                ASAN_OPTIONS=detect_leaks=0)
 fi
 
+[[ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]] ||
+    { echo "conf: nchan missing (libnginx-mod-nchan: scripts/deps.sh installs it)" >&2; exit 1; }
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/taskmgr-conf.XXXXXX")
 chmod 755 "$tmp"
 pid=
+redis_pid=
 cleanup() {
     [[ -z $pid ]] || kill -TERM "$pid" 2> /dev/null || true
+    [[ -z $redis_pid ]] || kill -TERM "$redis_pid" 2> /dev/null || true
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -70,6 +77,12 @@ base_env=(
     TASKMGR_TRUSTED_PROXIES=10.40.0.0/16
     TASKMGR_WEB_ROOT="$web_root"
 )
+# push on ECS: ElastiCache's endpoint (TLS), its AUTH token and the events
+# key, as ECS secrets (infra/lib/compute-stack.ts)
+events_key=Ev3ntsK3yForT3stsOnly0123456789abcdefABCDEF
+redis_auth=R3disAuthT0kenForT3stsOnly0123456789abcdefABCDEFghijklmnopqrstuv
+push_env=(TASKMGR_REDIS_ENDPOINT=rediss://master.taskmgr-redis.abc123.use1.cache.amazonaws.com:6380
+          TASKMGR_REDIS_AUTH="$redis_auth" TASKMGR_EVENTS_KEY="$events_key")
 creds_relative=(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/0a1b2c3d-task-role)
 creds_full=(AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:1/v1/credentials
             AWS_CONTAINER_AUTHORIZATION_TOKEN=dG9rZW4tZm9yLXRlc3Rz)
@@ -113,6 +126,10 @@ for svc in users tasks notifications all-in-one; do
     check "$svc: renders for an ECS task (task role) and passes nginx -t" \
         render_and_test "$svc" "$tmp/$svc" "${creds_relative[@]}"
 done
+for svc in users tasks notifications all-in-one; do
+    check "$svc: with push on ElastiCache (TLS, AUTH, events key) renders and passes nginx -t" \
+        render_and_test "$svc" "$tmp/push-$svc" "${creds_relative[@]}" "${push_env[@]}"
+done
 check "users conf enables taskmgr_users only" only_services "$tmp/users" users
 check "tasks conf enables taskmgr_tasks only" only_services "$tmp/tasks" tasks
 check "notifications conf enables taskmgr_notifications only" only_services "$tmp/notifications" notifications
@@ -153,6 +170,58 @@ parity() {
 check "internal DynamoDB location: everything conf/nginx.conf.in sets" parity 'location = /_taskmgr/dynamodb {'
 check "internal Cognito location: everything conf/nginx.conf.in sets" parity 'location ^~ /_taskmgr/cognito/ {'
 
+# push: what each conf holds (nginx -T: includes followed)
+push_conf() {
+    local d=$tmp/push-notifications conf
+    conf=$(dump "$d") || return 1
+    conf=$(sed 's/^[[:space:]]*//; s/[[:space:]]\+/ /g' <<< "$conf")
+    local want
+    for want in \
+        'load_module /usr/lib/nginx/modules/ngx_nchan_module.so;' \
+        'taskmgr_events_location /_taskmgr/events/;' \
+        'nchan_redis_server rediss://master.taskmgr-redis.abc123.use1.cache.amazonaws.com:6380;' \
+        'nchan_redis_ssl on;' \
+        'nchan_redis_ssl_server_name master.taskmgr-redis.abc123.use1.cache.amazonaws.com;' \
+        "nchan_redis_password '$redis_auth';" \
+        "if (\$http_x_taskmgr_events_key != \"$events_key\") {" \
+        "proxy_set_header X-Taskmgr-Events-Key \"$events_key\";" \
+        'taskmgr_events;'; do
+        grep -qxF -- "$want" <<< "$conf" ||
+            { echo "missing: $want"; return 1; }
+    done
+    # the subscriber and the publisher on Redis, both
+    # (nginx -T shows an included file once)
+    if ! grep -qx 'nchan_redis_pass  *taskmgr_redis;' "$d/events-redis.conf" ||
+        [[ $(grep -c "^ *include  *$d/events-redis.conf;" "$d/server.conf") != 2 ]]; then
+        echo "nchan_redis_pass: not in both nchan locations"
+        return 1
+    fi
+}
+check "push: nchan, ElastiCache over TLS with AUTH, the publisher's key (notifications)" push_conf
+events_route() {
+    local svc
+    local conf
+    for svc in notifications all-in-one; do
+        conf=$(dump "$tmp/push-$svc")
+        grep -q 'location = /api/events' <<< "$conf" || { echo "$svc: no /api/events"; return 1; }
+    done
+    for svc in users tasks; do
+        conf=$(dump "$tmp/push-$svc")
+        ! grep -q 'location = /api/events' <<< "$conf" || { echo "$svc: /api/events"; return 1; }
+        # but every service publishes its writes
+        grep -q '^ *taskmgr_events_location' <<< "$conf" || { echo "$svc: does not publish"; return 1; }
+    done
+}
+check "push: /api/events in notifications (and all-in-one) only, every service publishes" events_route
+memory_store() {
+    grep -q 'nchan_redis' "$tmp/users/events-store.conf" "$tmp/users/events-redis.conf" &&
+        { echo "Redis without TASKMGR_REDIS_ENDPOINT"; return 1; }
+    # a key of its own all the same: the publisher is never open
+    # shellcheck disable=SC2016
+    grep -qE 'if \(\$http_x_taskmgr_events_key != "[A-Za-z0-9]{48}"\)' "$tmp/users/server.conf"
+}
+check "push without TASKMGR_REDIS_ENDPOINT: nchan's memory store, a random events key" memory_store
+
 refused() {
     ! render users "$tmp/refused" "$@" > /dev/null 2>&1
 }
@@ -164,6 +233,11 @@ check "refused: a cursor key with punctuation" refused 'TASKMGR_CURSOR_KEY=abcde
 check "refused: an endpoint with a path" refused TASKMGR_DYNAMODB_ENDPOINT=https://localhost/x
 check "refused: a missing user pool" refused TASKMGR_USER_POOL_ID=
 check "refused: a credentials URI with quotes" refused "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1/x';"
+check "refused: a Redis endpoint that is not redis[s]://host:port" refused TASKMGR_REDIS_ENDPOINT=rediss://host/0
+check "refused: a Redis AUTH token with a quote" refused TASKMGR_REDIS_ENDPOINT=rediss://host:6380 \
+    "TASKMGR_REDIS_AUTH=abcdefghijklmnop'q"
+check "refused: a short events key" refused TASKMGR_EVENTS_KEY=short
+check "refused: an events key with a quote" refused 'TASKMGR_EVENTS_KEY=abcdefghijklmnopqrstuvwxyz012345"x'
 
 # the scheduler's conf: every key one the scheduler knows
 sched_keys() {
@@ -188,6 +262,22 @@ sched_keys() {
     return $bad
 }
 check "scheduler conf: rendered, every key known to taskmgr-scheduler" sched_keys
+sched_push() {
+    local conf
+    conf=$(env -i "${base_env[@]}" TASKMGR_RUN="$tmp/sched-push" \
+        TASKMGR_TOPIC_TASK_DUE_EMAIL=arn:aws:sns:us-east-1:111111111111:a TASKMGR_TOPIC_TASK_DUE_SMS=arn:aws:sns:us-east-1:111111111111:b \
+        TASKMGR_TOPIC_TASK_COMPLETED_EMAIL=arn:aws:sns:us-east-1:111111111111:c TASKMGR_TOPIC_TASK_COMPLETED_SMS=arn:aws:sns:us-east-1:111111111111:d \
+        TASKMGR_EVENTS_URL=http://internal-taskmgr-internal-123.us-east-1.elb.amazonaws.com:80/_taskmgr/events/publish \
+        TASKMGR_EVENTS_KEY="$events_key" bash conf/ecs/entrypoint.sh render scheduler) || return 1
+    if ! grep -qx 'events_url *= http://internal-taskmgr-internal-123\.us-east-1\.elb\.amazonaws\.com:80/_taskmgr/events/publish' "$conf" ||
+        ! grep -qx "events_key *= $events_key" "$conf"; then
+        cat "$conf"
+        return 1
+    fi
+    # without them: empty, no push (sched_keys above rendered that one)
+    grep -qx 'events_url *= *' "$tmp/sched/scheduler.conf" || { echo "events_url not empty without TASKMGR_EVENTS_URL"; return 1; }
+}
+check "scheduler conf: events_url and events_key from the task (push), empty without" sched_push
 
 # all-in-one, running: loopback only, backends down on purpose
 port=$(perl -MIO::Socket::INET -e '
@@ -195,7 +285,7 @@ port=$(perl -MIO::Socket::INET -e '
     print join(" ", map { $_->sockport } @s), "\n";')
 read -r port dead_port <<< "$port"
 run=$tmp/run
-env -i "${base_env[@]}" "${nginx_env[@]}" "${creds_static[@]}" TASKMGR_RUN="$run" \
+env -i "${base_env[@]}" "${nginx_env[@]}" "${creds_static[@]}" TASKMGR_RUN="$run" TASKMGR_EVENTS_KEY="$events_key" \
     TASKMGR_LISTEN="127.0.0.1:$port" TASKMGR_PORT="$port" TASKMGR_RESOLVE_INTERVAL=1 TASKMGR_LOG_LEVEL=notice \
     TASKMGR_DYNAMODB_ENDPOINT="http://127.0.0.1:$dead_port" TASKMGR_COGNITO_ENDPOINT="http://127.0.0.1:$dead_port" \
     bash conf/ecs/entrypoint.sh all > "$tmp/stdout" 2> "$tmp/stderr" &
@@ -221,6 +311,35 @@ health() {
     [[ $code == 503 ]] && [[ $body == *'"dynamodb":"unavailable"'* ]]
 }
 check "/api/health: 503, DynamoDB unavailable (nothing listens there)" health
+# publish PORT KEY: the HTTP status of a POST to the nchan publisher
+publish() {
+    curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-EventSource-Event: task' \
+        ${2:+-H "X-Taskmgr-Events-Key: $2"} --data '{"event":"task"}' \
+        "http://127.0.0.1:$1/_taskmgr/events/publish/conf-test-user"
+}
+publisher_key() {
+    local port=$1 code
+    code=$(publish "$port") || true
+    [[ $code == 403 ]] || { echo "no key: $code"; return 1; }
+    code=$(publish "$port" "${events_key}x") || true
+    [[ $code == 403 ]] || { echo "a wrong key: $code"; return 1; }
+    code=$(publish "$port" "${events_key,,}") || true
+    [[ $code == 403 ]] || { echo "the key in lower case: $code"; return 1; }
+    # 202: accepted, nobody subscribed (201 with subscribers)
+    code=$(publish "$port" "$events_key") || true
+    [[ $code == 20[12] ]] || { echo "the key: $code"; return 1; }
+    # even from "127.0.0.1" (X-Forwarded-For is the caller's to write)
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-Forwarded-For: 127.0.0.1' --data '{}' \
+        "http://127.0.0.1:$port/_taskmgr/events/publish/conf-test-user") || true
+    [[ $code == 403 ]] || { echo "X-Forwarded-For 127.0.0.1 without the key: $code"; return 1; }
+}
+check "the publisher: 403 without X-Taskmgr-Events-Key or with a wrong one, accepted with it" publisher_key "$port"
+events_health() {
+    # the module's own publish (health's probe) goes through the loopback
+    # proxy with the key
+    curl -s "http://127.0.0.1:$1/api/health" | grep -q '"events":"ok"'
+}
+check "/api/health: events ok (the module publishes through the loopback proxy)" events_health "$port"
 json_404() {
     local out
     out=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$port/api/nowhere")
@@ -267,6 +386,56 @@ no_alerts() {
     ! grep -E '\[(alert|emerg)\]|exited on signal|runtime error:|AddressSanitizer|LeakSanitizer' "$tmp/stderr"
 }
 check "no alert or crash in nginx's error log" no_alerts
+
+# all-in-one again, push on a Redis with AUTH (plain TCP here; ElastiCache
+# adds TLS, checked by nginx -t above): the publisher's key, nchan
+# reaching Redis with the token, and no reload (nchan 1.3.6 on Redis)
+if command -v redis-server > /dev/null; then
+    read -r rport port2 <<< "$(perl -MIO::Socket::INET -e '
+        my @s = map { IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1, ReuseAddr => 1) or die } 1 .. 2;
+        print join(" ", map { $_->sockport } @s), "\n";')"
+    mkdir -p "$tmp/redis"
+    redis-server --port "$rport" --bind 127.0.0.1 --dir "$tmp/redis" --save '' --appendonly no \
+        --requirepass "$redis_auth" > "$tmp/redis.log" 2>&1 &
+    redis_pid=$!
+    run2=$tmp/run-redis
+    env -i "${base_env[@]}" "${nginx_env[@]}" "${creds_static[@]}" TASKMGR_RUN="$run2" \
+        TASKMGR_EVENTS_KEY="$events_key" TASKMGR_REDIS_ENDPOINT="redis://127.0.0.1:$rport" \
+        TASKMGR_REDIS_AUTH="$redis_auth" \
+        TASKMGR_LISTEN="127.0.0.1:$port2" TASKMGR_PORT="$port2" TASKMGR_RESOLVE_INTERVAL=1 TASKMGR_LOG_LEVEL=notice \
+        TASKMGR_DYNAMODB_ENDPOINT="http://127.0.0.1:$dead_port" TASKMGR_COGNITO_ENDPOINT="http://127.0.0.1:$dead_port" \
+        bash conf/ecs/entrypoint.sh all > "$tmp/stdout" 2> "$tmp/stderr" &
+    pid=$!
+    port=$port2
+    check "all-in-one on Redis (AUTH) starts" up
+    redis_events() {
+        local _
+        # nchan connects to Redis after the workers start
+        for _ in $(seq 1 50); do
+            curl -s "http://127.0.0.1:$port2/api/health" | grep -q '"events":"ok"' && break
+            sleep 0.2
+        done
+        publisher_key "$port2" || return 1
+        events_health "$port2"
+    }
+    check "on Redis with AUTH: the publisher takes the key, health's probe publishes" redis_events
+    not_reloaded() {
+        # TASKMGR_RESOLVE_INTERVAL=1 would reload every second: not on Redis
+        kill -HUP "$pid"
+        sleep 2.5
+        if grep -q 'signal 1 (SIGHUP) received\|reconfiguring' "$tmp/stderr"; then cat "$tmp/stderr"; return 1; fi
+        if ! grep -q 'TASKMGR_RESOLVE_INTERVAL ignored' "$tmp/stderr" || ! grep -q 'SIGHUP ignored' "$tmp/stderr"; then
+            cat "$tmp/stderr"
+            return 1
+        fi
+        curl -s -o /dev/null "http://127.0.0.1:$port2/api/health"
+    }
+    check "on Redis nginx is never reloaded (neither the interval nor SIGHUP)" not_reloaded
+    check "SIGTERM: nginx on Redis finishes and the container exits 0" stops
+    check "no alert or crash in nginx's error log (Redis)" no_alerts
+else
+    echo "# redis-server missing: the Redis run is skipped (scripts/deps.sh installs it)"
+fi
 
 echo "conf: $((n - failed)) passed, $failed failed"
 ((failed == 0))
