@@ -48,6 +48,13 @@ export interface TaskmgrConfig {
     readonly availabilityZones: string[];
     /** one NAT gateway per AZ is resilient, one in total is cheaper */
     readonly natGateways: number;
+    /**
+     * CloudFront's origin-facing managed prefix list in this region
+     * (com.amazonaws.global.cloudfront.origin-facing): the internal ALB
+     * admits it on the listener port, for /api/events through the VPC
+     * origin.  An id, not a lookup: synth stays offline
+     */
+    readonly cloudFrontPrefixListId: string;
   };
 
   readonly data: {
@@ -86,6 +93,10 @@ export interface TaskmgrConfig {
      * requires (README: Security): generated, never in the repository
      */
     readonly originVerifyName: string;
+    /** push: ElastiCache's AUTH token (nchan_redis_password in the nginx tasks) */
+    readonly redisAuthName: string;
+    /** push: X-Taskmgr-Events-Key, what the nchan publisher requires (nginx and scheduler tasks) */
+    readonly eventsKeyName: string;
     /**
      * while rotating it: the ALB accepts the previous value too
      * (README, Security: rotating the origin-verify value)
@@ -126,7 +137,12 @@ export interface TaskmgrConfig {
     readonly authBurst: number;
     readonly reminderShards: number;
     readonly notificationTtl: string;
-    /** seconds between nginx reloads that re-resolve the AWS endpoints; 0: never */
+    /**
+     * seconds between nginx reloads that re-resolve the AWS endpoints; 0:
+     * never.  0 on AWS: nginx on Redis (push) is never reloaded (nchan
+     * 1.3.6 crashes workers forked by a reload; README, Push), and the
+     * entrypoint ignores the interval there anyway
+     */
     readonly resolveInterval: number;
     readonly services: Record<ServiceName, HttpServiceConfig>;
     readonly scheduler: {
@@ -232,6 +248,8 @@ function physicalNames(prefix: string, account: string, region: string) {
     taskCompletedSmsTopic: scopedName(prefix, 'TaskCompletedNotificationsSMSTopic'),
     cursorKeyName: `${prefix}/cursor-key`,
     originVerifyName: `${prefix}/origin-verify`,
+    redisAuthName: `${prefix}/redis-auth`,
+    eventsKeyName: `${prefix}/events-key`,
     repositoryName: prefix,
     clusterName: prefix,
     bucketName: `${prefix}-web-${account}-${region}`,
@@ -242,6 +260,16 @@ function physicalNames(prefix: string, account: string, region: string) {
     pipelineName: prefix,
   };
 }
+
+/**
+ * CloudFront's origin-facing managed prefix list
+ * (com.amazonaws.global.cloudfront.origin-facing), per region: AWS gives
+ * it a different id in each.  Another region: -c cloudFrontPrefixList=pl-...
+ */
+export const CLOUDFRONT_PREFIX_LISTS: Record<string, string> = {
+  'us-east-1': 'pl-3b927c52',
+  'eu-west-1': 'pl-4fa04526',
+};
 
 const defaultNames = physicalNames(PROJECT, '111111111111', 'us-east-1');
 
@@ -255,6 +283,7 @@ export const defaultConfig: TaskmgrConfig = {
     cidr: '10.40.0.0/16',
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     natGateways: 2,
+    cloudFrontPrefixListId: CLOUDFRONT_PREFIX_LISTS['us-east-1'],
   },
 
   data: {
@@ -285,6 +314,8 @@ export const defaultConfig: TaskmgrConfig = {
     cursorKeyName: defaultNames.cursorKeyName,
     cursorKeyLength: 64,
     originVerifyName: defaultNames.originVerifyName,
+    redisAuthName: defaultNames.redisAuthName,
+    eventsKeyName: defaultNames.eventsKeyName,
     acceptPreviousOriginVerify: false,
     mailFrom: 'no-reply@example.com',
   },
@@ -314,7 +345,7 @@ export const defaultConfig: TaskmgrConfig = {
     authBurst: 40,
     reminderShards: 8,
     notificationTtl: '30d',
-    resolveInterval: 300,
+    resolveInterval: 0,
     services: {
       users: {
         cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 10,
@@ -326,7 +357,7 @@ export const defaultConfig: TaskmgrConfig = {
       },
       notifications: {
         cpu: 256, memoryMiB: 512, desiredCount: 2, minCount: 2, maxCount: 20,
-        cpuTargetPercent: 60, pathPatterns: ['/api/notifications', '/api/notifications/*'], priority: 30,
+        cpuTargetPercent: 60, pathPatterns: ['/api/notifications', '/api/notifications/*', '/api/events'], priority: 30,
       },
     },
     scheduler: {
@@ -399,6 +430,12 @@ export interface ConfigOverrides {
   opsEmail?: string;
   /** 'on' while rotating the origin-verify secret: the ALB accepts its AWSPREVIOUS value too */
   originVerifyRotation?: string;
+  /**
+   * CloudFront's origin-facing prefix list id in a region the table below
+   * does not know (aws ec2 describe-managed-prefix-lists --filters
+   * Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)
+   */
+  cloudFrontPrefixList?: string;
   /** the scheduler's replica count (default 2) */
   schedulerCount?: string;
   /** the image the task definitions start from: the pipeline's commit tag (bin/taskmgr.ts: default git HEAD) */
@@ -436,6 +473,8 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
     network: {
       ...base.network,
       availabilityZones: sameRegion ? base.network.availabilityZones : [`${region}a`, `${region}b`],
+      cloudFrontPrefixListId: o.cloudFrontPrefixList
+        ?? (sameRegion ? base.network.cloudFrontPrefixListId : CLOUDFRONT_PREFIX_LISTS[region] ?? ''),
     },
     auth: { ...base.auth, userPoolName: n.userPoolName, clientName: n.clientName },
     messaging: {
@@ -448,6 +487,8 @@ export function makeConfig(o: ConfigOverrides = {}, base: TaskmgrConfig = defaul
       ...base.secrets,
       cursorKeyName: n.cursorKeyName,
       originVerifyName: n.originVerifyName,
+      redisAuthName: n.redisAuthName,
+      eventsKeyName: n.eventsKeyName,
       acceptPreviousOriginVerify: o.originVerifyRotation === 'on' || base.secrets.acceptPreviousOriginVerify,
       mailFrom: o.zoneName ? `no-reply@${zoneName}` : base.secrets.mailFrom,
     },
@@ -514,6 +555,11 @@ export function validateConfig(c: TaskmgrConfig): void {
   if (c.web.waf.authRatePer5Minutes < 10) fail('WAF rate-based rules count from 10 requests');
   if (c.web.waf.authPaths.length === 0) fail('the WAF rate rule needs a path');
   if (c.secrets.cursorKeyLength < 16) fail('taskmgr_cursor_key needs at least 16 characters');
+  if (!/^pl-[0-9a-f]{8,17}$/.test(c.network.cloudFrontPrefixListId)) {
+    fail(`no CloudFront origin-facing prefix list for ${c.region}: pass -c cloudFrontPrefixList=pl-... `
+      + '(aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,'
+      + 'Values=com.amazonaws.global.cloudfront.origin-facing)');
+  }
   // an immutable tag: what a task definition names is what runs, after any restart
   if (c.image.tag === '') {
     fail('no image tag: pass the commit tag the pipeline pushed (-c imageTag=<git rev-parse --short=12 HEAD>)');

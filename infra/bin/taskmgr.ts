@@ -29,6 +29,7 @@ const app = new App();
 const keys: (keyof ConfigOverrides)[] = [
   'stage', 'account', 'region', 'zoneName', 'hostedZoneId', 'apiDomain', 'webDomain', 'connectionArn',
   'repositoryOwner', 'repositoryName', 'branch', 'opsEmail', 'imageTag', 'originVerifyRotation', 'schedulerCount',
+  'cloudFrontPrefixList',
 ];
 const overrides: ConfigOverrides = {};
 for (const k of keys) {

@@ -51,7 +51,8 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
   });
   const auth = new AuthStack(app, `${p}Auth`, { ...base, description: 'taskmgr: Cognito user pool and app client' });
   const messaging = new MessagingStack(app, `${p}Messaging`, { ...base, description: 'taskmgr: the four notification topics' });
-  const secrets = new SecretsStack(app, `${p}Secrets`, { ...base, description: 'taskmgr: cursor key, origin-verify value' });
+  const secrets = new SecretsStack(app, `${p}Secrets`, { ...base, description: 'taskmgr: cursor key, origin-verify value, push secrets' });
+  network.addStackDependency(secrets, 'ElastiCache reads the Redis AUTH token at deploy time');
   const registry = new RegistryStack(app, `${p}Registry`, { ...base, description: 'taskmgr: the image repository' });
   const compute = new ComputeStack(app, `${p}Compute`, {
     ...base,
@@ -66,6 +67,11 @@ export function buildApp(app: App, config: TaskmgrConfig, opts: { tableDefinitio
     userPoolClient: auth.client,
     topics: messaging,
     cursorKey: secrets.cursorKey,
+    push: {
+      redis: network.redis,
+      redisAuth: secrets.redisAuth,
+      eventsKey: secrets.eventsKey,
+    },
     repository: registry.repository,
     logBucket: network.logBucket,
   });

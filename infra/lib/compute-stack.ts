@@ -10,6 +10,15 @@
  *            /api/tasks*, /api/lists*, /api/labels ─► tasks
  *            /api/notifications* ─► notifications
  *            no X-Origin-Verify  ─► 403            (the listener's default)
+ *   CloudFront /api/events (VPC origin, past API Gateway) ─► internal ALB ─► notifications
+ *   scheduler ─► internal ALB /_taskmgr/events/publish/* ─► notifications (nchan publisher)
+ *
+ * Push (issue 14): every nginx task loads nchan and publishes its writes;
+ * the channels live in ElastiCache (TASKMGR_REDIS_ENDPOINT, TLS, the AUTH
+ * token as an ECS secret), so an event published by any task reaches the
+ * subscribers the notifications tasks hold.  The publisher location
+ * requires X-Taskmgr-Events-Key (an ECS secret of the nginx tasks and the
+ * scheduler's), not an address.
  *
  * Every forwarding rule also requires the X-Origin-Verify header with the
  * value CloudFront adds (Secrets Manager, read at deploy time): a call to
@@ -36,6 +45,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -51,7 +61,7 @@ import { SchedulerService } from './constructs/scheduler-service';
 import { COGNITO_ADMIN_ACTIONS, SERVICE_NAMES, TaskmgrContainerOptions } from './constructs/taskmgr-task';
 import { capitalize } from './names';
 import { LOG_PREFIXES } from './network-stack';
-import { ORIGIN_VERIFY_HEADER, originVerifyValues } from './secrets-stack';
+import { EVENTS_KEY_HEADER, eventsKeyValue, ORIGIN_VERIFY_HEADER, originVerifyValues } from './secrets-stack';
 
 export {
   COGNITO_ADMIN_ACTIONS, CONTAINER_NAME, SERVICE_INDEXES, SERVICE_NAMES, TABLE_ACTIONS, tableStatements,
@@ -83,6 +93,14 @@ export interface ComputeStackProps extends StackProps {
   readonly userPoolClient: cognito.IUserPoolClient;
   readonly topics: NotificationTopics;
   readonly cursorKey: secretsmanager.ISecret;
+  /** push (issue 14): nchan's Redis and the two secrets around it */
+  readonly push: {
+    readonly redis: elasticache.CfnReplicationGroup;
+    /** ElastiCache's AUTH token (nchan_redis_password) */
+    readonly redisAuth: secretsmanager.ISecret;
+    /** X-Taskmgr-Events-Key: what the nchan publisher location requires */
+    readonly eventsKey: secretsmanager.ISecret;
+  };
   readonly repository: ecr.IRepository;
   /** ALB access logs */
   readonly logBucket: s3.IBucket;
@@ -95,6 +113,12 @@ const endpoint = (service: string, region: string) => `https://${service}.${regi
 
 /** the catch-all forwarding rule (to users): after every path rule */
 export const CATCH_ALL_PRIORITY = 50000;
+
+/** the scheduler's publishes: the ALB forwards this path to the notifications service's nchan publisher */
+export const EVENTS_PUBLISH_PATH = '/_taskmgr/events/publish';
+
+/** its rule: before the services' path rules (it needs no origin-verify header) */
+export const EVENTS_PUBLISH_PRIORITY = 5;
 
 /** the ALB's idle timeout: above nchan's 30 s ping on /api/events */
 export const ALB_IDLE_TIMEOUT_S = 120;
@@ -183,8 +207,13 @@ export class ComputeStack extends Stack {
       // the ALB and the VPC link are the proxies whose X-Forwarded-For to trust
       TASKMGR_TRUSTED_PROXIES: c.network.cidr,
       TASKMGR_RESOLVE_INTERVAL: String(cc.resolveInterval),
+      // push: nchan's channels in ElastiCache (TLS: rediss://)
+      TASKMGR_REDIS_ENDPOINT: `rediss://${props.push.redis.attrPrimaryEndPointAddress}:`
+        + props.push.redis.attrPrimaryEndPointPort,
     }, {
       TASKMGR_CURSOR_KEY: ecs.Secret.fromSecretsManager(props.cursorKey),
+      TASKMGR_REDIS_AUTH: ecs.Secret.fromSecretsManager(props.push.redisAuth),
+      TASKMGR_EVENTS_KEY: ecs.Secret.fromSecretsManager(props.push.eventsKey),
     });
     const extraStatements: Partial<Record<ServiceName, iam.PolicyStatement[]>> = {
       users: [new iam.PolicyStatement({
@@ -243,6 +272,20 @@ export class ComputeStack extends Stack {
       });
       this.testListener.addTargetGroups(`${id}Test`, { priority, conditions, targetGroups: [services[name].green] });
     }
+    // push: the scheduler's publishes, from inside the VPC (API Gateway
+    // routes /api/* only, CloudFront /api/events only): any nginx task
+    // will do, Redis carries the event to the subscribers' tasks.  Like
+    // every other rule it requires a secret header, here the events key
+    // (a dynamic reference, like the origin-verify value); nginx checks
+    // it again, case and all
+    this.listener.addTargetGroups('EventsPublish', {
+      priority: EVENTS_PUBLISH_PRIORITY,
+      conditions: [
+        elbv2.ListenerCondition.pathPatterns([`${EVENTS_PUBLISH_PATH}/*`]),
+        elbv2.ListenerCondition.httpHeader(EVENTS_KEY_HEADER, [eventsKeyValue(c.secrets)]),
+      ],
+      targetGroups: [services.notifications.blue],
+    });
     this.listener.addTargetGroups('CatchAll', {
       priority: CATCH_ALL_PRIORITY, conditions: [fromCloudFront], targetGroups: [services.users.blue],
     });
@@ -267,7 +310,12 @@ export class ComputeStack extends Stack {
         TASKMGR_SES_ENDPOINT: endpoint('email', c.region),
         TASKMGR_MAIL_FROM: c.secrets.mailFrom,
         TASKMGR_SCHEDULER_LOG_LEVEL: cc.scheduler.logLevel,
-      }, {}),
+        // push: each in-app notification it creates, to an nginx task's
+        // nchan publisher through the internal ALB (scheduler.conf events_url)
+        TASKMGR_EVENTS_URL: `http://${this.alb.loadBalancerDnsName}:${cc.albListenerPort}${EVENTS_PUBLISH_PATH}`,
+      }, {
+        TASKMGR_EVENTS_KEY: ecs.Secret.fromSecretsManager(props.push.eventsKey),
+      }),
       table,
       indexNames: props.indexNames,
       topics: [m.taskDueEmail, m.taskDueSms, m.taskCompletedEmail, m.taskCompletedSms],

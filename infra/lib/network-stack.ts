@@ -4,6 +4,9 @@
  * the security groups that say who talks to whom:
  *
  *   API Gateway VPC link ──► ALB ──► users / tasks / notifications
+ *   CloudFront (VPC origin, /api/events) ──► ALB
+ *   scheduler ──► ALB (push: the nchan publisher, X-Taskmgr-Events-Key)
+ *   services ──► Redis (ElastiCache, TLS, AUTH)
  *   services, scheduler ──► AWS APIs over HTTPS (NAT, DynamoDB gateway endpoint)
  *
  * Nothing else reaches the services; the services reach nothing else.
@@ -14,7 +17,7 @@
  * logs.expireDays.
  */
 
-import { Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, SecretValue, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,6 +28,11 @@ import { suppress } from './nag';
 /** where each writer puts its objects in the log bucket */
 /** the push Redis's port: not Redis's default (cdk-nag AEC5) */
 export const REDIS_PORT = 6380;
+
+/** the Redis AUTH token as a CloudFormation dynamic reference (never in a template) */
+export function redisAuthToken(c: TaskmgrConfig): string {
+  return SecretValue.secretsManager(c.secrets.redisAuthName).unsafeUnwrap();
+}
 
 export const LOG_PREFIXES = { cloudFront: 'cloudfront/', alb: 'alb', flowLogs: 'vpc-flow-logs/' };
 
@@ -127,6 +135,15 @@ export class NetworkStack extends Stack {
     const listener = ec2.Port.tcp(c.compute.albListenerPort);
     this.vpcLinkSg.addEgressRule(this.albSg, listener, 'to the ALB listener');
     this.albSg.addIngressRule(this.vpcLinkSg, listener, 'from the API Gateway VPC link');
+    // push: CloudFront reaches the ALB itself for /api/events (a VPC
+    // origin, past API Gateway); its origin-facing managed prefix list
+    // (weighs 55 of the group's 60 inbound rules)
+    this.albSg.addIngressRule(ec2.Peer.prefixList(c.network.cloudFrontPrefixListId), listener,
+      'from CloudFront (VPC origin: /api/events)');
+    // push: the scheduler publishes each in-app notification to an nginx
+    // task's nchan publisher through the ALB (X-Taskmgr-Events-Key)
+    this.albSg.addIngressRule(this.schedulerSg, listener, 'from the scheduler (push: the nchan publisher)');
+    this.schedulerSg.addEgressRule(this.albSg, listener, 'to the ALB (push: the nchan publisher)');
     this.albSg.addEgressRule(this.serviceSg, ec2.Port.tcp(port), 'to the services (traffic and health checks)');
     this.serviceSg.addIngressRule(this.albSg, ec2.Port.tcp(port), 'from the ALB only');
 
@@ -157,11 +174,11 @@ export class NetworkStack extends Stack {
       atRestEncryptionEnabled: true,
       cacheSubnetGroupName: redisSubnets.ref,
       securityGroupIds: [this.redisSg.securityGroupId],
+      // Redis AUTH: the token from Secrets Manager (secrets stack), read
+      // at deploy time; the nginx tasks get it as an ECS secret
+      // (nchan_redis_password)
+      authToken: redisAuthToken(c),
     });
-    suppress(this.redis, ['AwsSolutions-AEC6',
-      'Only the nginx services\' security group reaches it, over TLS; what it holds is each user\'s last events '
-      + 'for 10 minutes, which those services publish and read. An AUTH token (nchan_redis_password from Secrets '
-      + 'Manager) is the next step (README, Push).']);
 
     // AWS APIs (DynamoDB, Cognito, Secrets Manager, ECR, CloudWatch Logs) are HTTPS
     this.serviceSg.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs over HTTPS');

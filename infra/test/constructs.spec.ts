@@ -198,8 +198,9 @@ describe('the compute stack wires the constructs', () => {
       SchedulerTaskDefExecutionRoleB8F1B993 SchedulerTaskDefExecutionRoleDefaultPolicy1808621E SchedulerService59181E72
       ApiCertificate1D5B2B3B ApiDomain2D27DFFC VpcLink42ED6FF0 ApiF70053CD ApiANYapiproxyAlbA26BA456 ApiANYapiproxy48D28B00
       ApiLogs3D05D88B Stage0E8C2AF5 StageTaskmgrComputeApiDomainundefinedAF3F9314 ApiRecord15755A12`.split(/\s+/);
-    // added since: the forwarding rule for the rest of /api (origin-verify: the default answers 403)
-    const added = ['AlbHttpCatchAllRule196162CB'];
+    // added since: the forwarding rule for the rest of /api (origin-verify: the default answers 403),
+    // the scheduler's publishes to the nchan publisher (push, issue 14)
+    const added = ['AlbHttpCatchAllRule196162CB', 'AlbHttpEventsPublishRule3CE0921F'];
     const now = Object.keys(j.Resources).filter((id) => id !== 'CDKMetadata');
     assert.deepEqual([...now].sort(), [...before, ...added].sort());
     // names CDK derives from the path stay too

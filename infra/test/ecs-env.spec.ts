@@ -21,10 +21,17 @@ describe('task definitions x conf/ecs/entrypoint.sh', () => {
     if (typeof v === 'string') return v;
     if (name === 'TASKMGR_USER_POOL_ID') return 'us-east-1_Sample123';
     if (name.startsWith('TASKMGR_TOPIC_')) return `arn:aws:sns:us-east-1:111111111111:${name.toLowerCase()}`;
+    // push: ElastiCache's primary endpoint and the ALB's name, joined into URLs
+    if (name === 'TASKMGR_REDIS_ENDPOINT') return 'rediss://master.taskmgr-redis.abc123.use1.cache.amazonaws.com:6380';
+    if (name === 'TASKMGR_EVENTS_URL') {
+      return 'http://internal-taskmgr-internal-1234567890.us-east-1.elb.amazonaws.com:80/_taskmgr/events/publish';
+    }
     return `sample-${name.toLowerCase().replace(/_/g, '-')}`;
   };
   const secretSample: Record<string, string> = {
     TASKMGR_CURSOR_KEY: 'k'.repeat(64),
+    TASKMGR_REDIS_AUTH: 'r'.repeat(64),
+    TASKMGR_EVENTS_KEY: 'e'.repeat(48),
     TASKMGR_SMTP_USERNAME: 'AKIASAMPLESMTPUSER',
     TASKMGR_SMTP_PASSWORD: 'sample/smtp+password=',
   };
@@ -52,6 +59,9 @@ describe('task definitions x conf/ecs/entrypoint.sh', () => {
         const conf = fs.readFileSync(r.stdout.trim(), 'utf8');
         if (svc === 'scheduler') {
           assert.match(conf, /^sms_channel += sns$/m);
+          // push: the nchan publisher through the internal ALB, with the key
+          assert.match(conf, /^events_url += http:\/\/internal-[^ ]+:80\/_taskmgr\/events\/publish$/m);
+          assert.match(conf, /^events_key += e{48}$/m);
           assert.match(conf, /^sns_topic_due_email += arn:aws:sns:/m);
           assert.match(conf, new RegExp(`^shards += ${s.config.compute.reminderShards}$`, 'm'));
         } else {
@@ -63,6 +73,14 @@ describe('task definitions x conf/ecs/entrypoint.sh', () => {
           assert.match(fs.readFileSync(path.join(run, 'credentials.conf'), 'utf8'),
             /^taskmgr_aws_credentials_endpoint +\/_taskmgr\/credentials;$/m);
           assert.match(conf, new RegExp(`include +${run}/${svc}\\.locations\\.conf;`));
+          // push: nchan on ElastiCache (TLS, AUTH), the publisher keyed
+          assert.match(conf, /^load_module +\/usr\/lib\/nginx\/modules\/ngx_nchan_module\.so;$/m);
+          const store = fs.readFileSync(path.join(run, 'events-store.conf'), 'utf8');
+          assert.match(store, /^ *nchan_redis_server +rediss:\/\/master\.[^ ]+:6380;$/m);
+          assert.match(store, /^ *nchan_redis_ssl +on;$/m);
+          assert.match(store, /^ *nchan_redis_password +'r{64}';$/m);
+          assert.match(fs.readFileSync(path.join(run, 'server.conf'), 'utf8'),
+            /if \(\$http_x_taskmgr_events_key != "e{48}"\)/);
         }
       } finally {
         fs.rmSync(run, { recursive: true, force: true });

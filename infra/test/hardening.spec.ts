@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MANAGED_RULE_GROUPS } from '../lib/edge-waf';
-import { ORIGIN_VERIFY_HEADER } from '../lib/secrets-stack';
+import { EVENTS_PUBLISH_PATH } from '../lib/compute-stack';
+import { EVENTS_KEY_HEADER, ORIGIN_VERIFY_HEADER } from '../lib/secrets-stack';
 import { asArray, iamStatements, logicalId, resources, roleStatements, show, synth } from './helpers';
 
 /*
@@ -110,10 +111,18 @@ describe('hardening', () => {
       assert.equal(listener.DefaultActions[0].Type, 'fixed-response');
       assert.equal(listener.DefaultActions[0].FixedResponseConfig.StatusCode, '403');
       const rs = resources(cj, 'AWS::ElasticLoadBalancingV2::ListenerRule').filter(([, r]) => r.Properties.ListenerArn.Ref === prod);
-      assert.equal(rs.length, 4);
+      assert.equal(rs.length, 5);
+      // push (issue 14): the scheduler's rule to the nchan publisher
+      // requires the events key instead (the scheduler is not CloudFront)
+      const publish = (r: any) => r.Properties.Conditions.some((x: any) => x.Field === 'path-pattern'
+        && x.PathPatternConfig.Values.includes(`${EVENTS_PUBLISH_PATH}/*`));
+      assert.equal(rs.filter(([, r]) => publish(r)).length, 1);
       for (const [id, r] of rs) {
         const h = r.Properties.Conditions.filter((x: any) => x.Field === 'http-header');
-        assert.deepEqual(h, [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: ORIGIN_VERIFY_HEADER, Values: [secretRef()] } }], id);
+        const want = publish(r)
+          ? { HttpHeaderName: EVENTS_KEY_HEADER, Values: [`{{resolve:secretsmanager:${c.secrets.eventsKeyName}:SecretString:::}}`] }
+          : { HttpHeaderName: ORIGIN_VERIFY_HEADER, Values: [secretRef()] };
+        assert.deepEqual(h, [{ Field: 'http-header', HttpHeaderConfig: want }], id);
       }
     });
 
@@ -121,7 +130,8 @@ describe('hardening', () => {
       const rot = synth({ originVerifyRotation: 'on' });
       const rj = rot.json('compute');
       for (const [, r] of resources(rj, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
-        const h = r.Properties.Conditions.find((x: any) => x.Field === 'http-header');
+        const h = r.Properties.Conditions.find((x: any) => x.Field === 'http-header'
+          && x.HttpHeaderConfig.HttpHeaderName === ORIGIN_VERIFY_HEADER);
         if (h) assert.deepEqual(h.HttpHeaderConfig.Values, [secretRef(), secretRef('AWSPREVIOUS')]);
       }
       const d = resources(rot.json('web'), 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;

@@ -69,7 +69,7 @@ describe('network', () => {
     }
   });
 
-  test('only the ALB reaches the services, only the VPC link reaches the ALB', () => {
+  test('only the ALB reaches the services; the VPC link, CloudFront\'s VPC origin and the scheduler the ALB', () => {
     const svc = sgId('ServiceSg');
     const alb = sgId('AlbSg');
     const link = sgId('VpcLinkSg');
@@ -77,8 +77,12 @@ describe('network', () => {
     const port = c.compute.containerPort;
     assert.deepEqual(ingress(svc).map((r) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort, r.ToPort]),
       [[alb, port, port]]);
-    assert.deepEqual(ingress(alb).map((r) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort]),
-      [[link, c.compute.albListenerPort]]);
+    // push (issue 14): CloudFront for /api/events (its origin-facing
+    // prefix list), the scheduler for the nchan publisher; the listener
+    // port only
+    const lp = c.compute.albListenerPort;
+    assert.deepEqual(ingress(alb).map((r) => [r.SourceSecurityGroupId?.['Fn::GetAtt']?.[0] ?? r.SourcePrefixListId,
+      r.FromPort, r.ToPort]).sort(), [[link, lp, lp], [sched, lp, lp], [c.network.cloudFrontPrefixListId, lp, lp]].sort());
     assert.deepEqual(ingress(sched), [], 'nobody reaches the scheduler');
     assert.deepEqual(egress(alb).map((r) => [r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort]), [[svc, port]]);
     assert.deepEqual(egress(link).map((r) => [r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0], r.FromPort]),
@@ -89,7 +93,9 @@ describe('network', () => {
     const rules = (sg: string) => egress(sgId(sg)).map((r) => `${r.IpProtocol}/${r.FromPort}-${r.ToPort}/${r.CidrIp ?? r.DestinationSecurityGroupId?.['Fn::GetAtt']?.[0]}`).sort();
     // and the services to the push Redis (issue 14), its group only
     assert.deepEqual(rules('ServiceSg'), ['tcp/443-443/0.0.0.0/0', `tcp/${REDIS_PORT}-${REDIS_PORT}/${sgId('RedisSg')}`]);
-    assert.deepEqual(rules('SchedulerSg'), ['tcp/443-443/0.0.0.0/0']);
+    // and the scheduler to the ALB's listener (push: the nchan publisher)
+    assert.deepEqual(rules('SchedulerSg'),
+      ['tcp/443-443/0.0.0.0/0', `tcp/${c.compute.albListenerPort}-${c.compute.albListenerPort}/${sgId('AlbSg')}`]);
     for (const [id] of sgs) {
       for (const r of egress(id)) assert.notEqual(r.IpProtocol, '-1', `${id} allows all outbound`);
     }

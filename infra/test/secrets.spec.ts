@@ -19,9 +19,10 @@ describe('secrets: Secrets Manager, into containers as ECS secrets only', () => 
     assert.equal(k[1].DeletionPolicy, 'Retain');
   });
 
-  test('no SMTP secret, and no rotation schedule standing in for one: the cursor key and the origin-verify value only', () => {
+  test('no SMTP secret, and no rotation schedule standing in for one: the cursor key, the origin-verify value and push\'s two', () => {
     const names = resources(sj, 'AWS::SecretsManager::Secret').map(([, r]) => r.Properties.Name).sort();
-    assert.deepEqual(names, [s.config.secrets.cursorKeyName, s.config.secrets.originVerifyName].sort());
+    const x = s.config.secrets;
+    assert.deepEqual(names, [x.cursorKeyName, x.originVerifyName, x.redisAuthName, x.eventsKeyName].sort());
     for (const { template } of s.all()) {
       assert.equal(resources(template, 'AWS::SecretsManager::RotationSchedule').length, 0);
       assert.doesNotMatch(JSON.stringify(template), /TASKMGR_SMTP|email-smtp|"Smtp[0-9A-F]{8}"/);
@@ -38,9 +39,10 @@ describe('secrets: Secrets Manager, into containers as ECS secrets only', () => 
     }
   });
 
-  test('the scheduler gets no secret at all: it mails through SES with its task role', () => {
+  test('the scheduler gets the events key only (push): it mails through SES with its task role', () => {
     const { c } = containers.find(({ c }) => c.Command[0] === 'scheduler')!;
-    assert.deepEqual(c.Secrets ?? [], []);
+    assert.deepEqual((c.Secrets ?? []).map((x: any) => x.Name), ['TASKMGR_EVENTS_KEY']);
+    assert.match(show(c.Secrets[0].ValueFrom), /EventsKey/);
     const env = Object.fromEntries(c.Environment.map((e: any) => [e.Name, e.Value]));
     assert.equal(env.TASKMGR_EMAIL_CHANNEL, 'ses');
     assert.equal(env.TASKMGR_SES_ENDPOINT, `https://email.${s.config.region}.amazonaws.com`);
