@@ -23,7 +23,8 @@
  * Every forwarding rule also requires the X-Origin-Verify header with the
  * value CloudFront adds (Secrets Manager, read at deploy time): a call to
  * the API domain that did not come through CloudFront, and its WAF, stops
- * at the ALB (README, Security).
+ * at the ALB (README, Security).  The one exception is the scheduler's
+ * rule to the nchan publisher, which requires the events key instead.
  *
  * The three API services deploy blue/green through CodeDeploy (cicd
  * stack): each has a blue and a green target group, the production
