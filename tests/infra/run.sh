@@ -3,8 +3,10 @@
 #   cdk      infra/: npm ci when needed, the assertion tests (node --test),
 #            then `cdk synth` of the whole app, offline
 #   conf     conf/ecs/: every template rendered by the image's entrypoint
-#            and checked by `nginx -t` with the module; all-in-one started
-#            on loopback and asked a few questions (tests/infra/conf.sh)
+#            and checked by `nginx -t` with the module and nchan (push on
+#            ElastiCache's settings too); all-in-one started on loopback
+#            and asked a few questions, then on a Redis with AUTH
+#            (tests/infra/conf.sh)
 #   image    the Dockerfile's build steps are make targets that exist
 # Exits non-zero if any part fails.
 set -euo pipefail
@@ -92,7 +94,7 @@ suite_cdk() {
 suite_conf() {
     local rc=0
     bash tests/infra/conf.sh || rc=1
-    result "conf/ecs templates: rendered, nginx -t with the module, all-in-one answers" $rc
+    result "conf/ecs templates: rendered, nginx -t with the module and nchan, all-in-one answers (memory store, Redis)" $rc
 }
 
 # the Dockerfile builds only through make targets, and they exist
