@@ -225,3 +225,20 @@ tm_notification_when(const tm_notification_t *n, char *out, size_t size)
 
     tm_when_due(&w, out, size);
 }
+
+
+json_t *
+tm_notification_unread_query(const char *table, const char *pk,
+    const char *now)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:b}},"
+                     " s:b}",
+                     "TableName", table,
+                     "IndexName", "NotificationTimestampIndex",
+                     "KeyConditionExpression", "EntityPartition = :pk",
+                     "FilterExpression",
+                     "NotificationExpiry > :now AND Notif_isRead = :f",
+                     "ExpressionAttributeValues",
+                     ":pk", "S", pk, ":now", "N", now, ":f", "BOOL", 0,
+                     "ScanIndexForward", 0);
+}

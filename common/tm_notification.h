@@ -66,6 +66,11 @@ void tm_notification_late(const char *fire_at, const char *zone, char *out,
 long tm_notification_write(const tm_ddb_item_t *item, long long now,
     char *out, size_t size);
 
+/* the Query for pk's unread, unexpired notifications, newest first
+ * (NotificationTimestampIndex); now: epoch seconds, as text */
+json_t *tm_notification_unread_query(const char *table, const char *pk,
+    const char *now);
+
 /* 1 if s is an id as tm_notification_id makes them (32 lower hex) */
 int tm_notification_id_valid(const char *s, size_t len);
 

@@ -248,6 +248,21 @@ typedef struct {
 } ngx_taskmgr_tally_t;
 
 
+/* an unread count's Query pages: items one Count may say, calls at most */
+#define NGX_TASKMGR_COUNT_MAX          1000000
+#define NGX_TASKMGR_COUNT_CALLS        20
+
+/* the owner's unread count for a notification event (ngx_taskmgr_events.c) */
+typedef struct {
+    const char                *pk;
+    json_t                    *start;      /* the next page's start key */
+    ngx_uint_t                 count;
+    ngx_uint_t                 calls;
+    ngx_uint_t                 known;      /* counted to the end */
+    ngx_taskmgr_step_pt        next;
+} ngx_taskmgr_events_unread_t;
+
+
 struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_main_conf_t   *conf;
     const ngx_taskmgr_route_t *route;
@@ -264,6 +279,7 @@ struct ngx_taskmgr_ctx_s {
     ngx_taskmgr_stream_t      *stream;     /* ngx_taskmgr_stream.c */
     ngx_taskmgr_quota_state_t  quota;      /* ngx_taskmgr_quota.c */
     ngx_taskmgr_tally_t        tally;
+    ngx_taskmgr_events_unread_t *unread;   /* NULL: not counted */
     void                      *data;       /* the service's own state */
 };
 
@@ -543,6 +559,10 @@ void ngx_taskmgr_events_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_write_pt write, const tm_ddb_item_t *item);
 void ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     const char *event, json_t *obj);
+ngx_int_t ngx_taskmgr_events_count(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const char *pk, ngx_taskmgr_step_pt next);
+const char *ngx_taskmgr_events_unread(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_events_health(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 

@@ -29,6 +29,7 @@
  */
 
 #include "ngx_taskmgr.h"
+#include "tm_notification.h"
 
 
 #define NGX_TASKMGR_EVENTS_HEAD    256
@@ -41,6 +42,10 @@ static ngx_int_t ngx_taskmgr_events_send(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_taskmgr_events_done(ngx_http_request_t *sr, void *data,
     ngx_int_t rc);
+static ngx_int_t ngx_taskmgr_events_count_page(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_events_counted(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 
 
 /* a publish in flight: its post-subrequest handler may run twice */
@@ -206,6 +211,127 @@ ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     t.size = len;
 
     ngx_taskmgr_events_publish(r, ctx, event, &t);
+}
+
+
+/*
+ * pk's unread count, for the "unreadCount" of the notification event the
+ * request publishes (ngx_taskmgr_events_unread); then next.  One Query
+ * (COUNT) or a few, made only when push is on; a count that fails or
+ * does not end leaves it out (the client counts for itself) and never
+ * fails the request.  Its cost is that Query, before the reply.
+ */
+
+ngx_int_t
+ngx_taskmgr_events_count(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const char *pk, ngx_taskmgr_step_pt next)
+{
+    ngx_taskmgr_events_unread_t  *u;
+
+    if (ctx->conf->events.len == 0) {
+        return next(r, ctx);
+    }
+
+    u = ngx_pcalloc(r->pool, sizeof(ngx_taskmgr_events_unread_t));
+    if (u == NULL) {
+        return next(r, ctx);
+    }
+
+    u->pk = pk;
+    u->next = next;
+    ctx->unread = u;
+
+    return ngx_taskmgr_events_count_page(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_events_count_page(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t                       *q;
+    ngx_taskmgr_events_unread_t  *u;
+    u_char                        now[NGX_INT64_LEN + 1];
+
+    u = ctx->unread;
+
+    ngx_sprintf(now, "%T%Z", ngx_time());
+
+    q = tm_notification_unread_query((char *) ctx->conf->table.data, u->pk,
+                                     (char *) now);
+    if (q == NULL) {
+        return u->next(r, ctx);
+    }
+
+    json_object_set_new(q, "Select", json_string("COUNT"));
+
+    if (u->start) {
+        json_object_set(q, "ExclusiveStartKey", u->start);
+    }
+
+    u->calls++;
+
+    return ngx_taskmgr_ddb(r, ctx, "Query", q, ngx_taskmgr_events_counted);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_events_counted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    json_t                       *count, *lek;
+    ngx_taskmgr_events_unread_t  *u;
+
+    u = ctx->unread;
+
+    if (ctx->call.error) {
+        return u->next(r, ctx);
+    }
+
+    count = json_object_get(ctx->call.reply, "Count");
+
+    if (!json_is_integer(count) || json_integer_value(count) < 0
+        || json_integer_value(count) > NGX_TASKMGR_COUNT_MAX)
+    {
+        return u->next(r, ctx);
+    }
+
+    u->count += (ngx_uint_t) json_integer_value(count);
+    lek = json_object_get(ctx->call.reply, "LastEvaluatedKey");
+
+    if (lek == NULL) {
+        u->known = 1;
+        return u->next(r, ctx);
+    }
+
+    if (u->calls >= NGX_TASKMGR_COUNT_CALLS) {
+        return u->next(r, ctx);
+    }
+
+    u->start = json_incref(lek);
+    ngx_taskmgr_json_track(r, u->start);
+
+    return ngx_taskmgr_events_count_page(r, ctx);
+}
+
+
+/* "\"unreadCount\":N" once counted, else NULL */
+
+const char *
+ngx_taskmgr_events_unread(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    u_char  *p;
+
+    if (ctx->unread == NULL || !ctx->unread->known) {
+        return NULL;
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("\"unreadCount\":") + NGX_INT_T_LEN);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_sprintf(p, "\"unreadCount\":%ui%Z", ctx->unread->count);
+
+    return (const char *) p;
 }
 
 

@@ -13,8 +13,6 @@
 #include "tm_user.h"
 
 
-#define NGX_TASKMGR_COUNT_MAX    1000000  /* items a Count may say */
-#define NGX_TASKMGR_COUNT_CALLS  20
 #define NGX_TASKMGR_READ_ALL_MAX 500      /* marked by one request */
 
 
@@ -33,6 +31,7 @@ typedef struct {
     ngx_uint_t                 marked;     /* read-all: writes made */
     ngx_atomic_uint_t          gen;        /* the user's, before counting */
     int                        read;       /* PATCH {read} */
+    json_t                    *attrs;      /* PATCH: the item as written */
 } ngx_taskmgr_notifs_t;
 
 
@@ -71,6 +70,10 @@ static ngx_int_t ngx_taskmgr_notifs_updated(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_notifs_deleted(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_notifs_gone(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_updated_send(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_notifs_recount(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_taskmgr_notifs_t *ngx_taskmgr_notifs_state(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -217,17 +220,8 @@ static json_t *
 ngx_taskmgr_notifs_unread_query(ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_notifs_t *nt)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:{s:{s:s}, s:{s:s}, s:{s:b}},"
-                     " s:b}",
-                     "TableName", ctx->conf->table.data,
-                     "IndexName", "NotificationTimestampIndex",
-                     "KeyConditionExpression", "EntityPartition = :pk",
-                     "FilterExpression",
-                     "NotificationExpiry > :now AND Notif_isRead = :f",
-                     "ExpressionAttributeValues",
-                     ":pk", "S", nt->pk, ":now", "N", nt->now,
-                     ":f", "BOOL", 0,
-                     "ScanIndexForward", 0);
+    return tm_notification_unread_query((char *) ctx->conf->table.data,
+                                        nt->pk, nt->now);
 }
 
 
@@ -470,12 +464,18 @@ static void
 ngx_taskmgr_notifs_read_event(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_uint_t deleted)
 {
-    ngx_taskmgr_events_json(r, ctx, "notifications_read",
-                            json_pack("{s:s, s:[s%], s:b}",
-                                      "event", "notifications_read",
-                                      "ids", ctx->path_arg.data,
-                                      ctx->path_arg.len,
-                                      "deleted", (int) deleted));
+    json_t  *data;
+
+    data = json_pack("{s:s, s:[s%], s:b}", "event", "notifications_read",
+                     "ids", ctx->path_arg.data, ctx->path_arg.len,
+                     "deleted", (int) deleted);
+
+    if (data && ctx->unread && ctx->unread->known) {
+        json_object_set_new(data, "unreadCount",
+                            json_integer((json_int_t) ctx->unread->count));
+    }
+
+    ngx_taskmgr_events_json(r, ctx, "notifications_read", data);
 }
 
 
@@ -552,7 +552,7 @@ ngx_taskmgr_notifs_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    tm_ddb_item_t  item;
+    ngx_taskmgr_notifs_t  *nt;
 
     if (ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException")) {
         return ngx_taskmgr_send_error(r, NGX_HTTP_NOT_FOUND, "not_found",
@@ -563,23 +563,38 @@ ngx_taskmgr_notifs_updated(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_notifs_t *) ctx->data)->pk);
+    nt = ctx->data;
+    ngx_taskmgr_unread_changed(ctx, nt->pk);
 
-    if (ngx_taskmgr_item_parse(r,
-                               json_object_get(ctx->call.reply, "Attributes"),
-                               &item)
-        != NGX_OK)
-    {
-        return ngx_taskmgr_aws_fail(r, ctx);
+    nt->attrs = json_incref(json_object_get(ctx->call.reply, "Attributes"));
+    ngx_taskmgr_json_track(r, nt->attrs);
+
+    return ngx_taskmgr_events_count(r, ctx, nt->pk,
+                                    ngx_taskmgr_notifs_updated_send);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_updated_send(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx)
+{
+    tm_ddb_item_t          item;
+    ngx_taskmgr_notifs_t  *nt;
+
+    nt = ctx->data;
+
+    if (ngx_taskmgr_item_parse(r, nt->attrs, &item) != NGX_OK) {
+        return ngx_taskmgr_aws_malformed(r, ctx);
     }
 
     /* read: the other tabs drop it from their unread; unread again: it
      * is theirs to show as a notification */
-    if (((ngx_taskmgr_notifs_t *) ctx->data)->read) {
+    if (nt->read) {
         ngx_taskmgr_notifs_read_event(r, ctx, 0);
 
     } else {
-        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
+        ngx_taskmgr_events_item(r, ctx, "notification",
+                                ngx_taskmgr_events_unread(r, ctx), NULL,
                                 ngx_taskmgr_notifs_write, &item);
     }
 
@@ -612,10 +627,19 @@ ngx_taskmgr_notifs_deleted(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     if (type && ngx_strcmp(type, "task_completed") == 0) {
         return ngx_taskmgr_quota_give(r, ctx, nt->pk,
                                       NGX_TASKMGR_QUOTA_COMPLETIONS,
-                                      ngx_taskmgr_notifs_gone);
+                                      ngx_taskmgr_notifs_recount);
     }
 
-    return ngx_taskmgr_notifs_gone(r, ctx);
+    return ngx_taskmgr_notifs_recount(r, ctx);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_notifs_recount(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    return ngx_taskmgr_events_count(r, ctx,
+                                    ((ngx_taskmgr_notifs_t *) ctx->data)->pk,
+                                    ngx_taskmgr_notifs_gone);
 }
 
 

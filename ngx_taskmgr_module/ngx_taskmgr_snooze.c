@@ -46,6 +46,8 @@ static const tm_field_t  ngx_taskmgr_snooze_body[] = {
 
 static ngx_int_t ngx_taskmgr_snooze_when(ngx_http_request_t *r,
     ngx_taskmgr_snooze_t *sz);
+static void ngx_taskmgr_snooze_event(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_snooze_notified(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_snooze_read(ngx_http_request_t *r,
@@ -249,8 +251,9 @@ ngx_taskmgr_snooze_task(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         }
     }
 
+    /* the new version, for the owner's other tabs (a "task" event) */
     req = tm_update_request(&u, (const char *) ctx->conf->table.data,
-                            tm_ddb_key(sz->pk, sz->task_sk), NULL);
+                            tm_ddb_key(sz->pk, sz->task_sk), "UPDATED_NEW");
     tm_update_free(&u);
 
     return ngx_taskmgr_ddb(r, ctx, "UpdateItem", req,
@@ -279,6 +282,8 @@ ngx_taskmgr_snooze_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
+    ngx_taskmgr_snooze_event(r, ctx);
+
     reply = tm_reminder_json(&sz->added);
     if (reply == NULL
         || json_object_set_new(reply, "taskId", json_string(sz->task_id))
@@ -289,6 +294,34 @@ ngx_taskmgr_snooze_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     }
 
     return ngx_taskmgr_send_json(r, NGX_HTTP_CREATED, reply);
+}
+
+
+/*
+ * {"op": "updated", "id", "version"}: the task gained a reminder; no
+ * "task" (the event's optional member): the other tabs read it again
+ */
+
+static void
+ngx_taskmgr_snooze_event(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    long long              version;
+    ngx_taskmgr_snooze_t  *sz;
+
+    sz = ctx->data;
+
+    if (tm_ddb_get_n(json_object_get(ctx->call.reply, "Attributes"),
+                     "Version", &version)
+        != 0)
+    {
+        return;
+    }
+
+    ngx_taskmgr_events_json(r, ctx, "task",
+                            json_pack("{s:s, s:s, s:s, s:I}",
+                                      "event", "task", "op", "updated",
+                                      "id", sz->task_id,
+                                      "version", (json_int_t) version));
 }
 
 

@@ -315,6 +315,8 @@ ngx_taskmgr_tasks_notify(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    ngx_taskmgr_tasks_t  *t;
+
     /* already there: a replay, which is what the deterministic id is for */
     if (ctx->call.error
         && !ngx_taskmgr_aws_is(ctx, "ConditionalCheckFailedException"))
@@ -325,8 +327,15 @@ ngx_taskmgr_tasks_notified(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
     ngx_taskmgr_unread_changed(ctx, ((ngx_taskmgr_tasks_t *) ctx->data)->pk);
 
     /* its event goes with the reply: a publish is a subrequest, and none
-     * may start before the chain's last backend call */
-    ((ngx_taskmgr_tasks_t *) ctx->data)->notified = (ctx->call.error == NULL);
+     * may start before the chain's last backend call; with the owner's
+     * unread count (a batch publishes task events only) */
+    t = ctx->data;
+    t->notified = (ctx->call.error == NULL);
+
+    if (t->notified && t->batch == NULL) {
+        return ngx_taskmgr_events_count(r, ctx, t->pk,
+                                        ngx_taskmgr_tasks_unmark);
+    }
 
     return ngx_taskmgr_tasks_unmark(r, ctx);
 }

@@ -318,7 +318,8 @@ ngx_taskmgr_tasks_notification_event(ngx_http_request_t *r)
     if (t->notified
         && ngx_taskmgr_item_parse(r, t->notification, &item) == NGX_OK)
     {
-        ngx_taskmgr_events_item(r, ctx, "notification", NULL, NULL,
+        ngx_taskmgr_events_item(r, ctx, "notification",
+                                ngx_taskmgr_events_unread(r, ctx), NULL,
                                 tm_notification_write, &item);
     }
 

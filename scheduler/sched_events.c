@@ -23,11 +23,13 @@
 #include "tm_notification.h"
 
 
-#define SCHED_EVENT_MAX  8192
+#define SCHED_EVENT_MAX     8192
+#define SCHED_COUNT_CALLS   20      /* an unread count's Query pages */
 
 
-static int sched_events_data(const json_t *item, long long now, char *out,
-    size_t size);
+static long sched_events_unread(sched_t *s, const char *pk, long long now);
+static int sched_events_data(const json_t *item, long long now, long unread,
+    char *out, size_t size);
 
 
 void
@@ -35,6 +37,7 @@ sched_events_notification(sched_t *s, const json_t *item)
 {
     int                 rc, n;
     long                status;
+    long long           now;
     const char         *pk;
     sched_buf_t         out;
     struct curl_slist  *list, *l;
@@ -52,7 +55,9 @@ sched_events_notification(sched_t *s, const json_t *item)
         return;
     }
 
-    n = sched_events_data(item, sched_now_ms(s) / 1000, data, sizeof(data));
+    now = sched_now_ms(s) / 1000;
+    n = sched_events_data(item, now, sched_events_unread(s, pk, now), data,
+                          sizeof(data));
     if (n < 0) {
         sched_log(SCHED_LOG_WARN, "event_not_published",
                   json_pack("{s:s, s:s}", "pk", pk,
@@ -108,16 +113,74 @@ sched_events_notification(sched_t *s, const json_t *item)
 }
 
 
-/* {"event":"notification",<the notification's members>} */
+/*
+ * The owner's unread count, as GET /api/notifications says it: Query
+ * pages (COUNT) of the unread, unexpired ones; -1 when a call fails or
+ * the count does not end (the event then goes without it)
+ */
+
+static long
+sched_events_unread(sched_t *s, const char *pk, long long now)
+{
+    int      calls;
+    long     count;
+    json_t  *req, *reply, *lek, *start, *n;
+    char     at[24];
+
+    snprintf(at, sizeof(at), "%lld", now);
+    count = 0;
+    start = NULL;
+
+    for (calls = 0; calls < SCHED_COUNT_CALLS; calls++) {
+        req = tm_notification_unread_query(s->conf->table, pk, at);
+        if (req == NULL) {
+            break;
+        }
+
+        json_object_set_new(req, "Select", json_string("COUNT"));
+
+        if (start) {
+            json_object_set_new(req, "ExclusiveStartKey", start);
+            start = NULL;
+        }
+
+        if (sched_ddb(s, "Query", req, &reply) != SCHED_OK) {
+            return -1;
+        }
+
+        n = json_object_get(reply, "Count");
+        if (!json_is_integer(n) || json_integer_value(n) < 0) {
+            json_decref(reply);
+            return -1;
+        }
+
+        count += (long) json_integer_value(n);
+        lek = json_object_get(reply, "LastEvaluatedKey");
+        start = lek ? json_incref(lek) : NULL;
+        json_decref(reply);
+
+        if (start == NULL) {
+            return count;
+        }
+    }
+
+    json_decref(start);
+
+    return -1;
+}
+
+
+/* {"event":"notification","unreadCount":N,<the notification's members>} */
 
 static int
-sched_events_data(const json_t *item, long long now, char *out, size_t size)
+sched_events_data(const json_t *item, long long now, long unread, char *out,
+    size_t size)
 {
     long            n;
     char           *text;
     size_t          len, head;
     tm_ddb_item_t   parsed;
-    static const char  start[] = "{\"event\":\"notification\",";
+    char            start[64];
 
     text = json_dumps(item, JSON_COMPACT);
     if (text == NULL) {
@@ -125,7 +188,16 @@ sched_events_data(const json_t *item, long long now, char *out, size_t size)
     }
 
     len = strlen(text);
-    head = sizeof(start) - 1;
+
+    if (unread >= 0) {
+        snprintf(start, sizeof(start),
+                 "{\"event\":\"notification\",\"unreadCount\":%ld,", unread);
+
+    } else {
+        snprintf(start, sizeof(start), "{\"event\":\"notification\",");
+    }
+
+    head = strlen(start);
 
     if (tm_ddb_item_parse(text, len, &parsed) != 0 || size <= head) {
         free(text);

@@ -24,11 +24,12 @@ export TASKMGR_DDB_PORT=${TASKMGR_DDB_PORT:-8000}
 export TASKMGR_COGNITO_PORT=${TASKMGR_COGNITO_PORT:-9229}
 export TASKMGR_PORT=${TASKMGR_PORT:-8080}
 export TASKMGR_REDIS_PORT=${TASKMGR_REDIS_PORT:-6379}
-# push's store: redis (several nodes share channels) or memory (one node,
-# nchan's own shared memory: the lines marked "# redis" are left out)
+# push's store: redis (several nodes share channels), memory (one node,
+# nchan's own shared memory: the lines marked "# redis" are left out) or
+# off (those and the "# events" line: nothing published, /api/events 503)
 events_store=${TASKMGR_EVENTS_STORE:-redis}
-[[ $events_store == redis || $events_store == memory ]] \
-    || { echo "render-conf: TASKMGR_EVENTS_STORE is redis or memory, not $events_store" >&2; exit 1; }
+[[ $events_store == redis || $events_store == memory || $events_store == off ]] \
+    || { echo "render-conf: TASKMGR_EVENTS_STORE is redis, memory or off, not $events_store" >&2; exit 1; }
 export TASKMGR_REQUIRE_CONFIRMATION=${TASKMGR_REQUIRE_CONFIRMATION:-off}
 export TASKMGR_TEST_FAULTS=${TASKMGR_TEST_FAULTS:-off}
 # the built web app if there is one, else a page saying it is not built
@@ -92,7 +93,10 @@ mkdir -p "$TASKMGR_RUN"/tmp/{body,proxy,fastcgi,uwsgi,scgi}
 
 mkdir -p "$(dirname "$out")"
 envsubst "${vars[*]}" < "$template" > "$out.tmp"
-if [[ $events_store == memory ]]; then
+if [[ $events_store != redis ]]; then
     sed -i '/# redis$/d' "$out.tmp"
+fi
+if [[ $events_store == off ]]; then
+    sed -i '/# events$/d' "$out.tmp"
 fi
 mv "$out.tmp" "$out"

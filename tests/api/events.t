@@ -4,7 +4,9 @@
 #   - a subscriber gets its own "task" events (created, updated, deleted)
 #     and its "notification" within 1 s of a completion, and of a
 #     scheduler --once reminder; never another user's;
-#   - "notifications_read" after PATCH read and read-all;
+#   - "notifications_read" after PATCH read and read-all; a "task" event
+#     after a snooze; every
+#     notification event and read carries the owner's "unreadCount";
 #   - Last-Event-ID: a reconnecting client gets what it missed;
 #   - the same events as WebSocket text frames;
 #   - a cookie authenticates it too (what a browser's EventSource sends).
@@ -89,13 +91,20 @@ subtest 'own task events and the completion notification within 1 s' => sub {
         my %pushed = %{ $n->{json} };
         delete @pushed{qw(event unreadCount)};
         is_deeply \%pushed, $listed, 'the notification exactly as GET /api/notifications lists it';
+        is $n->{json}{unreadCount}, $list->{json}{unreadCount}, "plus unreadCount, as the listing says it ($list->{json}{unreadCount})";
+        is $n->{json}{unreadCount}, 1, 'one unread';
     }
     ok scalar(sse_wait($sa, $WITHIN, of('task', op => 'updated', id => $t->{id}))), 'A: task updated';
 
     $r = api(PATCH => "/api/notifications/$n->{json}{id}", { read => JSON::PP::true() }, { bearer => $A->{access} }) if $n;
-    ok $n && scalar(sse_wait($sa, $WITHIN, sub { $_[0]{event} eq 'notifications_read'
-                                         && ref $_[0]{json}{ids} eq 'ARRAY' && $_[0]{json}{ids}[0] eq $n->{json}{id} })),
-       'A: notifications_read with its id';
+    my ($read) = $n ? sse_wait($sa, $WITHIN, sub { $_[0]{event} eq 'notifications_read'
+                                  && ref $_[0]{json}{ids} eq 'ARRAY' && $_[0]{json}{ids}[0] eq $n->{json}{id} }) : ();
+    ok $read, 'A: notifications_read with its id';
+    is $read && $read->{json}{unreadCount}, 0, 'and unreadCount 0 (it was the only one)';
+    $r = api(PATCH => "/api/notifications/$n->{json}{id}", { read => JSON::PP::false() }, { bearer => $A->{access} }) if $n;
+    my ($again) = $n ? sse_wait($sa, $WITHIN, sub { $_[0]{event} eq 'notification' && $_[0]{json}{id} eq $n->{json}{id}
+                                                    && !$_[0]{json}{read} }) : ();
+    is $again && $again->{json}{unreadCount}, 1, 'unread again: a notification event, unreadCount 1';
     $r = api(POST => '/api/notifications/read-all', {}, { bearer => $A->{access} });
     my ($all) = sse_wait($sa, $WITHIN, sub { $_[0]{event} eq 'notifications_read' && ($_[0]{json}{ids} // '') eq 'all' });
     ok $all, 'A: read-all is {"ids": "all"}';
@@ -125,6 +134,13 @@ subtest 'a scheduler --once reminder within 1 s' => sub {
     my $done = Time::HiRes::time();
     my ($n) = sse_wait($s, $WITHIN, of('notification', type => 'task_due', taskId => $r->{json}{task}{id}));
     ok $n, 'its task_due notification, within 1 s of the pass' or diag $p->{err};
+    is $n && $n->{json}{unreadCount}, 1, 'with unreadCount 1';
+    # a snooze adds a reminder to the task: the other tabs hear of it
+    my $v = $r->{json}{task}{version};
+    my $z = $n ? api(POST => "/api/notifications/$n->{json}{id}/snooze", { for => 'PT1H' }, { bearer => $u->{token} }) : {};
+    is $z->{status}, 201, 'snoozed' or diag $z->{raw};
+    my ($e) = sse_wait($s, $WITHIN, of('task', op => 'updated', id => $r->{json}{task}{id}));
+    ok $e && $e->{json}{version} > $v, "snooze: a task event, a newer version ($v -> " . ($e ? $e->{json}{version} : '-') . ')';
     note sprintf 'pass end -> event: %.0f ms (published during the pass)', (($n ? $n->{t} : $done) - $done) * 1000;
     sse_close($s);
 };

@@ -1,10 +1,11 @@
 'use client';
 // Live updates of the task list (issue 14): a row changed in another tab
-// or device changes here without a reload; a new one reloads the page of
-// the list (its place depends on the sort); a deleted one goes.
+// or device changes here without a reload (read again when the event
+// carries no task: a snooze); a new one reloads the page of the list (its
+// place depends on the sort); a deleted one goes.
 
 import { useState } from 'react';
-import type { Task } from '@/lib/api';
+import { api, type Task } from '@/lib/api';
 import { useLiveEvents } from '@/lib/events';
 import type { PagedList } from '@/lib/usePagedList';
 
@@ -15,6 +16,7 @@ export function useLiveTasks(list: PagedList<Task>, replace: (t: Task) => void, 
     const known = list.items.some((t) => t.id === id);
     if (op === 'deleted') remove({ id } as Task);
     else if (known && task) replace(task as Task);
+    else if (known) api<{ task: Task }>(`/api/tasks/${id}`).then((r) => replace(r.task), () => {});
     else if (op === 'created' && !known) list.reload();
   });
 }
