@@ -139,9 +139,9 @@ export interface TaskmgrConfig {
     readonly notificationTtl: string;
     /**
      * seconds between nginx reloads that re-resolve the AWS endpoints; 0:
-     * never.  0 on AWS: nginx on Redis (push) is never reloaded (nchan
-     * 1.3.6 crashes workers forked by a reload; README, Push), and the
-     * entrypoint ignores the interval there anyway
+     * never.  0: nginx with nchan (push) is never reloaded (nchan 1.3.6
+     * crashes workers forked by a reload on Redis; README, Push), and the
+     * entrypoint ignores any other value
      */
     readonly resolveInterval: number;
     readonly services: Record<ServiceName, HttpServiceConfig>;

@@ -29,8 +29,10 @@
 # store (one node).  TASKMGR_EVENTS_KEY (an ECS secret) is what the
 # publisher location requires in X-Taskmgr-Events-Key: the scheduler's task
 # sends it (scheduler.conf events_key); unset, a random one per start.
-# With Redis nginx is never reloaded (nchan 1.3.6 crashes workers forked
-# by a reload when on Redis): TASKMGR_RESOLVE_INTERVAL is ignored.
+# nginx is never reloaded (SIGHUP is ignored, TASKMGR_RESOLVE_INTERVAL
+# too): nchan 1.3.6 crashes workers forked by a reload when on Redis, and
+# on its memory store a publish to an exiting worker's channel can hang
+# (README, Push).  A change is a new task.
 set -euo pipefail
 umask 077
 
@@ -64,7 +66,7 @@ export TASKMGR_RUN=${TASKMGR_RUN:-/run/taskmgr}
 : "${TASKMGR_REMINDER_SHARDS:=8}"
 : "${TASKMGR_NOTIFICATION_TTL:=30d}"
 : "${TASKMGR_TRUSTED_PROXIES:=10.0.0.0/8}"
-: "${TASKMGR_RESOLVE_INTERVAL:=300}"
+: "${TASKMGR_RESOLVE_INTERVAL:=0}"
 : "${TASKMGR_WEB_ROOT:=/usr/share/taskmgr/web}"
 : "${TASKMGR_SCAN_INTERVAL:=30s}"
 : "${TASKMGR_WEB_URL:=http://localhost:$TASKMGR_PORT}"
@@ -238,7 +240,7 @@ render_nginx() {
 }
 
 run_nginx() {
-    local conf=$TASKMGR_RUN/nginx.conf pid reloader=
+    local conf=$TASKMGR_RUN/nginx.conf pid
     render_nginx "$1"
     echo "$1" > "$TASKMGR_RUN/service"
     nginx -q -t -p "$TASKMGR_RUN" -c "$conf" -e stderr
@@ -246,34 +248,18 @@ run_nginx() {
     pid=$!
     # ECS stops with SIGTERM: let nginx finish what it serves (QUIT)
     trap 'kill -QUIT "$pid" 2> /dev/null || true' TERM INT
+    # never reloaded, push being on (nchan 1.3.6: README, Push); the
+    # upstream names (DynamoDB, Cognito) keep the addresses they had at
+    # start, every one of them (nginx tries the next on an error)
+    trap 'echo "taskmgr-entrypoint: SIGHUP ignored: nginx with nchan is not reloaded (a change is a new task)" >&2' HUP
     check_value TASKMGR_RESOLVE_INTERVAL
-    if [[ -n ${TASKMGR_REDIS_ENDPOINT:-} ]]; then
-        # nchan 1.3.6 on Redis crashes workers forked by a reload (README,
-        # Push): never reloaded; a change is a new task
-        trap 'echo "taskmgr-entrypoint: SIGHUP ignored: nginx on Redis is not reloaded (a change is a new task)" >&2' HUP
-        if ((TASKMGR_RESOLVE_INTERVAL > 0)); then
-            echo "taskmgr-entrypoint: TASKMGR_RESOLVE_INTERVAL ignored: nginx on Redis is not reloaded" >&2
-        fi
-        TASKMGR_RESOLVE_INTERVAL=0
-    else
-        trap 'kill -HUP "$pid" 2> /dev/null || true' HUP
-    fi
-    # nginx 1.22 resolves upstream names when it loads its conf: reload
-    # now and then so that AWS endpoint address changes are seen
     if ((TASKMGR_RESOLVE_INTERVAL > 0)); then
-        (
-            trap - TERM INT HUP
-            while sleep "$TASKMGR_RESOLVE_INTERVAL"; do
-                kill -HUP "$pid" 2> /dev/null || exit 0
-            done
-        ) &
-        reloader=$!
+        echo "taskmgr-entrypoint: TASKMGR_RESOLVE_INTERVAL ignored: nginx with nchan is not reloaded" >&2
     fi
     local rc=0
     while kill -0 "$pid" 2> /dev/null; do
         wait "$pid" && rc=0 || rc=$?
     done
-    [[ -z $reloader ]] || kill "$reloader" 2> /dev/null || true
     exit "$rc"
 }
 
