@@ -140,7 +140,8 @@ describe('constructs alone', () => {
     const st = roleStatements(j, roleId);
     const query = st.find((s) => s.Sid === 'TableQuery');
     assert.deepEqual(asArray(query.Resource).map((r) => show(r).match(/index\/(\w+)/)?.[1] ?? 'table').sort(),
-      ['OutboxIndex', 'ReminderIndex', 'table'], 'its two indexes, and the table (a list\'s tasks)');
+      ['NotificationTimestampIndex', 'OutboxIndex', 'ReminderIndex', 'table'],
+      'its two indexes, the unread count\'s (push), and the table (a list\'s tasks)');
     assert.equal(asArray(st.find((s) => s.Sid === 'Publish').Resource).length, 2);
   });
 

@@ -72,10 +72,11 @@ describe('IAM: least privilege', () => {
     assert.deepEqual(asArray(query.Resource).map(describeResource).sort(), [...queried].sort());
   };
 
-  test('tasks service: item actions on the table, Query on the table and its three list indexes, nothing else', () => {
+  test('tasks service: item actions on the table, Query on the table, its three list indexes and the unread count\'s, nothing else', () => {
+    // NotificationTimestampIndex: push's unreadCount after a completion
     expectTable('TasksTaskRole',
       ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable'],
-      ['table', 'index/UpdatedAtIndex', 'index/DueDateIndex', 'index/PriorityIndex']);
+      ['table', 'index/UpdatedAtIndex', 'index/DueDateIndex', 'index/PriorityIndex', 'index/NotificationTimestampIndex']);
     assert.equal(table('TasksTaskRole').st.length, 2, 'the table and nothing else');
   });
 
@@ -101,13 +102,14 @@ describe('IAM: least privilege', () => {
     assert.equal(r[0]['Fn::GetStackOutput'].StackName, 'TaskmgrAuth');
   });
 
-  test('scheduler: Query on the table and its two indexes, writes on the table, publish on the four topics, mail as the SES identity', () => {
+  test('scheduler: Query on the table, its two indexes and the unread count\'s, writes on the table, publish on the four topics, mail as the SES identity', () => {
     const { st, items, query } = table('SchedulerTaskRole');
     assert.deepEqual([...actions(items)].sort(),
       ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     assert.deepEqual(asArray(items.Resource).map(describeResource), ['table']);
+    // NotificationTimestampIndex: push's unreadCount on each in-app notification it publishes
     assert.deepEqual(asArray(query.Resource).map(describeResource).sort(),
-      ['index/OutboxIndex', 'index/ReminderIndex', 'table']);
+      ['index/NotificationTimestampIndex', 'index/OutboxIndex', 'index/ReminderIndex', 'table']);
     const publish = st.find((x) => x.Sid === 'Publish');
     assert.deepEqual(actions(publish), ['sns:Publish']);
     const topics = asArray<any>(publish.Resource).map((r) => r['Fn::GetStackOutput']);

@@ -1,5 +1,5 @@
 /*
- * The scheduler: its task role (Query on its two indexes only, writes on
+ * The scheduler: its task role (Query on its indexes only, writes on
  * the table, publish on the notification topics, SendEmail as the mail
  * identity), log group, task
  * definition and a Fargate service of desiredCount replicas (default 2)

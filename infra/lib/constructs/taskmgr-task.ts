@@ -46,9 +46,12 @@ export const COGNITO_ADMIN_ACTIONS = ['cognito-idp:AdminConfirmSignUp', 'cognito
 /** the indexes each one queries (docs/architecture.md, "2. The table"; the module's IndexName uses) */
 export const SERVICE_INDEXES: Record<TaskmgrService, string[]> = {
   users: ['EmailIndex'],
-  tasks: ['UpdatedAtIndex', 'DueDateIndex', 'PriorityIndex'],
+  // push: a completion's notification event carries the owner's unread
+  // count, a COUNT Query of NotificationTimestampIndex (the tasks service's
+  // PATCH, and each in-app notification the scheduler creates)
+  tasks: ['UpdatedAtIndex', 'DueDateIndex', 'PriorityIndex', 'NotificationTimestampIndex'],
   notifications: ['NotificationTimestampIndex'],
-  scheduler: ['ReminderIndex', 'OutboxIndex'],
+  scheduler: ['ReminderIndex', 'OutboxIndex', 'NotificationTimestampIndex'],
 };
 
 /**
