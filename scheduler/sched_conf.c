@@ -80,6 +80,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("shard_leases", SCHED_BOOL, shard_leases, "off"),
     SCHED_K("lease", SCHED_DUR, lease, "30s"),
     SCHED_K("replica_id", SCHED_STR, replica_id, NULL),
+    SCHED_K("metrics_file", SCHED_STR, metrics_file, NULL),
     { NULL, 0, 0, NULL }
 };
 

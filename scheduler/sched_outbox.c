@@ -43,9 +43,14 @@ sched_outbox_drain(sched_t *s)
 {
     int             rc, round;
     char            shard[32];
+    json_t         *fields;
     unsigned        n;
     long            chains;
+    long long       start, ms;
     sched_outbox_t  o;
+
+    sched_metrics_window();
+    start = sched_now_ms(s);
 
     memset(&o, 0, sizeof(o));
     rc = SCHED_OK;
@@ -84,14 +89,21 @@ sched_outbox_drain(sched_t *s)
 
 done:
 
+    ms = sched_now_ms(s) - start;
+    fields = json_pack("{s:s, s:i, s:i, s:i, s:i, s:I}", "now", o.now,
+                       "items", (int) o.items, "chains", (int) o.chains,
+                       "deliveries", (int) o.deliveries,
+                       "skipped", (int) o.skipped, "ms", (json_int_t) ms);
+
+    /* the lags of the reminders it emailed or texted join its line */
+    sched_metrics_pass(s, SCHED_PASS_OUTBOX, rc == SCHED_OK, ms, fields);
+
     if (o.items || rc != SCHED_OK) {
         sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
-                  rc == SCHED_OK ? "drain" : "drain_incomplete",
-                  json_pack("{s:s, s:i, s:i, s:i, s:i}", "now", o.now,
-                            "items", (int) o.items,
-                            "chains", (int) o.chains,
-                            "deliveries", (int) o.deliveries,
-                            "skipped", (int) o.skipped));
+                  rc == SCHED_OK ? "drain" : "drain_incomplete", fields);
+
+    } else {
+        json_decref(fields);
     }
 
     return rc;
