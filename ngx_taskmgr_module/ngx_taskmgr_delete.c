@@ -9,7 +9,9 @@
  *      reset does: this node at once, the others within
  *      taskmgr_revocation_cache);
  *   4. the Cognito user deleted (DeleteUser with the caller's token), so
- *      that no new session can start and the email may register again;
+ *      that no new session can start and the email may register again,
+ *      and the marker told so (CognitoDeleted: the scheduler then needs
+ *      no Cognito access for this deletion);
  *   5. the cookies cleared, 202.
  *
  * The items (thousands of tasks and notifications, the calendar feed item
@@ -39,6 +41,8 @@ static ngx_int_t ngx_taskmgr_delete_checked(ngx_http_request_t *r,
 static ngx_int_t ngx_taskmgr_delete_marked(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_delete_revoked(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_delete_cognito_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_delete_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
@@ -172,20 +176,64 @@ ngx_taskmgr_delete_revoked(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                                           ctx->auth.token.data,
                                           ctx->auth.token.len),
                                 NGX_TASKMGR_AWS_RAW,
-                                ngx_taskmgr_delete_done);
+                                ngx_taskmgr_delete_cognito_done);
 }
 
 
-/* a Cognito user not deleted here is the scheduler's to delete: the
- * marker is written and the sessions are over, so the answer is 202 */
+/*
+ * A Cognito user not deleted here is the scheduler's to delete: the
+ * marker is written and the sessions are over, so the answer is 202.
+ * One deleted is noted on the marker, on condition that it is still
+ * there (the scheduler may have finished already: no marker made anew).
+ */
 
 static ngx_int_t
-ngx_taskmgr_delete_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+ngx_taskmgr_delete_cognito_done(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx)
 {
+    char  pk[160];
+
     if (ctx->call.status != NGX_HTTP_OK) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "taskmgr cognito DeleteUser: status %ui %s (left to "
                       "the scheduler)", ctx->call.status,
+                      ctx->call.error ? ctx->call.error : "");
+
+        return ngx_taskmgr_delete_done(r, ctx);
+    }
+
+    tm_user_key(ctx->auth.sub, pk, sizeof(pk));
+
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "UpdateItem",
+                                json_pack("{s:s, s:o, s:s, s:s,"
+                                          " s:{s:{s:b}}}",
+                                          "TableName",
+                                          ctx->conf->table.data,
+                                          "Key",
+                                          tm_ddb_key(pk,
+                                                     TM_USER_DELETING_SK),
+                                          "UpdateExpression",
+                                          "SET CognitoDeleted = :t",
+                                          "ConditionExpression",
+                                          "attribute_exists(EntityPartition)",
+                                          "ExpressionAttributeValues",
+                                          ":t", "BOOL", 1),
+                                NGX_TASKMGR_AWS_RAW,
+                                ngx_taskmgr_delete_done);
+}
+
+
+/* whatever became of that note, the deletion goes on without it */
+
+static ngx_int_t
+ngx_taskmgr_delete_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
+{
+    if (ctx->call.op && ngx_strcmp(ctx->call.op, "UpdateItem") == 0
+        && ctx->call.status != NGX_HTTP_OK)
+    {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "taskmgr dynamodb UpdateItem of the deletion marker: "
+                      "status %ui %s", ctx->call.status,
                       ctx->call.error ? ctx->call.error : "");
     }
 

@@ -5,9 +5,10 @@
  * 202; the drain finds the marker here and deletes the rest.  Every step
  * may run again (a request cut after its marker, a pass cut short):
  *
- *   1. the Cognito user, if it is still the one of this sub
- *      (AdminGetUser, then AdminDeleteUser; the email may have registered
- *      again since, as a new user with another sub, left alone);
+ *   1. the Cognito user, unless the request noted it deleted
+ *      (CognitoDeleted), if it is still the one of this sub (AdminGetUser,
+ *      then AdminDeleteUser; the email may have registered again since,
+ *      as a new user with another sub, left alone);
  *   2. the user's sessions: REVOKEDUSER_<sub> refuses every token signed
  *      in until now, kept a day (the longest an access token lives; no
  *      refresh works for a deleted user), then left to the TTL;
@@ -49,7 +50,7 @@ static int sched_delete_batch(sched_t *s, json_t *requests);
 int
 sched_delete_finish(sched_t *s, const json_t *marker)
 {
-    int          rc;
+    int          rc, cognito;
     long         items;
     const char  *pk, *sub, *username, *step;
 
@@ -67,8 +68,10 @@ sched_delete_finish(sched_t *s, const json_t *marker)
         return SCHED_EFAIL;
     }
 
+    cognito = !tm_ddb_get_bool(marker, "CognitoDeleted", 0);
+
     /* without Cognito the account would outlive its items */
-    if (s->conf->user_pool == NULL) {
+    if (cognito && s->conf->user_pool == NULL) {
         sched_log(SCHED_LOG_WARN, "account_deletion_waits",
                   json_pack("{s:s, s:s}", "sub", sub, "reason",
                             "user_pool is not set in scheduler.conf"));
@@ -77,7 +80,7 @@ sched_delete_finish(sched_t *s, const json_t *marker)
 
     items = 0;
     step = "cognito";
-    rc = sched_delete_cognito(s, sub, username);
+    rc = cognito ? sched_delete_cognito(s, sub, username) : SCHED_OK;
 
     if (rc == SCHED_OK) {
         step = "sessions";

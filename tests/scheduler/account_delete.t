@@ -96,6 +96,18 @@ subtest 'without user_pool a deletion waits' => sub {
     is scalar(() = partition($u->{sub})), 0, 'zero items left';
 };
 
+subtest 'a request that deleted the Cognito user needs no user_pool' => sub {
+    my $u = register_with_prefs(tag => 'del-whole');
+    put_tasks([ map { { sub => $u->{sub} } } 1 .. 30 ]);
+    my $r = as($u->{token}, DELETE => '/api/users/me', { password => strong_password() });
+    is $r->{status}, 202, 'DELETE: 202' or diag $r->{raw};
+    my ($m) = grep { $_->{EntitySort}{S} eq 'DELETING' } partition($u->{sub});
+    ok $m && $m->{CognitoDeleted}{BOOL}, 'the marker says the Cognito user is deleted';
+    $r = run_once(conf => conf_with(user_pool => undef));
+    ok finished($r, $u->{sub}), 'finished without user_pool' or diag $r->{err};
+    is scalar(() = partition($u->{sub})), 0, 'zero items left';
+};
+
 subtest 'a deletion cut after its marker is finished by --once' => sub {
     my $u = cut_deletion(tag => 'del-cut', tasks => 260);
     my @before = partition($u->{sub});
