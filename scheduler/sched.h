@@ -48,6 +48,8 @@ typedef struct {
     char        *dynamodb_endpoint;
     char        *sns_endpoint;
     char        *ses_endpoint;
+    char        *cognito_endpoint;       /* account deletions */
+    char        *user_pool;              /* NULL: none finished */
     char        *access_key;
     char        *secret_key;
     char        *session_token;
@@ -280,6 +282,9 @@ int sched_chain_finish(sched_t *s, const json_t *task, const json_t *user);
 
 /* sched_list.c */
 int sched_list_finish(sched_t *s, const json_t *list);
+
+/* sched_delete.c: an account deletion finished from its marker */
+int sched_delete_finish(sched_t *s, const json_t *marker);
 
 /* sched_deliver.c */
 int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);

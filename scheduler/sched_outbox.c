@@ -4,7 +4,8 @@
  * to now: task items are completion chains to finish (sched_chain.c),
  * notification and digest items are deliveries (sched_deliver.c), list
  * items are deletions to finish (sched_list.c), a user's PHONECODE item
- * a verification code to send (sched_sms.c).  A finished chain makes a
+ * a verification code to send (sched_sms.c), its DELETING item an
+ * account deletion to finish (sched_delete.c).  A finished chain makes a
  * new delivery, so the drain goes round again while chains were finished
  * (a few rounds at most: it must end).
  */
@@ -17,6 +18,7 @@
 #include "tm_list.h"
 #include "tm_task.h"
 #include "tm_time.h"
+#include "tm_user.h"
 
 
 #define SCHED_OUTBOX_ROUNDS  3
@@ -167,6 +169,9 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
         if (rc == SCHED_OK) {
             o->deliveries++;
         }
+
+    } else if (sk && strcmp(sk, TM_USER_DELETING_SK) == 0) {
+        rc = sched_delete_finish(s, item);
 
     } else if (sk && strncmp(sk, TM_LIST_PREFIX,
                              sizeof(TM_LIST_PREFIX) - 1) == 0)
