@@ -85,6 +85,13 @@ const tm_field_t  tm_user_change_body[] = {
     tm_field_null
 };
 
+/* DELETE /api/users/me: the password, checked by Cognito as at login */
+const tm_field_t  tm_user_delete_body[] = {
+    tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,
+                tm_valid_present, NULL),
+    tm_field_null
+};
+
 const tm_field_t  tm_user_login_body[] = {
     tm_user_email_row,
     tm_user_row("password", TM_FIELD_STRING, TM_FIELD_REQUIRED, password,

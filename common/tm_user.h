@@ -60,6 +60,11 @@ typedef struct {
 
 #define TM_USER_DIGEST_TIME  "07:30"
 
+/* an account deletion under way: the marker item in the user's partition,
+ * kept until every other item of the user is gone (ngx_taskmgr_delete.c
+ * writes it, scheduler/sched_delete.c finishes) */
+#define TM_USER_DELETING_SK  "DELETING"
+
 /* the bodies' tables (tm_fields.h) */
 extern const tm_field_t  tm_user_register_body[];
 extern const tm_field_t  tm_user_confirm_body[];
@@ -68,6 +73,7 @@ extern const tm_field_t  tm_user_phone_confirm_body[];
 extern const tm_field_t  tm_user_reset_body[];
 extern const tm_field_t  tm_user_change_body[];
 extern const tm_field_t  tm_user_login_body[];
+extern const tm_field_t  tm_user_delete_body[];
 extern const tm_field_t  tm_user_refresh_body[];
 extern const tm_field_t  tm_user_patch_body[];
 

@@ -534,6 +534,11 @@ ngx_int_t ngx_taskmgr_mfa_challenge(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_mfa_login(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 
+/* ngx_taskmgr_delete.c: DELETE /api/users/me, the account deleted (its
+ * items by the scheduler) */
+ngx_int_t ngx_taskmgr_delete_account(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx);
+
 /* ngx_taskmgr_export.c, ngx_taskmgr_calendar*.c: the users service's
  * export and calendar feed routes */
 ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);

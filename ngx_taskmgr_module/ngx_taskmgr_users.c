@@ -105,7 +105,8 @@ const ngx_taskmgr_route_t  ngx_taskmgr_users_routes[] = {
       NGX_TASKMGR_AUTH_NONE, ngx_taskmgr_users_refresh },
     { ngx_string("/api/users/logout"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_OPTIONAL, ngx_taskmgr_users_logout },
-    { ngx_string("/api/users/me"), NGX_HTTP_GET|NGX_HTTP_PATCH,
+    { ngx_string("/api/users/me"),
+      NGX_HTTP_GET|NGX_HTTP_PATCH|NGX_HTTP_DELETE,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_users_me },
     { ngx_string("/api/users/me/phone/verify"), NGX_HTTP_POST,
       NGX_TASKMGR_AUTH_REQUIRED, ngx_taskmgr_phone_verify },
@@ -815,7 +816,7 @@ ngx_taskmgr_users_clear_cookies(ngx_http_request_t *r)
 }
 
 
-/* GET and PATCH /api/users/me */
+/* GET, PATCH and DELETE /api/users/me */
 
 static ngx_int_t
 ngx_taskmgr_users_me(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
@@ -825,6 +826,10 @@ ngx_taskmgr_users_me(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 
     if (r->method == NGX_HTTP_PATCH) {
         return ngx_taskmgr_users_me_patch(r, ctx);
+    }
+
+    if (r->method == NGX_HTTP_DELETE) {
+        return ngx_taskmgr_delete_account(r, ctx);
     }
 
     rc = ngx_taskmgr_users_body(r, ctx, tm_no_body, TM_BODY_OPTIONAL);

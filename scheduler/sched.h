@@ -48,6 +48,8 @@ typedef struct {
     char        *dynamodb_endpoint;
     char        *sns_endpoint;
     char        *ses_endpoint;
+    char        *cognito_endpoint;       /* account deletions */
+    char        *user_pool;              /* NULL: none finished */
     char        *access_key;
     char        *secret_key;
     char        *session_token;
@@ -81,6 +83,7 @@ typedef struct {
     long long    shard_leases;           /* on: replicas share the shards */
     long long    lease;                  /* a shard lease's length */
     char        *replica_id;             /* NULL: hostname-pid */
+    char        *metrics_file;           /* NULL: none written */
 
     /* derived */
     int          email_ch;
@@ -246,6 +249,25 @@ void sched_lease_release(sched_t *s);
 void sched_lease_log_pass(sched_t *s, const char *pass, unsigned shard);
 json_t *sched_lease_calls(const sched_t *s);
 
+/* sched_metrics.c: the figures, in memory, written to metrics_file
+ * after every pass; channels and passes as below */
+#define SCHED_MX_INAPP      0
+#define SCHED_MX_EMAIL      1
+#define SCHED_MX_SMS        2
+#define SCHED_PASS_DUE      0
+#define SCHED_PASS_OUTBOX   1
+void sched_metrics_window(void);
+void sched_metrics_pass(sched_t *s, int pass, int ok, long long ms,
+    json_t *fields);
+void sched_metrics_found(int ch);
+void sched_metrics_reminder(int ch, int rc, long long lag_ms);
+void sched_metrics_expired(void);
+void sched_metrics_delivery(int ch, const char *type, int sent,
+    const char *fire_at, long long now_ms);
+void sched_metrics_digest(void);
+void sched_metrics_ddb(const char *op, int rc, int throttled,
+    const char *err);
+
 /* sched_remind.c */
 int sched_remind_pass(sched_t *s);
 
@@ -260,6 +282,9 @@ int sched_chain_finish(sched_t *s, const json_t *task, const json_t *user);
 
 /* sched_list.c */
 int sched_list_finish(sched_t *s, const json_t *list);
+
+/* sched_delete.c: an account deletion finished from its marker */
+int sched_delete_finish(sched_t *s, const json_t *marker);
 
 /* sched_deliver.c */
 int sched_deliver(sched_t *s, const json_t *notif, const json_t *user);

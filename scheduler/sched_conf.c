@@ -39,6 +39,8 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("dynamodb_endpoint", SCHED_STR, dynamodb_endpoint, NULL),
     SCHED_K("sns_endpoint", SCHED_STR, sns_endpoint, NULL),
     SCHED_K("ses_endpoint", SCHED_STR, ses_endpoint, NULL),
+    SCHED_K("cognito_endpoint", SCHED_STR, cognito_endpoint, NULL),
+    SCHED_K("user_pool", SCHED_STR, user_pool, NULL),
     SCHED_K("access_key", SCHED_STR, access_key, NULL),
     SCHED_K("secret_key", SCHED_STR, secret_key, NULL),
     SCHED_K("session_token", SCHED_STR, session_token, NULL),
@@ -80,6 +82,7 @@ static const sched_conf_key_t  sched_conf_keys[] = {
     SCHED_K("shard_leases", SCHED_BOOL, shard_leases, "off"),
     SCHED_K("lease", SCHED_DUR, lease, "30s"),
     SCHED_K("replica_id", SCHED_STR, replica_id, NULL),
+    SCHED_K("metrics_file", SCHED_STR, metrics_file, NULL),
     { NULL, 0, 0, NULL }
 };
 
@@ -361,6 +364,16 @@ sched_conf_check(sched_conf_t *conf, char *err, size_t errlen)
     sched_endpoint_trim(conf->web_url);
     sched_endpoint_trim(conf->sns_endpoint);
     sched_endpoint_trim(conf->ses_endpoint);
+    sched_endpoint_trim(conf->cognito_endpoint);
+
+    if (conf->user_pool
+        && sched_endpoint_default(&conf->cognito_endpoint, "cognito-idp",
+                                  conf->region)
+           != 0)
+    {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
 
     if (strcmp(conf->email_channel, "smtp") == 0) {
         conf->email_ch = SCHED_CH_SMTP;

@@ -149,6 +149,7 @@ sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
                        body, len, &status, &out, err, errlen)
         != 0)
     {
+        sched_metrics_ddb(op, SCHED_EUNAVAIL, 0, err);
         return SCHED_EUNAVAIL;
     }
 
@@ -159,10 +160,13 @@ sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
         json_decref(j);
         snprintf(err, errlen, "HTTP %ld with a reply that is not JSON",
                  status);
+        sched_metrics_ddb(op, SCHED_EFAIL, 0, NULL);
         return status >= 500 ? SCHED_EUNAVAIL : SCHED_EFAIL;
     }
 
     if (status == 200) {
+        sched_metrics_ddb(op, SCHED_OK, 0, NULL);
+
         if (reply) {
             *reply = j;
 
@@ -180,6 +184,10 @@ sched_ddb_once(sched_t *s, const char *op, const char *body, size_t len,
 
     class = tm_aws_error_class(type);
     json_decref(j);
+
+    sched_metrics_ddb(op, class == TM_AWS_CONDITION ? SCHED_CONDITION
+                                                     : SCHED_EFAIL,
+                      class == TM_AWS_THROTTLED, NULL);
 
     if (class == TM_AWS_CONDITION) {
         return SCHED_CONDITION;

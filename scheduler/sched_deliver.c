@@ -156,6 +156,11 @@ sched_deliver_channel(sched_t *s, json_t **cur, const sched_channel_t *c,
         return SCHED_OK;
     }
 
+    if (strcmp(tm_ddb_get_s(*cur, "Type"), "task_due") == 0) {
+        sched_metrics_found(c == &sched_channels[0] ? SCHED_MX_EMAIL
+                                                    : SCHED_MX_SMS);
+    }
+
     counted = (tm_ddb_get_n(*cur, c->attempts, &attempts) == 0);
 
     if (counted) {
@@ -341,6 +346,11 @@ sched_deliver_record(sched_t *s, json_t **cur, const sched_channel_t *c,
     /* nothing before this write (not even the log line): a crash between
      * the channel's acceptance and it is a duplicate */
     rc = sched_update(s, *cur, expr, cond, values, cur);
+
+    sched_metrics_delivery(c == &sched_channels[0] ? SCHED_MX_EMAIL
+                                                   : SCHED_MX_SMS,
+                           tm_ddb_get_s(*cur, "Type"), sent,
+                           tm_ddb_get_s(*cur, "ReminderFireAt"), now_ms);
 
     sk = tm_ddb_get_s(*cur, TM_SK);
 

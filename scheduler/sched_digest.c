@@ -141,6 +141,7 @@ sched_digest(sched_t *s, sched_remind_t *d, const json_t *user)
 
             if (rc == SCHED_OK) {
                 d->digests++;
+                sched_metrics_digest();
 
             } else if (rc != SCHED_CONDITION) {
                 return rc == SCHED_EFAIL ? SCHED_OK : rc;

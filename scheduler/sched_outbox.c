@@ -4,7 +4,8 @@
  * to now: task items are completion chains to finish (sched_chain.c),
  * notification and digest items are deliveries (sched_deliver.c), list
  * items are deletions to finish (sched_list.c), a user's PHONECODE item
- * a verification code to send (sched_sms.c).  A finished chain makes a
+ * a verification code to send (sched_sms.c), its DELETING item an
+ * account deletion to finish (sched_delete.c).  A finished chain makes a
  * new delivery, so the drain goes round again while chains were finished
  * (a few rounds at most: it must end).
  */
@@ -17,6 +18,7 @@
 #include "tm_list.h"
 #include "tm_task.h"
 #include "tm_time.h"
+#include "tm_user.h"
 
 
 #define SCHED_OUTBOX_ROUNDS  3
@@ -43,9 +45,14 @@ sched_outbox_drain(sched_t *s)
 {
     int             rc, round;
     char            shard[32];
+    json_t         *fields;
     unsigned        n;
     long            chains;
+    long long       start, ms;
     sched_outbox_t  o;
+
+    sched_metrics_window();
+    start = sched_now_ms(s);
 
     memset(&o, 0, sizeof(o));
     rc = SCHED_OK;
@@ -84,14 +91,21 @@ sched_outbox_drain(sched_t *s)
 
 done:
 
+    ms = sched_now_ms(s) - start;
+    fields = json_pack("{s:s, s:i, s:i, s:i, s:i, s:I}", "now", o.now,
+                       "items", (int) o.items, "chains", (int) o.chains,
+                       "deliveries", (int) o.deliveries,
+                       "skipped", (int) o.skipped, "ms", (json_int_t) ms);
+
+    /* the lags of the reminders it emailed or texted join its line */
+    sched_metrics_pass(s, SCHED_PASS_OUTBOX, rc == SCHED_OK, ms, fields);
+
     if (o.items || rc != SCHED_OK) {
         sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
-                  rc == SCHED_OK ? "drain" : "drain_incomplete",
-                  json_pack("{s:s, s:i, s:i, s:i, s:i}", "now", o.now,
-                            "items", (int) o.items,
-                            "chains", (int) o.chains,
-                            "deliveries", (int) o.deliveries,
-                            "skipped", (int) o.skipped));
+                  rc == SCHED_OK ? "drain" : "drain_incomplete", fields);
+
+    } else {
+        json_decref(fields);
     }
 
     return rc;
@@ -155,6 +169,9 @@ sched_outbox_item(sched_t *s, void *ctx, const json_t *item,
         if (rc == SCHED_OK) {
             o->deliveries++;
         }
+
+    } else if (sk && strcmp(sk, TM_USER_DELETING_SK) == 0) {
+        rc = sched_delete_finish(s, item);
 
     } else if (sk && strncmp(sk, TM_LIST_PREFIX,
                              sizeof(TM_LIST_PREFIX) - 1) == 0)

@@ -81,9 +81,12 @@ sched_remind_round(sched_t *s)
 {
     int             rc;
     char            day[24], key[TM_REMINDER_KEY_SIZE];
+    json_t         *fields;
     unsigned        shard;
-    long long       lo, t, start;
+    long long       lo, t, start, ms;
     sched_remind_t  d;
+
+    sched_metrics_window();
 
     memset(&d, 0, sizeof(d));
     d.now_ms = sched_now_ms(s);
@@ -130,25 +133,30 @@ sched_remind_round(sched_t *s)
         }
     }
 
+    ms = sched_now_ms(s) - s->clock_offset_ms - start;
+
+    fields = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
+                       " s:i, s:i, s:i, s:I, s:b, s:i}",
+                       "now", d.now, "from", d.from, "to", d.to,
+                       "partitions", (int) d.partitions,
+                       "tasks", (int) d.seen,
+                       "reminded", (int) d.reminded,
+                       "late", (int) d.late,
+                       "replayed", (int) d.replayed,
+                       "expired", (int) d.expired,
+                       "moved_on", (int) d.moved,
+                       "skipped", (int) d.skipped,
+                       "users", (int) d.users,
+                       "digests", (int) d.digests,
+                       "ms", (json_int_t) ms,
+                       "stopped", (int) sched_stop,
+                       "shards_lost", (int) d.lost);
+
+    /* the round's lags join its line: lag_count, lag_p99_ms, lag_max_ms */
+    sched_metrics_pass(s, SCHED_PASS_DUE, rc == SCHED_OK, ms, fields);
+
     sched_log(rc == SCHED_OK ? SCHED_LOG_INFO : SCHED_LOG_WARN,
-              rc == SCHED_OK ? "due_pass" : "due_pass_incomplete",
-              json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
-                        " s:i, s:i, s:i, s:I, s:b, s:i}",
-                        "now", d.now, "from", d.from, "to", d.to,
-                        "partitions", (int) d.partitions,
-                        "tasks", (int) d.seen,
-                        "reminded", (int) d.reminded,
-                        "late", (int) d.late,
-                        "replayed", (int) d.replayed,
-                        "expired", (int) d.expired,
-                        "moved_on", (int) d.moved,
-                        "skipped", (int) d.skipped,
-                        "users", (int) d.users,
-                        "digests", (int) d.digests,
-                        "ms", (json_int_t) (sched_now_ms(s)
-                                            - s->clock_offset_ms - start),
-                        "stopped", (int) sched_stop,
-                        "shards_lost", (int) d.lost));
+              rc == SCHED_OK ? "due_pass" : "due_pass_incomplete", fields);
 
     return rc;
 }
@@ -257,6 +265,7 @@ sched_remind_task(sched_t *s, sched_remind_t *d, const json_t *task,
             /* down for longer than the window: too old to be of use */
             r->state = TM_REMINDER_CANCELLED;
             d->expired++;
+            sched_metrics_expired();
             sched_log(SCHED_LOG_WARN, "reminder_expired",
                       json_pack("{s:s, s:s, s:I}", "task", task_id,
                                 "reminder", r->id,
@@ -324,7 +333,12 @@ sched_remind_fire(sched_t *s, sched_remind_t *d, const json_t *task,
 
     item = sched_notif_item(s, &n, user, id);
 
+    sched_metrics_found(SCHED_MX_INAPP);
+
     rc = sched_notif_put(s, item);
+
+    sched_metrics_reminder(SCHED_MX_INAPP, rc,
+                           sched_now_ms(s) - r->fire * 1000);
 
     if (rc == SCHED_OK) {
         d->reminded++;

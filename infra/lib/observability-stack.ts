@@ -1,9 +1,11 @@
 /*
  * Observability: the ops topic every alarm notifies, the alarms (ALB 5xx,
- * p99 latency, scheduler errors counted from its JSON logs, DynamoDB
- * throttles on the table and its global indexes) and one dashboard, with
- * figures from nginx's JSON access log (conf/ecs/http.conf.in): 5xx, p99
- * request time by route, backend throttles and outages.
+ * p99 latency, scheduler errors counted from its JSON logs, reminder lag,
+ * DynamoDB throttles on the table and its global indexes) and one
+ * dashboard, with figures from nginx's JSON access log
+ * (conf/ecs/http.conf.in): 5xx, p99 request time by route, backend
+ * throttles and outages; and from the scheduler's: how late reminders go
+ * out (lag_p99_ms / lag_max_ms of each pass that sent some).
  * The log groups themselves (with their retention) belong to the
  * services in the compute stack; this stack reads them.
  */
@@ -56,6 +58,26 @@ export const ACCESS_LOG_FILTERS = {
 
 /** request time (s) by route template; requests with no route are left out */
 export const REQUEST_TIME_METRIC = 'ApiRequestTime';
+
+/**
+ * The scheduler's lag: each due_pass (in-app) and drain (email, SMS) line
+ * of a pass that sent reminders carries lag_count, lag_p99_ms and
+ * lag_max_ms (ms from a reminder's fireAt to its sending; the README,
+ * "Scheduler").  A pass that sent none has no such fields: no data point,
+ * rather than a 0 that would hide nothing.
+ */
+export const SCHEDULER_LAG_FILTER = '{ $.lag_count > 0 }';
+export const SCHEDULER_LAG_METRICS = {
+  ReminderLagP99: '$.lag_p99_ms',
+  ReminderLagMax: '$.lag_max_ms',
+} as const;
+
+/** seconds of a scheduler.conf duration: "90", "90s", "5m", "1h", "30d" */
+export const durationSeconds = (d: string): number => {
+  const m = /^(\d+)([smhd]?)$/.exec(d.trim());
+  if (!m) throw new Error(`not a duration like 30s, 5m, 1h or 30d: ${d}`);
+  return Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+};
 
 export class ObservabilityStack extends Stack {
   readonly opsTopic: sns.Topic;
@@ -136,6 +158,39 @@ export class ObservabilityStack extends Stack {
       threshold: o.schedulerErrorsPer5Minutes,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // reminder lag, from the same log: a pass's p99 and maximum (ms).  A
+    // reminder goes within one scan interval of its time; the alarm is at
+    // twice that, in two 5-minute periods of three (one catch-up pass after
+    // downtime, its late reminders hours late, is one period)
+    const lagMetric: Record<string, cloudwatch.Metric> = {};
+    const lagFilter: Record<string, logs.MetricFilter> = {};
+    for (const [name, value] of Object.entries(SCHEDULER_LAG_METRICS)) {
+      const f = new logs.MetricFilter(this, `Scheduler${name}Filter`, {
+        logGroup: props.schedulerLogGroup,
+        filterPattern: logs.FilterPattern.literal(SCHEDULER_LAG_FILTER),
+        metricNamespace: metricNamespace(props.config.prefix),
+        metricName: name,
+        metricValue: value,
+        unit: cloudwatch.Unit.MILLISECONDS,
+      });
+      lagFilter[name] = f;
+      lagMetric[name] = f.metric({ statistic: 'Maximum', period: Duration.minutes(5), label: name });
+    }
+    const scanSeconds = durationSeconds(props.config.compute.scheduler.scanInterval);
+    const lagThresholdMs = 2 * scanSeconds * 1000;
+    alarm('ReminderLag', {
+      alarmName: `${props.config.prefix}-reminder-lag-p99`,
+      alarmDescription: `reminders sent more than ${2 * scanSeconds} s (twice scan_interval) after their time `
+        + '(a pass\'s p99, from the scheduler\'s log), 2 periods of 5 minutes out of 3',
+      // no label: the alarm names the metric itself
+      metric: lagFilter.ReminderLagP99.metric({ statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: lagThresholdMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
@@ -255,8 +310,6 @@ export class ObservabilityStack extends Stack {
       new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', left: throttleAlarms, width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Scheduler errors', left: [schedulerErrors], width: 8 }),
     );
-    // the scheduler logs no lag figure (how late a reminder pass or the drain
-    // runs): no widget for it until it does
     dash.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'API 5xx (access log)',
@@ -273,6 +326,15 @@ export class ObservabilityStack extends Stack {
         title: 'Backend throttled / unavailable (access log)',
         left: [accessLog('ApiThrottled'), accessLog('ApiUnavailable')],
         width: 8,
+      }),
+    );
+    dash.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Reminder lag (scheduler log)',
+        left: [lagMetric.ReminderLagP99, lagMetric.ReminderLagMax],
+        leftYAxis: { label: 'ms', showUnits: false, min: 0 },
+        leftAnnotations: [{ value: lagThresholdMs, label: `alarm: 2 x scan_interval (${2 * scanSeconds} s)` }],
+        width: 24,
       }),
     );
     dash.addWidgets(

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACCESS_LOG_FILTERS, REQUEST_TIME_METRIC, metricNamespace } from '../lib/observability-stack';
+import {
+  ACCESS_LOG_FILTERS, REQUEST_TIME_METRIC, SCHEDULER_LAG_FILTER, SCHEDULER_LAG_METRICS, durationSeconds, metricNamespace,
+} from '../lib/observability-stack';
 import { resources, show, synth } from './helpers';
 
 describe('observability: logs, alarms, dashboard', () => {
@@ -24,8 +26,8 @@ describe('observability: logs, alarms, dashboard', () => {
     assert.deepEqual(names, ['api-gateway', 'notifications', 'scheduler', 'tasks', 'users'].map((n2) => `/${c.prefix}/${n2}`));
   });
 
-  test('four alarms, each notifying the ops topic when it fires and when it clears', () => {
-    assert.equal(alarms.length, 4);
+  test('five alarms, each notifying the ops topic when it fires and when it clears', () => {
+    assert.equal(alarms.length, 5);
     const ops = resources(j, 'AWS::SNS::Topic').find(([, r]) => r.Properties.TopicName === c.observability.opsTopicName)!;
     assert.ok(ops);
     for (const a of alarms) {
@@ -57,6 +59,44 @@ describe('observability: logs, alarms, dashboard', () => {
     const a = alarm('scheduler-errors');
     assert.equal(a.MetricName, m.MetricName);
     assert.equal(a.Namespace, m.MetricNamespace);
+  });
+
+  test('reminder lag: metric filters on the scheduler\'s pass lines, in ms, no point without reminders sent', () => {
+    assert.equal(SCHEDULER_LAG_FILTER, '{ $.lag_count > 0 }');
+    const fs = resources(j, 'AWS::Logs::MetricFilter')
+      .filter(([, r]) => r.Properties.FilterPattern === SCHEDULER_LAG_FILTER).map(([, r]) => r.Properties);
+    assert.equal(fs.length, 2);
+    for (const f of fs) assert.match(show(f.LogGroupName), /SchedulerLogs/);
+    assert.deepEqual(fs.map((f) => f.MetricTransformations).sort((a, b) => a[0].MetricName.localeCompare(b[0].MetricName)), [
+      [{ MetricNamespace: metricNamespace(c.prefix), MetricName: 'ReminderLagMax', MetricValue: '$.lag_max_ms', Unit: 'Milliseconds' }],
+      [{ MetricNamespace: metricNamespace(c.prefix), MetricName: 'ReminderLagP99', MetricValue: '$.lag_p99_ms', Unit: 'Milliseconds' }],
+    ]);
+    assert.deepEqual(Object.keys(SCHEDULER_LAG_METRICS).sort(), ['ReminderLagMax', 'ReminderLagP99']);
+  });
+
+  test('reminder lag alarm: a pass\'s p99 above twice the scan interval, 2 periods of 3', () => {
+    const a = alarm('reminder-lag-p99');
+    assert.ok(a);
+    assert.equal(a.MetricName, 'ReminderLagP99');
+    assert.equal(a.Namespace, metricNamespace(c.prefix));
+    assert.equal(a.Statistic, 'Maximum');
+    assert.equal(a.Period, 300);
+    assert.equal(a.Threshold, 2 * durationSeconds(c.compute.scheduler.scanInterval) * 1000);
+    assert.equal(a.Threshold, 60000, 'scan_interval 30s: 60 s');
+    assert.equal(a.ComparisonOperator, 'GreaterThanThreshold');
+    assert.equal(a.EvaluationPeriods, 3);
+    assert.equal(a.DatapointsToAlarm, 2);
+    assert.equal(a.TreatMissingData, 'notBreaching');
+  });
+
+  test('durationSeconds reads scheduler.conf durations', () => {
+    assert.equal(durationSeconds('30s'), 30);
+    assert.equal(durationSeconds('90'), 90);
+    assert.equal(durationSeconds('5m'), 300);
+    assert.equal(durationSeconds('1h'), 3600);
+    assert.equal(durationSeconds('30d'), 30 * 86400);
+    assert.throws(() => durationSeconds('30 seconds'));
+    assert.throws(() => durationSeconds('1.5m'));
   });
 
   test('DynamoDB throttles: the table and every global index, reads and writes', () => {
@@ -123,8 +163,17 @@ describe('observability: logs, alarms, dashboard', () => {
     for (const name of Object.keys(ACCESS_LOG_FILTERS)) {
       assert.ok(widgets.some((w) => show(w.properties.metrics ?? []).includes(`"${name}"`)), name);
     }
-    assert.ok(!widgets.some((w) => /lag/i.test(w.properties.title ?? '')),
-      'no scheduler lag widget: the scheduler logs no lag figure');
+  });
+
+  test('the dashboard shows the reminder lag: p99 and maximum, the alarm\'s threshold marked', () => {
+    const widgets: any[] = dashboard().widgets;
+    const w = widgets.find((x) => x.properties.title === 'Reminder lag (scheduler log)')?.properties;
+    assert.ok(w, 'a Reminder lag widget');
+    const ns = metricNamespace(c.prefix);
+    assert.deepEqual(w.metrics.map((m: any) => m.slice(0, 2)), [[ns, 'ReminderLagP99'], [ns, 'ReminderLagMax']]);
+    for (const m of w.metrics) assert.equal(m[2].stat, 'Maximum');
+    assert.deepEqual(w.annotations.horizontal.map((h: any) => h.value),
+      [2 * durationSeconds(c.compute.scheduler.scanInterval) * 1000]);
   });
 
   test('a dashboard', () => {

@@ -134,6 +134,7 @@ my @body_routes = (
     [PATCH => "/api/notifications/$notif"], [POST => '/api/users/me/phone/confirm'],
     [POST => '/api/users/login/mfa'],
     [POST => '/api/users/me/mfa/totp/confirm'], [DELETE => '/api/users/me/mfa'],
+    [DELETE => '/api/users/me'],
 );
 my @bodies = (
     '', '{', '{"a":1}x', '[]', '42', 'null', '"text"', '{"title":}', '{,}', "{\"title\":\"a\"\x00}",

@@ -4,7 +4,7 @@
 # rapid logins must meet 429s with a JSON error (code rate_limited) and a
 # Retry-After header; so are confirm and refresh, in a zone of their own,
 # and the password routes and confirm/resend in a third, the calendar feed
-# in a fourth.
+# in a fourth, account deletion in a fifth.
 # Runs last (zz_): it drains the buckets.
 use strict;
 use warnings;
@@ -162,6 +162,23 @@ for my $path ('/api/users/refresh', '/api/users/confirm') {
     error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "$path: a JSON 429",
              GET => '/api/calendar/{token}.ics');
     like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
+}
+
+# ---- account deletion (a password guessed): per address like login, in
+# a zone of its own that GET and PATCH of the profile do not touch (an
+# empty body is refused without a backend call)
+{
+    my $path = '/api/users/me';
+    my $t1 = Time::HiRes::time();
+    my @r = map { api(DELETE => $path, {}, { bearer => $reg->{access} // 'x' }) } 1 .. 70;
+    my $took = Time::HiRes::time() - $t1;
+    my @limited = grep { $_->{status} == 429 } @r;
+    ok @limited >= 5, sprintf('%d rapid DELETE %s: %d answered 429', scalar @r, $path, scalar @limited);
+    ok scalar(grep { $_->{status} != 429 } @r) <= $BURST + 1 + $RATE * $took + 2, '... at most burst + rate x time through';
+    error_ok($limited[0] // { status => 0, raw => '' }, 429, 'rate_limited', undef, "DELETE $path: a JSON 429",
+             DELETE => $path);
+    like +($limited[0] // {})->{headers}{'retry-after'} // '', qr/^[1-9]\d*$/, '... with Retry-After';
+    is api(GET => $path, undef, { bearer => $reg->{access} // 'x' })->{status}, 200, 'GET /me is not limited by it';
 }
 
 done_testing;

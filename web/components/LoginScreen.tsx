@@ -19,6 +19,7 @@ const REASONS: Record<string, { text: string; kind: 'info' | 'warn' }> = {
   required: { text: 'Log in to continue.', kind: 'info' },
   loggedout: { text: 'You have logged out.', kind: 'info' },
   confirmed: { text: 'Your account is confirmed. Log in to start.', kind: 'info' },
+  deleted: { text: 'Your account has been deleted, with its tasks and notifications. You can register again with the same email.', kind: 'info' },
   reset: { text: 'Your password has been changed and every session ended. Log in with the new password.', kind: 'info' },
 };
 

@@ -17,6 +17,7 @@ import ReminderSettings, { type ReminderValues } from './ReminderSettings';
 import ExportData from './ExportData';
 import CalendarFeed from './CalendarFeed';
 import TwoFactor from './TwoFactor';
+import DeleteAccount from './DeleteAccount';
 
 interface Values extends ReminderValues {
   firstName: string;
@@ -245,6 +246,7 @@ function Profile({ user }: { user: User }) {
       <TwoFactor user={user} />
       <ExportData />
       <CalendarFeed />
+      <DeleteAccount email={user.email} />
     </>
   );
 }
