@@ -311,6 +311,9 @@ export class ComputeStack extends Stack {
         TASKMGR_SES_ENDPOINT: endpoint('email', c.region),
         TASKMGR_MAIL_FROM: c.secrets.mailFrom,
         TASKMGR_SCHEDULER_LOG_LEVEL: cc.scheduler.logLevel,
+        // account deletion: the Cognito user of a deletion cut short
+        TASKMGR_USER_POOL_ID: props.userPool.userPoolId,
+        TASKMGR_COGNITO_ENDPOINT: endpoint('cognito-idp', c.region),
         // push: each in-app notification it creates, to an nginx task's
         // nchan publisher through the internal ALB (scheduler.conf events_url)
         TASKMGR_EVENTS_URL: `http://${this.alb.loadBalancerDnsName}:${cc.albListenerPort}${EVENTS_PUBLISH_PATH}`,
@@ -322,6 +325,12 @@ export class ComputeStack extends Stack {
       topics: [m.taskDueEmail, m.taskDueSms, m.taskCompletedEmail, m.taskCompletedSms],
       mailIdentities: cc.scheduler.emailChannel === 'ses' ? [mailIdentityArn(c)] : [],
     });
+    // a deletion cut short: its Cognito user, deleted if its sub still matches
+    scheduler.taskRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CognitoDeleteUser',
+      actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminDeleteUser'],
+      resources: [props.userPool.userPoolArn],
+    }));
     this.scheduler = scheduler.service;
     this.schedulerTaskDefinition = scheduler.taskDefinition;
     this.schedulerRole = scheduler.taskRole;

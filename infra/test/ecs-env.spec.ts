@@ -62,6 +62,9 @@ describe('task definitions x conf/ecs/entrypoint.sh', () => {
           // push: the nchan publisher through the internal ALB, with the key
           assert.match(conf, /^events_url += http:\/\/internal-[^ ]+:80\/_taskmgr\/events\/publish$/m);
           assert.match(conf, /^events_key += e{48}$/m);
+          // account deletion: a deletion cut short is finished with the pool
+          assert.match(conf, /^user_pool += us-east-1_Sample123$/m);
+          assert.match(conf, /^cognito_endpoint += https:\/\/cognito-idp\.us-east-1\.amazonaws\.com$/m);
           assert.match(conf, /^sns_topic_due_email += arn:aws:sns:/m);
           assert.match(conf, new RegExp(`^shards += ${s.config.compute.reminderShards}$`, 'm'));
         } else {

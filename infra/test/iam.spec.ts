@@ -102,10 +102,14 @@ describe('IAM: least privilege', () => {
     assert.equal(r[0]['Fn::GetStackOutput'].StackName, 'TaskmgrAuth');
   });
 
-  test('scheduler: Query on the table, its two indexes and the unread count\'s, writes on the table, publish on the four topics, mail as the SES identity', () => {
+  test('scheduler: Query on the table, its two indexes and the unread count\'s, writes on the table, publish on the four topics, mail as the SES identity, a deleted account\'s Cognito user', () => {
     const { st, items, query } = table('SchedulerTaskRole');
     assert.deepEqual([...actions(items)].sort(),
-      ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem',
+        'dynamodb:UpdateItem']);
+    const cog = st.find((x) => x.Sid === 'CognitoDeleteUser');
+    assert.deepEqual(actions(cog).sort(), ['cognito-idp:AdminDeleteUser', 'cognito-idp:AdminGetUser']);
+    assert.match(JSON.stringify(cog.Resource), /UserPool\w*Arn/);
     assert.deepEqual(asArray(items.Resource).map(describeResource), ['table']);
     // NotificationTimestampIndex: push's unreadCount on each in-app notification it publishes
     assert.deepEqual(asArray(query.Resource).map(describeResource).sort(),
@@ -121,7 +125,7 @@ describe('IAM: least privilege', () => {
     assert.deepEqual(actions(send), ['ses:SendEmail']);
     const domain = s.config.secrets.mailFrom.split('@')[1];
     assert.deepEqual(asArray(send.Resource), [`arn:aws:ses:${s.config.region}:${s.config.account}:identity/${domain}`]);
-    assert.equal(st.length, 4);
+    assert.equal(st.length, 5);
   });
 
   test('the task roles are assumable by ECS tasks only', () => {

@@ -33,8 +33,9 @@ export const TABLE_ACTIONS: Record<TaskmgrService, string[]> = {
   // reminders and the outbox: query the two GSIs, read preferences,
   // write notifications and mark tasks; finish list deletions (a user's
   // tasks of the list moved or deleted, the list and its name claim deleted)
-  scheduler: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem'],
+  // BatchWriteItem: an account deletion empties the user's partition
+  scheduler: ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem',
+    'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 
 /** the Cognito calls that need IAM (SignUp, InitiateAuth, RevokeToken,
