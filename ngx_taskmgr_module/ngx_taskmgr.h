@@ -544,6 +544,7 @@ ngx_int_t ngx_taskmgr_delete_account(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_export(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx);
 ngx_int_t ngx_taskmgr_calendar(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+ngx_int_t ngx_taskmgr_calendar_mask(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_calendar_feed(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 

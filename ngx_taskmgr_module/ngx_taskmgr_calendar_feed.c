@@ -35,6 +35,51 @@ static ngx_int_t ngx_taskmgr_feed_end(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 
 
+/*
+ * The post-read phase: a feed's path is its secret, and nginx's error
+ * log writes the request line with every message about a request
+ * ("request: ..."), the rate limit's "limiting requests" among them.  From
+ * here on that line says "{token}", as the access log's path does.
+ */
+
+ngx_int_t
+ngx_taskmgr_calendar_mask(ngx_http_request_t *r)
+{
+    u_char                  *p;
+    size_t                   len;
+    static const ngx_str_t   prefix = ngx_string("/api/calendar/");
+    static const ngx_str_t   masked = ngx_string("/api/calendar/{token}.ics");
+
+    if (r != r->main || r->uri.len <= prefix.len
+        || ngx_strncmp(r->uri.data, prefix.data, prefix.len) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    len = r->method_name.len + 1 + masked.len + 1 + r->http_protocol.len;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->request_line.data = p;
+
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = ' ';
+    p = ngx_cpymem(p, masked.data, masked.len);
+
+    if (r->http_protocol.len) {
+        *p++ = ' ';
+        p = ngx_cpymem(p, r->http_protocol.data, r->http_protocol.len);
+    }
+
+    r->request_line.len = p - r->request_line.data;
+
+    return NGX_DECLINED;
+}
+
+
 ngx_int_t
 ngx_taskmgr_calendar_feed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {

@@ -325,16 +325,29 @@ ngx_taskmgr_add_variables(ngx_conf_t *cf)
 }
 
 
-/* the metrics number the routes of every service */
+/* the metrics number the routes of every service; a feed's token is
+ * masked in the request line (ngx_taskmgr_calendar_mask) */
 
 static ngx_int_t
 ngx_taskmgr_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
     static const ngx_taskmgr_route_t *const  tables[] = {
         ngx_taskmgr_users_routes, ngx_taskmgr_tasks_routes,
         ngx_taskmgr_notifs_routes, ngx_taskmgr_health_routes,
         ngx_taskmgr_events_routes
     };
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_taskmgr_calendar_mask;
 
     return ngx_taskmgr_metrics_init(cf, tables,
                                     sizeof(tables) / sizeof(tables[0]));

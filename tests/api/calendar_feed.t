@@ -9,6 +9,7 @@
 use strict;
 use warnings;
 use Test::More;
+use Time::HiRes ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use JSON::PP ();
@@ -195,5 +196,24 @@ if (open my $fh, '<', $log) {
     unlike $text, qr/\Q$token\E/, 'the access log never holds a token';
     like $text, qr{"/api/calendar/\{token\}\.ics"}, '... the feed is logged as its template';
 }
+
+# ---- no token in the error log: nginx writes the request line with each
+# message about a request; the feed's rate limit logs "limiting requests"
+my $limited = 0;
+for (1 .. 80) {
+    my $x = api(GET => "/api/calendar/$token.ics");
+    $limited++ if $x->{status} == 429;
+    last if $limited >= 3;
+}
+ok $limited, 'the feed\'s rate limit answered 429 (and logged it)';
+Time::HiRes::sleep(0.2);
+if (open my $fh, '<', stack_env('TASKMGR_NGINX_ERROR_LOG')) {
+    local $/;
+    my $text = <$fh>;
+    like $text, qr{limiting requests.*request: "GET /api/calendar/\{token\}\.ics HTTP/1\.1"}, 'the error log writes the feed as its template';
+    unlike $text, qr/\Q$token\E/, 'the error log never holds a token';
+}
+# let the feed's per-address limit recover for the suites after this one
+Time::HiRes::sleep(2);
 
 done_testing;
