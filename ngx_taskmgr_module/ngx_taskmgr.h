@@ -378,6 +378,7 @@ ngx_int_t ngx_taskmgr_add_header(ngx_http_request_t *r, const char *name,
 #define NGX_TASKMGR_COOKIE_REFRESH  1
 const char *ngx_taskmgr_cookie_name(ngx_http_request_t *r, ngx_uint_t which,
     const char **path);
+ngx_int_t ngx_taskmgr_clear_cookies(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, ngx_uint_t which,
     const char *value, time_t max_age);
 void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);

@@ -237,10 +237,7 @@ ngx_taskmgr_delete_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                       ctx->call.error ? ctx->call.error : "");
     }
 
-    if (ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, "", 0) != NGX_OK
-        || ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, "", 0)
-           != NGX_OK)
-    {
+    if (ngx_taskmgr_clear_cookies(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

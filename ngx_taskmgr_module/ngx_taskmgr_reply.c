@@ -205,6 +205,22 @@ ngx_taskmgr_cookie_name(ngx_http_request_t *r, ngx_uint_t which,
 }
 
 
+/* the session's two cookies deleted: logout, account deletion */
+
+ngx_int_t
+ngx_taskmgr_clear_cookies(ngx_http_request_t *r)
+{
+    if (ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, "", 0) != NGX_OK
+        || ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, "", 0)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 /* HttpOnly, SameSite=Strict, Secure unless the conf turns it off (plain
  * http on loopback); max_age 0 deletes the cookie */
 

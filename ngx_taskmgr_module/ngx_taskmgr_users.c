@@ -64,7 +64,6 @@ static ngx_int_t ngx_taskmgr_users_logout_revoke(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_logout_done(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
-static ngx_int_t ngx_taskmgr_users_clear_cookies(ngx_http_request_t *r);
 static ngx_int_t ngx_taskmgr_users_me(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_users_me_patch(ngx_http_request_t *r,
@@ -705,7 +704,7 @@ ngx_taskmgr_users_refreshed(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         || ngx_taskmgr_aws_is(ctx, "UserNotFoundException")
         || ngx_taskmgr_aws_is(ctx, "InvalidParameterException"))
     {
-        if (ngx_taskmgr_users_clear_cookies(r) != NGX_OK) {
+        if (ngx_taskmgr_clear_cookies(r) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
@@ -794,25 +793,11 @@ ngx_taskmgr_users_logout_done(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
                       ctx->call.status, ctx->call.error ? ctx->call.error : "");
     }
 
-    if (ngx_taskmgr_users_clear_cookies(r) != NGX_OK) {
+    if (ngx_taskmgr_clear_cookies(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return ngx_taskmgr_send_empty(r, NGX_HTTP_NO_CONTENT);
-}
-
-
-static ngx_int_t
-ngx_taskmgr_users_clear_cookies(ngx_http_request_t *r)
-{
-    if (ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_ACCESS, "", 0) != NGX_OK
-        || ngx_taskmgr_set_cookie(r, NGX_TASKMGR_COOKIE_REFRESH, "", 0)
-           != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
-
-    return NGX_OK;
 }
 
 
