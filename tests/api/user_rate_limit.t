@@ -38,8 +38,9 @@ my $N = eval {
         my ($c, $e) = @_;
         $c =~ s/(zone=taskmgr_user:\S+ rate=)\S+;/${1}2r\/s;/ or push @$e, 'taskmgr_user zone';
         my $n = $c =~ s/(limit_req  zone=taskmgr_user burst=)\d+/$1$BURST/g;
-        # users, tasks, labels, lists, notifications, events (issue 14)
-        push @$e, 'limit_req zone=taskmgr_user (6 locations)' unless $n == 6;
+        # users, users/me (account deletion's zone too), tasks, labels,
+        # lists, notifications, events (issue 14)
+        push @$e, 'limit_req zone=taskmgr_user (7 locations)' unless $n == 7;
         return $c;
     });
 };
