@@ -126,7 +126,8 @@ bench: deps all
 	tests/bench/api_vs_dynamodb.sh
 	tests/bench/search_views.sh
 
-# figures: push (issue 14), idle subscribers' memory, publish -> receive
+# figures: push (issue 14), idle subscribers' memory, publish -> receive,
+# what publishing adds to a write
 bench-events: deps all
 	tests/bench/events.sh
 
