@@ -15,7 +15,8 @@ const POLL_MS = 30_000;
 
 export default function Bell({ current }: { current: boolean }) {
   const [count, setCount] = useState<number | null>(null);
-  const [live, setLive] = useState(true);
+  // null until lib/events.ts has loaded and said (no mark meanwhile)
+  const [live, setLive] = useState<boolean | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -60,7 +61,7 @@ export default function Bell({ current }: { current: boolean }) {
   // the name is the visible text: "Notifications 3 unread" (the words are
   // only visually hidden on phones)
   return (
-    <Link href="/notifications" className={styles.link + ' bell'} aria-current={current ? 'page' : undefined} data-unread={count || ''} data-live={live ? 'on' : 'off'}>
+    <Link href="/notifications" className={styles.link + ' bell'} aria-current={current ? 'page' : undefined} data-unread={count || ''} data-live={live === null ? undefined : live ? 'on' : 'off'}>
       <BellIcon />
       <span className={styles.navText}>Notifications</span>
       {count ? (
@@ -69,7 +70,7 @@ export default function Bell({ current }: { current: boolean }) {
           <span className="sr-only"> unread</span>
         </span>
       ) : null}
-      {!live && <span className="live-off" title="Live updates off: checking every 30 s" />}
+      {live === false && <span className="live-off" title="Live updates off: checking every 30 s" />}
     </Link>
   );
 }
