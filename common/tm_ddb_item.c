@@ -328,6 +328,43 @@ tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
 }
 
 
+int
+tm_ddb_reply_item(const char *text, size_t len, const char *member,
+    tm_ddb_item_t *item)
+{
+    int         rc, found;
+    tm_jstr_t   name, v;
+    tm_jscan_t  s;
+
+    found = 0;
+    tm_jscan_init(&s, text, len);
+
+    if (tm_jscan_object(&s) != 0) {
+        return -1;
+    }
+
+    while ((rc = tm_jscan_member(&s, &name)) == 1) {
+
+        if (tm_jstr_eq(&name, member)) {
+            if (found || tm_ddb_item_read(&s, item) != 0) {
+                return -1;
+            }
+
+            found = 1;
+
+        } else if (tm_jscan_value(&s, &v) != 0) {
+            return -1;
+        }
+    }
+
+    if (rc != 0 || tm_jscan_end(&s) != 0) {
+        return -1;
+    }
+
+    return found;
+}
+
+
 json_t *
 tm_ddb_item_key(const tm_ddb_item_t *item, const char **names)
 {

@@ -77,6 +77,12 @@ int tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix,
 /* a Query or Scan reply; -1 if malformed */
 int tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply);
 
+/* the object member of a GetItem or UpdateItem reply ("Item",
+ * "Attributes") as an item: 1, 0 when the reply has none, -1 if malformed
+ * (the member twice included) */
+int tm_ddb_reply_item(const char *text, size_t len, const char *member,
+    tm_ddb_item_t *item);
+
 /* the named S attributes of the item as a new DynamoDB item
  * ({"name": {"S": ...}, ...}), e.g. a key for ExclusiveStartKey; NULL if
  * one is missing */

@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "tm_sigv4.h"
 
@@ -25,6 +26,23 @@ typedef struct {
     size_t   cap;
     int      failed;
 } tm_sigv4_buf_t;
+
+
+/*
+ * The signing key of the last secret, date, region and service, as an
+ * HMAC context keyed with it: the key changes once a day or when the
+ * credentials rotate, so most requests skip the four HMACs that derive it.
+ * The digest and the MAC are fetched once: OpenSSL 3 fetches them (a
+ * locked name lookup) on every one-shot call otherwise.  Per process; the
+ * module's workers and the scheduler sign from one thread.
+ */
+typedef struct {
+    unsigned char             secret[TM_SHA256_LEN];  /* its SHA-256 */
+    char                      date[8];
+    char                      region[64];
+    char                      service[64];
+    EVP_MAC_CTX              *keyed;
+} tm_sigv4_key_cache_t;
 
 
 typedef struct {
@@ -69,12 +87,21 @@ static int tm_sigv4_build_canonical(const tm_sigv4_request_t *req,
     tm_sigv4_buf_t *b);
 static int tm_sigv4_build_sts(const tm_sigv4_request_t *req,
     tm_sigv4_buf_t *b);
+static const EVP_MD *tm_sigv4_md(void);
+static EVP_MAC_CTX *tm_sigv4_mac_new(const unsigned char *key,
+    size_t key_len);
+static int tm_sigv4_mac_final(EVP_MAC_CTX *ctx, const char *data,
+    size_t len, unsigned char *out);
 static int tm_sigv4_hmac(const unsigned char *key, size_t key_len,
     const char *data, size_t len, unsigned char *out);
+static EVP_MAC_CTX *tm_sigv4_signing_key(const tm_sigv4_request_t *req);
 static int tm_sigv4_signature(const tm_sigv4_request_t *req,
     const tm_sigv4_buf_t *sts, unsigned char *sig);
 static int tm_sigv4_output(tm_sigv4_buf_t *b, int rc, char *out,
     size_t size);
+
+
+static tm_sigv4_key_cache_t  tm_sigv4_key_cache;
 
 
 static void
@@ -561,7 +588,7 @@ tm_sigv4_build_canonical(const tm_sigv4_request_t *req, tm_sigv4_buf_t *b)
     free(refs);
 
     if (EVP_Digest(req->payload ? req->payload : (const unsigned char *) "",
-                   req->payload_len, hash, NULL, EVP_sha256(), NULL)
+                   req->payload_len, hash, NULL, tm_sigv4_md(), NULL)
         != 1)
     {
         return -1;
@@ -584,7 +611,7 @@ tm_sigv4_build_sts(const tm_sigv4_request_t *req, tm_sigv4_buf_t *b)
 
     if (rc == 0
         && EVP_Digest(canonical.data, canonical.len, hash, NULL,
-                      EVP_sha256(), NULL) != 1)
+                      tm_sigv4_md(), NULL) != 1)
     {
         rc = -1;
     }
@@ -606,25 +633,116 @@ tm_sigv4_build_sts(const tm_sigv4_request_t *req, tm_sigv4_buf_t *b)
 }
 
 
+/* SHA-256, fetched once (NULL: the library has none) */
+static const EVP_MD *
+tm_sigv4_md(void)
+{
+    static EVP_MD  *md;
+
+    if (md == NULL) {
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    }
+
+    return md;
+}
+
+
+/* an HMAC-SHA256 context keyed with key */
+static EVP_MAC_CTX *
+tm_sigv4_mac_new(const unsigned char *key, size_t key_len)
+{
+    static EVP_MAC  *mac;
+    EVP_MAC_CTX     *ctx;
+    OSSL_PARAM       params[2];
+
+    if (mac == NULL) {
+        mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+        if (mac == NULL) {
+            return NULL;
+        }
+    }
+
+    ctx = EVP_MAC_CTX_new(mac);
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                                 (char *) "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+
+    if (EVP_MAC_init(ctx, key, key_len, params) != 1) {
+        EVP_MAC_CTX_free(ctx);
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
+/* the MAC of data under ctx's key; ctx is used up */
+static int
+tm_sigv4_mac_final(EVP_MAC_CTX *ctx, const char *data, size_t len,
+    unsigned char *out)
+{
+    int     rc;
+    size_t  out_len;
+
+    rc = ctx != NULL
+         && EVP_MAC_update(ctx, (const unsigned char *) data, len) == 1
+         && EVP_MAC_final(ctx, out, &out_len, TM_SHA256_LEN) == 1
+         && out_len == TM_SHA256_LEN;
+
+    EVP_MAC_CTX_free(ctx);
+
+    return rc ? 0 : -1;
+}
+
+
 static int
 tm_sigv4_hmac(const unsigned char *key, size_t key_len, const char *data,
     size_t len, unsigned char *out)
 {
-    unsigned int  out_len;
-
-    return HMAC(EVP_sha256(), key, (int) key_len, (const unsigned char *) data,
-                len, out, &out_len) == NULL ? -1 : 0;
+    return tm_sigv4_mac_final(tm_sigv4_mac_new(key, key_len), data, len,
+                              out);
 }
 
 
-/* HMAC chain: "AWS4" + secret -> date -> region -> service -> request */
-static int
-tm_sigv4_signature(const tm_sigv4_request_t *req, const tm_sigv4_buf_t *sts,
-    unsigned char *sig)
+/*
+ * The request's signing key (HMAC chain: "AWS4" + secret -> date -> region
+ * -> service -> "aws4_request"), from the cache or derived into it
+ */
+static EVP_MAC_CTX *
+tm_sigv4_signing_key(const tm_sigv4_request_t *req)
 {
-    int             rc;
-    unsigned char   key[TM_SHA256_LEN];
-    tm_sigv4_buf_t  secret = { NULL, 0, 0, 0 };
+    int                    rc;
+    size_t                 region_len, service_len;
+    unsigned char          key[TM_SHA256_LEN], secret_hash[TM_SHA256_LEN];
+    tm_sigv4_buf_t         secret = { NULL, 0, 0, 0 };
+    tm_sigv4_key_cache_t  *c;
+
+    c = &tm_sigv4_key_cache;
+    region_len = strlen(req->region);
+    service_len = strlen(req->service);
+
+    if (region_len >= sizeof(c->region) || service_len >= sizeof(c->service)
+        || EVP_Digest(req->secret_key, strlen(req->secret_key), secret_hash,
+                      NULL, tm_sigv4_md(), NULL) != 1)
+    {
+        return NULL;
+    }
+
+    if (c->keyed != NULL
+        && CRYPTO_memcmp(c->secret, secret_hash, sizeof(secret_hash)) == 0
+        && memcmp(c->date, req->amz_date, 8) == 0
+        && strcmp(c->region, req->region) == 0
+        && strcmp(c->service, req->service) == 0)
+    {
+        return c->keyed;
+    }
+
+    EVP_MAC_CTX_free(c->keyed);
+    c->keyed = NULL;
 
     tm_sigv4_add_str(&secret, "AWS4");
     tm_sigv4_add_str(&secret, req->secret_key);
@@ -637,13 +755,12 @@ tm_sigv4_signature(const tm_sigv4_request_t *req, const tm_sigv4_buf_t *sts,
     }
 
     if (rc == 0) {
-        rc = tm_sigv4_hmac(key, sizeof(key), req->region,
-                           strlen(req->region), key);
+        rc = tm_sigv4_hmac(key, sizeof(key), req->region, region_len, key);
     }
 
     if (rc == 0) {
-        rc = tm_sigv4_hmac(key, sizeof(key), req->service,
-                           strlen(req->service), key);
+        rc = tm_sigv4_hmac(key, sizeof(key), req->service, service_len,
+                           key);
     }
 
     if (rc == 0) {
@@ -651,7 +768,7 @@ tm_sigv4_signature(const tm_sigv4_request_t *req, const tm_sigv4_buf_t *sts,
     }
 
     if (rc == 0) {
-        rc = tm_sigv4_hmac(key, sizeof(key), sts->data, sts->len, sig);
+        c->keyed = tm_sigv4_mac_new(key, sizeof(key));
     }
 
     OPENSSL_cleanse(key, sizeof(key));
@@ -661,7 +778,28 @@ tm_sigv4_signature(const tm_sigv4_request_t *req, const tm_sigv4_buf_t *sts,
         free(secret.data);
     }
 
-    return rc;
+    if (c->keyed != NULL) {
+        memcpy(c->secret, secret_hash, sizeof(secret_hash));
+        memcpy(c->date, req->amz_date, 8);
+        memcpy(c->region, req->region, region_len + 1);
+        memcpy(c->service, req->service, service_len + 1);
+    }
+
+    return c->keyed;
+}
+
+
+/* the request's signature: HMAC of the string to sign under its key */
+static int
+tm_sigv4_signature(const tm_sigv4_request_t *req, const tm_sigv4_buf_t *sts,
+    unsigned char *sig)
+{
+    EVP_MAC_CTX  *keyed;
+
+    keyed = tm_sigv4_signing_key(req);
+
+    return tm_sigv4_mac_final(keyed ? EVP_MAC_CTX_dup(keyed) : NULL,
+                              sts->data, sts->len, sig);
 }
 
 

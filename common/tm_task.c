@@ -52,6 +52,8 @@ static const char **tm_task_old_labels(const json_t *old,
     const char **buf, size_t n);
 
 
+static long tm_task_write_as(const tm_ddb_item_t *item, char *out,
+    size_t size, int one);
 static int tm_task_is(const char *status, const char *s);
 static long long tm_task_epoch(const char *t);
 static int tm_task_versioned(const json_t *task, const char *now,
@@ -213,6 +215,21 @@ tm_task_version(const tm_ddb_item_t *item)
 long
 tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
 {
+    return tm_task_write_as(item, out, size, 0);
+}
+
+
+long
+tm_task_write_one(const tm_ddb_item_t *item, char *out, size_t size)
+{
+    return tm_task_write_as(item, out, size, 1);
+}
+
+
+static long
+tm_task_write_as(const tm_ddb_item_t *item, char *out, size_t size,
+    int one)
+{
     long long         priority;
     tm_jstr_t         id;
     tm_jout_t         o;
@@ -292,7 +309,7 @@ tm_task_write(const tm_ddb_item_t *item, char *out, size_t size)
         tm_time_write(&o, item, "TrashedAt");
     }
 
-    if (tm_ddb_item_get(item, "NextOccurrences", 'L')) {
+    if (one || tm_ddb_item_get(item, "NextOccurrences", 'L')) {
         tm_jout_lit(&o, ",\"nextOccurrences\":");
 
         if (tm_ddb_item_strings(item, "NextOccurrences", &o) != 0) {

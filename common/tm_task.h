@@ -178,6 +178,10 @@ void tm_notification_id(const char *task_id, const char *type,
  * or TM_WRITE_* (tm_jout.h) */
 long tm_task_write(const tm_ddb_item_t *item, char *out, size_t size);
 
+/* the same for a task answered alone: nextOccurrences always, [] when the
+ * item has none */
+long tm_task_write_one(const tm_ddb_item_t *item, char *out, size_t size);
+
 /* the item's Version, 1 for items older than versions */
 long long tm_task_version(const tm_ddb_item_t *item);
 

@@ -356,6 +356,9 @@ ngx_int_t ngx_taskmgr_ddb_put_new(ngx_http_request_t *r,
 ngx_int_t ngx_taskmgr_ddb_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     json_t *key, ngx_uint_t consistent, const char *projection,
     ngx_taskmgr_step_pt next);
+ngx_int_t ngx_taskmgr_ddb_get_text(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *key, ngx_uint_t consistent,
+    ngx_taskmgr_step_pt next);
 #define ngx_taskmgr_ddb(r, ctx, op, body, next)                               \
     ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, op, body, 0, next)
 #define ngx_taskmgr_cognito(r, ctx, op, body, next)                           \

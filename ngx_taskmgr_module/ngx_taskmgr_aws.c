@@ -28,6 +28,9 @@ static ngx_int_t ngx_taskmgr_aws_hold(ngx_http_request_t *r,
     json_t *body, ngx_uint_t flags, ngx_taskmgr_step_pt next);
 static ngx_int_t ngx_taskmgr_aws_resend(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
+static ngx_int_t ngx_taskmgr_ddb_get_as(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, json_t *key, ngx_uint_t consistent,
+    const char *projection, ngx_uint_t flags, ngx_taskmgr_step_pt next);
 static char *ngx_taskmgr_aws_sign(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_backend_t *be, ngx_str_t *payload,
     tm_sigv4_header_t *h, ngx_uint_t n, const char *key,
@@ -139,6 +142,27 @@ ngx_taskmgr_ddb_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     json_t *key, ngx_uint_t consistent, const char *projection,
     ngx_taskmgr_step_pt next)
 {
+    return ngx_taskmgr_ddb_get_as(r, ctx, key, consistent, projection, 0,
+                                  next);
+}
+
+
+/* the same, its reply read as text (NGX_TASKMGR_AWS_TEXT) */
+
+ngx_int_t
+ngx_taskmgr_ddb_get_text(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *key, ngx_uint_t consistent, ngx_taskmgr_step_pt next)
+{
+    return ngx_taskmgr_ddb_get_as(r, ctx, key, consistent, NULL,
+                                  NGX_TASKMGR_AWS_TEXT, next);
+}
+
+
+static ngx_int_t
+ngx_taskmgr_ddb_get_as(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    json_t *key, ngx_uint_t consistent, const char *projection,
+    ngx_uint_t flags, ngx_taskmgr_step_pt next)
+{
     json_t  *req;
 
     req = key ? json_pack("{s:s, s:o, s:b}",
@@ -155,7 +179,8 @@ ngx_taskmgr_ddb_get(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         req = NULL;
     }
 
-    return ngx_taskmgr_ddb(r, ctx, "GetItem", req, next);
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "GetItem", req,
+                                flags, next);
 }
 
 

@@ -150,7 +150,9 @@ ngx_taskmgr_tasks_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
             return rc;
         }
 
-        return ngx_taskmgr_tasks_read(r, ctx, ngx_taskmgr_tasks_got);
+        /* read as text: most tasks are answered without a jansson tree */
+        return ngx_taskmgr_ddb_get_text(r, ctx, tm_ddb_key(t->pk, t->sk), 1,
+                                        ngx_taskmgr_tasks_got);
     }
 }
 
@@ -312,20 +314,35 @@ ngx_taskmgr_tasks_created(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    json_t               *item;
+    ngx_int_t             rc;
+    tm_ddb_item_t         item;
     ngx_taskmgr_tasks_t  *t;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    item = json_object_get(ctx->call.reply, "Item");
-    if (item == NULL || json_object_get(item, "TrashedAt")) {
+    rc = tm_ddb_reply_item((char *) ctx->call.raw.data, ctx->call.raw.len,
+                           "Item", &item);
+    if (rc < 0) {
+        return ngx_taskmgr_aws_malformed(r, ctx);
+    }
+
+    if (rc == 0 || tm_ddb_item_get(&item, "TrashedAt", 'S')) {
         return ngx_taskmgr_tasks_not_found(r);
     }
 
+    if (tm_ddb_item_get(&item, "TaskRepeat", 0) == NULL) {
+        return ngx_taskmgr_tasks_send_item(r, NGX_HTTP_OK, &item);
+    }
+
+    /* a repeating task's next dates: in its owner's zone, on the tree */
     t = ctx->data;
-    t->task = json_incref(item);
+    t->task = json_loadb(item.text.data, item.text.len, 0, NULL);
+    if (t->task == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     ngx_taskmgr_json_track(r, t->task);
 
     return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);

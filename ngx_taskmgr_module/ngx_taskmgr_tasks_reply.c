@@ -18,6 +18,8 @@ static ngx_int_t ngx_taskmgr_tasks_answer(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_tasks_send(ngx_http_request_t *r,
     ngx_uint_t status, json_t *obj);
+static long ngx_taskmgr_tasks_write_one(const tm_ddb_item_t *item,
+    long long now, char *out, size_t size);
 
 
 ngx_int_t
@@ -233,12 +235,23 @@ static ngx_int_t
 ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
     json_t *obj)
 {
-    ngx_str_t      etag;
     tm_ddb_item_t  item;
 
     if (ngx_taskmgr_item_parse(r, obj, &item) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    return ngx_taskmgr_tasks_send_item(r, status, &item);
+}
+
+
+/* the task alone, its version as ETag; a write's also as an event */
+
+ngx_int_t
+ngx_taskmgr_tasks_send_item(ngx_http_request_t *r, ngx_uint_t status,
+    const tm_ddb_item_t *item)
+{
+    ngx_str_t  etag;
 
     etag.data = ngx_pnalloc(r->pool, NGX_INT64_LEN + 2);
     if (etag.data == NULL) {
@@ -246,7 +259,7 @@ ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
     }
 
     etag.len = ngx_sprintf(etag.data, "\"%L\"",
-                           (int64_t) tm_task_version(&item))
+                           (int64_t) tm_task_version(item))
                - etag.data;
 
     if (ngx_taskmgr_add_header(r, "ETag", &etag) != NGX_OK) {
@@ -255,12 +268,12 @@ ngx_taskmgr_tasks_send(ngx_http_request_t *r, ngx_uint_t status,
 
     if (r->method != NGX_HTTP_GET) {
         ngx_taskmgr_tasks_event(r, status == NGX_HTTP_CREATED
-                                   ? "created" : "updated", &item);
+                                   ? "created" : "updated", item);
         ngx_taskmgr_tasks_notification_event(r);
     }
 
-    return ngx_taskmgr_send_item(r, status, "task", ngx_taskmgr_tasks_write,
-                                 &item);
+    return ngx_taskmgr_send_item(r, status, "task",
+                                 ngx_taskmgr_tasks_write_one, item);
 }
 
 
@@ -334,6 +347,16 @@ ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now, char *out,
     size_t size)
 {
     return tm_task_write(item, out, size);
+}
+
+
+/* the same for a task answered alone (nextOccurrences always) */
+
+static long
+ngx_taskmgr_tasks_write_one(const tm_ddb_item_t *item, long long now,
+    char *out, size_t size)
+{
+    return tm_task_write_one(item, out, size);
 }
 
 

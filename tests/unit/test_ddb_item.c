@@ -107,6 +107,44 @@ tm_test_reply_malformed(void **state)
 }
 
 
+/* a GetItem's Item and an UpdateItem's Attributes, read from the reply */
+static void
+tm_test_reply_item(void **state)
+{
+    size_t            i;
+    const char       *text;
+    tm_ddb_item_t     item;
+    const tm_jstr_t  *v;
+
+    static const char  *bad[] = {
+        "", "[]", "{\"Item\":[]}", "{\"Item\":{\"A\":\"x\"}}",
+        "{\"Item\":{}", "{\"Item\":{}}x", "{\"Item\":{},\"Item\":{}}",
+        "{\"ConsumedCapacity\":}", "{\"Item\":{\"T\":{\"S\":\"\\ud800\"}}}",
+    };
+
+    text = "{\"ConsumedCapacity\":{\"TableName\":\"T\"},"
+           "\"Item\":{\"Title\":{\"S\":\"a \\\"b\\\"\"},"
+           "\"Version\":{\"N\":\"3\"}}}";
+    assert_int_equal(tm_ddb_reply_item(text, strlen(text), "Item", &item), 1);
+    assert_int_equal(item.n, 2);
+    v = tm_ddb_item_get(&item, "Title", 'S');
+    assert_non_null(v);
+    assert_true(tm_jstr_eq(v, "a \"b\""));
+    assert_int_equal(item.text.len, strlen(strstr(text, "\"Item\":")) - 8);
+
+    /* absent, and another member asked for */
+    assert_int_equal(tm_ddb_reply_item("{}", 2, "Item", &item), 0);
+    assert_int_equal(tm_ddb_reply_item(text, strlen(text), "Attributes",
+                                       &item), 0);
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (tm_ddb_reply_item(bad[i], strlen(bad[i]), "Item", &item) != -1) {
+            fail_msg("accepted <%s>", bad[i]);
+        }
+    }
+}
+
+
 static void
 tm_test_item_malformed(void **state)
 {
@@ -516,6 +554,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(tm_test_reply),
         cmocka_unit_test(tm_test_reply_malformed),
+        cmocka_unit_test(tm_test_reply_item),
         cmocka_unit_test(tm_test_item_malformed),
         cmocka_unit_test(tm_test_item_types),
         cmocka_unit_test(tm_test_item_many_attrs),

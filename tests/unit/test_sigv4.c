@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "tm_sigv4.h"
 
@@ -333,6 +334,102 @@ tm_test_out_too_small(void **state)
 }
 
 
+/* the signature as the AWS documentation derives it, by OpenSSL's one-shot
+ * HMAC: a reference for the cached signing key */
+static void
+tm_test_reference(const tm_sigv4_request_t *req, char *hex)
+{
+    int            i;
+    char           sts[TM_TEST_OUT], secret[128];
+    unsigned int   len;
+    unsigned char  key[32];
+
+    assert_true(tm_sigv4_string_to_sign(req, sts, sizeof(sts)) > 0);
+    snprintf(secret, sizeof(secret), "AWS4%s", req->secret_key);
+
+    HMAC(EVP_sha256(), secret, (int) strlen(secret),
+         (const unsigned char *) req->amz_date, 8, key, &len);
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *) req->region,
+         strlen(req->region), key, &len);
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *) req->service,
+         strlen(req->service), key, &len);
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *) "aws4_request", 12,
+         key, &len);
+    HMAC(EVP_sha256(), key, 32, (const unsigned char *) sts, strlen(sts),
+         key, &len);
+
+    for (i = 0; i < 32; i++) {
+        sprintf(hex + 2 * i, "%02x", key[i]);
+    }
+}
+
+
+/* the signature that tm_sigv4_authorization wrote into out */
+static const char *
+tm_test_signature(const tm_sigv4_request_t *req, char *out, size_t size)
+{
+    const char  *sig;
+
+    assert_true(tm_sigv4_authorization(req, out, size) > 0);
+    sig = strstr(out, ", Signature=");
+    assert_non_null(sig);
+
+    return sig + sizeof(", Signature=") - 1;
+}
+
+
+/* each part of the signing key changed, then back: never a stale key */
+static void
+tm_test_key_changes(void **state)
+{
+    int                 i;
+    char                out[TM_TEST_OUT], ref[65], first[65];
+    tm_sigv4_header_t   headers[2];
+    tm_sigv4_request_t  req;
+
+    tm_test_request(&req, headers);
+
+    for (i = 0; i < 7; i++) {
+        switch (i) {
+        case 1:
+            req.secret_key = "another/secret+key";
+            break;
+        case 2:
+            req.region = "eu-central-1";
+            break;
+        case 3:
+            req.amz_date = "20150831T000000Z";
+            headers[1].value = req.amz_date;
+            break;
+        case 4:
+            req.service = "cognito-idp";
+            break;
+        case 5:
+            req.payload = (const unsigned char *) "{\"a\":1}";
+            req.payload_len = 7;
+            break;
+        case 6:
+            tm_test_request(&req, headers);
+            break;
+        }
+
+        tm_test_reference(&req, ref);
+        assert_string_equal(tm_test_signature(&req, out, sizeof(out)), ref);
+        /* a second time: from the cache */
+        assert_string_equal(tm_test_signature(&req, out, sizeof(out)), ref);
+
+        if (i == 0) {
+            memcpy(first, ref, sizeof(first));
+
+        } else if (i < 6) {
+            assert_string_not_equal(ref, first);
+        }
+    }
+
+    assert_string_equal(ref, first);
+}
+
+
 static void
 tm_test_invalid(void **state)
 {
@@ -447,6 +544,7 @@ main(int argc, char **argv)
         TM_TEST_CASE("post-x-www-form-urlencoded"),
         TM_TEST_CASE("post-x-www-form-urlencoded-parameters"),
         cmocka_unit_test(tm_test_out_too_small),
+        cmocka_unit_test(tm_test_key_changes),
         cmocka_unit_test(tm_test_invalid),
         cmocka_unit_test(tm_test_query_forms),
         cmocka_unit_test(tm_test_amz_date),
