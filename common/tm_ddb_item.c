@@ -9,6 +9,10 @@
 #include "tm_ddb_item.h"
 
 
+static int tm_ddb_reply_items(tm_jscan_t *s, tm_jstr_t *v,
+    tm_ddb_each_pt each, void *data, int *stop);
+
+
 /* an attribute's type as tm_ddb_attr_read keeps it: 'S' and 'N' are its
  * first byte as written, 'B' BOOL, 'L', 0 another; its name is plain text
  * but for the odd escaped one (unescaped then) */
@@ -280,11 +284,20 @@ tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix, tm_jstr_t *id)
 int
 tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
 {
-    int         rc;
+    return tm_ddb_reply_walk(text, len, reply, NULL, NULL);
+}
+
+
+int
+tm_ddb_reply_walk(const char *text, size_t len, tm_ddb_reply_t *reply,
+    tm_ddb_each_pt each, void *data)
+{
+    int         rc, stop;
     char        buf[32];
     tm_jstr_t   name, v;
     tm_jscan_t  s;
 
+    stop = 0;
     memset(reply, 0, sizeof(tm_ddb_reply_t));
     tm_jscan_init(&s, text, len);
 
@@ -294,7 +307,12 @@ tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
 
     while ((rc = tm_jscan_member(&s, &name)) == 1) {
 
-        if (tm_jscan_value(&s, &v) != 0) {
+        if (each && tm_jstr_eq(&name, "Items")) {
+            if (tm_ddb_reply_items(&s, &v, each, data, &stop) != 0) {
+                return -1;
+            }
+
+        } else if (tm_jscan_value(&s, &v) != 0) {
             return -1;
         }
 
@@ -324,9 +342,56 @@ tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply)
         }
     }
 
-    return rc == 0 ? tm_jscan_end(&s) : -1;
+    if (rc != 0 || tm_jscan_end(&s) != 0) {
+        return -1;
+    }
+
+    return stop;
 }
 
+
+/*
+ * Items, each read as an item and handed to each() until it says stop
+ * (*stop, non-zero); the rest only checked.  Its text in *v.  0, or -1 if
+ * malformed (an element no item included).
+ */
+static int
+tm_ddb_reply_items(tm_jscan_t *s, tm_jstr_t *v, tm_ddb_each_pt each,
+    void *data, int *stop)
+{
+    int            rc;
+    tm_jstr_t      skipped;
+    tm_ddb_item_t  item;
+
+    tm_jscan_peek(s);
+    v->data = s->p;
+    v->escaped = 0;
+
+    if (tm_jscan_array(s) != 0) {
+        return -1;
+    }
+
+    while ((rc = tm_jscan_element(s)) == 1) {
+
+        if (*stop) {
+            if (tm_jscan_value(s, &skipped) != 0) {
+                return -1;
+            }
+
+            continue;
+        }
+
+        if (tm_ddb_item_read(s, &item) != 0) {
+            return -1;
+        }
+
+        *stop = each(data, &item);
+    }
+
+    v->len = s->p - v->data;
+
+    return rc;
+}
 
 int
 tm_ddb_reply_item(const char *text, size_t len, const char *member,

@@ -77,6 +77,16 @@ int tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix,
 /* a Query or Scan reply; -1 if malformed */
 int tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply);
 
+/* one item of a reply being walked: 0 for the next, or a positive value
+ * to stop */
+typedef int (*tm_ddb_each_pt)(void *data, tm_ddb_item_t *item);
+
+/* the same in one pass: each item of Items to each(), in order, until it
+ * stops (the rest is still checked): -1 if malformed (an element that is
+ * no item included), else 0 or the value each() stopped with */
+int tm_ddb_reply_walk(const char *text, size_t len, tm_ddb_reply_t *reply,
+    tm_ddb_each_pt each, void *data);
+
 /* the object member of a GetItem or UpdateItem reply ("Item",
  * "Attributes") as an item: 1, 0 when the reply has none, -1 if malformed
  * (the member twice included) */

@@ -263,10 +263,18 @@ ngx_taskmgr_claims(ngx_taskmgr_ctx_t *ctx, json_t *claims)
 }
 
 
+/* by the token's last bytes, its signature's: as random as the whole
+ * token; hashing the whole (about 1 kB) was 3 % of a GET's CPU */
+
 static ngx_uint_t
 ngx_taskmgr_verified_slot(ngx_str_t *token)
 {
-    return ngx_hash_key(token->data, token->len) % NGX_TASKMGR_VERIFIED;
+    size_t  n;
+
+    n = ngx_min(token->len, 32);
+
+    return ngx_hash_key(token->data + token->len - n, n)
+           % NGX_TASKMGR_VERIFIED;
 }
 
 

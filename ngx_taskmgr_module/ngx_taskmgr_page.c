@@ -16,10 +16,19 @@
 #define NGX_TASKMGR_PAGE_FILTERED  200  /* items read per filtered call */
 
 
+/* a reply's items being walked into the page */
+typedef struct {
+    ngx_http_request_t        *r;
+    ngx_taskmgr_page_t        *pg;
+    ngx_int_t                  rc;    /* of the item that stopped the walk */
+} ngx_taskmgr_page_walk_t;
+
+
 static ngx_int_t ngx_taskmgr_page_query(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_page_keep(ngx_http_request_t *r,
     ngx_taskmgr_page_t *pg, tm_ddb_item_t *item);
+static int ngx_taskmgr_page_each(void *data, tm_ddb_item_t *item);
 static ngx_int_t ngx_taskmgr_page_got(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx);
 static ngx_int_t ngx_taskmgr_page_done(ngx_http_request_t *r,
@@ -250,15 +259,30 @@ ngx_taskmgr_page_keep(ngx_http_request_t *r, ngx_taskmgr_page_t *pg,
 }
 
 
+/* tm_ddb_reply_walk's step: on while items are kept or skipped */
+
+static int
+ngx_taskmgr_page_each(void *data, tm_ddb_item_t *item)
+{
+    ngx_taskmgr_page_walk_t  *w;
+
+    w = data;
+    w->rc = ngx_taskmgr_page_keep(w->r, w->pg, item);
+
+    return w->rc == NGX_OK || w->rc == NGX_DECLINED ? 0 : 1;
+}
+
+
+/* the reply read once: its items checked and kept in the same pass */
+
 static ngx_int_t
 ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    ngx_int_t            rc;
-    tm_jstr_t            lek;
-    tm_jscan_t           s;
-    tm_ddb_item_t        item;
-    tm_ddb_reply_t       reply;
-    ngx_taskmgr_page_t  *pg;
+    int                       stop;
+    tm_jstr_t                 lek;
+    tm_ddb_reply_t            reply;
+    ngx_taskmgr_page_t       *pg;
+    ngx_taskmgr_page_walk_t   w;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -271,44 +295,33 @@ ngx_taskmgr_page_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         ctx->call.raw.len /= 2;
     }
 
-    if (tm_ddb_reply_read((char *) ctx->call.raw.data, ctx->call.raw.len,
-                          &reply)
-        != 0
-        || reply.items.len == 0)
-    {
+    w.r = r;
+    w.pg = pg;
+    w.rc = NGX_OK;
+
+    stop = tm_ddb_reply_walk((char *) ctx->call.raw.data, ctx->call.raw.len,
+                             &reply, ngx_taskmgr_page_each, &w);
+
+    if (stop < 0 || reply.items.len == 0) {
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    lek = reply.last_key;
+    if (stop) {
+        switch (w.rc) {
 
-    tm_jscan_init(&s, reply.items.data, reply.items.len);
-    (void) tm_jscan_array(&s);
-
-    while ((rc = tm_jscan_element(&s)) == 1) {
-
-        if (tm_ddb_item_read(&s, &item) != 0) {
-            return ngx_taskmgr_aws_fail(r, ctx);
-        }
-
-        rc = ngx_taskmgr_page_keep(r, pg, &item);
-
-        if (rc == NGX_DONE) {
+        case NGX_DONE:
             /* there is more: continue after the last item kept */
             return ngx_taskmgr_page_done(r, ctx, NULL, 1);
-        }
 
-        if (rc == NGX_ABORT) {
+        case NGX_ABORT:
             return ngx_taskmgr_aws_malformed(r, ctx);
-        }
 
-        if (rc != NGX_OK && rc != NGX_DECLINED) {
+        default:
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
-    if (rc != 0) {
-        return ngx_taskmgr_aws_fail(r, ctx);
-    }
+    lek = reply.last_key;
 
     if (lek.len && pg->calls < NGX_TASKMGR_PAGE_CALLS) {
         if (json_object_set_new(pg->query, "ExclusiveStartKey",

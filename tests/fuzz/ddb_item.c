@@ -28,6 +28,16 @@ typedef long (*fz_write_pt)(const tm_ddb_item_t *item, char *out,
     size_t size);
 
 
+/* the items a walk handed over (their texts), and where it is to stop */
+#define FZ_ITEMS  64
+
+typedef struct {
+    tm_jstr_t   text[FZ_ITEMS];
+    size_t      n;
+    size_t      stop_after;
+} fz_walk_t;
+
+
 static long
 fz_notification_write(const tm_ddb_item_t *item, char *out, size_t size)
 {
@@ -148,6 +158,82 @@ fz_item(const tm_ddb_item_t *item)
 }
 
 
+static int
+fz_walk_each(void *data, tm_ddb_item_t *item)
+{
+    fz_walk_t  *w;
+
+    w = data;
+
+    if (w->n < FZ_ITEMS) {
+        w->text[w->n] = item->text;
+    }
+
+    return ++w->n == w->stop_after ? 7 : 0;
+}
+
+
+/*
+ * The one-pass walk of listings against reading the reply, then its items:
+ * the same verdict, the same reply, the same items in the same order; a
+ * walk stopped early still checks the rest
+ */
+static void
+fz_walk(const char *text, size_t size)
+{
+    int              rc, ok, walked;
+    size_t           n;
+    tm_jscan_t       s;
+    fz_walk_t        w;
+    tm_ddb_item_t    item;
+    tm_ddb_reply_t   reply, wreply;
+
+    memset(&w, 0, sizeof(fz_walk_t));
+    w.stop_after = size % 4 == 0 ? 0 : size % 4;
+
+    ok = tm_ddb_reply_read(text, size, &reply) == 0;
+    walked = tm_ddb_reply_walk(text, size, &wreply, fz_walk_each, &w);
+
+    n = 0;
+
+    if (ok && reply.items.len) {
+        tm_jscan_init(&s, reply.items.data, reply.items.len);
+        fz_check(tm_jscan_array(&s) == 0);
+
+        while ((rc = tm_jscan_element(&s)) == 1) {
+            if (w.stop_after && n == w.stop_after) {
+                break;
+            }
+
+            if (tm_ddb_item_read(&s, &item) != 0) {
+                ok = 0;
+                break;
+            }
+
+            if (n < FZ_ITEMS && n < w.n) {
+                fz_check(item.text.data == w.text[n].data
+                         && item.text.len == w.text[n].len);
+            }
+
+            n++;
+        }
+    }
+
+    if (!ok) {
+        fz_check(walked == -1);
+        return;
+    }
+
+    fz_check(walked == (w.stop_after && w.n == w.stop_after ? 7 : 0));
+    fz_check(w.n == n);
+    fz_check(wreply.count == reply.count
+             && wreply.items.data == reply.items.data
+             && wreply.items.len == reply.items.len
+             && wreply.last_key.data == reply.last_key.data
+             && wreply.last_key.len == reply.last_key.len);
+}
+
+
 /* an item as a jansson tree, as single-item reads see it */
 static void
 fz_tree(const json_t *item)
@@ -242,6 +328,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
     }
+
+    fz_walk(text, size);
 
     /* one item, as GetItem's and the writes' replies hold it */
     if (tm_ddb_item_parse(text, size, item) == 0) {
