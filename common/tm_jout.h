@@ -9,6 +9,7 @@
 #define TM_JOUT_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "tm_jscan.h"
 
@@ -31,8 +32,20 @@ typedef struct {
 
 void tm_jout_init(tm_jout_t *o, char *buf, size_t size);
 
-/* bytes as they are: JSON text that is already valid */
-void tm_jout_raw(tm_jout_t *o, const char *s, size_t len);
+/* bytes as they are: JSON text that is already valid.  Inline: a listing
+ * writes some two thousand pieces, most of them literals of known size */
+static inline void
+tm_jout_raw(tm_jout_t *o, const char *s, size_t len)
+{
+    if (o->full || (size_t) (o->end - o->p) < len) {
+        o->full = 1;
+        return;
+    }
+
+    memcpy(o->p, s, len);
+    o->p += len;
+}
+
 #define tm_jout_lit(o, lit)  tm_jout_raw(o, lit, sizeof(lit) - 1)
 
 /* a string read by tm_jscan (escapes kept), quoted; NULL: null */

@@ -694,17 +694,50 @@ tm_parse_rfc3339(const char *s, size_t len, long long *epoch)
 }
 
 
+/* digits by hand, not strftime (a listing formats one per reminder);
+ * years 1000 to 9999 only, as strftime's 20 characters held them */
 void
 tm_format_rfc3339(long long epoch, char *out)
 {
+    int        i, year;
+    int        v[5];
     time_t     t;
     struct tm  tm;
 
+    static const char  sep[] = "--T::Z";
+
     t = (time_t) epoch;
 
-    if (gmtime_r(&t, &tm) == NULL
-        || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-    {
+    if (gmtime_r(&t, &tm) == NULL) {
         out[0] = '\0';
+        return;
     }
+
+    year = tm.tm_year + 1900;
+
+    if (year < 1000 || year > 9999) {
+        out[0] = '\0';
+        return;
+    }
+
+    out[0] = (char) ('0' + year / 1000);
+    out[1] = (char) ('0' + year / 100 % 10);
+    out[2] = (char) ('0' + year / 10 % 10);
+    out[3] = (char) ('0' + year % 10);
+
+    v[0] = tm.tm_mon + 1;
+    v[1] = tm.tm_mday;
+    v[2] = tm.tm_hour;
+    v[3] = tm.tm_min;
+    v[4] = tm.tm_sec;
+
+    /* "-MM-DDTHH:MM:SS" then "Z" */
+    for (i = 0; i < 5; i++) {
+        out[4 + 3 * i] = sep[i];
+        out[5 + 3 * i] = (char) ('0' + v[i] / 10);
+        out[6 + 3 * i] = (char) ('0' + v[i] % 10);
+    }
+
+    out[19] = 'Z';
+    out[20] = '\0';
 }

@@ -20,9 +20,11 @@
 # after the first 10 k mixed requests and after MIXED of them (1 M with
 # LONG=1).  BASE_MODULE=<a .so>: the module workloads run on a third nginx
 # with that build too, in the same rounds (before/after a change).
+# EVENTS=off: the module publishes no events (push off), so that a write's
+# figures show the module without nchan's and Redis's share.
 #
 # usage: tests/bench/module_cost.sh   (make bench-module; env DURATION=3s,
-#        ROUNDS=3, LONG=0, MIXED=200000, BASE_MODULE=)
+#        ROUNDS=3, LONG=0, MIXED=200000, BASE_MODULE=, EVENTS=on)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,6 +34,11 @@ rounds=${ROUNDS:-3}
 mixed=${MIXED:-200000}
 [[ ${LONG:-0} == 1 ]] && mixed=1000000
 base_module=${BASE_MODULE:-}
+case ${EVENTS:-on} in
+on) ;;
+off) events_off='/# events$/d' ;;
+*) echo "bench: EVENTS is on or off" >&2; exit 2 ;;
+esac
 
 export STACK_NO_SCHEDULER=1 TASKMGR_LOG_LEVEL=warn
 # shellcheck source=tests/bench/bench_stack.sh
@@ -82,6 +89,7 @@ conf() {
         -e "s|127.0.0.1:$TASKMGR_PORT;|127.0.0.1:$port;|" \
         -e "s|server  *127.0.0.1:$TASKMGR_DDB_PORT;|server 127.0.0.1:$1;|" \
         -e "s|server  *127.0.0.1:$TASKMGR_COGNITO_PORT;|server 127.0.0.1:$2;|" \
+        -e "${events_off:-}" \
         "$DATA_DIR/run/nginx.conf" > "$run/nginx.conf"
 }
 
@@ -288,8 +296,9 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-printf '\nmedians over %s rounds (%s CPUs shared by wrk, both nginx):\n' \
+printf '\nmedians over %s rounds (%s CPUs shared by wrk, both nginx;' \
        "$rounds" "$(nproc)"
+printf ' push %s):\n' "${EVENTS:-on}"
 printf '%-8s %10s %10s %7s %9s %9s %8s %8s\n' workload module proxy ratio \
        "p99 ms" "proxy p99" "CPU us" "proxy us"
 for w in return "${order[@]}"; do

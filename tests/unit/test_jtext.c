@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,6 +364,34 @@ tm_test_jstr_copy(void **state)
 }
 
 
+/* integers written by hand, as snprintf writes them */
+static void
+tm_test_jout_int(void **state)
+{
+    size_t     i;
+    char       buf[32], ref[32];
+    tm_jout_t  o;
+
+    static const long long  n[] = {
+        0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321,
+        LLONG_MAX, LLONG_MIN, LLONG_MIN + 1,
+    };
+
+    for (i = 0; i < sizeof(n) / sizeof(n[0]); i++) {
+        tm_jout_init(&o, buf, sizeof(buf));
+        tm_jout_int(&o, n[i]);
+        snprintf(ref, sizeof(ref), "%lld", n[i]);
+        assert_int_equal(tm_jout_len(&o), strlen(ref));
+        assert_memory_equal(buf, ref, strlen(ref));
+
+        /* one byte short: full, nothing written past the end */
+        tm_jout_init(&o, buf, strlen(ref) - 1);
+        tm_jout_int(&o, n[i]);
+        assert_int_equal(tm_jout_len(&o), -1);
+    }
+}
+
+
 static void
 tm_test_jout(void **state)
 {
@@ -417,6 +446,7 @@ main(void)
         cmocka_unit_test(tm_test_scan_edges),
         cmocka_unit_test(tm_test_jstr_copy),
         cmocka_unit_test(tm_test_jout),
+        cmocka_unit_test(tm_test_jout_int),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -500,6 +500,14 @@ tm_test_format_rfc3339(void **state)
     tm_format_rfc3339(253402300799LL, out);
     assert_string_equal(out, "9999-12-31T23:59:59Z");
 
+    /* out of four-digit years: nothing */
+    tm_format_rfc3339(253402300800LL, out);
+    assert_string_equal(out, "");
+    tm_format_rfc3339(-30610224001LL, out);
+    assert_string_equal(out, "");
+    tm_format_rfc3339(-30610224000LL, out);
+    assert_string_equal(out, "1000-01-01T00:00:00Z");
+
     /* format then parse, across leap days and centuries, to 2400 */
     for (t = 0; t < 13569465600LL; t += 86400 * 7 + 3607) {
         tm_format_rfc3339(t, out);
