@@ -56,7 +56,7 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     ngx_taskmgr_step_pt next)
 {
     char                    *date, *target, *auth;
-    size_t                   len;
+    ngx_int_t                rc;
     ngx_str_t                payload;
     ngx_uint_t               n;
     const char              *key, *secret, *token;
@@ -83,19 +83,15 @@ ngx_taskmgr_aws_call(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
         return ngx_taskmgr_aws_hold(r, ctx, backend, op, body, flags, next);
     }
 
-    len = json_dumpb(body, NULL, 0, JSON_COMPACT);
+    rc = ngx_taskmgr_json_dump(r->pool, body, &payload);
+    json_decref(body);
 
-    payload.data = ngx_pnalloc(r->pool, len + 1);
     date = ngx_pnalloc(r->pool, 20);
     target = ngx_pnalloc(r->pool, ngx_strlen(be->target_prefix)
                                   + ngx_strlen(op) + 1);
-    if (payload.data == NULL || date == NULL || target == NULL) {
-        json_decref(body);
+    if (rc != NGX_OK || date == NULL || target == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    payload.len = json_dumpb(body, (char *) payload.data, len, JSON_COMPACT);
-    json_decref(body);
 
     tm_sigv4_amz_date((long long) ngx_time(), date);
     ngx_sprintf((u_char *) target, "%s%s%Z", be->target_prefix, op);

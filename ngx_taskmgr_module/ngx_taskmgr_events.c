@@ -185,7 +185,7 @@ void
 ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
     const char *event, json_t *obj)
 {
-    size_t              len;
+    ngx_str_t           text;
     ngx_taskmgr_text_t  t;
 
     if (obj == NULL) {
@@ -194,21 +194,15 @@ ngx_taskmgr_events_json(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 
     ngx_taskmgr_json_track(r, obj);
 
-    if (ctx->conf->events.len == 0) {
-        return;
-    }
-
-    len = json_dumpb(obj, NULL, 0, JSON_COMPACT);
-
-    t.data = len ? ngx_pnalloc(r->pool, len) : NULL;
-    if (t.data == NULL
-        || json_dumpb(obj, (char *) t.data, len, JSON_COMPACT) != len)
+    if (ctx->conf->events.len == 0
+        || ngx_taskmgr_json_dump(r->pool, obj, &text) != NGX_OK)
     {
         return;
     }
 
-    t.len = len;
-    t.size = len;
+    t.data = text.data;
+    t.len = text.len;
+    t.size = text.len;
 
     ngx_taskmgr_events_publish(r, ctx, event, &t);
 }

@@ -14,39 +14,21 @@ static void ngx_taskmgr_json_cleanup(void *data);
 ngx_int_t
 ngx_taskmgr_send_json(ngx_http_request_t *r, ngx_uint_t status, json_t *obj)
 {
-    u_char  *p;
-    size_t   len, size;
+    ngx_int_t  rc;
+    ngx_str_t  text;
 
     if (obj == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* one dump for most replies, a second only past the first guess */
-    size = 1024;
-
-    for ( ;; ) {
-        p = ngx_pnalloc(r->pool, size);
-        if (p == NULL) {
-            json_decref(obj);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        len = json_dumpb(obj, (char *) p, size, JSON_COMPACT);
-
-        if (len == 0 || len <= size) {
-            break;
-        }
-
-        size = len;
-    }
-
+    rc = ngx_taskmgr_json_dump(r->pool, obj, &text);
     json_decref(obj);
 
-    if (len == 0) {
+    if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_taskmgr_send_text(r, status, p, len);
+    return ngx_taskmgr_send_text(r, status, text.data, text.len);
 }
 
 
