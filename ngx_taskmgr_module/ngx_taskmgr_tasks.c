@@ -314,9 +314,8 @@ ngx_taskmgr_tasks_created(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 static ngx_int_t
 ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
-    ngx_int_t             rc;
-    tm_ddb_item_t         item;
-    ngx_taskmgr_tasks_t  *t;
+    ngx_int_t       rc;
+    tm_ddb_item_t   item;
 
     if (ctx->call.error) {
         return ngx_taskmgr_aws_fail(r, ctx);
@@ -332,20 +331,7 @@ ngx_taskmgr_tasks_got(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_tasks_not_found(r);
     }
 
-    if (tm_ddb_item_get(&item, "TaskRepeat", 0) == NULL) {
-        return ngx_taskmgr_tasks_send_item(r, NGX_HTTP_OK, &item);
-    }
-
-    /* a repeating task's next dates: in its owner's zone, on the tree */
-    t = ctx->data;
-    t->task = json_loadb(item.text.data, item.text.len, 0, NULL);
-    if (t->task == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_taskmgr_json_track(r, t->task);
-
-    return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
+    return ngx_taskmgr_tasks_reply_item(r, ctx, &item, NGX_HTTP_OK);
 }
 
 

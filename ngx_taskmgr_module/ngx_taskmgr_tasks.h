@@ -79,6 +79,10 @@ ngx_int_t ngx_taskmgr_tasks_list_check(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_taskmgr_step_pt next);
 ngx_int_t ngx_taskmgr_tasks_reply(ngx_http_request_t *r,
     ngx_taskmgr_ctx_t *ctx, ngx_uint_t status);
+ngx_int_t ngx_taskmgr_tasks_reply_item(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const tm_ddb_item_t *item, ngx_uint_t status);
+ngx_int_t ngx_taskmgr_tasks_tree(ngx_http_request_t *r,
+    ngx_taskmgr_ctx_t *ctx, const tm_ddb_item_t *item);
 ngx_int_t ngx_taskmgr_tasks_send_item(ngx_http_request_t *r,
     ngx_uint_t status, const tm_ddb_item_t *item);
 long ngx_taskmgr_tasks_write(const tm_ddb_item_t *item, long long now,

@@ -156,14 +156,17 @@ ngx_taskmgr_tasks_patch_write(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
                             tm_ddb_key(t->pk, t->sk), "ALL_NEW");
     tm_update_free(&u);
 
-    return ngx_taskmgr_ddb(r, ctx, "UpdateItem", req,
-                           ngx_taskmgr_tasks_patched);
+    /* the new task read as text: most are answered straight from it */
+    return ngx_taskmgr_aws_call(r, ctx, NGX_TASKMGR_DYNAMODB, "UpdateItem",
+                                req, NGX_TASKMGR_AWS_TEXT,
+                                ngx_taskmgr_tasks_patched);
 }
 
 
 static ngx_int_t
 ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
+    tm_ddb_item_t         item;
     ngx_taskmgr_tasks_t  *t;
 
     t = ctx->data;
@@ -187,16 +190,20 @@ ngx_taskmgr_tasks_patched(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
         return ngx_taskmgr_aws_fail(r, ctx);
     }
 
-    t->task = json_object_get(ctx->call.reply, "Attributes");
-    if (t->task == NULL) {
+    if (tm_ddb_reply_item((char *) ctx->call.raw.data, ctx->call.raw.len,
+                          "Attributes", &item)
+        != 1)
+    {
         return ngx_taskmgr_aws_malformed(r, ctx);
     }
 
-    json_incref(t->task);
-    ngx_taskmgr_json_track(r, t->task);
-
     if (!t->effects.completing) {
-        return ngx_taskmgr_tasks_reply(r, ctx, NGX_HTTP_OK);
+        return ngx_taskmgr_tasks_reply_item(r, ctx, &item, NGX_HTTP_OK);
+    }
+
+    /* a completion goes on with the task as a tree */
+    if (ngx_taskmgr_tasks_tree(r, ctx, &item) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (ngx_taskmgr_fault(r, ctx, "after-first-write")) {

@@ -166,6 +166,48 @@ ngx_taskmgr_tasks_reply(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
 }
 
 
+/*
+ * The same for a task read as text: answered straight from it, but a
+ * repeating task, whose next dates need its owner's zone (on the tree)
+ */
+
+ngx_int_t
+ngx_taskmgr_tasks_reply_item(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const tm_ddb_item_t *item, ngx_uint_t status)
+{
+    if (tm_ddb_item_get(item, "TaskRepeat", 0) == NULL) {
+        return ngx_taskmgr_tasks_send_item(r, status, item);
+    }
+
+    if (ngx_taskmgr_tasks_tree(r, ctx, item) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_taskmgr_tasks_reply(r, ctx, status);
+}
+
+
+/* t->task: the item read as text, as a tree (freed with the request) */
+
+ngx_int_t
+ngx_taskmgr_tasks_tree(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx,
+    const tm_ddb_item_t *item)
+{
+    ngx_taskmgr_tasks_t  *t;
+
+    t = ctx->data;
+    t->task = json_loadb(item->text.data, item->text.len, 0, NULL);
+
+    if (t->task == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_taskmgr_json_track(r, t->task);
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_taskmgr_tasks_answer(ngx_http_request_t *r, ngx_taskmgr_ctx_t *ctx)
 {
@@ -311,8 +353,9 @@ ngx_taskmgr_tasks_event(ngx_http_request_t *r, const char *op,
                      (int64_t) tm_task_version(item));
     *p = '\0';
 
+    /* as the write's reply has it, nextOccurrences included */
     ngx_taskmgr_events_item(r, ctx, "task", (char *) head, "task",
-                            ngx_taskmgr_tasks_write, item);
+                            ngx_taskmgr_tasks_write_one, item);
 }
 
 

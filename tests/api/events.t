@@ -74,7 +74,7 @@ subtest 'own task events and the completion notification within 1 s' => sub {
     ok $e, 'A: task created within 1 s' or diag explain $sa->{events};
     if ($e) {
         is $e->{json}{version}, $t->{version}, 'its version';
-        is $e->{json}{task}{title}, 'Pushed', 'the task as the API gives it';
+        is_deeply $e->{json}{task}, $t, 'the task exactly as POST answered it (nextOccurrences included)';
         ok length($e->{id} // ''), "an id ($e->{id})";
         note sprintf 'created -> event: %.0f ms', ($e->{t} - $t0) * 1000;
     }
@@ -94,7 +94,16 @@ subtest 'own task events and the completion notification within 1 s' => sub {
         is $n->{json}{unreadCount}, $list->{json}{unreadCount}, "plus unreadCount, as the listing says it ($list->{json}{unreadCount})";
         is $n->{json}{unreadCount}, 1, 'one unread';
     }
-    ok scalar(sse_wait($sa, $WITHIN, of('task', op => 'updated', id => $t->{id}))), 'A: task updated';
+    my ($u) = sse_wait($sa, $WITHIN, of('task', op => 'updated', id => $t->{id}));
+    ok $u, 'A: task updated';
+    is_deeply $u && $u->{json}{task}, $r->{json}{task}, 'the task exactly as PATCH answered it';
+
+    # a plain edit, answered from DynamoDB's reply text
+    $r = api(PATCH => "/api/tasks/$t->{id}", { priority => 3 }, { bearer => $A->{access} });
+    is $r->{status}, 200, 'edited';
+    ($u) = sse_wait($sa, $WITHIN, of('task', op => 'updated', id => $t->{id}, version => $r->{json}{task}{version}));
+    is_deeply $u && $u->{json}{task}, $r->{json}{task}, 'the edited task exactly as PATCH answered it';
+    is_deeply $r->{json}{task}{nextOccurrences}, [], 'nextOccurrences [] (not repeating)';
 
     $r = api(PATCH => "/api/notifications/$n->{json}{id}", { read => JSON::PP::true() }, { bearer => $A->{access} }) if $n;
     my ($read) = $n ? sse_wait($sa, $WITHIN, sub { $_[0]{event} eq 'notifications_read'
