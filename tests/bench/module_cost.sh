@@ -346,12 +346,16 @@ mix() {
     fi
     awk '/requests in/ { print $1 }' <<< "$out"
 }
-# the first 2 s (about 10 k here), then about MIXED at the rate seen
+# the first 2 s (about 10 k here), then runs at the rate seen until at
+# least MIXED in all
 first=$(mix 2)
 rss_first=$(rss)
-rest=$(( (mixed - first) * 2 / first + 1 ))
-echo "bench: about $mixed mixed requests, ${rest}s" >&2
-more=$(mix "$rest")
+total=$first
+while (( total < mixed )); do
+    rest=$(( (mixed - total) * 2 / first + 1 ))
+    echo "bench: $total mixed requests so far, ${rest}s more" >&2
+    total=$(( total + $(mix "$rest") ))
+done
 printf '\nworker RSS kB after the first %s mixed requests: %s\n' "$first" \
        "$rss_first"
-printf 'worker RSS kB after %s: %s\n' "$(( first + more ))" "$(rss)"
+printf 'worker RSS kB after %s: %s\n' "$total" "$(rss)"
