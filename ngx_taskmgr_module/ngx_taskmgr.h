@@ -385,6 +385,8 @@ ngx_int_t ngx_taskmgr_clear_cookies(ngx_http_request_t *r);
 ngx_int_t ngx_taskmgr_set_cookie(ngx_http_request_t *r, ngx_uint_t which,
     const char *value, time_t max_age);
 void ngx_taskmgr_json_track(ngx_http_request_t *r, json_t *obj);
+ngx_int_t ngx_taskmgr_json_dump(ngx_pool_t *pool, const json_t *obj,
+    ngx_str_t *out);
 
 /*
  * ngx_taskmgr_body.c: the client's request.  Checks return NGX_DECLINED
@@ -424,8 +426,6 @@ ngx_int_t ngx_taskmgr_text_item(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
 ngx_int_t ngx_taskmgr_text_json(ngx_pool_t *pool, ngx_taskmgr_text_t *t,
     ngx_taskmgr_write_pt write, const tm_ddb_item_t *item, long long now,
     json_t **out);
-ngx_int_t ngx_taskmgr_json_dump(ngx_pool_t *pool, const json_t *obj,
-    ngx_str_t *out);
 ngx_int_t ngx_taskmgr_item_parse(ngx_http_request_t *r, const json_t *obj,
     tm_ddb_item_t *item);
 ngx_int_t ngx_taskmgr_send_item(ngx_http_request_t *r, ngx_uint_t status,
