@@ -307,6 +307,11 @@ tm_ddb_reply_walk(const char *text, size_t len, tm_ddb_reply_t *reply,
 
     while ((rc = tm_jscan_member(&s, &name)) == 1) {
 
+        /* Items twice: refused, a walk would hand both arrays over */
+        if (tm_jstr_eq(&name, "Items") && reply->items.data != NULL) {
+            return -1;
+        }
+
         if (each && tm_jstr_eq(&name, "Items")) {
             if (tm_ddb_reply_items(&s, &v, each, data, &stop) != 0) {
                 return -1;
@@ -392,6 +397,7 @@ tm_ddb_reply_items(tm_jscan_t *s, tm_jstr_t *v, tm_ddb_each_pt each,
 
     return rc;
 }
+
 
 int
 tm_ddb_reply_item(const char *text, size_t len, const char *member,

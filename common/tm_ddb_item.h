@@ -74,7 +74,7 @@ long tm_ddb_item_s(const tm_ddb_item_t *item, const char *name, char *out,
 int tm_ddb_item_id(const tm_ddb_item_t *item, const char *prefix,
     tm_jstr_t *id);
 
-/* a Query or Scan reply; -1 if malformed */
+/* a Query or Scan reply; -1 if malformed (Items twice included) */
 int tm_ddb_reply_read(const char *text, size_t len, tm_ddb_reply_t *reply);
 
 /* one item of a reply being walked: 0 for the next, or a positive value

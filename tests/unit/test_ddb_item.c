@@ -92,6 +92,7 @@ tm_test_reply_malformed(void **state)
         "{\"LastEvaluatedKey\":[]}", "{\"Count\":\"2\"}",
         "{\"Count\":-1}", "{\"Items\":[1,]}",
         "{\"Count\":12345678}", "{\"Count\":99999999999999999999}",
+        "{\"Items\":[],\"Items\":[]}",
         "{\"Items\":[{\"T\":{\"S\":\"a\\u0000b\"}}]}",
         "{\"Items\":[{\"T\":{\"S\":\"\\ud800\"}}]}",
         "{\"Items\":[{\"T\":{\"S\":\"\\udc00x\"}}]}",
